@@ -1,0 +1,114 @@
+"""The plain data the engine works on: mappings, settings, master data and
+what Xero knows (accounts, tax rates, currencies).
+
+Everything here is a dataclass of plain values so that the Frappe shell, the
+CLI and the tests can build it from whatever they hold (doctypes, JSON files,
+fixtures). Nothing here talks to Xero or to Frappe.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Mappings:
+	"""Rate-to-Account and Tax Mapping, as the administrator set them.
+
+	Account codes are Xero ``AccountCode`` values; tax types are Xero ``TaxType`` values.
+	Resolution order (first hit wins) is fixed by DESIGN.md:
+	accounts: item -> item group -> income account -> Settings.default_account_code;
+	tax: item tax template -> sales taxes and charges template -> tax account head -> Settings.default_tax_type.
+	"""
+
+	account_by_item: dict[str, str] = field(default_factory=dict)
+	account_by_item_group: dict[str, str] = field(default_factory=dict)
+	account_by_income_account: dict[str, str] = field(default_factory=dict)
+	tax_by_item_tax_template: dict[str, str] = field(default_factory=dict)
+	tax_by_sales_taxes_template: dict[str, str] = field(default_factory=dict)
+	tax_by_tax_account: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Settings:
+	"""The parts of Xero Settings the engine needs."""
+
+	default_account_code: str | None = None
+	default_tax_type: str | None = None
+	# Tax type for lines of an invoice with no tax at all, when no mapping applies.
+	# None means: send LineAmountTypes "NoTax".
+	zero_tax_type: str | None = None
+	# Xero account code for a separate rounding/adjustment line (Xero's "860 Rounding").
+	rounding_account_code: str | None = "860"
+	# Customer field holding the billing account code matched to Xero's Contact.AccountNumber.
+	billing_code_field: str = "xero_account_number"
+	# Status Xero invoices are created in: "AUTHORISED" (default) or "DRAFT".
+	invoice_status: str = "AUTHORISED"
+	# Base currency of the ERPNext company (Xero's CurrencyRate is relative to the org's base).
+	company_currency: str = "NZD"
+
+
+@dataclass
+class Masters:
+	"""ERPNext master data, keyed by document name; each value is the doc's dict
+	(as in ../shared/erpnext-invoices/masters.json)."""
+
+	items: dict[str, dict] = field(default_factory=dict)
+	item_groups: dict[str, dict] = field(default_factory=dict)
+	customers: dict[str, dict] = field(default_factory=dict)
+	accounts: dict[str, dict] = field(default_factory=dict)
+	item_tax_templates: dict[str, dict] = field(default_factory=dict)
+	sales_taxes_templates: dict[str, dict] = field(default_factory=dict)
+	company: dict = field(default_factory=dict)
+
+	@classmethod
+	def from_export(cls, data: dict) -> Masters:
+		"""Build from a masters file shaped like ../shared/erpnext-invoices/masters.json."""
+
+		def by_name(rows):
+			return {row["name"]: row for row in rows or []}
+
+		return cls(
+			items=by_name(data.get("items")),
+			item_groups=by_name(data.get("item_groups")),
+			customers=by_name(data.get("customers")),
+			accounts=by_name(data.get("accounts")),
+			item_tax_templates=by_name(data.get("item_tax_templates")),
+			sales_taxes_templates=by_name(data.get("sales_taxes_and_charges_templates")),
+			company=data.get("company") or {},
+		)
+
+
+@dataclass
+class XeroReference:
+	"""What the connected Xero organisation offers, as read from its API
+	(``GET /Accounts``, ``/TaxRates``, ``/Currencies``, ``/Items``, ``/Organisation``).
+	Each list holds Xero's JSON objects (PascalCase keys) unchanged."""
+
+	accounts: list[dict] = field(default_factory=list)
+	tax_rates: list[dict] = field(default_factory=list)
+	currencies: list[dict] = field(default_factory=list)
+	items: list[dict] = field(default_factory=list)
+	base_currency: str | None = None
+
+	def account(self, code: str) -> dict | None:
+		return next((a for a in self.accounts if a.get("Code") == code), None)
+
+	def tax_rate(self, tax_type: str) -> dict | None:
+		return next((t for t in self.tax_rates if t.get("TaxType") == tax_type), None)
+
+	def currency_enabled(self, code: str) -> bool:
+		return code == self.base_currency or any(c.get("Code") == code for c in self.currencies)
+
+	def item_codes(self) -> set[str]:
+		return {i["Code"] for i in self.items if i.get("Code")}
+
+
+@dataclass
+class MappingContext:
+	"""Everything needed to turn one Sales Invoice dict into a Xero payload."""
+
+	mappings: Mappings
+	settings: Settings
+	masters: Masters
+	xero: XeroReference | None = None
