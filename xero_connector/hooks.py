@@ -6,3 +6,39 @@ app_email = "dev@xero-connector.invalid"
 app_license = "MIT"
 
 required_apps = ["frappe/erpnext"]
+
+# Install / migrate / uninstall: role, custom fields, log clearing (see install.py and uninstall.py)
+before_install = "xero_connector.install.before_install"
+after_install = "xero_connector.install.after_install"
+after_migrate = "xero_connector.install.after_migrate"
+before_uninstall = "xero_connector.uninstall.before_uninstall"
+
+# Desk: Xero status and the Send / Resend button on the Sales Invoice form
+doctype_js = {"Sales Invoice": "public/js/sales_invoice.js"}
+
+doc_events = {
+	"Sales Invoice": {
+		"on_submit": "xero_connector.xero_connector.events.on_submit",
+		"before_cancel": "xero_connector.xero_connector.events.before_cancel",
+		"on_cancel": "xero_connector.xero_connector.events.on_cancel",
+		"on_update_after_submit": "xero_connector.xero_connector.events.on_update_after_submit",
+	},
+}
+
+# Xero Sync Log rows in the Sales Invoice's Connections
+override_doctype_dashboards = {
+	"Sales Invoice": "xero_connector.xero_connector.events.sales_invoice_dashboard",
+}
+
+scheduler_events = {
+	"cron": {
+		# every 5 minutes: pull payments when the configured interval has passed
+		"*/5 * * * *": ["xero_connector.xero_connector.tasks.pull_payments_if_due"],
+		# every 15 minutes: re-queue work stuck in Queued
+		"*/15 * * * *": ["xero_connector.xero_connector.tasks.requeue_stuck"],
+	},
+	"hourly": ["xero_connector.xero_connector.tasks.check_connection"],
+}
+
+# Successful Xero Sync Log rows are cleared after 30 days (Log Settings)
+default_log_clearing_doctypes = {"Xero Sync Log": 30}

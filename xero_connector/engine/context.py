@@ -28,6 +28,12 @@ class Mappings:
 	tax_by_sales_taxes_template: dict[str, str] = field(default_factory=dict)
 	tax_by_tax_account: dict[str, str] = field(default_factory=dict)
 
+	@classmethod
+	def from_dict(cls, data: dict) -> Mappings:
+		"""Build from a plain dict with these field names (e.g. a mapping file's "mappings" object);
+		unknown keys are ignored."""
+		return cls(**{k: dict(v or {}) for k, v in (data or {}).items() if k in cls.__dataclass_fields__})
+
 
 @dataclass
 class Settings:
@@ -46,6 +52,12 @@ class Settings:
 	invoice_status: str = "AUTHORISED"
 	# Base currency of the ERPNext company (Xero's CurrencyRate is relative to the org's base).
 	company_currency: str = "NZD"
+
+	@classmethod
+	def from_dict(cls, data: dict) -> Settings:
+		"""Build from a plain dict with these field names (e.g. a mapping file's "settings" object);
+		unknown keys are ignored, missing ones keep their defaults."""
+		return cls(**{k: v for k, v in (data or {}).items() if k in cls.__dataclass_fields__})
 
 
 @dataclass
@@ -90,18 +102,43 @@ class XeroReference:
 	currencies: list[dict] = field(default_factory=list)
 	items: list[dict] = field(default_factory=list)
 	base_currency: str | None = None
+	# Look-up indexes built on first use (the mapping calls these per line). They are
+	# rebuilt when a list is replaced or changes length; call refresh() after editing
+	# an element in place.
+	_index: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+	def refresh(self) -> None:
+		"""Forget the look-up indexes (after changing accounts/tax_rates/currencies/items in place)."""
+		self._index.clear()
+
+	def _indexed(self, name: str, rows: list[dict], key: str):
+		stamp = (id(rows), len(rows))
+		cached = self._index.get(name)
+		if cached is None or cached[0] != stamp:
+			table: dict = {}
+			for row in rows:
+				value = row.get(key)
+				if value is not None and value not in table:
+					table[value] = row
+			cached = (stamp, table)
+			self._index[name] = cached
+		return cached[1]
 
 	def account(self, code: str) -> dict | None:
-		return next((a for a in self.accounts if a.get("Code") == code), None)
+		return self._indexed("accounts", self.accounts, "Code").get(code)
 
 	def tax_rate(self, tax_type: str) -> dict | None:
-		return next((t for t in self.tax_rates if t.get("TaxType") == tax_type), None)
+		return self._indexed("tax_rates", self.tax_rates, "TaxType").get(tax_type)
 
 	def currency_enabled(self, code: str) -> bool:
-		return code == self.base_currency or any(c.get("Code") == code for c in self.currencies)
+		return code == self.base_currency or code in self._indexed("currencies", self.currencies, "Code")
 
 	def item_codes(self) -> set[str]:
-		return {i["Code"] for i in self.items if i.get("Code")}
+		return set(self._indexed("items", self.items, "Code"))
+
+	def has_item(self, code: str) -> bool:
+		"""True if Xero has an Item with this Code (so a line may carry ItemCode)."""
+		return code in self._indexed("items", self.items, "Code")
 
 
 @dataclass

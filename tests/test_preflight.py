@@ -1,0 +1,248 @@
+"""Pre-flight: every problem at once, each naming the document, the row, the field and the fix."""
+
+from __future__ import annotations
+
+import pytest
+from fixtures.mapping_helpers import invoice, item, small_context
+
+from xero_connector.engine.mapping import map_sales_invoice
+from xero_connector.engine.preflight import preflight
+from xero_connector.engine.problems import MappingError, Problem
+
+
+def kinds(problems: list[Problem]) -> list[str]:
+	return [p.kind for p in problems]
+
+
+def only(problems: list[Problem]) -> Problem:
+	assert len(problems) == 1, [str(p) for p in problems]
+	return problems[0]
+
+
+def clean_invoice(**extra) -> dict:
+	return invoice(
+		[item("WIDGET-A", 3, 125.5), item("WIDGET-B", 2, 19.99)], name="ACC-SINV-2026-00118", **extra
+	)
+
+
+def test_a_clean_invoice_has_no_problems():
+	assert preflight(clean_invoice(), small_context()) == []
+	assert preflight(clean_invoice(), small_context(with_xero=False)) == []
+
+
+def test_unmapped_item_without_a_default():
+	ctx = small_context(default_account_code=None)
+	ctx.mappings.account_by_income_account = {}
+	doc = invoice(
+		[item("WIDGET-A", 1, 10.0), item("WIDGET-Z", 1, 10.0, item_group="Gadgets")], rounding=False
+	)
+	ctx.mappings.account_by_item = {"WIDGET-A": "200"}
+	problem = only(preflight(doc, ctx))
+	assert (problem.kind, problem.row, problem.field, problem.value) == (
+		"unmapped_account",
+		2,
+		"items.item_code",
+		"WIDGET-Z",
+	)
+	assert "Item 'WIDGET-Z'" in problem.fix and "Item Group 'Gadgets'" in problem.fix
+	assert "Income Account 'Sales - AL'" in problem.fix and "Default Account Code" in problem.fix
+	assert str(problem).startswith("SINV-T-0001, row 2 (items.item_code = WIDGET-Z): No Xero account")
+	assert " Fix: Add a Xero Account Mapping" in str(problem)
+
+
+@pytest.mark.parametrize(
+	("code", "kind", "words"),
+	[
+		("999", "unknown_account", "does not exist"),
+		("250", "archived_account", "is ARCHIVED in Xero"),
+		("310", "account_not_revenue", "not a revenue account"),
+		("090", "account_not_revenue", "BANK"),
+	],
+)
+def test_xero_account_must_exist_be_active_and_revenue(code, kind, words):
+	ctx = small_context()
+	ctx.mappings.account_by_item = {"WIDGET-B": code}
+	problem = only(preflight(clean_invoice(), ctx))
+	assert (problem.kind, problem.row, problem.field, problem.value) == (kind, 2, "items.item_code", code)
+	assert words in problem.message
+	assert "Item 'WIDGET-B'" in problem.message and "Item 'WIDGET-B'" in problem.fix
+
+
+def test_other_income_accounts_are_revenue():
+	ctx = small_context()
+	ctx.mappings.account_by_item = {"WIDGET-B": "270"}  # OTHERINCOME
+	assert preflight(clean_invoice(), ctx) == []
+
+
+def test_unmapped_tax_without_a_default():
+	ctx = small_context(default_tax_type=None)
+	ctx.mappings.tax_by_sales_taxes_template = {}
+	ctx.mappings.tax_by_tax_account = {}
+	problem = only(preflight(clean_invoice(), ctx))
+	assert (problem.kind, problem.row, problem.field, problem.value) == (
+		"unmapped_tax",
+		1,
+		"taxes.account_head",
+		"GST - AL",
+	)
+	assert "Sales Taxes and Charges Template 'New Zealand - AL'" in problem.fix
+	assert "Default Tax Type" in problem.fix
+
+
+@pytest.mark.parametrize(
+	("tax_type", "kind", "words"),
+	[
+		("GST99", "unknown_tax_type", "does not exist"),
+		("TAX001", "archived_tax_type", "is ARCHIVED in Xero"),
+		("INPUT2", "tax_type_not_revenue", "CanApplyToRevenue"),
+	],
+)
+def test_xero_tax_type_must_exist_be_active_and_for_revenue(tax_type, kind, words):
+	ctx = small_context()
+	ctx.mappings.tax_by_sales_taxes_template = {"New Zealand - AL": tax_type}
+	problems = [p for p in preflight(clean_invoice(), ctx) if p.kind != "tax_rate_mismatch"]
+	problem = only(problems)
+	assert (problem.kind, problem.row, problem.field, problem.value) == (
+		kind,
+		1,
+		"taxes_and_charges",
+		tax_type,
+	)
+	assert words in problem.message
+	assert "Sales Taxes and Charges Template 'New Zealand - AL'" in problem.fix
+
+
+def test_tax_type_rate_must_match_erpnext():
+	ctx = small_context()
+	ctx.mappings.tax_by_sales_taxes_template = {"New Zealand - AL": "ZERORATEDOUTPUT"}
+	problem = only(preflight(clean_invoice(), ctx))
+	assert problem.kind == "tax_rate_mismatch"
+	assert "is 0% in Xero but ERPNext taxes this line at 15%" in problem.message
+
+
+def test_currency_not_enabled_in_xero():
+	doc = clean_invoice(currency="JPY", conversion_rate=0.0095)
+	problem = only(preflight(doc, small_context()))
+	assert (problem.kind, problem.row, problem.field, problem.value) == (
+		"currency_not_enabled",
+		None,
+		"currency",
+		"JPY",
+	)
+	assert "Settings → Currencies" in problem.fix
+
+
+def test_base_currency_mismatch():
+	ctx = small_context()
+	ctx.xero.base_currency = "AUD"
+	ctx.xero.currencies = [{"Code": "NZD"}]
+	problem = only(preflight(clean_invoice(), ctx))
+	assert problem.kind == "base_currency_mismatch"
+
+
+def test_customer_must_have_a_match_key():
+	ctx = small_context()
+	ctx.masters.customers["Kiwi Retail Ltd"]["customer_name"] = ""
+	doc = clean_invoice(customer_name="")
+	problem = only(preflight(doc, ctx))
+	assert (problem.kind, problem.field, problem.value) == (
+		"customer_without_match_key",
+		"customer",
+		"Kiwi Retail Ltd",
+	)
+	assert "xero_account_number" in problem.fix
+	# a billing account code is enough on its own
+	ctx.masters.customers["Kiwi Retail Ltd"]["xero_account_number"] = "KIWI01"
+	assert preflight(doc, ctx) == []
+
+
+def test_customer_missing_from_masters():
+	problem = only(preflight(clean_invoice(customer="Ghost Ltd"), small_context()))
+	assert (problem.kind, problem.field, problem.value) == ("customer_not_found", "customer", "Ghost Ltd")
+
+
+def test_empty_invoice():
+	doc = clean_invoice()
+	doc["items"] = []
+	problem = only(preflight(doc, small_context()))
+	assert (problem.kind, problem.row, problem.field) == ("empty_invoice", None, "items")
+
+
+def test_negative_quantity_on_an_invoice():
+	doc = invoice([item("WIDGET-A", 3, 10.0), item("WIDGET-B", -1, 10.0)], rounding=False)
+	problem = only(preflight(doc, small_context()))
+	assert (problem.kind, problem.row, problem.field, problem.value) == (
+		"negative_quantity",
+		2,
+		"items.qty",
+		"-1",
+	)
+	assert "return" in problem.fix
+
+
+@pytest.mark.parametrize(("docstatus", "words"), [(0, "a draft"), (2, "cancelled")])
+def test_only_submitted_documents_are_pushed(docstatus, words):
+	problem = only(preflight(clean_invoice(docstatus=docstatus), small_context()))
+	assert (problem.kind, problem.field, problem.value) == ("not_submitted", "docstatus", str(docstatus))
+	assert words in problem.message
+
+
+def test_return_without_return_against():
+	doc = invoice([item("WIDGET-A", -1, 125.5, amount=-125.5, net_amount=-125.5)], rounding=False)
+	doc["taxes"][0].update(tax_amount=-18.83, tax_amount_after_discount_amount=-18.83)
+	doc.update(is_return=1, grand_total=-144.33)
+	problem = only(preflight(doc, small_context()))
+	assert (problem.kind, problem.field) == ("return_without_original", "return_against")
+	assert "Return Against" in problem.fix
+	doc["return_against"] = "ACC-SINV-2026-00018"
+	assert preflight(doc, small_context()) == []
+
+
+def test_several_problems_at_once_and_the_same_from_the_mapper():
+	ctx = small_context(default_account_code=None)
+	ctx.mappings.account_by_income_account = {}
+	ctx.mappings.account_by_item = {"WIDGET-A": "250"}
+	doc = invoice(
+		[item("WIDGET-A", 1, 10.0), item("WIDGET-Z", -2, 10.0)],
+		rounding=False,
+		docstatus=0,
+		currency="JPY",
+		conversion_rate=0.0095,
+		customer="Ghost Ltd",
+	)
+	problems = preflight(doc, ctx)
+	assert sorted(kinds(problems)) == sorted(
+		[
+			"not_submitted",
+			"negative_quantity",
+			"customer_not_found",
+			"currency_not_enabled",
+			"unmapped_account",
+			"archived_account",
+		]
+	)
+	for problem in problems:
+		text = str(problem)
+		assert text.startswith("SINV-T-0001") and f"({problem.field}" in text and " Fix: " in text
+		assert problem.fix and problem.message
+	# the mapper refuses with the same list, less the docstatus (the engine decides what to push)
+	with pytest.raises(MappingError) as caught:
+		map_sales_invoice(doc, ctx)
+	assert sorted(kinds(caught.value.problems)) == sorted(k for k in kinds(problems) if k != "not_submitted")
+
+
+def test_without_xero_reference_data_xero_side_checks_are_skipped():
+	ctx = small_context(with_xero=False)
+	ctx.mappings.account_by_item = {"WIDGET-B": "250"}
+	ctx.mappings.tax_by_sales_taxes_template = {"New Zealand - AL": "TAX001"}
+	assert preflight(clean_invoice(currency="JPY", conversion_rate=0.0095), ctx) == []
+
+
+def test_problem_text_without_a_row():
+	problem = Problem(
+		"ACC-SINV-2026-00018", None, "currency", "Currency JPY is not enabled.", "Enable it.", "JPY"
+	)
+	assert (
+		str(problem) == "ACC-SINV-2026-00018 (currency = JPY): Currency JPY is not enabled. Fix: Enable it."
+	)
+	assert problem.as_dict()["field"] == "currency"

@@ -1,0 +1,163 @@
+"""Contact resolution: which Xero Contact an ERPNext Customer bills to.
+
+Rules, first hit wins (DESIGN.md): stored ContactID → ``AccountNumber`` equal to the
+Customer's billing account code → exact name → create the contact with that
+``AccountNumber`` (a customer without a code is matched by name, or created by name).
+One read serves up to :data:`LOOKUP_CHUNK` customers (a ``where`` clause); beyond that all
+contacts are read once, 1,000 a page; and
+missing contacts are created ≤50 per request, so resolving many customers costs
+few calls. Each newly resolved customer gets a log row ("contact") naming the rule.
+
+Called by :mod:`.push` for the customers of the documents it is about to send.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from xero_connector.engine.keys import batch_key, idempotency_key, payload_hash
+from xero_connector.engine.log import Outcome, explain
+from xero_connector.engine.xero_port import chunks, element_errors
+from xero_connector.xero.errors import XeroValidationError
+
+LOOKUP_CHUNK = 40  # most customers looked up by a where clause (two terms each) in one GET /Contacts
+
+ARCHIVED_CAUSE = "The matching Xero contact {contact} is archived, so Xero will not accept invoices for it."
+ARCHIVED_FIX = "Restore the contact in Xero (Contacts → Archived → Restore), or give the Customer another billing account code, then resend."
+
+
+@dataclass
+class Resolution:
+	"""How one Customer was matched, or why it could not be."""
+
+	customer: str
+	contact_id: str | None = None
+	rule: str | None = None  # stored | account_number | name | created
+	messages: list[str] = field(default_factory=list)
+	cause: str | None = None
+	resolution: str | None = None
+
+	@property
+	def ok(self) -> bool:
+		return self.contact_id is not None
+
+
+def customer_key(customer: str, ctx) -> tuple[str, str | None]:
+	"""(Xero contact name, billing account code) of an ERPNext Customer, from a MappingContext."""
+	master = ctx.masters.customers.get(customer) or {}
+	code = master.get(ctx.settings.billing_code_field) or None
+	return (master.get("customer_name") or customer).strip(), (str(code).strip() if code else None)
+
+
+def resolve_contacts(engine, keys: dict[str, tuple[str, str | None]]) -> dict[str, Resolution]:
+	"""Resolve every customer in ``keys`` (customer → (name, billing code), see :func:`customer_key`);
+	returns one :class:`Resolution` per customer. Raises the client's errors for failed reads."""
+	results: dict[str, Resolution] = {}
+	unknown = []
+	for customer in keys:
+		stored = engine.host.get_contact_id(customer)
+		if stored:
+			results[customer] = Resolution(customer, stored, "stored")
+		else:
+			unknown.append(customer)
+	if not unknown:
+		return results
+	to_create = _match_existing(engine, {c: keys[c] for c in unknown}, results)
+	_create(engine, {c: keys[c] for c in to_create}, results)
+	for customer in unknown:
+		_log(engine, results[customer])
+	return results
+
+
+def _match_existing(engine, keys: dict, results: dict[str, Resolution]) -> list[str]:
+	customers = list(keys)
+	by_number: dict[str, dict] = {}
+	by_name: dict[str, dict] = {}
+	if len(customers) > LOOKUP_CHUNK:  # many unknown: one paged read of all contacts is cheaper
+		found = engine.port.list_contacts()
+	else:
+		numbers = [keys[c][1] for c in customers if keys[c][1]]
+		found = engine.port.find_contacts(numbers, [keys[c][0] for c in customers])
+	for contact in found:
+		if contact.get("AccountNumber"):
+			_prefer_active(by_number, contact["AccountNumber"], contact)
+		_prefer_active(by_name, contact.get("Name", ""), contact)
+	missing = []
+	for customer in customers:
+		name, code = keys[customer]
+		if code and code in by_number:
+			results[customer] = _matched(customer, by_number[code], "account_number")
+		elif name in by_name:
+			results[customer] = _matched(customer, by_name[name], "name")
+		else:
+			missing.append(customer)
+	return missing
+
+
+def _prefer_active(index: dict, key: str, contact: dict) -> None:
+	if key not in index or index[key].get("ContactStatus") == "ARCHIVED":
+		index[key] = contact
+
+
+def _matched(customer: str, contact: dict, rule: str) -> Resolution:
+	if contact.get("ContactStatus") == "ARCHIVED":
+		label = f"{contact.get('Name')!r} ({contact.get('ContactID')})"
+		return Resolution(
+			customer,
+			rule=rule,
+			messages=[f"The contact {contact.get('Name')} is archived."],
+			cause=ARCHIVED_CAUSE.format(contact=label),
+			resolution=ARCHIVED_FIX,
+		)
+	return Resolution(customer, contact["ContactID"], rule)
+
+
+def _create(engine, keys: dict, results: dict[str, Resolution]) -> None:
+	for part in chunks(list(keys)):
+		payloads = [
+			{"Name": keys[c][0], **({"AccountNumber": keys[c][1]} if keys[c][1] else {})} for c in part
+		]
+		element_keys = [
+			idempotency_key(engine.site_id, c, "contact", payload_hash(p))
+			for c, p in zip(part, payloads, strict=True)
+		]
+		try:
+			elements = engine.port.create_contacts(
+				payloads, batch_key(engine.site_id, "contact", element_keys)
+			)
+		except XeroValidationError as error:
+			for customer in part:
+				cause, fix = explain(error=error)
+				results[customer] = Resolution(customer, messages=[str(error)], cause=cause, resolution=fix)
+			continue
+		for customer, element in zip(part, elements, strict=True):
+			errors = element_errors(element)
+			if errors or not element.get("ContactID"):
+				cause, fix = explain(errors)
+				results[customer] = Resolution(customer, messages=errors, cause=cause, resolution=fix)
+			else:
+				results[customer] = Resolution(customer, element["ContactID"], "created")
+
+
+def _log(engine, result: Resolution) -> None:
+	if result.ok:
+		engine.host.save_contact_id(result.customer, result.contact_id)
+		reason = f"matched by rule {result.rule}"
+		status = "Success"
+	else:
+		reason = result.cause or "; ".join(result.messages)
+		status = "Failed"
+	engine.recorder.record(
+		Outcome(
+			name=result.customer,
+			operation="contact",
+			status=status,
+			reason=reason,
+			xero_id=result.contact_id,
+			messages=result.messages,
+			cause=result.cause if not result.ok else None,
+			resolution=result.resolution,
+		),
+		doctype="Customer",
+		keep=False,
+	)

@@ -1,0 +1,100 @@
+"""An in-memory :class:`~.host.Host`: documents, states, contact links, log rows
+and watermarks kept in dicts, optionally saved to a JSON file between runs.
+
+Used by the tests, ``xero-connector push|pull`` (:mod:`xero_connector.cli`) and
+the demo (:mod:`xero_connector.demo`). The Frappe shell has its own Host.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from xero_connector.engine.context import MappingContext
+from xero_connector.engine.host import LogEntry, SyncState
+
+
+@dataclass
+class MemoryHost:
+	context: MappingContext
+	site_id: str = "local"
+	tenant_id: str = ""
+	invoices: dict[str, dict] = field(default_factory=dict)
+	states: dict[str, SyncState] = field(default_factory=dict)
+	contacts: dict[str, str] = field(default_factory=dict)
+	log: list[LogEntry] = field(default_factory=list)
+	watermarks: dict[tuple[str, str], datetime] = field(default_factory=dict)
+
+	def add_invoice(self, doc: dict) -> str:
+		"""Add or replace a Sales Invoice dict (``doc.as_dict()`` or REST ``{"data": {...}}``)."""
+		doc = doc.get("data", doc) if isinstance(doc.get("data"), dict) else doc
+		self.invoices[doc["name"]] = doc
+		return doc["name"]
+
+	def load_invoice(self, name: str) -> dict | None:
+		return self.invoices.get(name)
+
+	def mapping_context(self, doc: dict) -> MappingContext:
+		return self.context
+
+	def get_state(self, name: str) -> SyncState | None:
+		return self.states.get(name)
+
+	def save_state(self, name: str, state: SyncState | None) -> None:
+		if state is None:
+			self.states.pop(name, None)
+		else:
+			self.states[name] = state
+
+	def get_contact_id(self, customer: str) -> str | None:
+		return self.contacts.get(customer)
+
+	def save_contact_id(self, customer: str, contact_id: str) -> None:
+		self.contacts[customer] = contact_id
+
+	def write_log(self, entry: LogEntry) -> None:
+		self.log.append(entry)
+
+	def count_attempts(self, name: str, operation: str) -> int:
+		return sum(1 for e in self.log if e.reference_name == name and e.operation == operation)
+
+	def get_watermark(self, tenant_id: str, resource: str) -> datetime | None:
+		return self.watermarks.get((tenant_id, resource))
+
+	def set_watermark(self, tenant_id: str, resource: str, value: datetime) -> None:
+		self.watermarks[(tenant_id, resource)] = value
+
+	def find_by_xero_id(self, xero_id: str) -> str | None:
+		return next((name for name, s in self.states.items() if s.xero_id == xero_id), None)
+
+	# -- helpers for tests, CLI and demo -----------------------------------------------------------
+
+	def log_for(self, name: str, operation: str | None = None) -> list[LogEntry]:
+		return [e for e in self.log if e.reference_name == name and operation in (None, e.operation)]
+
+	def last_log(self, name: str, operation: str | None = None) -> LogEntry | None:
+		rows = self.log_for(name, operation)
+		return rows[-1] if rows else None
+
+	def save(self, path: str | Path) -> None:
+		"""Write states, contact links and watermarks (not documents or the log) to a JSON file."""
+		data = {
+			"tenant_id": self.tenant_id,
+			"states": {name: s.to_dict() for name, s in self.states.items()},
+			"contacts": self.contacts,
+			"watermarks": [[t, r, v.isoformat()] for (t, r), v in self.watermarks.items()],
+		}
+		Path(path).write_text(json.dumps(data, indent=1, sort_keys=True))
+
+	def load(self, path: str | Path) -> None:
+		"""Read what :meth:`save` wrote; a missing file is an empty state."""
+		path = Path(path)
+		if not path.exists():
+			return
+		data = json.loads(path.read_text())
+		self.states.update({n: SyncState.from_dict(s) for n, s in data.get("states", {}).items()})
+		self.contacts.update(data.get("contacts", {}))
+		for tenant, resource, value in data.get("watermarks", []):
+			self.watermarks[(tenant, resource)] = datetime.fromisoformat(value)

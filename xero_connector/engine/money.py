@@ -1,0 +1,173 @@
+"""Decimal helpers for the mapping: converting ERPNext numbers, rounding the way
+Xero does, spreading cents, and writing Decimals into JSON exactly.
+
+ERPNext's ``as_dict()`` gives floats (``15.689999999999998``); they are read
+through ``str()`` so that ``0.333`` stays ``0.333``, then rounded to the
+precision that matters (2 dp for money). Called by mapping.py, taxes.py and
+the engine when it serialises payloads.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+ZERO = Decimal("0")
+ONE = Decimal("1")
+HUNDRED = Decimal("100")
+CENT = Decimal("0.01")
+UNIT_4DP = Decimal("0.0001")
+RATE_6DP = Decimal("0.000001")
+HALF_CENT = Decimal("0.005")
+
+
+# ERPNext's numbers repeat a lot (rates, quantities, amounts), and Decimal(repr(float)) is
+# the mapping's most frequent operation: remember recent conversions (bounded).
+_FLOATS: dict[float, Decimal] = {}
+_CENTS: dict[float, Decimal] = {}
+_PLAIN: dict[Decimal, Decimal] = {}
+_CACHE_LIMIT = 1 << 16
+
+
+def _from_float(value: float) -> Decimal:
+	found = _FLOATS.get(value)
+	if found is None:
+		if len(_FLOATS) >= _CACHE_LIMIT:
+			_FLOATS.clear()
+		found = _FLOATS[value] = Decimal(repr(value))
+	return found
+
+
+def dec(value) -> Decimal:
+	"""An ERPNext number (float, int, str, Decimal, None) → Decimal; None and "" → 0."""
+	kind = type(value)
+	if kind is float:
+		return _FLOATS.get(value) or _from_float(value)
+	if kind is Decimal:
+		return value
+	if kind is int:
+		return Decimal(value)
+	if value is None or value == "":
+		return ZERO
+	if isinstance(value, float):
+		return Decimal(repr(value))
+	if isinstance(value, Decimal):
+		return value
+	try:
+		return Decimal(str(value).strip())
+	except InvalidOperation:
+		raise ValueError(f"{value!r} is not a number")
+
+
+def money(value) -> Decimal:
+	"""Round to cents, half up (Xero rounds money half up)."""
+	if type(value) is float:
+		found = _CENTS.get(value)
+		if found is None:
+			if len(_CENTS) >= _CACHE_LIMIT:
+				_CENTS.clear()
+			found = _CENTS[value] = Decimal(repr(value)).quantize(CENT, rounding=ROUND_HALF_UP)
+		return found
+	return dec(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def q4(value: Decimal) -> Decimal:
+	"""Round a unit amount to Xero's 4 decimal places (``unitdp=4``)."""
+	return value.quantize(UNIT_4DP, rounding=ROUND_HALF_UP)
+
+
+def plain(value: Decimal) -> Decimal:
+	"""The same number without trailing zeros or exponent (3.0 → 3, 19.9900 → 19.99, 100 stays 100)."""
+	found = _PLAIN.get(value)
+	if found is None:
+		if not value:
+			return ZERO
+		normal = value.normalize()
+		found = normal.quantize(ONE) if normal.as_tuple().exponent > 0 else normal
+		if len(_PLAIN) >= _CACHE_LIMIT:
+			_PLAIN.clear()
+		_PLAIN[value] = found
+	return found
+
+
+def decimal_places(value: Decimal) -> int:
+	"""How many decimal places a Decimal really has (trailing zeros ignored)."""
+	if not value:
+		return 0
+	exponent = value.normalize().as_tuple().exponent
+	return max(0, -exponent)
+
+
+def is_cent_midpoint(value: Decimal) -> bool:
+	"""True when rounding ``value`` to cents is a tie (…5 exactly in the third place),
+	where half-up and half-even disagree; the mapping avoids relying on such ties."""
+	remainder = value % CENT
+	return remainder == HALF_CENT or remainder == -HALF_CENT
+
+
+def rounds_to(value: Decimal, target: Decimal) -> bool:
+	"""True if ``value`` rounds to ``target`` cents under any rounding mode Xero might use."""
+	return not is_cent_midpoint(value) and value.quantize(CENT, rounding=ROUND_HALF_UP) == target
+
+
+def distribute(
+	raw: list[Decimal], preferred: list[Decimal], target: Decimal, eligible: list[bool]
+) -> list[Decimal]:
+	"""Cent amounts close to ``raw`` that sum exactly to ``target``.
+
+	Starts from ``preferred`` (already in cents) and moves the difference one
+	cent at a time onto eligible entries, first to those whose raw value is
+	furthest from their preferred value in the needed direction (largest
+	remainder). Used to spread ERPNext's tax-row totals over Xero lines.
+	"""
+	result = list(preferred)
+	residual = target - sum(result, ZERO)
+	if not residual:
+		return result
+	candidates = [i for i, ok in enumerate(eligible) if ok] or list(range(len(result)))
+	if not candidates:
+		return result
+	step = CENT if residual > 0 else -CENT
+	order = sorted(candidates, key=lambda i: (raw[i] - result[i]) * step, reverse=True)
+	steps = int(abs(residual) / CENT)
+	for n in range(steps):
+		result[order[n % len(order)]] += step
+	return result
+
+
+def _encode(value, out: list[str]) -> None:
+	if isinstance(value, Decimal):
+		out.append(str(value) if value.is_finite() else "null")
+	elif isinstance(value, dict):
+		out.append("{")
+		first = True
+		for key in sorted(value):
+			if not first:
+				out.append(",")
+			first = False
+			out.append(json.dumps(str(key)))
+			out.append(":")
+			_encode(value[key], out)
+		out.append("}")
+	elif isinstance(value, list | tuple):
+		out.append("[")
+		for n, item in enumerate(value):
+			if n:
+				out.append(",")
+			_encode(item, out)
+		out.append("]")
+	elif isinstance(value, float):
+		raise TypeError("floats are not allowed in Xero payloads; use Decimal")
+	else:
+		out.append(json.dumps(value, ensure_ascii=False))
+
+
+def dumps(value) -> str:
+	"""Canonical JSON (sorted keys, no spaces) with Decimals written as exact JSON numbers.
+
+	Used for payload hashes and for request bodies: ``requests``' ``json=`` cannot
+	encode Decimal, so the engine sends ``data=dumps(body)`` with a JSON content type.
+	"""
+	out: list[str] = []
+	_encode(value, out)
+	return "".join(out)

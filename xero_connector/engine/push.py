@@ -1,0 +1,242 @@
+"""Push: make Xero hold each submitted Sales Invoice, as an Invoice or (returns) a Credit Note.
+
+Per document: pre-flight and mapping (bad input fails here, before any call) →
+contact → payload hash (unchanged since the last accepted write → Skipped) →
+if an earlier write's outcome is unknown, look the number up in Xero and link
+instead of creating twice → send in batches of ≤50 with one idempotency key
+per request → record Xero's IDs, status and totals, or the failure with Xero's
+messages and the catalogue's cause and fix. A mismatch between Xero's computed
+Total and ERPNext's is recorded as Failed.
+
+Called by :meth:`xero_connector.engine.sync.SyncEngine.push` with documents of one kind.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from xero_connector.engine.contacts import customer_key, resolve_contacts
+from xero_connector.engine.context import MappingContext
+from xero_connector.engine.host import SyncState
+from xero_connector.engine.keys import batch_key, idempotency_key
+from xero_connector.engine.log import Outcome, explain, outcome_for_error, outcome_unknown
+from xero_connector.engine.records import KINDS, state_from_element
+from xero_connector.engine.xero_port import chunks, element_errors
+from xero_connector.xero.errors import XeroError
+
+
+@dataclass
+class Job:
+	"""One document on its way to Xero."""
+
+	name: str
+	doc: dict
+	ctx: MappingContext
+	previous: SyncState | None = None
+	xdoc: object = None  # mapping.XeroDocument
+	digest: str | None = None
+	contact_id: str | None = None
+
+	@property
+	def xero_id(self) -> str | None:
+		return self.previous.xero_id if self.previous else None
+
+	@property
+	def operation(self) -> str:
+		return "update" if self.xero_id else "push"
+
+
+def push_documents(engine, docs: list[dict], kind: str) -> list[str]:
+	"""Push documents of one kind; returns the names now in Xero with their current payload."""
+	jobs = [job for job in (_prepare(engine, doc) for doc in docs) if job]
+	jobs = _resolve_contacts(engine, jobs)
+	jobs = [job for job in jobs if _map(engine, job) and not _unchanged(engine, job)]
+	jobs = _recover_unknown(engine, jobs, kind)
+	done = []
+	creates = [job for job in jobs if not job.xero_id]
+	updates = [job for job in jobs if job.xero_id]
+	for group in (creates, updates):
+		for part in chunks(group):
+			done += _send(engine, part, kind)
+	return done
+
+
+def _fail(engine, job: Job, reason: str, **fields) -> None:
+	engine.recorder.record(Outcome(job.name, job.operation, "Failed", reason, **fields))
+
+
+def _prepare(engine, doc: dict) -> Job | None:
+	"""Pre-flight and a first mapping: every problem of the document, before any Xero call."""
+	ctx = engine.context(doc)
+	job = Job(doc["name"], doc, ctx, engine.host.get_state(doc["name"]))
+	problems = engine.preflight(doc, ctx)
+	if problems:
+		_fail(
+			engine,
+			job,
+			"not sent: " + "; ".join(p.message for p in problems),
+			messages=[str(p) for p in problems],
+			cause="; ".join(p.message for p in problems),
+			resolution="; ".join(dict.fromkeys(p.fix for p in problems)),
+		)
+		return None
+	return job
+
+
+def _resolve_contacts(engine, jobs: list[Job]) -> list[Job]:
+	keys = {job.doc["customer"]: customer_key(job.doc["customer"], job.ctx) for job in jobs}
+	try:
+		resolved = resolve_contacts(engine, keys)
+	except XeroError as error:
+		for job in jobs:
+			engine.recorder.record(outcome_for_error(job.name, job.operation, error))
+		return []
+	ready = []
+	for job in jobs:
+		result = resolved[job.doc["customer"]]
+		if result.ok:
+			job.contact_id = result.contact_id
+			ready.append(job)
+		else:
+			reason = f"no Xero contact for customer {job.doc['customer']}: {result.cause or '; '.join(result.messages)}"
+			_fail(
+				engine,
+				job,
+				reason,
+				messages=result.messages,
+				cause=result.cause,
+				resolution=result.resolution,
+			)
+	return ready
+
+
+def _map(engine, job: Job) -> bool:
+	try:
+		job.xdoc = engine.map(job.doc, job.ctx, job.contact_id)
+	except engine.MappingError as error:
+		_fail(engine, job, str(error), messages=[str(p) for p in error.problems])
+		return False
+	job.digest = job.xdoc.payload_hash()
+	return True
+
+
+def _unchanged(engine, job: Job) -> bool:
+	state = job.previous
+	if not (state and state.xero_id and state.payload_hash == job.digest and not state.outcome_unknown):
+		return False
+	engine.recorder.record(
+		_outcome(job, "Skipped", "unchanged since the last sync: nothing sent", state, operation="push")
+	)
+	return True
+
+
+def _outcome(job: Job, status: str, reason: str, state: SyncState | None, **fields) -> Outcome:
+	fields.setdefault("operation", job.operation)
+	return Outcome(
+		name=job.name,
+		status=status,
+		reason=reason,
+		xero_id=state.xero_id if state else None,
+		xero_status=state.xero_status if state else None,
+		kind=job.xdoc.kind,
+		currency=job.xdoc.currency,
+		expected_total=job.xdoc.expected_total,
+		xero_total=state.total if state else None,
+		**fields,
+	)
+
+
+def _recover_unknown(engine, jobs: list[Job], kind: str) -> list[Job]:
+	"""Documents whose last write may have reached Xero: find them by number and link them."""
+	unsure = [j for j in jobs if j.previous and j.previous.outcome_unknown and not j.previous.xero_id]
+	if not unsure:
+		return jobs
+	_, _, number_field, _ = KINDS[kind]
+	read = engine.port.get_invoices if kind == "invoice" else engine.port.get_credit_notes
+	found: dict[str, dict] = {}
+	try:
+		for part in chunks(unsure):
+			for element in read(numbers=[j.xdoc.number for j in part]):
+				if element.get("Status") != "DELETED":
+					found[element.get(number_field)] = element
+	except XeroError as error:
+		for job in unsure:
+			engine.recorder.record(outcome_for_error(job.name, job.operation, error))
+		return [j for j in jobs if j not in unsure]
+	remaining = []
+	for job in jobs:
+		element = found.get(job.xdoc.number) if job in unsure else None
+		if element is None:
+			remaining.append(job)
+			continue
+		linked = state_from_element(element, kind, job.previous)
+		if job.previous.pending_hash == job.digest:
+			linked = replace(linked, payload_hash=job.digest, pending_hash=None, outcome_unknown=False)
+			engine.host.save_state(job.name, linked)
+			_check_total(engine, job, linked, "linked to the Xero document an earlier attempt created")
+		else:
+			job.previous = replace(linked, pending_hash=job.previous.pending_hash, outcome_unknown=True)
+			engine.host.save_state(job.name, job.previous)
+			remaining.append(job)
+	return remaining
+
+
+def _send(engine, jobs: list[Job], kind: str) -> list[str]:
+	"""One request: creates (PUT, never overwriting a number that exists) or updates (POST by ID)."""
+	update_method, id_field, _, create_method = KINDS[kind]
+	method = update_method if jobs[0].xero_id else create_method
+	elements, keys = [], []
+	for job in jobs:
+		payload = dict(job.xdoc.payload)
+		if job.xero_id:
+			payload[id_field] = job.xero_id
+		elements.append(payload)
+		keys.append(idempotency_key(engine.site_id, job.name, job.operation, job.digest))
+		mark = replace(job.previous or SyncState(kind=kind), pending_hash=job.digest, outcome_unknown=True)
+		engine.host.save_state(job.name, mark)
+	key = batch_key(engine.site_id, jobs[0].operation, keys) if len(jobs) > 1 else keys[0]
+	try:
+		results = getattr(engine.port, method)(elements, key)
+	except XeroError as error:
+		unknown = outcome_unknown(error)
+		for job in jobs:
+			if not unknown:
+				engine.host.save_state(job.name, job.previous)
+			engine.recorder.record(outcome_for_error(job.name, job.operation, error), idempotency_key=key)
+		return []
+	done = []
+	for job, element, payload in zip(jobs, results, elements, strict=True):
+		errors = element_errors(element)
+		if errors or not element.get(id_field):
+			engine.host.save_state(job.name, job.previous)
+			cause, fix = explain(errors)
+			reason = "; ".join(errors) or "Xero returned no ID"
+			engine.recorder.record(
+				_outcome(job, "Failed", reason, job.previous, messages=errors, cause=cause, resolution=fix),
+				idempotency_key=key,
+				request=payload,
+				response=element,
+			)
+			continue
+		state = replace(state_from_element(element, kind, job.previous), payload_hash=job.digest)
+		engine.host.save_state(job.name, state)
+		if _check_total(engine, job, state, "sent", key=key, request=payload, response=element):
+			done.append(job.name)
+	return done
+
+
+def _check_total(engine, job: Job, state: SyncState, verb: str, **log) -> bool:
+	"""Record Success, or Failed when Xero's computed total differs from ERPNext's."""
+	expected = abs(Decimal(job.xdoc.expected_total))
+	key = log.pop("key", None)
+	if state.total is not None and state.total != expected:
+		engine.host.save_state(job.name, replace(state, payload_hash=None))
+		reason = (
+			f"Xero's total {state.total} {job.xdoc.currency} differs from ERPNext's {expected}: "
+			"check the tax and rounding mappings, then resend"
+		)
+		engine.recorder.record(_outcome(job, "Failed", reason, state), idempotency_key=key, **log)
+		return False
+	engine.recorder.record(_outcome(job, "Success", verb, state), idempotency_key=key, **log)
+	return True

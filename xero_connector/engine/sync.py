@@ -1,0 +1,186 @@
+"""The sync engine's front door: make Xero match a set of ERPNext Sales Invoices.
+
+``SyncEngine(host, port)`` ties a :class:`~.host.Host` (where documents and
+states live) to a :class:`~.xero_port.XeroPort` (one connected Xero
+organisation). Its methods return the :class:`~.log.Outcome` of every step they
+ran, in order; each step also wrote a Sync Log row through the Host.
+
+Called by the Frappe shell's background jobs, ``xero-connector`` (:mod:`xero_connector.cli`)
+and the demo. Usage::
+
+    engine = SyncEngine(host, port)
+    outcomes = engine.push(["ACC-SINV-2026-00018", "ACC-SINV-2026-00031"])
+    report = engine.pull()
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from xero_connector.engine.cancel import cancel_documents
+from xero_connector.engine.context import MappingContext, XeroReference
+from xero_connector.engine.host import Host
+from xero_connector.engine.log import Outcome, Recorder
+from xero_connector.engine.pull import PullReport, pull_changes
+from xero_connector.engine.push import push_documents
+from xero_connector.engine.returns import allocate_returns
+from xero_connector.engine.xero_port import XeroPort
+
+
+class SyncEngine:
+	def __init__(self, host: Host, port: XeroPort, reference: XeroReference | None = None):
+		"""``reference``: the organisation's accounts, tax rates, currencies and items when the
+		caller has them cached; otherwise they are read (5 calls) the first time they are needed."""
+		from xero_connector.engine import mapping, preflight
+		from xero_connector.engine.problems import MappingError
+
+		self.host = host
+		self.port = port
+		self.recorder = Recorder(host)
+		self.MappingError = MappingError
+		self._map = mapping.map_sales_invoice
+		self._preflight = preflight.preflight
+		self._reference = reference
+
+	@property
+	def site_id(self) -> str:
+		return self.host.site_id
+
+	# -- used by the step modules -----------------------------------------------------------------
+
+	def reference(self) -> XeroReference:
+		"""The organisation's accounts, tax rates, currencies and items, read once per engine."""
+		if self._reference is None:
+			org = self.port.get_organisation()
+			self._reference = XeroReference(
+				accounts=self.port.get_accounts(),
+				tax_rates=self.port.get_tax_rates(),
+				currencies=self.port.get_currencies(),
+				items=self.port.get_items(),
+				base_currency=org.get("BaseCurrency"),
+			)
+		return self._reference
+
+	def context(self, doc: dict) -> MappingContext:
+		ctx = self.host.mapping_context(doc)
+		return ctx if ctx.xero is not None else replace(ctx, xero=self.reference())
+
+	def preflight(self, doc: dict, ctx: MappingContext) -> list:
+		return self._preflight(doc, ctx)
+
+	def map(self, doc: dict, ctx: MappingContext, contact_id: str | None):
+		contact = {"ContactID": contact_id} if contact_id else None
+		return self._map(doc, ctx, contact=contact)
+
+	# -- public operations --------------------------------------------------------------------------
+
+	def push(self, names: list[str]) -> list[Outcome]:
+		"""Sync these documents: submitted ones are created/updated (returns as credit notes,
+		then allocated), cancelled ones (docstatus 2) voided or deleted, drafts skipped.
+		An unsynced original of a return in the set is pushed first if the Host has it."""
+		start = len(self.recorder.outcomes)
+		docs = self._load(names)
+		invoices = [d for d in docs if d.get("docstatus") == 1 and not d.get("is_return")]
+		returns = [d for d in docs if d.get("docstatus") == 1 and d.get("is_return")]
+		cancelled = [d for d in docs if d.get("docstatus") == 2]
+		for doc in docs:
+			if doc.get("docstatus") not in (1, 2):
+				self.recorder.record(
+					Outcome(doc["name"], "push", "Skipped", "draft: only submitted invoices go to Xero")
+				)
+		invoices += self._missing_originals(returns, invoices)
+		self._guarded(push_documents, invoices, "invoice")
+		ready = [d for d in returns if self._original_synced(d)]
+		pushed = self._guarded(push_documents, ready, "credit_note") or []
+		self._guarded(
+			allocate_returns, [d for d in ready if d["name"] in pushed or self._needs_allocation(d)]
+		)
+		self._guarded(cancel_documents, cancelled)
+		return self.recorder.outcomes[start:]
+
+	def cancel(self, names: list[str]) -> list[Outcome]:
+		"""Void or delete the Xero documents of these (cancelled) Sales Invoices."""
+		start = len(self.recorder.outcomes)
+		self._guarded(cancel_documents, self._load(names))
+		return self.recorder.outcomes[start:]
+
+	def allocate(self, names: list[str]) -> list[Outcome]:
+		"""Retry only the allocation step of these returns."""
+		start = len(self.recorder.outcomes)
+		self._guarded(allocate_returns, self._load(names))
+		return self.recorder.outcomes[start:]
+
+	def pull(self, kinds=("invoice", "credit_note"), page_size: int = 1000) -> PullReport:
+		"""Bring payment status back for everything changed in Xero since the last pull."""
+		return pull_changes(self, kinds, page_size)
+
+	# -- helpers ----------------------------------------------------------------------------------
+
+	def _guarded(self, step, docs: list[dict], *args):
+		"""Run a step unless there is nothing to do; a failed reference read queues its documents."""
+		if not docs:
+			return None
+		from xero_connector.engine.log import outcome_for_error
+		from xero_connector.xero.errors import XeroError
+
+		try:
+			return step(self, docs, *args)
+		except XeroError as error:
+			done = {o.name for o in self.recorder.outcomes}
+			for doc in docs:
+				if doc["name"] not in done:
+					self.recorder.record(outcome_for_error(doc["name"], "push", error))
+			return None
+
+	def _load(self, names: list[str]) -> list[dict]:
+		docs = []
+		for name in dict.fromkeys(names):
+			doc = self.host.load_invoice(name)
+			if doc is None:
+				self.recorder.record(Outcome(name, "push", "Failed", f"Sales Invoice {name} not found"))
+			else:
+				docs.append(doc)
+		return docs
+
+	def _missing_originals(self, returns: list[dict], invoices: list[dict]) -> list[dict]:
+		have = {d["name"] for d in invoices}
+		extra = []
+		for doc in returns:
+			original = doc.get("return_against")
+			if not original or original in have or self._synced(original):
+				continue
+			found = self.host.load_invoice(original)
+			if found and found.get("docstatus") == 1:
+				extra.append(found)
+				have.add(original)
+		return extra
+
+	def _synced(self, name: str) -> bool:
+		state = self.host.get_state(name)
+		return bool(state and state.xero_id)
+
+	def _original_synced(self, doc: dict) -> bool:
+		original = doc.get("return_against")
+		if not original or self._synced(original):
+			return True
+		self.recorder.record(
+			Outcome(
+				doc["name"],
+				"push",
+				"Failed",
+				f"the original invoice {original} is not in Xero yet: push it first, then resend this return",
+				cause=f"A return is a credit note against {original}, which has not reached Xero.",
+				resolution=f"Resolve the failure of {original} (see its Xero Sync Log), then resend both.",
+			)
+		)
+		return False
+
+	def _needs_allocation(self, doc: dict) -> bool:
+		state = self.host.get_state(doc["name"])
+		return bool(
+			state
+			and state.xero_id
+			and state.total
+			and (state.allocated or 0) < state.total
+			and doc.get("return_against")
+		)

@@ -1,0 +1,117 @@
+"""Typed errors of the Frappe shell, and the one place that turns an error from
+the pure core (or from Xero through it) into what the user is told.
+
+Controllers and whitelisted methods raise these with ``frappe.throw(msg, exc=...)``;
+jobs use :func:`describe` to fill a Xero Sync Log row with a cause and a fix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import frappe
+from frappe import _
+
+
+class XeroConnectorError(frappe.ValidationError):
+	"""Base of every error this app raises on purpose."""
+
+
+class XeroNotConfigured(XeroConnectorError):
+	"""Xero Settings lack what the action needs (client id, sandbox URL, ...)."""
+
+
+class XeroNotConnected(XeroConnectorError):
+	"""No organisation is connected, or the connection needs re-authorising."""
+
+
+class MappingInvalid(XeroConnectorError):
+	"""A mapping or default names a Xero account or tax type Xero would refuse."""
+
+
+class PreflightFailed(XeroConnectorError):
+	"""A Sales Invoice would be rejected by Xero (raised only when blocking is on)."""
+
+
+class XeroHasPayments(XeroConnectorError):
+	"""The invoice has payments in Xero, so it cannot be voided from ERPNext."""
+
+
+class OAuthStateInvalid(frappe.PermissionError):
+	"""The OAuth callback carried a state this site did not issue, or one already used."""
+
+
+class WebhookSignatureInvalid(frappe.AuthenticationError):
+	"""A webhook delivery whose x-xero-signature does not match its body."""
+
+
+@dataclass
+class Described:
+	"""A failure as the Sync Log and the user see it."""
+
+	kind: str
+	cause: str
+	resolution: str
+	messages: list[str]
+	http_status: int | None = None
+
+
+def describe(exc: BaseException) -> Described:
+	"""Map any exception met while talking to Xero to a kind, a cause and a fix.
+
+	Called by jobs.py when an engine call raises. Errors from the core's catalogue
+	carry ``kind``, ``cause`` and ``resolution`` (and Xero's messages); anything
+	else is reported as an unexpected error with its type only (never its
+	arguments, which might hold a secret).
+	"""
+	from xero_connector.constants import KIND_NEEDS_REAUTH, KIND_PERMANENT, KIND_TRANSIENT
+
+	kind = _attr(exc, "kind")
+	cause = _attr(exc, "cause")
+	resolution = _attr(exc, "resolution")
+	messages = _attr(exc, "messages") or _attr(exc, "validation_errors") or []
+	if isinstance(messages, str):
+		messages = [messages]
+	status = _attr(exc, "status") or _attr(exc, "http_status") or _attr(exc, "status_code")
+	if kind and cause:
+		return Described(
+			kind=_kind_name(kind),
+			cause=str(cause),
+			resolution=str(resolution or ""),
+			messages=[str(m) for m in messages],
+			http_status=_int_or_none(status),
+		)
+	if isinstance(exc, XeroNotConnected):
+		return Described(KIND_NEEDS_REAUTH, str(exc), _("Open Xero Settings and click Connect."), [])
+	if isinstance(exc, XeroConnectorError):
+		return Described(KIND_PERMANENT, str(exc), "", [])
+	if isinstance(exc, OSError | TimeoutError):
+		return Described(
+			KIND_TRANSIENT,
+			_("Xero could not be reached ({0}).").format(type(exc).__name__),
+			_("Nothing to do: the work is retried automatically."),
+			[],
+		)
+	return Described(
+		KIND_PERMANENT,
+		_("Unexpected error: {0}. See the Error Log for details.").format(type(exc).__name__),
+		_("Report this to your administrator with the Error Log entry."),
+		[],
+	)
+
+
+def _attr(exc, name):
+	value = getattr(exc, name, None)
+	return None if callable(value) else value
+
+
+def _kind_name(kind) -> str:
+	value = getattr(kind, "value", kind)
+	return str(value).lower()
+
+
+def _int_or_none(value):
+	try:
+		return int(value) if value is not None else None
+	except (TypeError, ValueError):
+		return None

@@ -1,0 +1,59 @@
+// Xero on the Sales Invoice form: status, amount due, link, and Send / Resend to Xero.
+// Loaded through hooks.doctype_js.
+
+frappe.ui.form.on("Sales Invoice", {
+	refresh(frm) {
+		if (frm.is_new() || frm.doc.docstatus === 0) return;
+		frappe
+			.call({
+				method: "xero_connector.xero_connector.api.invoice_status",
+				args: { name: frm.doc.name },
+			})
+			.then((r) => xero_panel(frm, r.message || {}));
+	},
+});
+
+function xero_panel(frm, info) {
+	if (!info.enabled) return;
+	const status = info.xero_status;
+	if (status) {
+		const colour = { PAID: "green", AUTHORISED: "blue", VOIDED: "gray", DELETED: "gray", DRAFT: "orange" }[status] || "blue";
+		const due = format_currency(info.xero_amount_due || 0, frm.doc.currency);
+		let html = `${__("Xero")}: <span class="indicator-pill ${colour}">${__(status)}</span> `;
+		if (!["VOIDED", "DELETED"].includes(status)) html += ` ${__("Amount due in Xero")}: <b>${due}</b>`;
+		if (info.xero_link) {
+			html += ` &middot; <a href="${encodeURI(info.xero_link)}" target="_blank" rel="noopener">${__("Open in Xero")}</a>`;
+		}
+		frm.dashboard.add_comment(html, colour, true);
+	} else {
+		const last = (info.logs || [])[0];
+		if (last && last.status === "Failed") {
+			frm.dashboard.add_comment(
+				`${__("Not in Xero")}: ${frappe.utils.escape_html(last.cause || "")}` +
+					` <a href="/app/xero-sync-log/${encodeURIComponent(last.name)}">${__("Details")}</a>`,
+				"red",
+				true
+			);
+		} else if (last && last.status === "Queued") {
+			frm.dashboard.add_comment(__("Queued for Xero"), "orange", true);
+		}
+	}
+	if (info.can_send && frm.doc.docstatus === 1) {
+		const label = info.xero_invoice_id ? __("Resend to Xero") : __("Send to Xero");
+		frm.add_custom_button(
+			label,
+			() =>
+				frappe
+					.call({
+						method: "xero_connector.xero_connector.api.send_to_xero",
+						args: { name: frm.doc.name },
+						freeze: true,
+					})
+					.then(() => {
+						frappe.show_alert({ message: __("Queued for Xero"), indicator: "green" });
+						frm.reload_doc();
+					}),
+			__("Xero")
+		);
+	}
+}

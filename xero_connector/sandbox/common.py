@@ -1,0 +1,52 @@
+"""What every write in one request shares: the organisation, the request's time and options, and the outcome.
+
+:class:`Ctx` is created by :class:`.accounting.AccountingAPI` for each request
+and passed to the resource modules; :class:`Outcome` is what a resource
+returns for each element of a batch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .state import Organisation
+
+
+@dataclass
+class Ctx:
+	org: Organisation
+	now: str  # stored timestamp of this request (UpdatedDateUTC of everything it writes)
+	today: str  # YYYY-MM-DD, the default document date
+	unitdp: int = 2
+	events: list[tuple[str, str, str]] = field(default_factory=list)
+	wrote: bool = False
+
+	def touch(self, record: dict) -> None:
+		"""Record a change: bump UpdatedDateUTC and remember that state changed."""
+		record["UpdatedDateUTC"] = self.now
+		self.wrote = True
+
+	def event(self, resource: str, resource_id: str, kind: str) -> None:
+		if (resource, resource_id, kind) not in self.events:
+			self.events.append((resource, resource_id, kind))
+
+
+@dataclass
+class Outcome:
+	"""One element's result: the rendered record (or the echoed request) and its messages."""
+
+	element: dict
+	errors: list[str] = field(default_factory=list)
+	warnings: list[str] = field(default_factory=list)
+
+	@property
+	def ok(self) -> bool:
+		return not self.errors
+
+
+class Refused(Exception):
+	"""Raised inside a resource to reject one element with Xero's messages."""
+
+	def __init__(self, *messages: str):
+		super().__init__("; ".join(messages))
+		self.messages = list(messages)

@@ -1,0 +1,125 @@
+"""Contacts: create, update, archive and restore, with Xero's uniqueness rules.
+
+- ``AccountNumber`` is unique across all contacts;
+- ``Name`` is unique across ACTIVE contacts;
+- an ARCHIVED contact accepts no change except being restored (``ContactStatus`` ACTIVE).
+
+Called by :mod:`.accounting` for each element of ``PUT``/``POST /Contacts``.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from . import messages as msg
+from . import render
+from .common import Ctx, Outcome, Refused
+
+TEXT_FIELDS = (
+	"Name",
+	"FirstName",
+	"LastName",
+	"EmailAddress",
+	"AccountNumber",
+	"ContactNumber",
+	"CompanyNumber",
+	"TaxNumber",
+	"BankAccountDetails",
+	"DefaultCurrency",
+	"Website",
+	"SalesDefaultAccountCode",
+	"AccountsReceivableTaxType",
+)
+LIST_FIELDS = ("Addresses", "Phones", "ContactPersons")
+FLAG_FIELDS = ("IsSupplier", "IsCustomer")
+
+
+def find(ctx: Ctx, key: str | None) -> dict | None:
+	"""A contact by ContactID or ContactNumber (the path of ``/Contacts/{id}``)."""
+	if not key:
+		return None
+	found = ctx.org.contacts.get(str(key).lower())
+	return found or next((c for c in ctx.org.contacts.values() if c.get("ContactNumber") == key), None)
+
+
+def write_contact(ctx: Ctx, element, path_key: str | None = None, create_only: bool = False) -> Outcome:
+	"""Create or update one contact; never raises for bad input."""
+	if not isinstance(element, dict):
+		return Outcome({}, [msg.CONTACT_NAME_REQUIRED])
+	try:
+		existing = None
+		key = path_key or (None if create_only else element.get("ContactID"))
+		if key:
+			existing = find(ctx, key)
+			if existing is None:
+				raise Refused(msg.CONTACT_NOT_FOUND)
+		record = _update(ctx, existing, element) if existing else _create(ctx, element)
+	except Refused as refused:
+		echo = render.echo(element)
+		echo.setdefault("ContactID", render.ZERO_ID)
+		return Outcome(echo, refused.messages)
+	return Outcome(render.contact(record))
+
+
+def _create(ctx: Ctx, element: dict) -> dict:
+	record = {
+		"ContactID": str(uuid.uuid4()),
+		"ContactStatus": "ACTIVE",
+		"IsCustomer": False,
+		"IsSupplier": False,
+	}
+	_apply(record, element)
+	_check(ctx, record)
+	ctx.touch(record)
+	ctx.org.contacts[record["ContactID"]] = record
+	ctx.event("CONTACT", record["ContactID"], "CREATE")
+	return record
+
+
+def _update(ctx: Ctx, existing: dict, element: dict) -> dict:
+	wanted_status = str(element.get("ContactStatus") or existing["ContactStatus"]).upper()
+	if existing["ContactStatus"] == "ARCHIVED" and wanted_status != "ACTIVE":
+		raise Refused(msg.CONTACT_ARCHIVED_UPDATE)
+	draft = dict(existing)
+	_apply(draft, element)
+	_check(ctx, draft)
+	existing.clear()
+	existing.update(draft)
+	ctx.touch(existing)
+	ctx.event("CONTACT", existing["ContactID"], "UPDATE")
+	return existing
+
+
+def _apply(record: dict, element: dict) -> None:
+	for key in TEXT_FIELDS:
+		if key in element and (element[key] is None or isinstance(element[key], str)):
+			record[key] = element[key].strip() if isinstance(element[key], str) else None
+	for key in LIST_FIELDS:
+		if isinstance(element.get(key), list):
+			record[key] = [entry for entry in element[key] if isinstance(entry, dict)]
+	for key in FLAG_FIELDS:
+		if isinstance(element.get(key), bool):
+			record[key] = element[key]
+	if element.get("ContactStatus"):
+		record["ContactStatus"] = str(element["ContactStatus"]).upper()
+	for key in [k for k, v in record.items() if v is None]:
+		del record[key]
+
+
+def _check(ctx: Ctx, record: dict) -> None:
+	errors = []
+	name = record.get("Name", "")
+	if not name:
+		errors.append(msg.CONTACT_NAME_REQUIRED)
+	if record["ContactStatus"] not in ("ACTIVE", "ARCHIVED"):
+		record["ContactStatus"] = "ACTIVE"
+	others = [c for c in ctx.org.contacts.values() if c["ContactID"] != record["ContactID"]]
+	if name and record["ContactStatus"] == "ACTIVE":
+		folded = name.casefold()
+		if any(c["ContactStatus"] == "ACTIVE" and c["Name"].strip().casefold() == folded for c in others):
+			errors.append(msg.contact_name_taken(name))
+	number = (record.get("AccountNumber") or "").casefold()
+	if number and any((c.get("AccountNumber") or "").casefold() == number for c in others):
+		errors.append(msg.ACCOUNT_NUMBER_EXISTS)
+	if errors:
+		raise Refused(*errors)

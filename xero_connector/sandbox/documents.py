@@ -1,0 +1,363 @@
+"""Sales invoices (ACCREC) and credit notes (ACCRECCREDIT): create, update, status rules.
+
+One element of a PUT/POST batch goes through :func:`write_document`, which
+validates it like Xero (contact, number, status, currency, lines, totals)
+and either stores it or returns the element with Xero's messages. Called by
+:mod:`.accounting`.
+"""
+
+from __future__ import annotations
+
+import calendar
+import uuid
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from . import messages as msg
+from . import render
+from .common import Ctx, Outcome, Refused
+from .lines import build_lines
+from .totals import LINE_AMOUNT_TYPES, ZERO, BadNumber, dec, document_totals, money
+from .xerodates import BadDate, parse_date
+
+EDITABLE = ("DRAFT", "SUBMITTED")
+FINAL = ("VOIDED", "DELETED")
+
+
+@dataclass(frozen=True)
+class Kind:
+	"""What differs between invoices and credit notes."""
+
+	collection: str
+	id_key: str
+	number_key: str
+	type: str
+	prefix: str
+	resource: str  # webhook resource name
+	unique: str
+	status_create: str
+	status_modify: str
+	not_found: str
+
+	def render(self, ctx: Ctx, doc: dict, with_lines: bool = True) -> dict:
+		if self.collection == "invoices":
+			return render.invoice(ctx.org, doc, ctx.unitdp, with_lines)
+		return render.credit_note(ctx.org, doc, ctx.unitdp, with_lines)
+
+
+INVOICE = Kind(
+	"invoices",
+	"InvoiceID",
+	"InvoiceNumber",
+	"ACCREC",
+	"INV",
+	"INVOICE",
+	msg.INVOICE_NUMBER_UNIQUE,
+	msg.INVOICE_STATUS_CREATE,
+	msg.INVOICE_STATUS_MODIFY,
+	"An existing invoice with the specified ID could not be found",
+)
+CREDIT_NOTE = Kind(
+	"credit_notes",
+	"CreditNoteID",
+	"CreditNoteNumber",
+	"ACCRECCREDIT",
+	"CN",
+	"CREDITNOTE",
+	msg.CREDIT_NOTE_NUMBER_UNIQUE,
+	msg.CREDIT_NOTE_STATUS_CREATE,
+	msg.CREDIT_NOTE_STATUS_MODIFY,
+	"An existing credit note with the specified ID could not be found",
+)
+
+
+def find(ctx: Ctx, kind: Kind, key: str | None) -> dict | None:
+	"""A document by id or number (the path of ``/Invoices/{InvoiceID or InvoiceNumber}``)."""
+	if not key:
+		return None
+	docs = getattr(ctx.org, kind.collection)
+	return docs.get(str(key).lower()) or ctx.org.document_by_number(kind.collection, key)
+
+
+def write_document(
+	ctx: Ctx, kind: Kind, element, path_key: str | None = None, create_only: bool = False
+) -> Outcome:
+	"""Create or update one document; never raises for bad input."""
+	if not isinstance(element, dict):
+		return Outcome({}, [msg.INVALID_TYPE])
+	try:
+		existing = None if create_only else _existing(ctx, kind, element, path_key)
+		doc = _update(ctx, kind, existing, element) if existing else _create(ctx, kind, element)
+	except Refused as refused:
+		echo = render.echo(element)
+		echo.setdefault(kind.id_key, render.ZERO_ID)
+		return Outcome(echo, refused.messages)
+	return Outcome(kind.render(ctx, doc))
+
+
+def _existing(ctx: Ctx, kind: Kind, element: dict, path_key: str | None) -> dict | None:
+	if path_key:
+		doc = find(ctx, kind, path_key)
+		if doc is None:
+			raise Refused(kind.not_found)
+		return doc
+	if element.get(kind.id_key):
+		doc = getattr(ctx.org, kind.collection).get(str(element[kind.id_key]).lower())
+		if doc is None:
+			raise Refused(kind.not_found)
+		return doc
+	return ctx.org.document_by_number(kind.collection, element.get(kind.number_key))
+
+
+# ---- create -----------------------------------------------------------------
+
+
+def _create(ctx: Ctx, kind: Kind, element: dict) -> dict:
+	if element.get("Type") != kind.type:
+		raise Refused(msg.INVALID_TYPE)
+	status = str(element.get("Status") or "DRAFT").upper()
+	errors = [] if status in (*EDITABLE, "AUTHORISED") else [kind.status_create]
+	doc = {kind.id_key: str(uuid.uuid4()), "Type": kind.type, "AmountPaid": "0.00", "AmountCredited": "0.00"}
+	new_contact = _fill(ctx, kind, doc, element, status, errors)
+	if errors:
+		raise Refused(*errors)
+	if not doc.get(kind.number_key):
+		doc[kind.number_key] = ctx.org.next_number(kind.prefix)
+	_store(ctx, kind, doc, new_contact, "CREATE")
+	return doc
+
+
+# ---- update -----------------------------------------------------------------
+
+
+def _update(ctx: Ctx, kind: Kind, doc: dict, element: dict) -> dict:
+	current = doc["Status"]
+	status = str(element.get("Status") or current).upper()
+	if current in FINAL:
+		raise Refused(kind.status_modify)
+	if _has_money_applied(ctx, kind, doc):
+		raise Refused(msg.HAS_PAYMENTS)
+	if current == "AUTHORISED" and status not in ("AUTHORISED", "VOIDED"):
+		raise Refused(kind.status_modify)
+	if status not in (*EDITABLE, "AUTHORISED", *FINAL) or (current in EDITABLE and status == "VOIDED"):
+		raise Refused(kind.status_modify)
+	if status in FINAL:  # deleting or voiding only changes the status
+		doc["Status"] = status
+		_set_balances(kind, doc)
+		_store(ctx, kind, doc, None, "UPDATE")
+		return doc
+	draft = {**doc, "LineItems": list(doc["LineItems"])}
+	errors: list[str] = []
+	new_contact = _fill(ctx, kind, draft, element, status, errors)
+	if errors:
+		raise Refused(*errors)
+	doc.clear()
+	doc.update(draft)
+	_store(ctx, kind, doc, new_contact, "UPDATE")
+	return doc
+
+
+def _has_money_applied(ctx: Ctx, kind: Kind, doc: dict) -> bool:
+	payments, allocations = ctx.org.applied_to(doc[kind.id_key])
+	return bool(allocations) or any(p["Status"] != "DELETED" for p in payments)
+
+
+# ---- shared validation ------------------------------------------------------------
+
+
+def _fill(ctx: Ctx, kind: Kind, doc: dict, element: dict, status: str, errors: list[str]) -> dict | None:
+	"""Apply the element's fields to ``doc``, collecting Xero's messages. Returns a contact to create, if any."""
+	doc["Status"] = status
+	new_contact = _contact(ctx, doc, element, errors)
+	_number(ctx, kind, doc, element, errors)
+	_dates(ctx, kind, doc, element, status, errors)
+	_currency(ctx, doc, element, errors)
+	for key in ("Reference", "Url", "BrandingThemeID", "SentToContact"):
+		if key in element:
+			doc[key] = element[key]
+	lat = element.get("LineAmountTypes", doc.get("LineAmountTypes") or "Exclusive")
+	lat = next((t for t in LINE_AMOUNT_TYPES if str(lat).lower() == t.lower()), None)
+	if lat is None:
+		errors.append(msg.line_amount_types_invalid(element.get("LineAmountTypes")))
+		lat = "Exclusive"
+	doc["LineAmountTypes"] = lat
+	from_request = "LineItems" in element
+	raw_lines = element["LineItems"] if from_request else _stored_as_input(doc.get("LineItems", []))
+	if not isinstance(raw_lines, list):
+		raw_lines = []
+	if not raw_lines and status != "DRAFT":
+		errors.append(msg.LINE_ITEMS_REQUIRED)
+	lines, results, line_errors = build_lines(
+		ctx, raw_lines, lat, status, doc.get("LineItems", []), ctx.unitdp if from_request else 4
+	)
+	errors.extend(line_errors)
+	doc["LineItems"] = lines
+	totals = document_totals(results, lat)
+	if totals.total < 0:
+		errors.append(msg.NEGATIVE_TOTAL)
+	doc.update(
+		SubTotal=str(totals.sub_total),
+		TotalTax=str(totals.total_tax),
+		Total=str(totals.total),
+		TotalDiscount=str(totals.total_discount),
+	)
+	doc["IsDiscounted"] = totals.total_discount != 0
+	_set_balances(kind, doc)
+	return new_contact
+
+
+def _stored_as_input(lines: list[dict]) -> list[dict]:
+	"""Stored lines fed back through validation on an update that leaves LineItems alone."""
+	return [
+		{**line, "TaxAmount": line["TaxAmount"] if line.get("_taxOverride") else None, "LineAmount": None}
+		for line in lines
+	]
+
+
+def _contact(ctx: Ctx, doc: dict, element: dict, errors: list[str]) -> dict | None:
+	given = element.get("Contact")
+	if given is None:
+		if not doc.get("ContactID"):
+			errors.append(msg.CONTACT_REQUIRED)
+		return None
+	if not isinstance(given, dict) or not any(given.get(k) for k in ("ContactID", "ContactNumber", "Name")):
+		errors.append(msg.CONTACT_REQUIRED)
+		return None
+	org = ctx.org
+	if given.get("ContactID"):
+		contact = org.contacts.get(str(given["ContactID"]).lower())
+	elif given.get("ContactNumber"):
+		contact = next(
+			(c for c in org.contacts.values() if c.get("ContactNumber") == given["ContactNumber"]), None
+		)
+	else:
+		name = str(given["Name"]).strip().casefold()
+		matches = [c for c in org.contacts.values() if c["Name"].strip().casefold() == name]
+		contact = next(
+			(c for c in matches if c["ContactStatus"] == "ACTIVE"), matches[0] if matches else None
+		)
+		if contact is None:  # Xero creates a contact named on a document that matches none
+			new = {
+				"ContactID": str(uuid.uuid4()),
+				"ContactStatus": "ACTIVE",
+				"Name": str(given["Name"]).strip(),
+			}
+			new.update(IsCustomer=True, IsSupplier=False)
+			doc["ContactID"] = new["ContactID"]
+			return new
+	if contact is None:
+		errors.append(msg.CONTACT_NOT_FOUND)
+	elif contact["ContactStatus"] != "ACTIVE":
+		errors.append(msg.CONTACT_ARCHIVED)
+	else:
+		doc["ContactID"] = contact["ContactID"]
+	return None
+
+
+def _number(ctx: Ctx, kind: Kind, doc: dict, element: dict, errors: list[str]) -> None:
+	number = element.get(kind.number_key)
+	if number in (None, ""):
+		return
+	number = str(number).strip()
+	other = ctx.org.document_by_number(kind.collection, number)
+	if other is not None and other[kind.id_key] != doc[kind.id_key]:
+		errors.append(kind.unique)
+	doc[kind.number_key] = number
+
+
+def _dates(ctx: Ctx, kind: Kind, doc: dict, element: dict, status: str, errors: list[str]) -> None:
+	keys = ("Date", "DueDate", "ExpectedPaymentDate") if kind is INVOICE else ("Date", "DueDate")
+	for key in keys:
+		if element.get(key) not in (None, ""):
+			try:
+				doc[key] = parse_date(element[key])
+			except BadDate:
+				errors.append(msg.not_a_date(key, element[key]))
+	doc.setdefault("Date", ctx.today)
+	if kind is INVOICE and status != "DRAFT" and not doc.get("DueDate"):
+		due = _due_from_terms(ctx, doc["Date"])
+		if due:
+			doc["DueDate"] = due
+		else:
+			errors.append(msg.DUE_DATE_REQUIRED)
+
+
+def _due_from_terms(ctx: Ctx, issued: str) -> str | None:
+	"""The organisation's default sales payment terms (the demo company: 20th of the following month)."""
+	terms = (ctx.org.profile.get("PaymentTerms") or {}).get("Sales") or {}
+	day, term = terms.get("Day"), terms.get("Type")
+	start = date.fromisoformat(issued)
+	if term == "DAYSAFTERBILLDATE":
+		return (start + timedelta(days=int(day))).isoformat()
+	if term == "OFFOLLOWINGMONTH":
+		year, month = (start.year + 1, 1) if start.month == 12 else (start.year, start.month + 1)
+		return date(year, month, min(int(day), calendar.monthrange(year, month)[1])).isoformat()
+	return None
+
+
+def _currency(ctx: Ctx, doc: dict, element: dict, errors: list[str]) -> None:
+	org = ctx.org
+	code = str(element.get("CurrencyCode") or doc.get("CurrencyCode") or org.base_currency).upper()
+	if code not in org.currency_codes():
+		errors.append(msg.currency_not_subscribed(code))
+	doc["CurrencyCode"] = code
+	if code == org.base_currency:
+		doc["CurrencyRate"] = "1.000000"
+		return
+	try:
+		rate = dec(element.get("CurrencyRate"))
+	except BadNumber:
+		rate = None
+		errors.append(msg.not_a_number("CurrencyRate"))
+	if rate is not None and rate <= 0:
+		errors.append(msg.not_a_number("CurrencyRate"))
+	if rate is None or rate <= 0:
+		rate = dec(doc.get("CurrencyRate") if doc.get("CurrencyCode") == code else None)
+		rate = rate or Decimal(org.default_rates.get(code, "1"))
+	doc["CurrencyRate"] = str(rate.quantize(Decimal("0.000001")))
+
+
+def _set_balances(kind: Kind, doc: dict) -> None:
+	"""AmountDue / RemainingCredit follow status, payments and allocations."""
+	total = dec(doc["Total"]) or ZERO
+	applied = (dec(doc.get("AmountPaid")) or ZERO) + (dec(doc.get("AmountCredited")) or ZERO)
+	outstanding = ZERO if doc["Status"] in FINAL else money(total - applied)
+	if kind is INVOICE:
+		doc["AmountDue"] = str(money(outstanding))
+	else:
+		doc["RemainingCredit"] = str(money(outstanding))
+
+
+def _store(ctx: Ctx, kind: Kind, doc: dict, new_contact: dict | None, event: str) -> None:
+	if new_contact is not None:
+		ctx.touch(new_contact)
+		ctx.org.contacts[new_contact["ContactID"]] = new_contact
+		ctx.event("CONTACT", new_contact["ContactID"], "CREATE")
+	ctx.touch(doc)
+	getattr(ctx.org, kind.collection)[doc[kind.id_key]] = doc
+	ctx.org.index_document(kind.collection, doc)
+	ctx.event(kind.resource, doc[kind.id_key], event)
+
+
+def apply_money(
+	ctx: Ctx, kind: Kind, doc: dict, paid: Decimal, credited: Decimal, on_date: str | None
+) -> None:
+	"""Add (or, with negative amounts, remove) a payment or allocation; PAID when nothing is left.
+
+	Called by :mod:`.payments` and :mod:`.allocations`."""
+	if kind is INVOICE:
+		doc["AmountPaid"] = str(money((dec(doc["AmountPaid"]) or ZERO) + paid))
+		doc["AmountCredited"] = str(money((dec(doc["AmountCredited"]) or ZERO) + credited))
+	else:  # a credit note's refunds and allocations both use up its credit
+		doc["AmountPaid"] = str(money((dec(doc.get("AmountPaid")) or ZERO) + paid + credited))
+	doc["Status"] = "AUTHORISED"
+	_set_balances(kind, doc)
+	left = doc["AmountDue"] if kind is INVOICE else doc["RemainingCredit"]
+	if Decimal(left) == 0:
+		doc["Status"] = "PAID"
+		doc["FullyPaidOnDate"] = on_date
+	else:
+		doc.pop("FullyPaidOnDate", None)
+	ctx.touch(doc)
+	ctx.event(kind.resource, doc[kind.id_key], "UPDATE")

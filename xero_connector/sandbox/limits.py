@@ -1,0 +1,182 @@
+"""Xero's API rate limits, per connected organisation and per app.
+
+Per tenant: 60 calls in any rolling minute, 5 in progress at once, 5,000 a day
+(1,000 on Xero's Starter tier); per app: 10,000 calls a minute across all
+tenants. Over a limit the call is answered 429 with ``Retry-After`` (seconds)
+and ``X-Rate-Limit-Problem`` (``day``, ``minute``, ``appminute`` or
+``concurrent``); every response carries ``X-MinLimit-Remaining``,
+``X-DayLimit-Remaining`` and ``X-AppMinLimit-Remaining``.
+
+``time_scale`` makes the "minute" and the "day" shorter for benchmarks while
+keeping every ratio: with ``time_scale=60`` a minute lasts one real second and
+``Retry-After`` is given in real seconds.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections import deque
+from dataclasses import dataclass, field
+
+from xero_connector.sandbox.clock import Clock
+
+MINUTE = 60.0
+DAY = 86_400.0
+
+
+@dataclass
+class LimitConfig:
+	"""Limits the sandbox enforces. ``enabled=False`` turns all of them off
+	(the headers are still sent)."""
+
+	per_minute: int = 60
+	per_day: int = 5_000
+	concurrent: int = 5
+	app_per_minute: int = 10_000
+	time_scale: float = 1.0
+	enabled: bool = True
+
+	def __post_init__(self):
+		if self.time_scale <= 0:
+			raise ValueError("time_scale must be positive")
+
+
+class RateLimited(Exception):
+	"""A call refused with 429. ``problem`` is the ``X-Rate-Limit-Problem`` value."""
+
+	def __init__(self, problem: str, retry_after: int, headers: dict[str, str]):
+		super().__init__(f"rate limit exceeded: {problem}, retry after {retry_after}s")
+		self.problem = problem
+		self.retry_after = retry_after
+		self.headers = headers
+
+
+@dataclass
+class _Window:
+	"""Timestamps of admitted calls inside one rolling window."""
+
+	length: float
+	calls: deque = field(default_factory=deque)
+
+	def trim(self, now: float) -> None:
+		while self.calls and self.calls[0] <= now - self.length:
+			self.calls.popleft()
+
+	def wait(self, now: float) -> float:
+		"""Seconds until the oldest call leaves the window."""
+		return max(0.0, self.calls[0] + self.length - now) if self.calls else 0.0
+
+
+@dataclass
+class _TenantState:
+	minute: _Window
+	day: _Window
+	in_flight: int = 0
+
+
+@dataclass
+class Admission:
+	"""A call admitted by :meth:`RateLimiter.admit`; pass it back to :meth:`RateLimiter.release`."""
+
+	tenant_id: str
+	released: bool = False
+
+
+class RateLimiter:
+	"""Counts calls per tenant and per app. The API pipeline calls :meth:`admit`
+	before handling a call and :meth:`release` when the response is sent."""
+
+	def __init__(self, config: LimitConfig | None = None, clock: Clock | None = None):
+		self.config = config or LimitConfig()
+		self.clock = clock or Clock()
+		self._lock = threading.Lock()
+		self._tenants: dict[str, _TenantState] = {}
+		self._app = _Window(MINUTE / self.config.time_scale)
+
+	def _tenant(self, tenant_id: str) -> _TenantState:
+		state = self._tenants.get(tenant_id)
+		if state is None:
+			scale = self.config.time_scale
+			state = _TenantState(_Window(MINUTE / scale), _Window(DAY / scale))
+			self._tenants[tenant_id] = state
+		return state
+
+	def _retry_after(self, seconds: float) -> int:
+		return max(1, math.ceil(seconds))
+
+	def admit(self, tenant_id: str) -> Admission:
+		"""Count one call for ``tenant_id`` or raise :class:`RateLimited`."""
+		with self._lock:
+			now = self.clock.monotonic()
+			state = self._tenant(tenant_id)
+			for window in (state.minute, state.day, self._app):
+				window.trim(now)
+			cfg = self.config
+			if cfg.enabled:
+				problem, wait = None, 0.0
+				if len(state.day.calls) >= cfg.per_day:
+					problem, wait = "day", state.day.wait(now)
+				elif len(state.minute.calls) >= cfg.per_minute:
+					problem, wait = "minute", state.minute.wait(now)
+				elif len(self._app.calls) >= cfg.app_per_minute:
+					problem, wait = "appminute", self._app.wait(now)
+				elif state.in_flight >= cfg.concurrent:
+					problem, wait = "concurrent", 1.0
+				if problem:
+					headers = self._headers(state)
+					retry_after = self._retry_after(wait)
+					headers["Retry-After"] = str(retry_after)
+					headers["X-Rate-Limit-Problem"] = problem
+					raise RateLimited(problem, retry_after, headers)
+			state.minute.calls.append(now)
+			state.day.calls.append(now)
+			self._app.calls.append(now)
+			state.in_flight += 1
+			return Admission(tenant_id)
+
+	def release(self, admission: Admission) -> None:
+		with self._lock:
+			if admission.released:
+				return
+			admission.released = True
+			self._tenants[admission.tenant_id].in_flight -= 1
+
+	def in_flight(self, tenant_id: str) -> int:
+		"""Calls of this tenant being handled right now."""
+		with self._lock:
+			return self._tenant(tenant_id).in_flight
+
+	def headers(self, tenant_id: str | None = None) -> dict[str, str]:
+		"""The remaining-calls headers for a response (app only when no tenant is known)."""
+		with self._lock:
+			now = self.clock.monotonic()
+			self._app.trim(now)
+			if tenant_id is None:
+				return {
+					"X-AppMinLimit-Remaining": str(max(0, self.config.app_per_minute - len(self._app.calls)))
+				}
+			state = self._tenant(tenant_id)
+			state.minute.trim(now)
+			state.day.trim(now)
+			return self._headers(state)
+
+	def _headers(self, state: _TenantState) -> dict[str, str]:
+		cfg = self.config
+		return {
+			"X-DayLimit-Remaining": str(max(0, cfg.per_day - len(state.day.calls))),
+			"X-MinLimit-Remaining": str(max(0, cfg.per_minute - len(state.minute.calls))),
+			"X-AppMinLimit-Remaining": str(max(0, cfg.app_per_minute - len(self._app.calls))),
+		}
+
+	def exhaust(self, tenant_id: str, problem: str = "minute") -> None:
+		"""Fault injection: use up the tenant's minute or day allowance now, so the
+		next calls get 429 until the window rolls on."""
+		with self._lock:
+			now = self.clock.monotonic()
+			state = self._tenant(tenant_id)
+			window = state.day if problem == "day" else state.minute
+			limit = self.config.per_day if problem == "day" else self.config.per_minute
+			window.trim(now)
+			while len(window.calls) < limit:
+				window.calls.append(now)

@@ -1,0 +1,138 @@
+"""Line items of a sales document: Xero's per-line validation and amounts.
+
+Called by :mod:`.documents` for invoices and credit notes alike.
+"""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+from . import messages as msg
+from .common import Ctx
+from .totals import ZERO, BadNumber, LineInput, LineResult, compute_line, dec
+
+NUMBER_FIELDS = ("Quantity", "UnitAmount", "LineAmount", "DiscountRate", "DiscountAmount", "TaxAmount")
+
+
+def build_lines(
+	ctx: Ctx, raw_lines: list, lat: str, status: str, previous: list[dict], unitdp: int
+) -> tuple[list[dict], list[LineResult], list[str]]:
+	"""Validate and compute every line. Returns stored lines, their amounts and Xero's messages.
+
+	``unitdp`` is 4 when re-validating stored lines, so their unit amounts are kept as they are."""
+	stored, results, errors = [], [], []
+	previous_ids = {line["LineItemID"] for line in previous}
+	for raw in raw_lines:
+		if not isinstance(raw, dict):
+			errors.append(msg.DESCRIPTION_REQUIRED)
+			continue
+		line, result = _line(ctx, raw, lat, status, unitdp, errors)
+		if raw.get("LineItemID") and str(raw["LineItemID"]).lower() in previous_ids:
+			line["LineItemID"] = str(raw["LineItemID"]).lower()
+		stored.append(line)
+		results.append(result)
+	return stored, results, _unique(errors)
+
+
+def _unique(items: list[str]) -> list[str]:
+	return list(dict.fromkeys(items))
+
+
+def _line(
+	ctx: Ctx, raw: dict, lat: str, status: str, unitdp: int, errors: list[str]
+) -> tuple[dict, LineResult]:
+	org = ctx.org
+	item = org.item_by_code(raw.get("ItemCode")) if raw.get("ItemCode") else None
+	if raw.get("ItemCode") and item is None:
+		errors.append(msg.item_not_valid(raw["ItemCode"]))
+	sales = (item or {}).get("SalesDetails") or {}
+	numbers = {}
+	for key in NUMBER_FIELDS:
+		try:
+			numbers[key] = dec(raw.get(key))
+		except BadNumber:
+			errors.append(msg.not_a_number(key))
+			numbers[key] = None
+	if numbers["UnitAmount"] is None and sales.get("UnitPrice") is not None:
+		numbers["UnitAmount"] = Decimal(str(sales["UnitPrice"]))
+	description = raw.get("Description") or (item or {}).get("Description")
+	if not description:
+		errors.append(msg.DESCRIPTION_REQUIRED)
+	account = _account(ctx, raw, sales, status, errors)
+	tax_type, rate = _tax(ctx, raw, sales, account, lat, errors)
+	result = compute_line(
+		LineInput(
+			quantity=numbers["Quantity"],
+			unit_amount=numbers["UnitAmount"],
+			line_amount=numbers["LineAmount"],
+			discount_rate=numbers["DiscountRate"],
+			discount_amount=numbers["DiscountAmount"],
+			tax_amount=numbers["TaxAmount"],
+		),
+		rate,
+		lat,
+		unitdp,
+	)
+	if numbers["TaxAmount"] is not None and abs(result.tax_amount) > abs(result.line_amount):
+		errors.append(msg.TAX_AMOUNT_TOO_BIG)
+	line = {
+		"LineItemID": str(uuid.uuid4()),
+		"Description": description or "",
+		"Quantity": str(result.quantity.quantize(Decimal("0.0001"))),
+		"UnitAmount": str(result.unit_amount),
+		"ItemCode": item["Code"] if item else None,
+		"AccountCode": account["Code"] if account else raw.get("AccountCode"),
+		"AccountID": account["AccountID"] if account else None,
+		"TaxType": tax_type,
+		"TaxAmount": str(result.tax_amount),
+		"LineAmount": str(result.line_amount),
+		"DiscountRate": str(numbers["DiscountRate"]) if numbers["DiscountRate"] else None,
+		"DiscountAmount": str(numbers["DiscountAmount"]) if numbers["DiscountAmount"] else None,
+		"Tracking": raw.get("Tracking") if isinstance(raw.get("Tracking"), list) else [],
+		"_taxOverride": numbers["TaxAmount"] is not None and lat != "NoTax",
+	}
+	return line, result
+
+
+def _account(ctx: Ctx, raw: dict, sales: dict, status: str, errors: list[str]) -> dict | None:
+	"""The line's revenue account, or None with Xero's message."""
+	org = ctx.org
+	if raw.get("AccountID"):
+		account = org.accounts.get(str(raw["AccountID"]).lower())
+		code = account["Code"] if account else str(raw["AccountID"])
+	else:
+		code = raw.get("AccountCode") or sales.get("AccountCode")
+		if not code:
+			if status != "DRAFT":
+				errors.append(msg.ACCOUNT_REQUIRED)
+			return None
+		account = org.account_by_code(code)
+	if account is None:
+		errors.append(msg.account_not_valid(code))
+		return None
+	if account["Status"] != "ACTIVE":
+		errors.append(msg.account_archived(account["Code"]))
+		return None
+	if account["Class"] != "REVENUE" or account.get("SystemAccount") or account["Type"] == "BANK":
+		errors.append(msg.account_not_valid(account["Code"]))
+		return None
+	return account
+
+
+def _tax(
+	ctx: Ctx, raw: dict, sales: dict, account: dict | None, lat: str, errors: list[str]
+) -> tuple[str, Decimal]:
+	"""The line's TaxType and its rate (0 for NoTax documents)."""
+	if lat == "NoTax":
+		return "NONE", ZERO
+	tax_type = raw.get("TaxType") or sales.get("TaxType") or (account or {}).get("TaxType") or "NONE"
+	tax_type = str(tax_type)
+	rate = ctx.org.tax_rates.get(tax_type)
+	usable = rate is not None and rate["Status"] == "ACTIVE" and rate["CanApplyToRevenue"]
+	if not usable:
+		errors.append(msg.tax_type_invalid(tax_type))
+		if account is not None:
+			errors.append(msg.tax_type_not_for_account(tax_type, account["Code"]))
+		return tax_type, ZERO
+	return tax_type, Decimal(rate["EffectiveRate"])

@@ -1,0 +1,106 @@
+"""Xero's validation messages, word for word where Xero's wording is known.
+
+Sources: Xero's API documentation and the messages integrators quote from
+Xero responses. Where no wording is public, the sandbox uses a message in
+Xero's style (marked "sandbox wording"). Used by every resource module.
+"""
+
+# Documents (invoices and credit notes)
+CONTACT_REQUIRED = "A Contact must be specified for this type of transaction"
+CONTACT_ARCHIVED = (
+	"The contact with the specified contact details has been archived. "
+	"The contact must be un-archived before creating new invoices or credit notes."
+)
+CONTACT_NOT_FOUND = "The contact with the specified contact details could not be found."  # sandbox wording
+INVOICE_NUMBER_UNIQUE = "Invoice # must be unique."
+CREDIT_NOTE_NUMBER_UNIQUE = "Credit Note # must be unique."  # sandbox wording, after the invoice message
+INVOICE_STATUS_CREATE = "Invoice not of valid status for creation"
+INVOICE_STATUS_MODIFY = "Invoice not of valid status for modification"
+CREDIT_NOTE_STATUS_CREATE = "Credit Note not of valid status for creation"
+CREDIT_NOTE_STATUS_MODIFY = "Credit Note not of valid status for modification"
+HAS_PAYMENTS = "This document cannot be edited as it has a payment or credit note allocated to it."
+LINE_ITEMS_REQUIRED = "One or more line items must be specified"
+DESCRIPTION_REQUIRED = "The Description field is mandatory for each line item."
+ACCOUNT_REQUIRED = "Account code or ID must be specified."
+NEGATIVE_TOTAL = "The Total for this document must be greater than or equal to zero."
+DUE_DATE_REQUIRED = "Due date cannot be empty."
+TAX_AMOUNT_TOO_BIG = "The tax amount cannot be greater than the line amount!"
+INVALID_TYPE = "The sandbox supports ACCREC invoices and ACCRECCREDIT credit notes only."  # sandbox wording
+DOCUMENT_NOT_FOUND = "The document with the specified ID could not be found."  # sandbox wording
+
+
+def account_not_valid(code: str) -> str:
+	return f"Account code '{code}' is not a valid code for this document."
+
+
+def account_archived(code: str) -> str:
+	return f"Account code '{code}' has been archived, or has been deleted. Each line item must reference a valid account."
+
+
+def tax_type_invalid(tax_type: str) -> str:
+	return f"The TaxType code {tax_type} does not exist or cannot be used for this type of transaction."
+
+
+def tax_type_not_for_account(tax_type: str, code: str) -> str:
+	return f"The TaxType code '{tax_type}' cannot be used with account code '{code}'."
+
+
+def currency_not_subscribed(code: str) -> str:
+	return f"Organisation is not subscribed to currency {code}"
+
+
+def item_not_valid(code: str) -> str:
+	return f"Item code '{code}' is not valid."  # sandbox wording
+
+
+def not_a_number(field: str) -> str:
+	return f"{field} must be a number."  # sandbox wording
+
+
+def not_a_date(field: str, value) -> str:
+	return f"The {field} '{value}' is not a valid date."  # sandbox wording
+
+
+def line_amount_types_invalid(value) -> str:
+	return f"'{value}' is not a valid LineAmountTypes value."  # sandbox wording
+
+
+def too_many_elements(kind: str) -> str:
+	return f"A maximum of 50 {kind} can be submitted in a single request."  # sandbox wording
+
+
+# Contacts
+ACCOUNT_NUMBER_EXISTS = "The Account Number already exists. Please enter a different Account Number."
+CONTACT_NAME_REQUIRED = "The contact name must be specified."  # sandbox wording
+CONTACT_ARCHIVED_UPDATE = "The contact has been archived. Set ContactStatus to ACTIVE to restore it before making other changes."  # sandbox wording
+
+
+def contact_name_taken(name: str) -> str:
+	return (
+		f"The contact name {name} is already assigned to another contact. "
+		"The contact name must be unique across all active contacts."
+	)
+
+
+# Payments
+PAYMENT_NOT_AUTHORISED = "Payments can only be made against Authorised documents"
+PAYMENT_EXCEEDS = "Payment amount exceeds the amount outstanding on this document"
+PAYMENT_ACCOUNT_REQUIRED = "You must specify an Account code or Account ID for the payment"
+PAYMENT_ACCOUNT_INVALID = "Payments can only be made to a bank account or an account with Enable payments to this account set."  # sandbox wording
+PAYMENT_AMOUNT_POSITIVE = "Payment amount must be greater than zero."  # sandbox wording
+PAYMENT_DOCUMENT_REQUIRED = "You must specify an Invoice or Credit Note for the payment."  # sandbox wording
+PAYMENT_ALREADY_DELETED = "This payment has already been deleted."  # sandbox wording
+PAYMENT_ONLY_DELETE = "A payment can only be updated to a Status of DELETED."  # sandbox wording
+
+# Credit-note allocations
+ALLOCATION_NOT_AUTHORISED = "Only AUTHORISED credit notes can be allocated."  # sandbox wording
+ALLOCATION_INVOICE_PAID = "The invoice you are trying to allocate to has already been paid off"
+ALLOCATION_INVOICE_STATUS = "Credit notes can only be allocated to AUTHORISED invoices."  # sandbox wording
+ALLOCATION_EXCEEDS_INVOICE = "Credit Note cannot be allocated as amount is greater than amount outstanding"
+ALLOCATION_EXCEEDS_CREDIT = (
+	"The amount allocated cannot be greater than the remaining credit."  # sandbox wording
+)
+ALLOCATION_AMOUNT_POSITIVE = "The amount allocated must be greater than zero."  # sandbox wording
+ALLOCATION_CONTACT = "The credit note and the invoice must be for the same contact."  # sandbox wording
+ALLOCATION_CURRENCY = "The credit note and the invoice must be in the same currency."  # sandbox wording
+ALLOCATION_INVOICE_REQUIRED = "An Invoice must be specified for the allocation."  # sandbox wording

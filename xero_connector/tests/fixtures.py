@@ -1,0 +1,455 @@
+"""Shared set-up for the bench tests: an in-process Xero sandbox, Xero Settings
+pointing at it, a real OAuth connection, ERPNext masters and helpers to submit
+Sales Invoices and run the queued jobs. Imported by the test_*.py modules here
+(never collected itself)."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from unittest.mock import patch
+from urllib.parse import parse_qs, urlsplit
+
+import frappe
+import requests
+from frappe.utils import add_days, getdate, today
+
+from xero_connector.constants import ACCOUNT_MAPPING, SETTINGS, SYNC_LOG, TAX_MAPPING, XERO_MANAGER
+
+COMPANY = "Xero Test Ltd"
+ABBR = "XTL"
+CUSTOMER = "Xero Test Customer"
+BILLING_CODE = "XTEST01"
+ITEM = "XERO-WIDGET"
+ITEM_GROUP = "Xero Test Products"
+PRICE_LIST = "Xero Test Selling"
+GST_ACCOUNT = f"GST - {ABBR}"
+SALES_ACCOUNT = f"Sales - {ABBR}"
+TAX_TEMPLATE = f"NZ GST 15% - {ABBR}"
+
+
+# -- the sandbox ------------------------------------------------------------------------------------
+
+
+def start_sandbox(redirect_uri: str):
+	"""A started sandbox on a free port that accepts this site's redirect URI."""
+	from xero_connector.sandbox.server import Sandbox, SandboxConfig
+
+	sandbox = Sandbox(SandboxConfig(port=0, redirect_uris=(redirect_uri,)))
+	sandbox.start()
+	return sandbox
+
+
+def inject(sandbox, kind: str, count: int = 1, **options):
+	"""Fault injection across the sandbox API's spellings."""
+	faults = sandbox.faults
+	if hasattr(faults, "inject"):
+		return faults.inject(kind, count=count, **options)
+	return faults.add(kind, count=count, **options)
+
+
+# -- settings and connection --------------------------------------------------------------------
+
+
+def configure_settings(sandbox, **overrides):
+	settings = frappe.get_single(SETTINGS)
+	settings.update(
+		{
+			"enabled": 1,
+			"use_sandbox": 1,
+			"sandbox_url": sandbox.url,
+			"client_id": sandbox.client_id,
+			"client_secret": sandbox.client_secret,
+			"scope_mode": "Broad",
+			"sync_trigger": "On Submit",
+			"block_submit_on_preflight": 0,
+			"billing_code_field": "xero_account_number",
+			"payment_pull_interval": 15,
+			"default_account_code": None,
+			"default_tax_type": None,
+			"zero_tax_type": None,
+			"rounding_account_code": None,
+		}
+	)
+	settings.update(overrides)
+	settings.flags.ignore_permissions = True
+	settings.save()
+	return settings
+
+
+def connect(sandbox) -> dict:
+	"""Run the real OAuth flow against the sandbox: Connect button, the browser's
+	visit to the authorise URL (approved at once), then the callback."""
+	from xero_connector.xero_connector import api
+
+	url = api.start_connect()
+	answer = requests.get(url, allow_redirects=False, timeout=10)
+	assert answer.status_code in (302, 303), answer.text[:500]
+	params = {k: v[0] for k, v in parse_qs(urlsplit(answer.headers["Location"]).query).items()}
+	return api.complete_connect(params)
+
+
+def set_defaults(**values):
+	frappe.db.set_single_value(SETTINGS, values)
+
+
+# -- ERPNext masters --------------------------------------------------------------------------------
+
+
+def ensure(doctype: str, name: str, values: dict):
+	if frappe.db.exists(doctype, name):
+		return frappe.get_doc(doctype, name)
+	doc = frappe.get_doc({"doctype": doctype, **values})
+	doc.flags.ignore_permissions = True
+	doc.flags.ignore_mandatory = True
+	doc.insert()
+	return doc
+
+
+def make_masters():
+	"""Company (NZD), GST account and template, item, customer with a billing code."""
+	year = getdate(today()).year
+	for y in (year - 1, year, year + 1):
+		if not frappe.db.exists("Fiscal Year", {"year_start_date": f"{y}-01-01"}):
+			ensure(
+				"Fiscal Year",
+				str(y),
+				{"year": str(y), "year_start_date": f"{y}-01-01", "year_end_date": f"{y}-12-31"},
+			)
+	ensure("Item Group", "All Item Groups", {"item_group_name": "All Item Groups", "is_group": 1})
+	ensure(
+		"Customer Group", "All Customer Groups", {"customer_group_name": "All Customer Groups", "is_group": 1}
+	)
+	ensure("Territory", "All Territories", {"territory_name": "All Territories", "is_group": 1})
+	ensure("UOM", "Nos", {"uom_name": "Nos", "must_be_whole_number": 1})
+	ensure("Warehouse Type", "Transit", {"name": "Transit"})
+	ensure(
+		"Company",
+		COMPANY,
+		{
+			"company_name": COMPANY,
+			"abbr": ABBR,
+			"default_currency": "NZD",
+			"country": "New Zealand",
+			"create_chart_of_accounts_based_on": "Standard Template",
+			"chart_of_accounts": "Standard",
+		},
+	)
+	ensure(
+		"Account",
+		GST_ACCOUNT,
+		{
+			"account_name": "GST",
+			"company": COMPANY,
+			"parent_account": f"Duties and Taxes - {ABBR}",
+			"account_type": "Tax",
+			"tax_rate": 15,
+		},
+	)
+	ensure(
+		"Sales Taxes and Charges Template",
+		TAX_TEMPLATE,
+		{
+			"title": "NZ GST 15%",
+			"company": COMPANY,
+			"taxes": [
+				{
+					"charge_type": "On Net Total",
+					"account_head": GST_ACCOUNT,
+					"rate": 15,
+					"description": "GST 15%",
+				}
+			],
+		},
+	)
+	ensure(
+		"Price List",
+		PRICE_LIST,
+		{"price_list_name": PRICE_LIST, "selling": 1, "currency": "NZD", "enabled": 1},
+	)
+	ensure("Item Group", ITEM_GROUP, {"item_group_name": ITEM_GROUP, "parent_item_group": "All Item Groups"})
+	for code in (ITEM, "XERO-UNMAPPED"):
+		ensure(
+			"Item",
+			code,
+			{
+				"item_code": code,
+				"item_name": code.title(),
+				"item_group": ITEM_GROUP if code == ITEM else "All Item Groups",
+				"stock_uom": "Nos",
+				"is_stock_item": 0,
+				"description": f"{code} for the Xero tests",
+			},
+		)
+	make_customer(CUSTOMER, BILLING_CODE)
+
+
+def make_customer(name: str, billing_code: str | None):
+	doc = ensure(
+		"Customer",
+		name,
+		{
+			"customer_name": name,
+			"customer_group": "All Customer Groups",
+			"territory": "All Territories",
+			"customer_type": "Company",
+		},
+	)
+	frappe.db.set_value("Customer", name, "xero_account_number", billing_code)
+	return doc
+
+
+def map_account(mapping_type: str, reference: str, code: str):
+	frappe.db.delete(ACCOUNT_MAPPING, {"mapping_type": mapping_type, "reference_name": reference})
+	return frappe.get_doc(
+		{
+			"doctype": ACCOUNT_MAPPING,
+			"mapping_type": mapping_type,
+			"reference_name": reference,
+			"xero_account_code": code,
+		}
+	).insert()
+
+
+def map_tax(mapping_type: str, reference: str, tax_type: str):
+	frappe.db.delete(TAX_MAPPING, {"mapping_type": mapping_type, "reference_name": reference})
+	return frappe.get_doc(
+		{
+			"doctype": TAX_MAPPING,
+			"mapping_type": mapping_type,
+			"reference_name": reference,
+			"xero_tax_type": tax_type,
+		}
+	).insert()
+
+
+def make_invoice(
+	items: list[tuple[str, float, float]] | None = None,
+	customer: str = CUSTOMER,
+	taxes: bool = True,
+	submit: bool = True,
+	**values,
+):
+	"""A Sales Invoice of the test company, submitted unless ``submit`` is False."""
+	si = frappe.new_doc("Sales Invoice")
+	si.update(
+		{
+			"company": COMPANY,
+			"customer": customer,
+			"currency": "NZD",
+			"conversion_rate": 1,
+			"selling_price_list": PRICE_LIST,
+			"price_list_currency": "NZD",
+			"plc_conversion_rate": 1,
+			"posting_date": today(),
+			"set_posting_time": 1,
+			"due_date": add_days(today(), 30),
+			"debit_to": f"Debtors - {ABBR}",
+		}
+	)
+	for code, qty, rate in items or [(ITEM, 2, 100)]:
+		si.append(
+			"items",
+			{
+				"item_code": code,
+				"qty": qty,
+				"rate": rate,
+				"price_list_rate": rate,
+				"uom": "Nos",
+				"conversion_factor": 1,
+				"income_account": SALES_ACCOUNT,
+				"cost_center": f"Main - {ABBR}",
+			},
+		)
+	if taxes:
+		si.taxes_and_charges = TAX_TEMPLATE
+		si.append(
+			"taxes",
+			{
+				"charge_type": "On Net Total",
+				"account_head": GST_ACCOUNT,
+				"rate": 15,
+				"description": "GST 15%",
+			},
+		)
+	si.update(values)
+	si.insert()
+	if submit:
+		si.submit()
+	return si
+
+
+# -- background jobs --------------------------------------------------------------------------------
+
+
+class JobQueue:
+	"""Stands in for RQ: frappe.enqueue records the call; ``run()`` executes what was
+	queued (as a worker would after the commit), de-duplicated by job id."""
+
+	def __init__(self):
+		self.calls: list[dict] = []
+
+	def enqueue(
+		self,
+		method,
+		queue="default",
+		timeout=None,
+		event=None,
+		is_async=True,
+		job_name=None,
+		now=False,
+		enqueue_after_commit=False,
+		*,
+		job_id=None,
+		deduplicate=False,
+		**kwargs,
+	):
+		if deduplicate and any(c["job_id"] == job_id for c in self.calls):
+			return None
+		self.calls.append(
+			{"method": method, "job_id": job_id, "kwargs": kwargs, "after_commit": enqueue_after_commit}
+		)
+		return None
+
+	def job_ids(self) -> list[str]:
+		return [c["job_id"] for c in self.calls]
+
+	def run(self) -> int:
+		"""Commit first: the jobs were queued with enqueue_after_commit."""
+		frappe.db.commit()
+		ran = 0
+		while self.calls:
+			call = self.calls.pop(0)
+			method = frappe.get_attr(call["method"]) if isinstance(call["method"], str) else call["method"]
+			method(**call["kwargs"])
+			ran += 1
+		return ran
+
+
+@contextlib.contextmanager
+def captured_jobs():
+	queue = JobQueue()
+	with patch.object(frappe, "enqueue", queue.enqueue):
+		yield queue
+
+
+def sync_logs(name: str, **filters) -> list[dict]:
+	return frappe.get_all(
+		SYNC_LOG,
+		filters={"reference_name": name, **filters},
+		fields=["*"],
+		order_by="creation asc",
+	)
+
+
+def make_user(email: str, roles: list[str]) -> str:
+	if not frappe.db.exists("User", email):
+		user = frappe.get_doc(
+			{"doctype": "User", "email": email, "first_name": email.split("@")[0], "send_welcome_email": 0}
+		)
+		user.flags.ignore_permissions = True
+		user.insert()
+	user = frappe.get_doc("User", email)
+	user.flags.ignore_permissions = True
+	user.set("roles", [])
+	user.add_roles(*roles)
+	return email
+
+
+def xero_client():
+	from xero_connector.xero_connector.client import xero_client as build
+
+	return build(frappe.get_single(SETTINGS))
+
+
+def secrets_in(text: str, secrets: list[str]) -> list[str]:
+	return [s[:6] + "…" for s in secrets if s and s in (text or "")]
+
+
+def token_values() -> list[str]:
+	from xero_connector.xero_connector.redis_backends import FrappeTokenStore
+
+	tokens = FrappeTokenStore().load()
+	values = [tokens.access_token, tokens.refresh_token] if tokens else []
+	secret = frappe.utils.password.get_decrypted_password(
+		SETTINGS, SETTINGS, "client_secret", raise_exception=False
+	)
+	return [v for v in [*values, secret] if v]
+
+
+__all__ = [
+	"ABBR",
+	"BILLING_CODE",
+	"COMPANY",
+	"CUSTOMER",
+	"GST_ACCOUNT",
+	"ITEM",
+	"ITEM_GROUP",
+	"SALES_ACCOUNT",
+	"TAX_TEMPLATE",
+	"XERO_MANAGER",
+	"captured_jobs",
+	"configure_settings",
+	"connect",
+	"json",
+]
+
+
+try:  # Frappe v16
+	from frappe.tests import IntegrationTestCase as _BaseTestCase
+except ImportError:  # Frappe v15
+	from frappe.tests.utils import FrappeTestCase as _BaseTestCase
+
+
+class XeroTestCase(_BaseTestCase):
+	"""A connected site: masters, a sandbox on a free port (time scale 60 so Xero's
+	per-minute limit does not slow the tests), Xero Settings pointing at it, the
+	OAuth flow run for real, reference data fetched and the GST template mapped."""
+
+	sandbox = None
+	time_scale = 60.0
+
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		from xero_connector.sandbox.limits import LimitConfig
+		from xero_connector.sandbox.server import Sandbox, SandboxConfig
+		from xero_connector.xero_connector.doctype.xero_settings.xero_settings import get_redirect_uri
+		from xero_connector.xero_connector.redis_backends import FrappeTokenStore
+
+		frappe.set_user("Administrator")
+		make_masters()
+		cls.sandbox = Sandbox(
+			SandboxConfig(
+				port=0,
+				redirect_uris=(get_redirect_uri(),),
+				limits=LimitConfig(time_scale=cls.time_scale),
+			)
+		).start()
+		FrappeTokenStore().clear()
+		frappe.db.set_single_value(
+			SETTINGS, {"watermarks": None, "payment_watermark": None, "tenant_id": None}
+		)
+		configure_settings(cls.sandbox, sandbox_time_scale=cls.time_scale)
+		connect(cls.sandbox)
+		set_defaults(default_account_code="200", default_tax_type="OUTPUT2")
+		map_tax("Sales Taxes and Charges Template", TAX_TEMPLATE, "OUTPUT2")
+		frappe.db.commit()
+
+	@classmethod
+	def tearDownClass(cls):
+		if cls.sandbox:
+			cls.sandbox.stop()
+		frappe.set_user("Administrator")
+		super().tearDownClass()
+
+	def setUp(self):
+		frappe.set_user("Administrator")
+
+	def submit_and_sync(self, **kwargs):
+		"""Submit an invoice and run the jobs its submit queued; returns the reloaded doc."""
+		with captured_jobs() as jobs:
+			si = make_invoice(**kwargs)
+			jobs.run()
+		si.reload()
+		return si

@@ -1,0 +1,111 @@
+"""Xero Settings: the OAuth connect flow (state single-use, PKCE), the tenant
+picker, reference data, tokens never reaching the browser, disconnect."""
+
+from urllib.parse import parse_qs, urlsplit
+
+import frappe
+import requests
+
+from xero_connector.constants import SETTINGS, XERO_ACCOUNT, XERO_TAX_RATE
+from xero_connector.exceptions import OAuthStateInvalid
+from xero_connector.tests.fixtures import XeroTestCase, token_values
+
+
+def authorise(url: str) -> dict:
+	answer = requests.get(url, allow_redirects=False, timeout=10)
+	return {k: v[0] for k, v in parse_qs(urlsplit(answer.headers["Location"]).query).items()}
+
+
+class TestConnection(XeroTestCase):
+	def test_connected_organisation_and_reference_data(self):
+		settings = frappe.get_single(SETTINGS)
+		self.assertEqual(settings.connection_status, "Connected")
+		self.assertEqual(settings.tenant_id, self.sandbox.tenant_id)
+		self.assertEqual(settings.organisation_name, "Demo Company (NZ)")
+		self.assertEqual(settings.base_currency, "NZD")
+		self.assertEqual(
+			frappe.db.get_value(XERO_ACCOUNT, "200", ["status", "account_class"]), ("ACTIVE", "REVENUE")
+		)
+		self.assertEqual(frappe.db.get_value(XERO_ACCOUNT, "250", "status"), "ARCHIVED")
+		self.assertEqual(frappe.db.get_value(XERO_TAX_RATE, "INPUT2", "can_apply_to_revenue"), 0)
+		self.assertIn("USD", settings.xero_currencies)
+		self.assertIsNotNone(settings.api_minute_remaining)
+
+	def test_authorise_url_carries_state_and_pkce(self):
+		from xero_connector.xero_connector.api import start_connect
+
+		query = parse_qs(urlsplit(start_connect()).query)
+		self.assertEqual(query["code_challenge_method"], ["S256"])
+		self.assertTrue(query["state"][0] and query["code_challenge"][0])
+		self.assertEqual(
+			query["redirect_uri"][0],
+			frappe.utils.get_url("/api/method/xero_connector.xero_connector.api.oauth_callback"),
+		)
+
+	def test_state_is_single_use_and_forged_state_is_refused(self):
+		from xero_connector.xero_connector.api import complete_connect, start_connect
+
+		params = authorise(start_connect())
+		complete_connect(params)
+		with self.assertRaises(OAuthStateInvalid):
+			complete_connect(params)  # the same callback replayed
+		forged = authorise(start_connect())
+		forged["state"] = "not-a-state-this-site-issued"
+		with self.assertRaises(OAuthStateInvalid):
+			complete_connect(forged)
+		self.assertEqual(frappe.db.get_single_value(SETTINGS, "connection_status"), "Connected")
+
+	def test_tokens_never_reach_the_browser(self):
+		from frappe.desk.form.load import getdoc
+
+		secrets = token_values()
+		self.assertEqual(len(secrets), 3, "access token, refresh token and client secret are stored")
+		frappe.response.docs = []
+		getdoc(SETTINGS, SETTINGS)
+		sent = frappe.as_json(frappe.response.docs)
+		for secret in secrets:
+			self.assertNotIn(secret, sent)
+		self.assertIn(
+			"/api/method/xero_connector.xero_connector.api.oauth_callback",
+			frappe.response.docs[0]["redirect_uri"],
+		)
+		stored = frappe.db.get_singles_dict(SETTINGS)
+		for secret in secrets:
+			self.assertNotIn(secret, frappe.as_json(stored))
+
+	def test_several_organisations_ask_which_one(self):
+		from xero_connector.xero_connector.api import complete_connect, select_tenant, start_connect
+
+		identity = self.sandbox.identity
+		both = [self.sandbox.tenant_id, next(t for t in identity.tenants if t != self.sandbox.tenant_id)]
+		query = {k: v[0] for k, v in parse_qs(urlsplit(start_connect()).query).items()}
+		redirect = identity.authorize(query, tenant_ids=both)  # the user ticks two organisations
+		params = {k: v[0] for k, v in parse_qs(urlsplit(redirect).query).items()}
+		frappe.db.set_single_value(SETTINGS, "tenant_id", None)
+		result = complete_connect(params)
+		self.assertTrue(result["choose"])
+		self.assertEqual(sorted(t["tenantId"] for t in result["tenants"]), sorted(both))
+		self.assertEqual(frappe.db.get_single_value(SETTINGS, "connection_status"), "Not Connected")
+		with self.assertRaises(frappe.ValidationError):
+			select_tenant("00000000-0000-0000-0000-000000000000")
+		select_tenant(self.sandbox.tenant_id)
+		self.assertEqual(frappe.db.get_single_value(SETTINGS, "connection_status"), "Connected")
+		self.assertEqual(frappe.db.get_single_value(SETTINGS, "tenant_id"), self.sandbox.tenant_id)
+
+
+class TestDisconnect(XeroTestCase):
+	def test_disconnect_revokes_and_forgets_the_tokens(self):
+		from xero_connector.xero_connector.api import disconnect
+		from xero_connector.xero_connector.redis_backends import FrappeTokenStore
+
+		refresh = FrappeTokenStore().load().refresh_token
+		disconnect()
+		self.assertIsNone(FrappeTokenStore().load())
+		self.assertEqual(frappe.db.get_single_value(SETTINGS, "connection_status"), "Not Connected")
+		answer = requests.post(
+			self.sandbox.token_url,
+			data={"grant_type": "refresh_token", "refresh_token": refresh},
+			auth=(self.sandbox.client_id, self.sandbox.client_secret),
+			timeout=10,
+		)
+		self.assertEqual((answer.status_code, answer.json().get("error")), (400, "invalid_grant"))

@@ -1,0 +1,152 @@
+"""Bad input: what the user is told, what is logged, and that Xero is not called
+for a document it would reject."""
+
+import frappe
+
+from xero_connector.constants import ACCOUNT_MAPPING, SETTINGS, XERO_ACCOUNT
+from xero_connector.exceptions import MappingInvalid, PreflightFailed
+from xero_connector.tests.fixtures import (
+	ITEM,
+	XeroTestCase,
+	captured_jobs,
+	make_customer,
+	make_invoice,
+	map_account,
+	map_tax,
+	sync_logs,
+)
+
+
+class TestPreflight(XeroTestCase):
+	def setUp(self):
+		super().setUp()
+		frappe.clear_messages()
+
+	def shown(self) -> str:
+		return " ".join(str(m) for m in frappe.message_log)
+
+	def test_unmapped_item_is_submitted_shown_and_logged_not_queued(self):
+		frappe.db.set_single_value(SETTINGS, "default_account_code", None)
+		try:
+			with captured_jobs() as jobs:
+				si = make_invoice(items=[(ITEM, 1, 10), ("XERO-UNMAPPED", 1, 10)])
+		finally:
+			frappe.db.set_single_value(SETTINGS, "default_account_code", "200")
+		self.assertEqual(si.docstatus, 1)
+		self.assertEqual(jobs.calls, [])
+		message = self.shown()
+		self.assertIn("was not sent to Xero", message)
+		self.assertIn("Row 2", message)
+		self.assertIn("items.item_code = XERO-UNMAPPED", message)
+		self.assertIn("Add a Xero Account Mapping for Item", message)
+		rows = sync_logs(si.name)
+		self.assertEqual(
+			[(r.operation, r.status, r.error_kind) for r in rows], [("push", "Failed", "preflight")]
+		)
+		self.assertIn("XERO-UNMAPPED", rows[0].cause)
+		self.assertIn("Default Account Code", rows[0].resolution)
+		self.assertEqual(frappe.db.get_value("Sales Invoice", si.name, "xero_sync_status"), "Failed")
+
+	def test_block_submit_option_refuses_the_submit(self):
+		frappe.db.set_single_value(SETTINGS, {"default_account_code": None, "block_submit_on_preflight": 1})
+		try:
+			si = make_invoice(items=[("XERO-UNMAPPED", 1, 10)], submit=False)
+			with self.assertRaises(PreflightFailed) as caught:
+				si.submit()
+		finally:
+			frappe.db.set_single_value(
+				SETTINGS, {"default_account_code": "200", "block_submit_on_preflight": 0}
+			)
+		self.assertIn("Xero would reject it", str(caught.exception))
+		self.assertEqual(frappe.db.get_value("Sales Invoice", si.name, "docstatus"), 0)
+
+	def test_mapping_to_an_account_archived_since_is_caught_before_xero(self):
+		map_account("Item", ITEM, "260")
+		frappe.db.set_value(XERO_ACCOUNT, "260", "status", "ARCHIVED")
+		try:
+			with captured_jobs() as jobs:
+				make_invoice(items=[(ITEM, 1, 10)])
+		finally:
+			frappe.db.set_value(XERO_ACCOUNT, "260", "status", "ACTIVE")
+			frappe.db.delete(ACCOUNT_MAPPING, {"reference_name": ITEM})
+		self.assertEqual(jobs.calls, [])
+		self.assertIn("260", self.shown())
+		self.assertIn("is ARCHIVED in Xero", self.shown())
+
+	def test_customer_without_billing_code_matching_an_archived_contact(self):
+		make_customer("Hamilton Smith Ltd", None)
+		si = self.submit_and_sync(customer="Hamilton Smith Ltd")
+		self.assertFalse(si.xero_invoice_id)
+		failed = [r for r in sync_logs(si.name) if r.status == "Failed"]
+		self.assertTrue(failed, sync_logs(si.name))
+		self.assertTrue(
+			any("archived" in (r.cause or "").lower() + (r.xero_messages or "").lower() for r in failed)
+		)
+
+	def test_customer_without_billing_code_is_matched_by_name_or_created(self):
+		make_customer("Brand New Customer Ltd", None)
+		si = self.submit_and_sync(customer="Brand New Customer Ltd")
+		self.assertEqual(si.xero_status, "AUTHORISED")
+		self.assertTrue(frappe.db.get_value("Customer", "Brand New Customer Ltd", "xero_contact_id"))
+
+
+class TestMappingValidation(XeroTestCase):
+	def assert_refused(self, fn, *expected):
+		with self.assertRaises(MappingInvalid) as caught:
+			fn()
+		for text in expected:
+			self.assertIn(text, str(caught.exception))
+
+	def test_archived_account_is_refused(self):
+		self.assert_refused(lambda: map_account("Item Group", "All Item Groups", "250"), "ARCHIVED")
+
+	def test_non_revenue_account_is_refused(self):
+		self.assert_refused(
+			lambda: map_account("Item Group", "All Item Groups", "310"), "not a revenue account"
+		)
+
+	def test_tax_type_that_cannot_apply_to_revenue_is_refused(self):
+		self.assert_refused(
+			lambda: map_tax("Item Tax Template", self.item_tax_template(), "INPUT2"),
+			"cannot be applied to revenue",
+		)
+
+	def test_archived_tax_type_is_refused(self):
+		self.assert_refused(
+			lambda: map_tax("Item Tax Template", self.item_tax_template(), "TAX001"), "ARCHIVED"
+		)
+
+	def test_unknown_codes_are_refused(self):
+		from xero_connector.xero_connector.reference import account_problem, tax_type_problem
+
+		self.assertIn("no account with code", account_problem("999"))
+		self.assertIn("no tax rate", tax_type_problem("BOGUS"))
+
+	def test_valid_mapping_is_saved_and_duplicates_refused(self):
+		doc = map_account("Item Group", "All Item Groups", "260")
+		self.assertEqual(doc.reference_doctype, "Item Group")
+		self.assertEqual(doc.xero_account_name, "Other Revenue")
+		with self.assertRaises(frappe.UniqueValidationError):
+			frappe.get_doc(
+				{
+					"doctype": ACCOUNT_MAPPING,
+					"mapping_type": "Item Group",
+					"reference_name": "All Item Groups",
+					"xero_account_code": "200",
+				}
+			).insert()
+		doc.delete()
+
+	def test_settings_defaults_are_validated(self):
+		settings = frappe.get_single(SETTINGS)
+		settings.default_account_code = "310"
+		self.assert_refused(settings.save, "Default Sales Account", "not a revenue account")
+
+	def item_tax_template(self):
+		from xero_connector.tests.fixtures import ABBR, COMPANY, GST_ACCOUNT, ensure
+
+		return ensure(
+			"Item Tax Template",
+			f"Xero Zero - {ABBR}",
+			{"title": "Xero Zero", "company": COMPANY, "taxes": [{"tax_type": GST_ACCOUNT, "tax_rate": 0}]},
+		).name

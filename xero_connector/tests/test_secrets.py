@@ -1,0 +1,38 @@
+"""No token or secret in any Sync Log, Error Log or response, after a run that
+connects, pushes, fails and refreshes."""
+
+import frappe
+
+from xero_connector.constants import SETTINGS, SYNC_LOG
+from xero_connector.tests.fixtures import XeroTestCase, captured_jobs, make_invoice, token_values
+
+
+class TestNoSecrets(XeroTestCase):
+	def test_no_secret_in_logs_or_responses(self):
+		from xero_connector.xero_connector import api
+
+		secrets = token_values()
+		with captured_jobs() as jobs:
+			make_invoice()
+			self.sandbox.expire_tokens()  # the job must refresh: rotation writes new tokens
+			make_invoice(items=[("XERO-WIDGET", 1, 5)])
+			jobs.run()
+		secrets = sorted(set(secrets + token_values()))
+		self.assertGreaterEqual(len(secrets), 4, "the refresh rotated the tokens")
+
+		texts = []
+		for row in frappe.get_all(
+			SYNC_LOG,
+			fields=["request", "response", "cause", "resolution", "xero_messages", "idempotency_key"],
+		):
+			texts.append(frappe.as_json(row))
+		for row in frappe.get_all("Error Log", fields=["error", "method"]):
+			texts.append(frappe.as_json(row))
+		texts.append(
+			frappe.as_json(api.invoice_status(frappe.get_all("Sales Invoice", limit=1, pluck="name")[0]))
+		)
+		texts.append(frappe.as_json(frappe.get_doc(SETTINGS).as_dict()))
+		texts.append(frappe.as_json(frappe.db.get_singles_dict(SETTINGS)))
+		blob = "\n".join(texts)
+		leaked = [s[:6] + "…" for s in secrets if s in blob]
+		self.assertEqual(leaked, [])

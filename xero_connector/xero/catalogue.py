@@ -1,0 +1,602 @@
+"""The error catalogue: every Xero validation message and HTTP failure the
+connector can meet, with a kind and a plain-language cause and resolution.
+
+Called by the client (to type its exceptions and per-element batch results), by
+the engine (to decide retry vs. park) and by the Sync Log (to show people what
+to do). ``match_message(text)`` finds the entry for one of Xero's validation
+messages; ``for_http(status, ...)`` for a failed HTTP exchange; ``get(key)`` by
+key. Unknown messages map to ``UNKNOWN_VALIDATION`` (permanent): callers keep
+Xero's text verbatim next to it.
+
+Kinds:
+- ``transient``: retry later with backoff, nothing for a person to do;
+- ``permanent``: will fail again until a person fixes the cause and resends;
+- ``needs_reauthorisation``: an administrator must connect to Xero again;
+- ``rate_limited``: wait (``Retry-After``) or defer until the limit resets.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+TRANSIENT = "transient"
+PERMANENT = "permanent"
+NEEDS_REAUTHORISATION = "needs_reauthorisation"
+RATE_LIMITED = "rate_limited"
+KINDS = (TRANSIENT, PERMANENT, NEEDS_REAUTHORISATION, RATE_LIMITED)
+
+
+@dataclass(frozen=True)
+class CatalogueEntry:
+	"""One known failure. ``pattern`` matches Xero's message (case-insensitive);
+	``example`` is a real message of that shape (tests feed it back through
+	``match_message``)."""
+
+	key: str
+	kind: str
+	cause: str
+	resolution: str
+	pattern: str | None = None
+	example: str | None = None
+	http_status: int | None = None
+	_regex: re.Pattern | None = field(default=None, repr=False, compare=False)
+
+	def matches(self, message: str) -> bool:
+		return bool(self.pattern and re.search(self.pattern, message or "", re.IGNORECASE | re.DOTALL))
+
+	@property
+	def retryable(self) -> bool:
+		return self.kind in (TRANSIENT, RATE_LIMITED)
+
+	def as_dict(self) -> dict:
+		return {"key": self.key, "kind": self.kind, "cause": self.cause, "resolution": self.resolution}
+
+
+def _e(key, kind, cause, resolution, pattern=None, example=None, http_status=None) -> CatalogueEntry:
+	return CatalogueEntry(key, kind, cause, resolution, pattern, example, http_status)
+
+
+# ---------------------------------------------------------------- validation messages
+# Order matters: the first matching entry wins, so specific patterns come first.
+VALIDATION_ENTRIES: tuple[CatalogueEntry, ...] = (
+	_e(
+		"contact_account_number_exists",
+		PERMANENT,
+		"The customer's name differs from the Xero contact that already holds this account number, "
+		"so Xero refused to create a second contact with the same account number.",
+		"Check the customer's name and billing account code: correct the name to match the Xero "
+		"contact, or correct the billing account code on the Customer, then resend.",
+		r"The Account Number already exists",
+		"The Account Number already exists. Please enter a different Account Number.",
+	),
+	_e(
+		"invoice_number_not_unique",
+		PERMANENT,
+		"An invoice with this number is already in Xero (sent earlier, or entered there by hand).",
+		"Link the Sales Invoice to the existing Xero invoice rather than create it again "
+		"(the sync looks it up by InvoiceNumber), or renumber one of them.",
+		r"Invoice\s*#\s*must be unique|InvoiceNumber.*(already|must be unique)",
+		"Invoice # must be unique.",
+	),
+	_e(
+		"credit_note_number_not_unique",
+		PERMANENT,
+		"A credit note with this number is already in Xero (sent earlier, or entered there by hand).",
+		"Link the return to the existing Xero credit note rather than create it again, or renumber one of them.",
+		r"Credit Note\s*#\s*must be unique",
+		"Credit Note # must be unique.",
+	),
+	_e(
+		"idempotency_key_reused",
+		PERMANENT,
+		"The same Idempotency-Key was sent with a different request within Xero's 6-minute window.",
+		"This is a bug in how keys are derived: the key must change when the payload changes "
+		"(it includes a hash of the payload). Report it; resending after 6 minutes works around it.",
+		r"Idempotency[- ]Key.*(used with a different request|different request)",
+		"Idempotency Key abc-123 is used with a different request.",
+	),
+	_e(
+		"idempotency_key_too_long",
+		PERMANENT,
+		"The Idempotency-Key header is longer than Xero's 128-character limit.",
+		"This is a bug in key derivation (keys are hashed to fit); report it.",
+		r"Idempotency[- ]Key must not be longer than",
+		"Idempotency-Key must not be longer than 128 characters.",
+	),
+	_e(
+		"account_code_archived",
+		PERMANENT,
+		"A line uses a Xero account that has been archived or deleted.",
+		"In Xero Account Mapping, map this item, item group or income account to an active Xero "
+		"revenue account (or restore the account in Xero), then resend.",
+		r"Account code '?[^']*'? has been archived|account .*(is )?archived",
+		"Account code '205' has been archived, or has been deleted. Each line item must reference a valid account.",
+	),
+	_e(
+		"account_code_not_revenue",
+		PERMANENT,
+		"A line uses a Xero account that is not a revenue account (sales invoices need REVENUE, "
+		"SALES or OTHERINCOME accounts).",
+		"Map the item, item group or income account to a Xero revenue account in Xero Account Mapping, then resend.",
+		r"Account code '?[^']*'? (is not a revenue|cannot be used for sales|is not of a revenue)|"
+		r"(?:not a|non-)revenue account",
+		"Account code '610' is not a revenue account.",
+	),
+	_e(
+		"account_code_invalid",
+		PERMANENT,
+		"A line uses an account code that does not exist in this Xero organisation's chart of accounts "
+		"(or cannot be used on this kind of document, e.g. a bank account).",
+		"Fix the Rate-to-Account mapping (Xero Account Mapping) or the default sales account in "
+		"Xero Settings so it names an active Xero revenue account, then resend.",
+		r"Account code '?[^']*'? is not a valid code|AccountCode.*(not valid|does not exist)|"
+		r"Account code or ID must be specified",
+		"Account code '999' is not a valid code for this document.",
+	),
+	_e(
+		"tax_type_invalid",
+		PERMANENT,
+		"A line uses a tax type that does not exist in Xero, is inactive, or cannot be used on sales.",
+		"Fix the Xero Tax Mapping (or the default tax type in Xero Settings) to a Xero tax rate that "
+		"is active and can apply to revenue, then resend.",
+		r"TaxType code .*(does not exist or cannot be used|cannot be used with account)|TaxType .*(not valid|invalid)",
+		"The TaxType code 'XYZ' does not exist or cannot be used for this type of transaction.",
+	),
+	_e(
+		"currency_not_enabled",
+		PERMANENT,
+		"The invoice's currency is not set up in this Xero organisation.",
+		"Add the currency in Xero (Settings → Currencies; needs a plan with multi-currency), "
+		"or invoice in the organisation's base currency, then resend.",
+		r"not subscribed to currency|currency .*(is not|isn't) (a )?(valid|set up|enabled)|"
+		r"Currency code .*(not valid|invalid)",
+		"Organisation is not subscribed to currency USD",
+	),
+	_e(
+		"contact_name_duplicate",
+		PERMANENT,
+		"Another active Xero contact already has this name, so a new contact cannot be created with it.",
+		"Set the customer's billing account code to the existing Xero contact's account number so "
+		"they are matched, or rename one of them, then resend.",
+		r"contact name .*is already assigned to another contact",
+		"The contact name Acme Ltd is already assigned to another contact. "
+		"The contact name must be unique across all active contacts.",
+	),
+	_e(
+		"contact_archived",
+		PERMANENT,
+		"The matched Xero contact is archived (often after two contacts were merged in Xero).",
+		"Restore the contact in Xero, or point the customer at the surviving contact (clear the "
+		"stored Xero ContactID or fix the billing account code), then resend.",
+		r"contact .*has been archived|contact .*is archived|status 'ARCHIVED' is not valid for contacts",
+		"The contact with the specified contact details has been archived. "
+		"The contact must be un-archived before creating new invoices or credit notes.",
+	),
+	_e(
+		"contact_required",
+		PERMANENT,
+		"The document has no contact, or the contact reference is empty.",
+		"Make sure the customer resolves to a Xero contact (ContactID, account number or name), then resend.",
+		r"A Contact must be specified|Contact.*(is required|must be specified)",
+		"A Contact must be specified for this type of transaction",
+	),
+	_e(
+		"document_has_payments",
+		PERMANENT,
+		"The Xero invoice has payments or credit notes allocated, so Xero will not change, void or delete it.",
+		"Remove the payments/allocations in Xero first (or cancel with a credit note instead), then resend.",
+		r"cannot be (edited|voided|deleted) as it has a payment|has (a )?payments? or credit notes? allocated|"
+		r"because it has payments",
+		"This document cannot be edited as it has a payment or credit note allocated to it.",
+	),
+	_e(
+		"document_status_not_modifiable",
+		PERMANENT,
+		"The Xero document is in a status that does not allow this change (e.g. it is already PAID, "
+		"VOIDED or DELETED, or an AUTHORISED invoice was asked to be DELETED rather than VOIDED).",
+		"Open the document in Xero to see its status; an AUTHORISED invoice is voided, a DRAFT/SUBMITTED "
+		"one deleted, a paid one needs its payments removed first.",
+		r"not of valid status for (modification|creation)|cannot be applied to the (invoice|document)|"
+		r"status .*(is not valid|cannot be changed)",
+		"Invoice not of valid status for modification",
+	),
+	_e(
+		"amount_exceeds_outstanding",
+		PERMANENT,
+		"The payment or credit note allocation is larger than what is still outstanding on the document.",
+		"Allocate no more than the invoice's AmountDue (and the credit note's RemainingCredit); "
+		"refresh the amounts from Xero and resend.",
+		r"(exceeds|greater than|more than) the (amount|balance) (outstanding|due|remaining)|"
+		r"amount outstanding|(exceeds|greater than) the remaining credit|amount must be less than",
+		"Payment amount exceeds the amount outstanding on this document.",
+	),
+	_e(
+		"allocation_invoice_paid",
+		PERMANENT,
+		"The invoice the credit note should be allocated to is already paid in full.",
+		"Nothing to allocate: leave the credit note unallocated (or refund it) in Xero; mark the return as handled.",
+		r"already been paid off|invoice .*already (been )?paid",
+		"The invoice you are trying to allocate to has already been paid off",
+	),
+	_e(
+		"payment_document_not_authorised",
+		PERMANENT,
+		"Payments and allocations can only be made against AUTHORISED documents (this one is DRAFT, "
+		"SUBMITTED, VOIDED or DELETED).",
+		"Approve the document in Xero (or send invoices as AUTHORISED), then resend.",
+		r"can only be made against Authori[sz]ed documents|can only be allocated to AUTHORISED|"
+		r"Only AUTHORISED credit notes",
+		"Payments can only be made against Authorised documents",
+	),
+	_e(
+		"item_code_invalid",
+		PERMANENT,
+		"A line names an item code that does not exist in Xero.",
+		"Create the item in Xero, or let the sync omit ItemCode for items Xero does not have (refresh the "
+		"Xero reference data), then resend.",
+		r"Item code '?[^']*'? is not valid|ItemCode .*(not valid|does not exist)",
+		"Item code 'WIDGET' is not valid.",
+	),
+	_e(
+		"contact_not_found",
+		PERMANENT,
+		"The stored Xero ContactID does not match any contact in this organisation.",
+		"Clear the Xero ContactID on the Customer so the contact is matched again by account number or name.",
+		r"contact with the specified contact details could not be found|contact .*(not found|could not be found)",
+		"The contact with the specified contact details could not be found.",
+	),
+	_e(
+		"negative_total",
+		PERMANENT,
+		"The document's total would be negative; Xero needs credit notes for negative amounts.",
+		"Check the invoice's discounts and lines; returns are sent as credit notes.",
+		r"Total for this document must be greater than or equal to zero",
+		"The Total for this document must be greater than or equal to zero.",
+	),
+	_e(
+		"due_date_required",
+		PERMANENT,
+		"An AUTHORISED invoice needs a due date and none was sent.",
+		"Set the Sales Invoice's due date (or the customer's payment terms), then resend.",
+		r"Due ?date cannot be empty|DueDate .*required",
+		"Due date cannot be empty.",
+	),
+	_e(
+		"tax_amount_invalid",
+		PERMANENT,
+		"A line's tax amount is larger than the line amount.",
+		"Check the tax template and the line's rate; resend once the tax is right.",
+		r"tax amount cannot be greater than the line amount",
+		"The tax amount cannot be greater than the line amount!",
+	),
+	_e(
+		"too_many_elements",
+		PERMANENT,
+		"More than 50 documents were sent in one request.",
+		"A bug: the client splits batches into chunks of 50; report it.",
+		r"maximum of 50 .* in a single request",
+		"A maximum of 50 Invoices can be submitted in a single request.",
+	),
+	_e(
+		"payment_account_invalid",
+		PERMANENT,
+		"Payments must be made to a bank account (or one with 'Enable payments to this account').",
+		"Choose a Xero BANK account for payments in Xero Settings, then resend.",
+		r"Payments can only be made to|payments to this account",
+		"Payments can only be made to BANK accounts or accounts with 'Enable payments to this account' enabled.",
+	),
+	_e(
+		"period_locked",
+		PERMANENT,
+		"The document date is before the lock date set in Xero (the period is closed).",
+		"Ask the Xero adviser to move the lock date, or date the document in an open period, then resend.",
+		r"lock date|period is locked|closed period",
+		"The document date cannot be before the period lock date.",
+	),
+	_e(
+		"line_items_required",
+		PERMANENT,
+		"The document has no line items, or a line is missing its description/amount.",
+		"Check the Sales Invoice's items and the account/tax mapping, then resend.",
+		r"(at least one|one or more|must contain).*line items?.*(specified|required)|"
+		r"LineItems? .*(required|must be specified)|Description (field )?is (required|mandatory)",
+		"One or more line items must be specified",
+	),
+	_e(
+		"email_invalid",
+		PERMANENT,
+		"The contact's email address is not valid for Xero.",
+		"Correct the customer's email address, then resend.",
+		r"Email address must be valid",
+		"Email address must be valid.",
+	),
+	_e(
+		"total_mismatch",
+		PERMANENT,
+		"The document's total in Xero would differ from the total that was sent (rounding or tax).",
+		"Check rounding and tax mapping; the sync sends per-line tax so Xero's total equals ERPNext's.",
+		r"(total|sum) .*(does not|doesn't) (match|equal)|Total .* must equal",
+		"The total of the line items does not match the Total supplied.",
+	),
+)
+
+UNKNOWN_VALIDATION = _e(
+	"validation_unknown",
+	PERMANENT,
+	"Xero refused the document with a message the connector does not know yet (shown verbatim).",
+	"Read Xero's message, fix the document or its mappings accordingly, then resend.",
+)
+
+# ---------------------------------------------------------------- HTTP and protocol failures
+HTTP_ENTRIES: tuple[CatalogueEntry, ...] = (
+	_e(
+		"validation_exception",
+		PERMANENT,
+		"Xero refused the request as invalid (HTTP 400 ValidationException); the messages say why.",
+		"Fix what the messages describe, then resend.",
+		r"A validation exception occurred|ValidationException",
+		"A validation exception occurred",
+		400,
+	),
+	_e(
+		"bad_request",
+		PERMANENT,
+		"Xero could not read the request (HTTP 400, e.g. malformed JSON or a bad parameter).",
+		"This is usually a bug in the connector; report it with the Sync Log entry.",
+		None,
+		None,
+		400,
+	),
+	_e(
+		"token_expired",
+		TRANSIENT,
+		"The access token expired (HTTP 401 TokenExpired). The connector refreshes it automatically.",
+		"Nothing to do; if it persists, reconnect to Xero in Xero Settings.",
+		r"TokenExpired",
+		"TokenExpired: token expired at 01/01/2026 00:30:00",
+		401,
+	),
+	_e(
+		"authentication_unsuccessful",
+		NEEDS_REAUTHORISATION,
+		"Xero did not accept the access token (HTTP 401 AuthenticationUnsuccessful), even after a refresh.",
+		"Reconnect to Xero from Xero Settings (Connect to Xero).",
+		r"AuthenticationUnsuccessful|Unauthori[sz]ed",
+		"AuthenticationUnsuccessful",
+		401,
+	),
+	_e(
+		"tenant_not_connected",
+		NEEDS_REAUTHORISATION,
+		"The Xero organisation is not connected to this app any more, or the token does not reach it "
+		"(HTTP 403 AuthenticationUnsuccessful for this xero-tenant-id).",
+		"Reconnect to Xero in Xero Settings and choose this organisation again.",
+		r"AuthenticationUnsuccessful|Forbidden",
+		"AuthenticationUnsuccessful",
+		403,
+	),
+	_e(
+		"insufficient_scope",
+		NEEDS_REAUTHORISATION,
+		"The connection was authorised without a scope this call needs (HTTP 403).",
+		"Reconnect to Xero so the current scopes (contacts, invoices, payments, settings) are granted.",
+		r"insufficient.?scope|scope",
+		"insufficient_scope",
+		403,
+	),
+	_e(
+		"not_found",
+		PERMANENT,
+		"The Xero record does not exist in this organisation (HTTP 404): deleted in Xero, or linked "
+		"to another organisation.",
+		"Clear the stored Xero ID on the document so the sync looks it up again, or check the connected organisation.",
+		r"cannot be found|not found",
+		"The resource you're looking for cannot be found",
+		404,
+	),
+	_e(
+		"request_too_large",
+		PERMANENT,
+		"The request body is over Xero's 3.5 MB limit (HTTP 413).",
+		"Send fewer documents per request (the connector batches at most 50) or shorter descriptions.",
+		r"too large|Request Entity",
+		None,
+		413,
+	),
+	_e(
+		"rate_limit_minute",
+		RATE_LIMITED,
+		"More than 60 calls in a minute to this organisation (HTTP 429, X-Rate-Limit-Problem: minute).",
+		"Nothing to do: the connector waits for Retry-After and continues.",
+		r"^minute$",
+		"minute",
+		429,
+	),
+	_e(
+		"rate_limit_day",
+		RATE_LIMITED,
+		"This organisation's daily call budget is used up (HTTP 429, X-Rate-Limit-Problem: day).",
+		"Nothing to do: remaining work is deferred until the limit resets (see the time shown).",
+		r"^day$",
+		"day",
+		429,
+	),
+	_e(
+		"rate_limit_concurrent",
+		RATE_LIMITED,
+		"More than 5 calls were in progress at once for this organisation (HTTP 429, concurrent).",
+		"Nothing to do: the connector waits and retries; lower the number of sync workers if frequent.",
+		r"^concurrent$",
+		"concurrent",
+		429,
+	),
+	_e(
+		"rate_limit_app_minute",
+		RATE_LIMITED,
+		"The app made more than 10,000 calls in a minute across all organisations (HTTP 429, appminute).",
+		"Nothing to do: the connector waits for Retry-After and continues.",
+		r"^appminute$",
+		"appminute",
+		429,
+	),
+	_e(
+		"server_error",
+		TRANSIENT,
+		"Xero had an internal error (HTTP 500).",
+		"Nothing to do: retried automatically with backoff; if it persists, check status.xero.com.",
+		None,
+		None,
+		500,
+	),
+	_e(
+		"not_implemented",
+		PERMANENT,
+		"Xero does not support this call for this organisation (HTTP 501), e.g. a feature of another region.",
+		"Report it with the Sync Log entry.",
+		None,
+		None,
+		501,
+	),
+	_e(
+		"bad_gateway",
+		TRANSIENT,
+		"A Xero gateway failed (HTTP 502).",
+		"Nothing to do: retried automatically with backoff.",
+		None,
+		None,
+		502,
+	),
+	_e(
+		"service_unavailable",
+		TRANSIENT,
+		"Xero is unavailable or the organisation is offline for maintenance (HTTP 503).",
+		"Nothing to do: retried automatically with backoff; if it persists, check status.xero.com.",
+		None,
+		None,
+		503,
+	),
+	_e(
+		"gateway_timeout",
+		TRANSIENT,
+		"Xero took too long to answer (HTTP 504); the change may or may not have been made.",
+		"Nothing to do: retried with the same Idempotency-Key, so it is applied at most once.",
+		None,
+		None,
+		504,
+	),
+	_e(
+		"timeout",
+		TRANSIENT,
+		"No answer from Xero in time; the change may or may not have been made.",
+		"Nothing to do: retried with the same Idempotency-Key, so it is applied at most once.",
+	),
+	_e(
+		"connection_dropped",
+		TRANSIENT,
+		"The connection to Xero failed or was dropped before an answer arrived.",
+		"Nothing to do: retried with the same Idempotency-Key; check the server's network if it persists.",
+	),
+	_e(
+		"invalid_grant",
+		NEEDS_REAUTHORISATION,
+		"Xero no longer accepts the stored refresh token (invalid_grant): the connection was revoked or "
+		"disconnected in Xero, was unused for 60 days, or a rotated token was reused after its grace period.",
+		"An administrator must reconnect to Xero from Xero Settings (Connect to Xero).",
+		r"invalid_grant",
+		"invalid_grant",
+	),
+	_e(
+		"invalid_client",
+		PERMANENT,
+		"Xero does not recognise the app's client id or secret (invalid_client).",
+		"Copy the Client ID and Client Secret from developer.xero.com into Xero Settings again.",
+		r"invalid_client|unauthorized_client",
+		"invalid_client",
+	),
+	_e(
+		"invalid_scope",
+		PERMANENT,
+		"Xero refused the requested scopes: apps created since March 2026 must use granular scopes, "
+		"older apps the broad ones.",
+		"Switch the scope style in Xero Settings (granular for new apps), then connect again.",
+		r"invalid_scope",
+		"invalid_scope",
+	),
+	_e(
+		"invalid_state",
+		PERMANENT,
+		"The Xero authorisation response did not match a pending request (unknown, reused or expired "
+		"state), so it was rejected to prevent forged logins.",
+		"Start Connect to Xero again from Xero Settings and complete it within 10 minutes.",
+	),
+	_e(
+		"access_denied",
+		PERMANENT,
+		"The user cancelled the Xero authorisation or did not choose an organisation.",
+		"Start Connect to Xero again and allow access to the organisation.",
+		r"access_denied",
+		"access_denied",
+	),
+	_e(
+		"not_connected",
+		NEEDS_REAUTHORISATION,
+		"The connector has no Xero tokens yet (never connected, or disconnected).",
+		"Connect to Xero from Xero Settings.",
+	),
+)
+
+ENTRIES: tuple[CatalogueEntry, ...] = (*VALIDATION_ENTRIES, UNKNOWN_VALIDATION, *HTTP_ENTRIES)
+_BY_KEY = {entry.key: entry for entry in ENTRIES}
+RATE_LIMIT_PROBLEMS = {
+	"minute": "rate_limit_minute",
+	"day": "rate_limit_day",
+	"concurrent": "rate_limit_concurrent",
+	"appminute": "rate_limit_app_minute",
+}
+
+
+def get(key: str) -> CatalogueEntry:
+	"""The entry with this key (KeyError if none)."""
+	return _BY_KEY[key]
+
+
+def match_message(message: str) -> CatalogueEntry:
+	"""The entry for one of Xero's validation messages; ``UNKNOWN_VALIDATION`` if none matches."""
+	for entry in VALIDATION_ENTRIES:
+		if entry.matches(message):
+			return entry
+	return UNKNOWN_VALIDATION
+
+
+def for_http(status: int, detail: str | None = None, problem: str | None = None) -> CatalogueEntry:
+	"""The entry for a failed HTTP exchange with Xero's API. ``detail`` is Xero's
+	``Detail``/``Message`` text, ``problem`` the ``X-Rate-Limit-Problem`` header."""
+	if status == 429:
+		return get(RATE_LIMIT_PROBLEMS.get((problem or "").strip().lower(), "rate_limit_minute"))
+	if status == 401:
+		return get(
+			"token_expired" if detail and "tokenexpired" in detail.lower() else "authentication_unsuccessful"
+		)
+	if status == 403:
+		if detail and re.search(r"scope", detail, re.IGNORECASE):
+			return get("insufficient_scope")
+		return get("tenant_not_connected")
+	if status == 400:
+		return get("validation_exception" if detail and "validation" in detail.lower() else "bad_request")
+	for entry in HTTP_ENTRIES:
+		if entry.http_status == status:
+			return entry
+	if status >= 500:
+		return get("server_error")
+	return UNKNOWN_VALIDATION
+
+
+def for_oauth_error(error: str | None) -> CatalogueEntry:
+	"""The entry for an OAuth error code from Xero's identity service."""
+	code = (error or "").strip().lower()
+	if code in _BY_KEY and code in ("invalid_grant", "invalid_client", "invalid_scope", "access_denied"):
+		return get(code)
+	if code == "unauthorized_client":
+		return get("invalid_client")
+	return get("bad_request")

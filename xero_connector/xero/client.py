@@ -1,0 +1,643 @@
+"""XeroClient: the Accounting API calls the connector makes, safely.
+
+Every call goes through one pipeline: the per-tenant RateLimiter admits it, the
+TokenManager supplies a fresh access token, the official SDK's ``AccountingApi``
+builds the request, and the outcome is classified with the error catalogue —
+401 refreshes once, 429 waits for ``Retry-After`` (or raises DayLimitReached),
+5xx/timeouts/dropped connections are retried with jittered backoff using the
+same ``Idempotency-Key``, and everything else becomes a typed exception.
+
+Called by the engine (push, void, allocate, payment pull), the CLI and the
+Frappe shell's jobs. Plain dicts in Xero's JSON shape (PascalCase) in and out;
+money is parsed as Decimal.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from decimal import Decimal
+
+import urllib3
+from xero_python.accounting import AccountingApi
+from xero_python.exceptions import HTTPStatusException
+
+from xero_connector.xero import catalogue
+from xero_connector.xero.catalogue import CatalogueEntry
+from xero_connector.xero.endpoints import Endpoints
+from xero_connector.xero.errors import (
+	XeroAuthError,
+	XeroBadRequest,
+	XeroError,
+	XeroNotFound,
+	XeroRateLimited,
+	XeroRequestTooLarge,
+	XeroTransientError,
+	XeroValidationError,
+)
+from xero_connector.xero.limiter import RateLimiter
+from xero_connector.xero.redact import redact
+from xero_connector.xero.retry import RetryPolicy
+from xero_connector.xero.tokens import TokenManager
+from xero_connector.xero.transport import decode_json, make_api_client
+
+log = logging.getLogger(__name__)
+
+BATCH_SIZE = 50
+PAGE_SIZE = 1000
+MAX_KEY_LENGTH = 128
+TRANSIENT_STATUSES = frozenset({500, 502, 503, 504})
+MONEY_KEYS = frozenset(
+	{
+		"Total",
+		"SubTotal",
+		"TotalTax",
+		"TotalDiscount",
+		"AmountDue",
+		"AmountPaid",
+		"AmountCredited",
+		"RemainingCredit",
+		"UnitAmount",
+		"LineAmount",
+		"TaxAmount",
+		"DiscountAmount",
+		"DiscountRate",
+		"Amount",
+		"Quantity",
+		"CurrencyRate",
+		"BankAmount",
+		"EffectiveRate",
+		"DisplayTaxRate",
+		"Rate",
+	}
+)
+
+
+@dataclass
+class ElementResult:
+	"""The outcome of one element of a batch write, in the caller's input order."""
+
+	index: int
+	ok: bool
+	data: dict = field(default_factory=dict)
+	messages: list[str] = field(default_factory=list)
+	entries: list[CatalogueEntry] = field(default_factory=list)
+	warnings: list[str] = field(default_factory=list)
+
+	@property
+	def entry(self) -> CatalogueEntry | None:
+		return self.entries[0] if self.entries else None
+
+	def error(self) -> XeroValidationError | None:
+		"""The failure as an exception (for callers that prefer raising)."""
+		return None if self.ok else XeroValidationError(self.messages, self.entries)
+
+
+def chunk_key(key: str, index: int, chunks: int) -> str:
+	"""The Idempotency-Key of chunk ``index`` of a batch: the caller's key when the batch
+	fits one request, else the key plus the chunk index; always ≤128 characters."""
+	derived = key if chunks == 1 else f"{key}:{index}"
+	return fit_key(derived)
+
+
+def fit_key(key: str) -> str:
+	"""``key`` shortened deterministically to Xero's 128-character limit."""
+	if not key or not isinstance(key, str):
+		raise ValueError("An Idempotency-Key is required for every write")
+	if len(key) <= MAX_KEY_LENGTH:
+		return key
+	digest = hashlib.sha256(key.encode()).hexdigest()
+	return f"{key[: MAX_KEY_LENGTH - 65]}-{digest}"
+
+
+def _money(value):
+	"""Walk a decoded body and make every money field a Decimal (ints included)."""
+	if isinstance(value, dict):
+		return {
+			k: (
+				Decimal(v)
+				if k in MONEY_KEYS and isinstance(v, int) and not isinstance(v, bool)
+				else _money(v)
+			)
+			for k, v in value.items()
+		}
+	if isinstance(value, list):
+		return [_money(v) for v in value]
+	return value
+
+
+def _modified_since(value) -> str | None:
+	"""Xero's If-Modified-Since format: UTC ``YYYY-MM-DDTHH:MM:SS``."""
+	if value is None:
+		return None
+	if isinstance(value, str):
+		return value
+	if isinstance(value, datetime):
+		if value.tzinfo is not None:
+			value = value.astimezone(timezone.utc).replace(tzinfo=None)
+		return value.strftime("%Y-%m-%dT%H:%M:%S")
+	if isinstance(value, date):
+		return value.strftime("%Y-%m-%dT00:00:00")
+	raise TypeError("if_modified_since must be a datetime, a date or a string")
+
+
+def _quote(value: str) -> str:
+	"""A string literal for Xero's ``where`` filter."""
+	return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _validation_messages(body) -> tuple[list[str], list[dict]]:
+	"""Xero's messages from a 400 body: every Elements[*].ValidationErrors[*].Message,
+	else Message/Detail. Also returns the Elements list."""
+	if not isinstance(body, dict):
+		return [], []
+	elements = body.get("Elements") or []
+	messages = [
+		err.get("Message")
+		for el in elements
+		for err in (el.get("ValidationErrors") or [])
+		if err.get("Message")
+	]
+	if not messages:
+		text = body.get("Message") or body.get("Detail") or body.get("detail") or body.get("Title")
+		if text:
+			messages = [str(text)]
+	return messages, elements
+
+
+def _element_result(index: int, element: dict) -> ElementResult:
+	errors = [e.get("Message") for e in (element.get("ValidationErrors") or []) if e.get("Message")]
+	warnings = [w.get("Message") for w in (element.get("Warnings") or []) if w.get("Message")]
+	failed = bool(element.get("HasErrors")) or bool(errors)
+	if failed and not errors:
+		errors = ["A validation exception occurred"]
+	return ElementResult(
+		index=index,
+		ok=not failed,
+		data=element,
+		messages=errors,
+		entries=[catalogue.match_message(m) for m in errors],
+		warnings=warnings,
+	)
+
+
+class XeroClient:
+	"""Accounting API client for one connected organisation (tenant)."""
+
+	def __init__(
+		self,
+		tokens: TokenManager,
+		tenant_id: str,
+		*,
+		endpoints: Endpoints | None = None,
+		limiter: RateLimiter | None = None,
+		retry: RetryPolicy | None = None,
+		timeout: tuple[float, float] = (10.0, 60.0),
+		page_size: int = PAGE_SIZE,
+	):
+		self.tokens = tokens
+		self.tenant_id = tenant_id
+		self.endpoints = endpoints or Endpoints()
+		self.limiter = limiter or RateLimiter()
+		self.retry = retry or RetryPolicy()
+		self.timeout = timeout
+		self.page_size = page_size
+		self._api_client, self._bearer = make_api_client(timeout=timeout)
+		self.api = AccountingApi(self._api_client, base_url=self.endpoints.api_url)
+		self.calls = 0  # HTTP requests sent
+		self.outcomes: Counter = Counter()  # HTTP status (or "timeout"/"connection_dropped") -> count
+
+	def __repr__(self) -> str:
+		return f"XeroClient(tenant_id={self.tenant_id!r}, api_url={self.endpoints.api_url!r})"
+
+	# ----- the pipeline ------------------------------------------------------------
+
+	def call(self, sdk_method: str, *args, **kwargs) -> dict:
+		"""Call ``AccountingApi.<sdk_method>(tenant_id, *args, **kwargs)`` through the
+		pipeline and return the decoded JSON body ({} for an empty body)."""
+		fn = getattr(self.api, sdk_method)
+		retries = rate_waits = 0
+		refreshed = False
+		while True:
+			lease = self.limiter.acquire(self.tenant_id)
+			headers, status, body, failure = {}, None, None, None
+			token = None
+			try:
+				token = self.tokens.access_token()
+				self._bearer.set(token)
+				self.calls += 1
+				response, status, raw_headers = fn(
+					self.tenant_id,
+					*args,
+					_return_http_data_only=False,
+					_preload_content=False,
+					_request_timeout=self.timeout,
+					**kwargs,
+				)
+				headers = dict(raw_headers or {})
+				body = decode_json(response.data)
+			except HTTPStatusException as exc:
+				status = exc.http_resp.status
+				headers = dict(exc.http_resp.getheaders() or {})
+				try:
+					body = decode_json(exc.http_resp.data)
+				except ValueError:
+					body = None
+			except urllib3.exceptions.TimeoutError:
+				failure = "timeout"
+			except (urllib3.exceptions.HTTPError, OSError):
+				failure = "connection_dropped"
+			finally:
+				self._bearer.set(None)
+				self.limiter.release(lease)
+				self.limiter.observe(self.tenant_id, headers)
+			self.outcomes[status or failure] += 1
+			log.debug(
+				"Xero %s tenant=%s -> %s (retry %d)", sdk_method, self.tenant_id, status or failure, retries
+			)
+			if failure is None and 200 <= status < 300:
+				return _money(body) if body is not None else {}
+
+			# ----- transient: retry with backoff and the same Idempotency-Key
+			if failure or status in TRANSIENT_STATUSES:
+				entry = catalogue.get(failure) if failure else catalogue.for_http(status)
+				retries += 1
+				if retries >= self.retry.attempts:
+					raise XeroTransientError(
+						f"Xero {sdk_method} failed after {retries} attempts: {entry.key}",
+						entries=[entry],
+						status=status,
+					)
+				delay = self.retry.wait(retries - 1)
+				log.info("Xero %s: %s, retry %d in %.2f s", sdk_method, entry.key, retries, delay)
+				continue
+			lower = {k.lower(): v for k, v in headers.items()}
+			detail = _detail(body)
+			if status == 401:
+				if not refreshed:
+					refreshed = True
+					self.tokens.refresh(stale_access_token=token)
+					continue
+				raise XeroAuthError(
+					detail or "AuthenticationUnsuccessful",
+					entries=[catalogue.for_http(401, detail)],
+					status=401,
+				)
+			if status == 429:
+				problem = lower.get("x-rate-limit-problem")
+				retry_after = _float(lower.get("retry-after"))
+				wait = self.limiter.rate_limited(self.tenant_id, problem, retry_after)  # raises for "day"
+				rate_waits += 1
+				if rate_waits > self.retry.max_rate_limit_waits:
+					raise XeroRateLimited(
+						f"Xero rate limit ({problem or 'unknown'}) persisted after {rate_waits} waits",
+						problem=problem,
+						retry_after=wait,
+						status=429,
+					)
+				continue
+			raise self._failure(status, body, detail)
+
+	def _failure(self, status: int, body, detail: str | None) -> XeroError:
+		safe = redact(body) if isinstance(body, dict | list) else None
+		if status == 400:
+			messages, elements = _validation_messages(body)
+			known = any(catalogue.match_message(m) is not catalogue.UNKNOWN_VALIDATION for m in messages)
+			if messages and (elements or known or "Validation" in str(body.get("Type") or "")):
+				err = XeroValidationError(messages, status=400, response=safe)
+				err.elements = elements
+				return err
+			return XeroBadRequest(detail or "Bad request", status=400, response=safe)
+		if status == 403:
+			return XeroAuthError(
+				detail or "Forbidden", entries=[catalogue.for_http(403, detail)], status=403, response=safe
+			)
+		if status == 404:
+			return XeroNotFound(detail or "The resource you're looking for cannot be found", status=404)
+		if status == 413:
+			return XeroRequestTooLarge(detail or "Request too large", status=413)
+		return XeroError(
+			detail or f"HTTP {status}",
+			entries=[catalogue.for_http(status, detail)],
+			status=status,
+			response=safe,
+		)
+
+	# ----- building blocks ---------------------------------------------------------
+
+	def _batch(self, sdk_method: str, collection: str, items: list[dict], idempotency_key: str, **kwargs):
+		"""Send ``items`` in chunks of ≤50 with summarizeErrors=false; one result per item."""
+		items = list(items)
+		if not items:
+			return []
+		chunks = [items[i : i + BATCH_SIZE] for i in range(0, len(items), BATCH_SIZE)]
+		results: list[ElementResult] = []
+		for number, chunk in enumerate(chunks):
+			offset = number * BATCH_SIZE
+			key = chunk_key(idempotency_key, number, len(chunks))
+			try:
+				body = self.call(
+					sdk_method, {collection: chunk}, summarize_errors="false", idempotency_key=key, **kwargs
+				)
+				elements = body.get(collection) or []
+			except XeroValidationError as exc:
+				elements = getattr(exc, "elements", None) or []
+				if len(elements) != len(chunk):
+					results += [
+						ElementResult(offset + i, False, {}, list(exc.messages), list(exc.entries))
+						for i in range(len(chunk))
+					]
+					continue
+			if len(elements) != len(chunk):
+				raise XeroBadRequest(
+					f"Xero answered {len(elements)} {collection} for {len(chunk)} sent", status=200
+				)
+			results += [_element_result(offset + i, el) for i, el in enumerate(elements)]
+		return results
+
+	def _single(self, collection: str, body: dict) -> dict:
+		items = body.get(collection) or []
+		if not items:
+			raise XeroBadRequest(f"Xero returned no {collection}")
+		result = _element_result(0, items[0])
+		if not result.ok:
+			raise XeroValidationError(result.messages, result.entries, status=200)
+		return items[0]
+
+	def _pages(
+		self, sdk_method: str, collection: str, page_size: int | None = None, **params
+	) -> Iterator[dict]:
+		"""Every item of a paged list, following pages to the end."""
+		size = page_size or self.page_size
+		page = 1
+		while True:
+			body = self.call(sdk_method, page=page, page_size=size, **params)
+			items = body.get(collection) or []
+			yield from items
+			pagination = body.get("pagination") or {}
+			page_count = pagination.get("pageCount")
+			if len(items) < size or (page_count is not None and page >= page_count):
+				return
+			page += 1
+
+	@staticmethod
+	def _filters(**params) -> dict:
+		out = {}
+		for name, value in params.items():
+			if value is None:
+				continue
+			if name == "if_modified_since":
+				value = _modified_since(value)
+			elif isinstance(value, list | tuple | set):
+				value = [str(v) for v in value]
+				if not value:
+					continue
+			out[name] = value
+		return out
+
+	# ----- invoices ----------------------------------------------------------------
+
+	def create_invoices(
+		self, invoices: list[dict], idempotency_key: str, *, unitdp: int = 4
+	) -> list[ElementResult]:
+		"""PUT /Invoices in chunks of 50 (new invoices only)."""
+		return self._batch("create_invoices", "Invoices", invoices, idempotency_key, unitdp=unitdp)
+
+	def update_invoices(
+		self, invoices: list[dict], idempotency_key: str, *, unitdp: int = 4
+	) -> list[ElementResult]:
+		"""POST /Invoices in chunks of 50 (create or update by InvoiceID/InvoiceNumber)."""
+		return self._batch("update_or_create_invoices", "Invoices", invoices, idempotency_key, unitdp=unitdp)
+
+	def update_invoice(
+		self, invoice_id: str, changes: dict, idempotency_key: str, *, unitdp: int = 4
+	) -> dict:
+		"""POST /Invoices/{id}; raises XeroValidationError when Xero refuses."""
+		invoice = {"InvoiceID": invoice_id, **changes}
+		body = self.call(
+			"update_invoice",
+			invoice_id,
+			{"Invoices": [invoice]},
+			unitdp=unitdp,
+			idempotency_key=fit_key(idempotency_key),
+		)
+		return self._single("Invoices", body)
+
+	def void_invoice(self, invoice_id: str, idempotency_key: str) -> dict:
+		"""Set an AUTHORISED invoice without payments to VOIDED."""
+		return self.update_invoice(invoice_id, {"Status": "VOIDED"}, idempotency_key)
+
+	def delete_invoice(self, invoice_id: str, idempotency_key: str) -> dict:
+		"""Set a DRAFT or SUBMITTED invoice to DELETED."""
+		return self.update_invoice(invoice_id, {"Status": "DELETED"}, idempotency_key)
+
+	def get_invoice(self, invoice_id: str, *, unitdp: int = 4) -> dict:
+		body = self.call("get_invoice", invoice_id, unitdp=unitdp)
+		items = body.get("Invoices") or []
+		if not items:
+			raise XeroNotFound(f"Invoice {invoice_id} not found", status=404)
+		return items[0]
+
+	def iter_invoices(
+		self,
+		*,
+		if_modified_since=None,
+		statuses=None,
+		ids=None,
+		invoice_numbers=None,
+		contact_ids=None,
+		where: str | None = None,
+		order: str | None = None,
+		summary_only: bool | None = None,
+		page_size: int | None = None,
+	) -> Iterator[dict]:
+		"""GET /Invoices with Xero's filters, every page (pageSize 1,000)."""
+		params = self._filters(
+			if_modified_since=if_modified_since,
+			statuses=statuses,
+			i_ds=ids,
+			invoice_numbers=invoice_numbers,
+			contact_i_ds=contact_ids,
+			where=where,
+			order=order,
+			summary_only=("true" if summary_only else None),
+		)
+		yield from self._pages("get_invoices", "Invoices", page_size, unitdp=4, **params)
+
+	def list_invoices(self, **filters) -> list[dict]:
+		return list(self.iter_invoices(**filters))
+
+	def find_invoices_by_number(self, invoice_numbers: list[str]) -> dict[str, dict]:
+		"""Existing invoices by InvoiceNumber (for link-instead-of-create)."""
+		found = {}
+		numbers = list(dict.fromkeys(invoice_numbers))
+		for start in range(0, len(numbers), 100):
+			for inv in self.iter_invoices(invoice_numbers=numbers[start : start + 100]):
+				if inv.get("Status") != "DELETED":
+					found[inv.get("InvoiceNumber")] = inv
+		return found
+
+	# ----- credit notes ------------------------------------------------------------
+
+	def create_credit_notes(
+		self, credit_notes: list[dict], idempotency_key: str, *, unitdp: int = 4
+	) -> list[ElementResult]:
+		"""PUT /CreditNotes in chunks of 50."""
+		return self._batch("create_credit_notes", "CreditNotes", credit_notes, idempotency_key, unitdp=unitdp)
+
+	def get_credit_note(self, credit_note_id: str) -> dict:
+		body = self.call("get_credit_note", credit_note_id, unitdp=4)
+		items = body.get("CreditNotes") or []
+		if not items:
+			raise XeroNotFound(f"Credit note {credit_note_id} not found", status=404)
+		return items[0]
+
+	def iter_credit_notes(
+		self, *, if_modified_since=None, where: str | None = None, order: str | None = None, page_size=None
+	) -> Iterator[dict]:
+		params = self._filters(if_modified_since=if_modified_since, where=where, order=order)
+		yield from self._pages("get_credit_notes", "CreditNotes", page_size, unitdp=4, **params)
+
+	def list_credit_notes(self, **filters) -> list[dict]:
+		return list(self.iter_credit_notes(**filters))
+
+	def allocate_credit_note(
+		self,
+		credit_note_id: str,
+		invoice_id: str,
+		amount: Decimal,
+		idempotency_key: str,
+		*,
+		on_date: date | str | None = None,
+	) -> dict:
+		"""PUT /CreditNotes/{id}/Allocations: allocate ``amount`` to the invoice."""
+		allocation = {"Invoice": {"InvoiceID": invoice_id}, "Amount": Decimal(amount)}
+		if on_date is not None:
+			allocation["Date"] = on_date.isoformat() if isinstance(on_date, date) else on_date
+		body = self.call(
+			"create_credit_note_allocation",
+			credit_note_id,
+			{"Allocations": [allocation]},
+			idempotency_key=fit_key(idempotency_key),
+		)
+		return self._single("Allocations", body)
+
+	# ----- contacts ----------------------------------------------------------------
+
+	def create_contacts(self, contacts: list[dict], idempotency_key: str) -> list[ElementResult]:
+		"""PUT /Contacts in chunks of 50."""
+		return self._batch("create_contacts", "Contacts", contacts, idempotency_key)
+
+	def update_contact(self, contact_id: str, changes: dict, idempotency_key: str) -> dict:
+		body = self.call(
+			"update_contact",
+			contact_id,
+			{"Contacts": [{"ContactID": contact_id, **changes}]},
+			idempotency_key=fit_key(idempotency_key),
+		)
+		return self._single("Contacts", body)
+
+	def iter_contacts(
+		self,
+		*,
+		if_modified_since=None,
+		where: str | None = None,
+		ids=None,
+		include_archived: bool = False,
+		search_term: str | None = None,
+		order: str | None = None,
+		page_size=None,
+	) -> Iterator[dict]:
+		params = self._filters(
+			if_modified_since=if_modified_since,
+			where=where,
+			i_ds=ids,
+			include_archived=("true" if include_archived else None),
+			search_term=search_term,
+			order=order,
+		)
+		yield from self._pages("get_contacts", "Contacts", page_size, **params)
+
+	def list_contacts(self, **filters) -> list[dict]:
+		return list(self.iter_contacts(**filters))
+
+	def find_contact_by_account_number(
+		self, account_number: str, include_archived: bool = True
+	) -> dict | None:
+		"""The contact whose AccountNumber equals ``account_number`` exactly, or None."""
+		if not account_number:
+			return None
+		rows = self.list_contacts(
+			where=f"AccountNumber=={_quote(account_number)}", include_archived=include_archived
+		)
+		return next((c for c in rows if c.get("AccountNumber") == account_number), None)
+
+	def find_contact_by_name(self, name: str, include_archived: bool = False) -> dict | None:
+		"""The contact named exactly ``name`` (active ones first), or None."""
+		if not name:
+			return None
+		rows = self.list_contacts(where=f"Name=={_quote(name)}", include_archived=include_archived)
+		exact = [c for c in rows if c.get("Name") == name]
+		exact.sort(key=lambda c: c.get("ContactStatus") != "ACTIVE")
+		return exact[0] if exact else None
+
+	# ----- payments ----------------------------------------------------------------
+
+	def create_payments(self, payments: list[dict], idempotency_key: str) -> list[ElementResult]:
+		"""PUT /Payments in chunks of 50."""
+		return self._batch("create_payments", "Payments", payments, idempotency_key)
+
+	def iter_payments(
+		self, *, if_modified_since=None, where: str | None = None, order: str | None = None, page_size=None
+	) -> Iterator[dict]:
+		params = self._filters(if_modified_since=if_modified_since, where=where, order=order)
+		yield from self._pages("get_payments", "Payments", page_size, **params)
+
+	def list_payments(self, **filters) -> list[dict]:
+		return list(self.iter_payments(**filters))
+
+	def delete_payment(self, payment_id: str, idempotency_key: str) -> dict:
+		"""POST /Payments/{id} with Status DELETED."""
+		body = self.call(
+			"delete_payment", payment_id, {"Status": "DELETED"}, idempotency_key=fit_key(idempotency_key)
+		)
+		return self._single("Payments", body)
+
+	# ----- settings / reference data -------------------------------------------------
+
+	def accounts(self, where: str | None = None) -> list[dict]:
+		return self.call("get_accounts", **self._filters(where=where)).get("Accounts") or []
+
+	def tax_rates(self, where: str | None = None) -> list[dict]:
+		return self.call("get_tax_rates", **self._filters(where=where)).get("TaxRates") or []
+
+	def currencies(self) -> list[dict]:
+		return self.call("get_currencies").get("Currencies") or []
+
+	def items(self, where: str | None = None) -> list[dict]:
+		return self.call("get_items", **self._filters(where=where)).get("Items") or []
+
+	def organisation(self) -> dict:
+		rows = self.call("get_organisations").get("Organisations") or []
+		if not rows:
+			raise XeroNotFound("No organisation returned", status=404)
+		return rows[0]
+
+
+def _detail(body) -> str | None:
+	if isinstance(body, dict):
+		for key in ("Detail", "detail", "Message", "Title", "title"):
+			if body.get(key):
+				return str(body[key])
+	return None
+
+
+def _float(value) -> float | None:
+	try:
+		return float(value)
+	except (TypeError, ValueError):
+		return None

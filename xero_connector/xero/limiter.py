@@ -1,0 +1,287 @@
+"""Per-organisation rate limiting on the client side.
+
+Xero allows, per connected organisation, 60 calls in any rolling minute, 5 in
+progress at once and 5,000 a day, and 10,000 calls a minute per app. The
+``RateLimiter`` keeps the client under those limits *before* Xero says 429,
+reads the remaining-calls headers Xero returns, absorbs 429s by waiting for
+``Retry-After``, and when the day budget is gone raises ``DayLimitReached`` with
+the time to resume, so the caller defers the work rather than failing it.
+
+Its shared state sits behind ``LimiterBackend`` so that many workers on many
+machines can share one budget: ``MemoryLimiterBackend`` is for one process; the
+Frappe shell provides a Redis backend with the same three primitives —
+sliding-window counters (a sorted set per window, trimmed and counted in one
+Lua script), a concurrency semaphore with expiring leases (a sorted set of
+lease ids scored by expiry), and "blocked until" marks (a key with a TTL).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+import time
+import uuid
+from collections import deque
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Protocol
+
+from xero_connector.xero.errors import DayLimitReached
+
+log = logging.getLogger(__name__)
+
+MINUTE = 60.0
+DAY = 86_400.0
+
+
+@dataclass(frozen=True)
+class Limits:
+	"""Xero's limits. ``time_scale`` > 1 shortens the minute and the day (as the sandbox's
+	``time_scale`` does) so benchmarks run fast with every ratio kept."""
+
+	minute_limit: int = 60
+	concurrent_limit: int = 5
+	day_limit: int = 5_000
+	app_minute_limit: int = 10_000
+	time_scale: float = 1.0
+	lease_ttl: float = 120.0  # a crashed worker's concurrency slot frees itself after this
+	window_padding: float = 0.05  # seconds added to windows: Xero counts on arrival, we on departure
+
+	@property
+	def minute(self) -> float:
+		return MINUTE / self.time_scale + self.window_padding
+
+	@property
+	def day(self) -> float:
+		return DAY / self.time_scale + self.window_padding
+
+
+@dataclass(frozen=True)
+class Window:
+	"""One sliding-window counter: at most ``limit`` hits in ``length`` seconds under ``key``."""
+
+	key: str
+	length: float
+	limit: int
+
+
+class LimiterBackend(Protocol):
+	"""Shared limiter state. Every method must be atomic across all workers using it."""
+
+	def try_hit(self, windows: list[Window], now: float) -> tuple[float, str | None]:
+		"""Record one hit in every window if all have room and return (0.0, None);
+		otherwise record nothing and return (seconds until room, key of the full window)."""
+		...
+
+	def try_lease(self, key: str, limit: int, ttl: float, now: float) -> str | None:
+		"""Take one of ``limit`` concurrency slots for ``ttl`` seconds; None if all are taken."""
+		...
+
+	def release_lease(self, key: str, lease_id: str) -> None: ...
+
+	def block(self, key: str, until: float) -> None:
+		"""Refuse calls under ``key`` until ``until`` (epoch seconds); never shortens a block."""
+		...
+
+	def blocked_until(self, key: str, now: float) -> float | None: ...
+
+
+class MemoryLimiterBackend:
+	"""LimiterBackend for one process (threads share it)."""
+
+	def __init__(self):
+		self._lock = threading.Lock()
+		self._hits: dict[str, deque] = {}
+		self._leases: dict[str, dict[str, float]] = {}
+		self._blocks: dict[str, float] = {}
+
+	def try_hit(self, windows: list[Window], now: float) -> tuple[float, str | None]:
+		with self._lock:
+			worst, worst_key = 0.0, None
+			for window in windows:
+				hits = self._hits.setdefault(window.key, deque())
+				while hits and hits[0] <= now - window.length:
+					hits.popleft()
+				if len(hits) >= window.limit:
+					wait = hits[len(hits) - window.limit] + window.length - now
+					if wait >= worst:
+						worst, worst_key = max(wait, 0.001), window.key
+			if worst_key is not None:
+				return worst, worst_key
+			for window in windows:
+				self._hits[window.key].append(now)
+			return 0.0, None
+
+	def try_lease(self, key: str, limit: int, ttl: float, now: float) -> str | None:
+		with self._lock:
+			leases = self._leases.setdefault(key, {})
+			for lease_id in [k for k, expiry in leases.items() if expiry <= now]:
+				del leases[lease_id]
+			if len(leases) >= limit:
+				return None
+			lease_id = uuid.uuid4().hex
+			leases[lease_id] = now + ttl
+			return lease_id
+
+	def release_lease(self, key: str, lease_id: str) -> None:
+		with self._lock:
+			self._leases.get(key, {}).pop(lease_id, None)
+
+	def block(self, key: str, until: float) -> None:
+		with self._lock:
+			self._blocks[key] = max(until, self._blocks.get(key, 0.0))
+
+	def blocked_until(self, key: str, now: float) -> float | None:
+		with self._lock:
+			until = self._blocks.get(key)
+			if until is not None and until <= now:
+				del self._blocks[key]
+				return None
+			return until
+
+	def hits(self, key: str, length: float, now: float) -> int:
+		"""Hits recorded in the last ``length`` seconds (for tests and stats)."""
+		with self._lock:
+			return sum(1 for t in self._hits.get(key, ()) if t > now - length)
+
+
+@dataclass
+class Lease:
+	"""One admitted call; give it back with ``RateLimiter.release``."""
+
+	tenant_id: str
+	lease_id: str | None
+	released: bool = False
+
+
+class RateLimiter:
+	"""Client-side limiter shared by every XeroClient of the process (or, with a
+	shared backend, of the site). Called by XeroClient around every API call."""
+
+	def __init__(
+		self,
+		limits: Limits | None = None,
+		backend: LimiterBackend | None = None,
+		*,
+		clock: Callable[[], float] = time.time,
+		sleep: Callable[[float], None] = time.sleep,
+		poll: float = 0.02,
+		namespace: str = "xero",
+	):
+		self.limits = limits or Limits()
+		self.backend = backend or MemoryLimiterBackend()
+		self.clock = clock
+		self.sleep = sleep
+		self.poll = poll
+		self.ns = namespace
+		self.remaining: dict[str, dict[str, int]] = {}  # last X-*-Remaining seen per tenant
+		self.waited = 0.0  # seconds spent waiting (stats)
+
+	def _keys(self, tenant_id: str) -> dict[str, str]:
+		base = f"{self.ns}:{tenant_id}"
+		return {
+			"minute": f"{base}:minute",
+			"day": f"{base}:day",
+			"concurrent": f"{base}:concurrent",
+			"appminute": f"{self.ns}:app:minute",
+			"block": f"{base}:blocked",
+			"day_block": f"{base}:day_blocked",
+		}
+
+	@contextlib.contextmanager
+	def slot(self, tenant_id: str) -> Iterator[Lease]:
+		lease = self.acquire(tenant_id)
+		try:
+			yield lease
+		finally:
+			self.release(lease)
+
+	def acquire(self, tenant_id: str) -> Lease:
+		"""Wait until a call to ``tenant_id`` is allowed and admit it. Raises
+		DayLimitReached (without waiting) when the day budget is used up."""
+		keys = self._keys(tenant_id)
+		lim = self.limits
+		windows = [
+			Window(keys["day"], lim.day, lim.day_limit),
+			Window(keys["minute"], lim.minute, lim.minute_limit),
+			Window(keys["appminute"], lim.minute, lim.app_minute_limit),
+		]
+		while True:
+			now = self.clock()
+			day_block = self.backend.blocked_until(keys["day_block"], now)
+			if day_block:
+				raise DayLimitReached(day_block)
+			block = self.backend.blocked_until(keys["block"], now)
+			if block:
+				self._wait(block - now)
+				continue
+			lease_id = self.backend.try_lease(keys["concurrent"], lim.concurrent_limit, lim.lease_ttl, now)
+			if lease_id is None:
+				self._wait(self.poll)
+				continue
+			wait, full = self.backend.try_hit(windows, now)
+			if full is None:
+				return Lease(tenant_id, lease_id)
+			self.backend.release_lease(keys["concurrent"], lease_id)
+			if full == keys["day"]:
+				resume = now + wait
+				self.backend.block(keys["day_block"], resume)
+				raise DayLimitReached(resume)
+			self._wait(wait)
+
+	def release(self, lease: Lease) -> None:
+		if lease.released:
+			return
+		lease.released = True
+		if lease.lease_id:
+			self.backend.release_lease(self._keys(lease.tenant_id)["concurrent"], lease.lease_id)
+
+	def observe(self, tenant_id: str, headers: Mapping[str, str] | None) -> None:
+		"""Read Xero's X-MinLimit-Remaining / X-DayLimit-Remaining / X-AppMinLimit-Remaining."""
+		if not headers:
+			return
+		lower = {k.lower(): v for k, v in headers.items()}
+		seen = {}
+		for name, key in (
+			("x-minlimit-remaining", "minute"),
+			("x-daylimit-remaining", "day"),
+			("x-appminlimit-remaining", "appminute"),
+		):
+			try:
+				seen[key] = int(lower[name])
+			except (KeyError, TypeError, ValueError):
+				continue
+		if not seen:
+			return
+		self.remaining[tenant_id] = seen
+		now = self.clock()
+		keys = self._keys(tenant_id)
+		if seen.get("day") == 0:
+			# No reset time is given here; the next call's 429 "day" carries the exact
+			# Retry-After and turns into DayLimitReached(resume_at).
+			log.warning("Xero day limit for tenant %s is used up (X-DayLimit-Remaining: 0)", tenant_id)
+		elif seen.get("minute") == 0 or seen.get("appminute") == 0:
+			# Someone else shares this budget: pause briefly rather than collect a 429.
+			self.backend.block(keys["block"], now + self.limits.minute / 12)
+
+	def rate_limited(self, tenant_id: str, problem: str | None, retry_after: float | None) -> float:
+		"""Record a 429. For ``day`` raise DayLimitReached(resume_at); otherwise block the
+		tenant for Retry-After (or a short default) and return the wait in seconds."""
+		now = self.clock()
+		keys = self._keys(tenant_id)
+		problem = (problem or "minute").lower()
+		if problem == "day":
+			resume = now + (retry_after if retry_after is not None else self.limits.day / 24)
+			self.backend.block(keys["day_block"], resume)
+			raise DayLimitReached(resume)
+		if retry_after is None:
+			retry_after = {"concurrent": 1.0}.get(problem, self.limits.minute / 6)
+		self.backend.block(keys["block"], now + retry_after)
+		log.info("Xero rate limit (%s) for tenant %s: waiting %.2f s", problem, tenant_id, retry_after)
+		return retry_after
+
+	def _wait(self, seconds: float) -> None:
+		seconds = max(seconds, 0.001)
+		self.waited += seconds
+		self.sleep(seconds)

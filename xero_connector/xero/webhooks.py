@@ -1,0 +1,96 @@
+"""Xero webhooks: verify the ``x-xero-signature`` header and parse the payload.
+
+Called by the Frappe shell's webhook endpoint, which must answer within 5
+seconds: 200 when ``verify_signature`` accepts the raw body (including Xero's
+"intent to receive" payload with no events), 401 otherwise, and enqueue the
+work. The signature is the base64 HMAC-SHA256 of the raw request body keyed
+with the app's webhook key, compared in constant time.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+from dataclasses import dataclass, field
+
+from xero_connector.xero.redact import register_secret
+
+
+@dataclass(frozen=True)
+class WebhookEvent:
+	"""One event: a resource (INVOICE, CONTACT, CREDITNOTE...) was created or updated."""
+
+	resource_url: str
+	resource_id: str
+	event_date_utc: str
+	event_type: str  # CREATE | UPDATE
+	event_category: str  # INVOICE | CONTACT | CREDITNOTE | SUBSCRIPTION ...
+	tenant_id: str
+	tenant_type: str = "ORGANISATION"
+
+	@classmethod
+	def from_dict(cls, data: dict) -> WebhookEvent:
+		return cls(
+			resource_url=data.get("resourceUrl") or "",
+			resource_id=data.get("resourceId") or "",
+			event_date_utc=data.get("eventDateUtc") or "",
+			event_type=data.get("eventType") or "",
+			event_category=data.get("eventCategory") or "",
+			tenant_id=data.get("tenantId") or "",
+			tenant_type=data.get("tenantType") or "ORGANISATION",
+		)
+
+
+@dataclass(frozen=True)
+class WebhookPayload:
+	events: list[WebhookEvent] = field(default_factory=list)
+	first_event_sequence: int = 0
+	last_event_sequence: int = 0
+	entropy: str = ""
+
+	@property
+	def is_intent_to_receive(self) -> bool:
+		"""Xero's validation delivery: no events, only the signature matters."""
+		return not self.events
+
+
+class WebhookPayloadError(ValueError):
+	"""The body is not a Xero webhook payload."""
+
+
+def signature_for(raw_body: bytes | str, webhook_key: str) -> str:
+	"""The ``x-xero-signature`` value Xero sends for ``raw_body``."""
+	if isinstance(raw_body, str):
+		raw_body = raw_body.encode("utf-8")
+	digest = hmac.new(webhook_key.encode("utf-8"), raw_body, hashlib.sha256).digest()
+	return base64.b64encode(digest).decode("ascii")
+
+
+def verify_signature(raw_body: bytes | str, signature: str | None, webhook_key: str) -> bool:
+	"""True when ``signature`` is the HMAC of the exact raw body (constant-time compare)."""
+	register_secret(webhook_key)
+	if not signature or not webhook_key:
+		return False
+	expected = signature_for(raw_body, webhook_key)
+	return hmac.compare_digest(expected.encode("ascii"), signature.strip().encode("ascii", "replace"))
+
+
+def parse_payload(raw_body: bytes | str | dict) -> WebhookPayload:
+	"""The payload as dataclasses; raises WebhookPayloadError for anything else."""
+	if isinstance(raw_body, dict):
+		data = raw_body
+	else:
+		try:
+			data = json.loads(raw_body)
+		except (ValueError, UnicodeDecodeError) as exc:
+			raise WebhookPayloadError(f"Webhook body is not JSON: {exc}") from None
+	if not isinstance(data, dict) or not isinstance(data.get("events", []), list):
+		raise WebhookPayloadError("Webhook body has no events list")
+	return WebhookPayload(
+		events=[WebhookEvent.from_dict(e) for e in data.get("events") or [] if isinstance(e, dict)],
+		first_event_sequence=int(data.get("firstEventSequence") or 0),
+		last_event_sequence=int(data.get("lastEventSequence") or 0),
+		entropy=str(data.get("entropy") or ""),
+	)

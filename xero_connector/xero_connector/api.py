@@ -1,0 +1,270 @@
+"""Whitelisted methods behind the desk's buttons. Every one checks the caller's
+role first (Xero Manager or System Manager, except the read-only status call),
+and none returns a token or secret.
+
+Called from xero_settings.js (connect, disconnect, choose organisation, fetch
+reference data, pull now), sales_invoice.js (send / resend) and Xero's browser
+redirect (oauth_callback).
+"""
+
+from __future__ import annotations
+
+import json
+
+import frappe
+from frappe import _
+from frappe.utils import get_url, now_datetime
+
+from xero_connector.constants import (
+	CONNECTED,
+	MANAGER_ROLES,
+	NOT_CONNECTED,
+	OP_PULL,
+	OP_PUSH,
+	SETTINGS,
+	SYNC_LOG,
+)
+from xero_connector.exceptions import OAuthStateInvalid, PreflightFailed, XeroConnectorError, XeroNotConnected
+from xero_connector.xero_connector.doctype.xero_settings.xero_settings import get_redirect_uri
+from xero_connector.xero_connector.permissions import is_manager, require_manager
+
+
+@frappe.whitelist(methods=["POST"])
+def start_connect() -> str:
+	"""Connect button: remember a single-use state (+ PKCE verifier) and return the
+	Xero authorise URL for the browser to open."""
+	require_manager()
+	from xero_connector.xero_connector.client import oauth_client
+
+	request = oauth_client().begin(get_redirect_uri(), extra={"user": frappe.session.user})
+	return request.url
+
+
+@frappe.whitelist(methods=["GET"])
+def oauth_callback(code: str | None = None, state: str | None = None, error: str | None = None, **kwargs):
+	"""Xero redirects the browser here. The state must be one this site issued to
+	this user and not used before; then the code is exchanged, the tokens stored
+	and the organisation chosen (or the user asked to choose)."""
+	require_manager()
+	result = complete_connect({"code": code, "state": state, "error": error})
+	frappe.local.response["type"] = "redirect"
+	frappe.local.response["location"] = get_url("/app/xero-settings") + (
+		"?choose_organisation=1" if result["choose"] else ""
+	)
+
+
+def complete_connect(params: dict) -> dict:
+	"""The callback's work, separate from the redirect so tests can call it.
+
+	Returns ``{"tenants": [...], "choose": bool}``; raises OAuthStateInvalid for a
+	forged, reused or expired state."""
+	from xero_connector.xero import InvalidState, OAuthError, TokenManager
+	from xero_connector.xero_connector.client import oauth_client
+	from xero_connector.xero_connector.redis_backends import FrappeTokenStore, RedisLock
+
+	oauth = oauth_client()
+	try:
+		tokens = oauth.complete({k: v for k, v in params.items() if v})
+	except InvalidState:
+		frappe.throw(
+			_(
+				"The answer from Xero does not match a connection started here (or it was already used). Click Connect to Xero again."
+			),
+			OAuthStateInvalid,
+			title=_("Xero connection refused"),
+		)
+	except OAuthError as exc:
+		frappe.throw(
+			_("Xero did not authorise the connection: {0}").format(
+				exc.entry.cause + " " + exc.entry.resolution
+			),
+			XeroNotConnected,
+			title=_("Xero connection refused"),
+		)
+	TokenManager(oauth, FrappeTokenStore(), RedisLock()).connected(tokens)
+	connections = oauth.connections(tokens.access_token)
+	tenants = [
+		{"tenantId": c.get("tenantId"), "tenantName": c.get("tenantName"), "id": c.get("id")}
+		for c in connections
+		if (c.get("tenantType") or "ORGANISATION") == "ORGANISATION"
+	]
+	values = {
+		"granted_tenants": json.dumps(tenants),
+		"reauth_notified": 0,
+		"reauth_message": None,
+		"connected_on": now_datetime(),
+	}
+	current = frappe.db.get_single_value(SETTINGS, "tenant_id")
+	choose = False
+	if len(tenants) == 1:
+		values.update(_tenant_values(tenants[0]))
+	elif current and any(t["tenantId"] == current for t in tenants):
+		values["connection_status"] = CONNECTED
+	else:
+		values.update({"tenant_id": None, "organisation_name": None, "connection_status": NOT_CONNECTED})
+		choose = True
+	frappe.db.set_single_value(SETTINGS, values)
+	if not choose:
+		_after_connect()
+	frappe.db.commit()
+	return {"tenants": tenants, "choose": choose}
+
+
+@frappe.whitelist(methods=["POST"])
+def select_tenant(tenant_id: str):
+	"""Tenant picker: use one of the organisations the user granted."""
+	require_manager()
+	tenants = json.loads(frappe.db.get_single_value(SETTINGS, "granted_tenants") or "[]")
+	tenant = next((t for t in tenants if t["tenantId"] == tenant_id), None)
+	if not tenant:
+		frappe.throw(_("That organisation was not granted to this site: connect again and tick it in Xero."))
+	frappe.db.set_single_value(SETTINGS, _tenant_values(tenant))
+	_after_connect()
+	return {"tenant_id": tenant_id, "organisation_name": tenant["tenantName"]}
+
+
+@frappe.whitelist(methods=["POST"])
+def disconnect():
+	"""Disconnect button: revoke the refresh token at Xero (ends the grant) and forget the tokens."""
+	require_manager()
+	from xero_connector.xero import XeroError
+	from xero_connector.xero_connector.client import oauth_client
+	from xero_connector.xero_connector.redis_backends import FrappeTokenStore
+
+	store = FrappeTokenStore()
+	tokens = store.load()
+	if tokens and tokens.refresh_token:
+		try:
+			oauth_client().revoke(tokens.refresh_token)
+		except XeroError:
+			frappe.msgprint(
+				_(
+					"Xero could not be told; the connection is removed here. Remove it in Xero too (Settings → Connected apps)."
+				)
+			)
+	store.clear()
+	frappe.db.set_single_value(
+		SETTINGS,
+		{
+			"connection_status": NOT_CONNECTED,
+			"tenant_id": None,
+			"organisation_name": None,
+			"granted_tenants": None,
+			"reauth_message": None,
+		},
+	)
+	return {"connection_status": NOT_CONNECTED}
+
+
+@frappe.whitelist(methods=["POST"])
+def fetch_reference() -> dict:
+	"""Fetch from Xero button: read accounts, tax rates, currencies and the organisation."""
+	require_manager()
+	from xero_connector.xero_connector.client import record_budget, xero_client
+	from xero_connector.xero_connector.reference import store
+
+	client = xero_client()
+	try:
+		organisation = client.organisation()
+		counts = store(client.accounts(), client.tax_rates(), client.currencies())
+	except Exception as exc:
+		_throw_xero(exc)
+	frappe.db.set_single_value(
+		SETTINGS,
+		{
+			"organisation_name": organisation.get("Name"),
+			"base_currency": organisation.get("BaseCurrency"),
+		},
+	)
+	record_budget(client)
+	return counts
+
+
+@frappe.whitelist(methods=["POST"])
+def pull_payments_now():
+	"""Pull Payments Now button: queue a payment pull at once."""
+	require_manager()
+	from xero_connector.xero_connector.jobs import enqueue_pull, queued_log
+
+	enqueue_pull(queued=queued_log(SETTINGS, OP_PULL, reference_doctype=SETTINGS))
+	return {"queued": True}
+
+
+@frappe.whitelist(methods=["POST"])
+def send_to_xero(name: str) -> dict:
+	"""Send / Resend to Xero button on a submitted Sales Invoice."""
+	require_manager()
+	from xero_connector.xero_connector.events import log_preflight, preflight_problems, problems_message
+	from xero_connector.xero_connector.jobs import enqueue_sync
+
+	doc = frappe.get_doc("Sales Invoice", name)
+	doc.check_permission("read")
+	if doc.docstatus != 1:
+		frappe.throw(_("Only submitted Sales Invoices are sent to Xero."))
+	problems = preflight_problems(doc.name, doc.as_dict())
+	if problems:
+		log_preflight(doc.name, problems)
+		frappe.db.commit()
+		frappe.throw(problems_message(problems), PreflightFailed, title=_("Not sent to Xero"))
+	return {"log": enqueue_sync(doc.name, OP_PUSH)}
+
+
+@frappe.whitelist()
+def invoice_status(name: str) -> dict:
+	"""The Xero panel on the Sales Invoice form: status, amounts, link, last log rows
+	(anyone who may read the invoice)."""
+	doc = frappe.get_doc("Sales Invoice", name)
+	doc.check_permission("read")
+	logs = []
+	if frappe.has_permission(SYNC_LOG, "read"):
+		logs = frappe.get_all(
+			SYNC_LOG,
+			filters={"reference_doctype": "Sales Invoice", "reference_name": name},
+			fields=["name", "operation", "status", "cause", "resolution", "modified"],
+			order_by="creation desc",
+			limit=5,
+		)
+	settings = frappe.get_cached_doc(SETTINGS)
+	return {
+		"enabled": bool(settings.enabled),
+		"connected": settings.connection_status == CONNECTED,
+		"can_send": is_manager(),
+		"xero_invoice_id": doc.get("xero_invoice_id"),
+		"xero_status": doc.get("xero_status"),
+		"xero_amount_due": doc.get("xero_amount_due"),
+		"xero_amount_paid": doc.get("xero_amount_paid"),
+		"xero_link": doc.get("xero_link"),
+		"logs": logs,
+	}
+
+
+# -- helpers ---------------------------------------------------------------------------------------
+
+
+def _tenant_values(tenant: dict) -> dict:
+	return {
+		"tenant_id": tenant["tenantId"],
+		"organisation_name": tenant.get("tenantName"),
+		"connection_status": CONNECTED,
+		"reauth_notified": 0,
+	}
+
+
+def _after_connect():
+	"""Read the organisation and the reference data right after connecting."""
+	try:
+		fetch_reference()
+	except Exception:
+		frappe.clear_last_message()
+		frappe.log_error(title=_("Xero: reading reference data after connecting failed"))
+
+
+def _throw_xero(exc: Exception):
+	from xero_connector.exceptions import describe
+
+	described = describe(exc)
+	message = described.cause
+	if described.resolution:
+		message += " " + described.resolution
+	exc_class = XeroNotConnected if described.kind == "needs_reauthorisation" else XeroConnectorError
+	frappe.throw(message, exc_class, title=_("Xero"))

@@ -1,0 +1,115 @@
+"""Builds the core's Xero client from Xero Settings, with this site's shared
+state: tokens in Password fields, the refresh lock, OAuth states and the rate
+limiter in Redis (redis_backends.py).
+
+Called by jobs.py (engine runs), api.py (connect, fetch reference) and tasks.py.
+"""
+
+from __future__ import annotations
+
+import frappe
+from frappe import _
+from frappe.utils import now_datetime
+
+from xero_connector.constants import NEEDS_REAUTH, SETTINGS
+from xero_connector.exceptions import XeroNotConfigured, XeroNotConnected
+from xero_connector.xero import Endpoints, Limits, OAuthClient, RateLimiter, TokenManager, XeroClient
+from xero_connector.xero.scopes import BROAD, GRANULAR
+from xero_connector.xero_connector.redis_backends import (
+	FrappeTokenStore,
+	RedisLimiterBackend,
+	RedisLock,
+	RedisStateStore,
+)
+
+
+def get_settings():
+	return frappe.get_cached_doc(SETTINGS)
+
+
+def endpoints(settings=None) -> Endpoints:
+	"""Xero's URLs, or the sandbox's when "Use Xero Sandbox" is on."""
+	settings = settings or get_settings()
+	if settings.use_sandbox:
+		if not settings.sandbox_url:
+			frappe.throw(_("Enter the Sandbox URL in Xero Settings."), XeroNotConfigured)
+		return Endpoints.from_base_url(settings.sandbox_url)
+	return Endpoints()
+
+
+def oauth_client(settings=None) -> OAuthClient:
+	settings = settings or get_settings()
+	if not settings.client_id:
+		frappe.throw(_("Enter the Client ID of your Xero app in Xero Settings."), XeroNotConfigured)
+	return OAuthClient(
+		settings.client_id,
+		settings.get_password("client_secret", raise_exception=False) or None,
+		endpoints(settings),
+		scope_style=BROAD if settings.scope_mode == "Broad" else GRANULAR,
+		state_store=RedisStateStore(),
+	)
+
+
+def token_manager(settings=None) -> TokenManager:
+	return TokenManager(
+		oauth_client(settings),
+		FrappeTokenStore(),
+		RedisLock(),
+		on_needs_reauthorisation=needs_reauthorisation,
+	)
+
+
+def rate_limiter(settings=None) -> RateLimiter:
+	"""Xero's per-organisation limits, shared by every worker through Redis (paced
+	to the sandbox's shortened minute when it runs with a time scale)."""
+	settings = settings or get_settings()
+	scale = float(settings.sandbox_time_scale or 1) if settings.use_sandbox else 1.0
+	return RateLimiter(Limits(time_scale=max(scale, 1.0)), RedisLimiterBackend(), namespace="xero")
+
+
+def xero_client(settings=None) -> XeroClient:
+	"""The Accounting API client for the connected organisation."""
+	settings = settings or get_settings()
+	if not settings.tenant_id:
+		raise XeroNotConnected(
+			_("No Xero organisation is connected: open Xero Settings and click Connect to Xero.")
+		)
+	return XeroClient(
+		token_manager(settings),
+		settings.tenant_id,
+		endpoints=endpoints(settings),
+		limiter=rate_limiter(settings),
+	)
+
+
+def xero_port(client: XeroClient):
+	"""The engine's XeroPort over ``client``."""
+	from xero_connector.engine.xero_adapter import ClientPort
+
+	return ClientPort(client)
+
+
+def record_budget(client: XeroClient) -> None:
+	"""Copy the remaining-calls headers Xero last sent to Xero Settings (shown on the form)."""
+	remaining = client.limiter.remaining.get(client.tenant_id)
+	if not remaining:
+		return
+	frappe.db.set_single_value(
+		SETTINGS,
+		{
+			"api_minute_remaining": remaining.get("minute"),
+			"api_day_remaining": remaining.get("day"),
+			"api_app_minute_remaining": remaining.get("appminute"),
+			"api_budget_updated_on": now_datetime(),
+		},
+	)
+
+
+def needs_reauthorisation(message: str) -> None:
+	"""TokenManager's callback when Xero refuses the refresh token: mark the
+	connection and tell the managers, once (tasks.notify_reauthorisation)."""
+	from xero_connector.xero_connector.tasks import notify_reauthorisation
+
+	frappe.db.set_single_value(SETTINGS, {"connection_status": NEEDS_REAUTH, "reauth_message": message})
+	frappe.db.commit()
+	notify_reauthorisation(message)

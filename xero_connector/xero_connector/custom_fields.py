@@ -1,0 +1,130 @@
+"""The fields this app adds to ERPNext doctypes, defined once.
+
+Applied by install.after_install and install.after_migrate (create_custom_fields
+is idempotent: it updates fields that exist), removed by uninstall.before_uninstall.
+"""
+
+from __future__ import annotations
+
+SYNC_FIELD = {"read_only": 1, "no_copy": 1, "allow_on_submit": 1, "print_hide": 1}
+
+
+def get_custom_fields() -> dict[str, list[dict]]:
+	"""Custom field definitions by doctype, in the shape create_custom_fields expects."""
+	return {
+		"Sales Invoice": [
+			{"fieldname": "xero_tab", "fieldtype": "Tab Break", "label": "Xero", "insert_after": "remarks"},
+			{
+				"fieldname": "xero_sync_status",
+				"fieldtype": "Select",
+				"options": "\nQueued\nSynced\nFailed\nSkipped",
+				"label": "Xero Sync Status",
+				"insert_after": "xero_tab",
+				"in_standard_filter": 1,
+				**SYNC_FIELD,
+			},
+			{
+				"fieldname": "xero_invoice_id",
+				"fieldtype": "Data",
+				"label": "Xero ID",
+				"insert_after": "xero_sync_status",
+				"description": "Xero InvoiceID, or CreditNoteID for a return",
+				"search_index": 1,
+				**SYNC_FIELD,
+			},
+			{
+				"fieldname": "xero_document_type",
+				"fieldtype": "Data",
+				"label": "Xero Document Type",
+				"insert_after": "xero_invoice_id",
+				**SYNC_FIELD,
+			},
+			{
+				"fieldname": "xero_status",
+				"fieldtype": "Data",
+				"label": "Xero Status",
+				"insert_after": "xero_document_type",
+				"in_standard_filter": 1,
+				**SYNC_FIELD,
+			},
+			{
+				"fieldname": "xero_link",
+				"fieldtype": "Data",
+				"options": "URL",
+				"label": "Open in Xero",
+				"insert_after": "xero_status",
+				**SYNC_FIELD,
+			},
+			{"fieldname": "xero_column_break", "fieldtype": "Column Break", "insert_after": "xero_link"},
+			{
+				"fieldname": "xero_amount_due",
+				"fieldtype": "Currency",
+				"options": "currency",
+				"label": "Xero Amount Due",
+				"insert_after": "xero_column_break",
+				**SYNC_FIELD,
+			},
+			{
+				"fieldname": "xero_amount_paid",
+				"fieldtype": "Currency",
+				"options": "currency",
+				"label": "Xero Amount Paid",
+				"insert_after": "xero_amount_due",
+				**SYNC_FIELD,
+			},
+			{
+				"fieldname": "xero_fully_paid_on",
+				"fieldtype": "Date",
+				"label": "Fully Paid in Xero On",
+				"insert_after": "xero_amount_paid",
+				**SYNC_FIELD,
+			},
+			{
+				"fieldname": "xero_last_synced",
+				"fieldtype": "Datetime",
+				"label": "Last Synced with Xero",
+				"insert_after": "xero_fully_paid_on",
+				**SYNC_FIELD,
+			},
+			{
+				"fieldname": "xero_sync_state",
+				"fieldtype": "Code",
+				"options": "JSON",
+				"label": "Xero Sync State",
+				"insert_after": "xero_last_synced",
+				"hidden": 1,
+				**SYNC_FIELD,
+			},
+		],
+		"Customer": [
+			{
+				"fieldname": "xero_section",
+				"fieldtype": "Section Break",
+				"label": "Xero",
+				"insert_after": "accounts",
+				"collapsible": 0,
+			},
+			{
+				"fieldname": "xero_account_number",
+				"fieldtype": "Data",
+				"label": "Billing Account Code",
+				"insert_after": "xero_section",
+				"description": "Matched exactly to the Account Number of the customer's contact in Xero",
+				"in_standard_filter": 1,
+				"no_copy": 1,
+			},
+			{
+				"fieldname": "xero_column_break",
+				"fieldtype": "Column Break",
+				"insert_after": "xero_account_number",
+			},
+			{
+				"fieldname": "xero_contact_id",
+				"fieldtype": "Data",
+				"label": "Xero ContactID",
+				"insert_after": "xero_column_break",
+				"read_only": 1,
+				"no_copy": 1,
+			},
+		],
+	}

@@ -1,0 +1,106 @@
+// Copyright (c) 2025, xero_connector developers
+// For license information, please see license.txt
+
+const XERO_API = "xero_connector.xero_connector.api";
+
+frappe.ui.form.on("Xero Settings", {
+	setup(frm) {
+		frm.set_query("default_account_code", () => ({
+			filters: { status: "ACTIVE", account_class: "REVENUE" },
+		}));
+		frm.set_query("rounding_account_code", () => ({ filters: { status: "ACTIVE" } }));
+		for (const field of ["default_tax_type", "zero_tax_type"]) {
+			frm.set_query(field, () => ({ filters: { status: "ACTIVE", can_apply_to_revenue: 1 } }));
+		}
+	},
+
+	onload(frm) {
+		frappe.model.with_doctype("Customer", () => {
+			const fields = frappe
+				.get_meta("Customer")
+				.fields.filter((df) => ["Data", "Int"].includes(df.fieldtype))
+				.map((df) => df.fieldname);
+			frm.set_df_property("billing_code_field", "options", ["name", ...fields]);
+		});
+	},
+
+	refresh(frm) {
+		const connected = frm.doc.connection_status === "Connected";
+		frm.add_custom_button(connected ? __("Reconnect") : __("Connect to Xero"), () => connect(frm));
+		if (frm.doc.connection_status !== "Not Connected") {
+			frm.add_custom_button(__("Disconnect"), () => disconnect(frm));
+		}
+		if (connected) {
+			frm.add_custom_button(__("Fetch from Xero"), () => fetch_reference(frm), __("Xero"));
+			frm.add_custom_button(__("Pull Payments Now"), () =>
+				frappe.call({ method: `${XERO_API}.pull_payments_now`, freeze: true }).then(() =>
+					frappe.show_alert({ message: __("Payment pull queued"), indicator: "green" })
+				), __("Xero"));
+		}
+		const tenants = JSON.parse(frm.doc.granted_tenants || "[]");
+		if (tenants.length > 1) {
+			frm.add_custom_button(__("Choose Organisation"), () => choose_tenant(frm, tenants), __("Xero"));
+			if (!frm.doc.tenant_id) choose_tenant(frm, tenants);
+		}
+		const indicator = { Connected: "green", "Needs Reauthorisation": "red" }[frm.doc.connection_status] || "gray";
+		frm.page.set_indicator(__(frm.doc.connection_status || "Not Connected"), indicator);
+		if (frm.doc.connection_status === "Needs Reauthorisation") {
+			frm.dashboard.set_headline(__("Xero needs you to connect again: click Connect to Xero."), "red");
+		}
+	},
+
+	copy_redirect_uri(frm) {
+		frappe.utils.copy_to_clipboard(frm.doc.redirect_uri);
+	},
+});
+
+function connect(frm) {
+	const go = () =>
+		frappe.call({ method: `${XERO_API}.start_connect`, freeze: true }).then((r) => {
+			if (r.message) window.location.href = r.message;
+		});
+	frm.is_dirty() ? frm.save().then(go) : go();
+}
+
+function disconnect(frm) {
+	frappe.confirm(__("Disconnect from Xero? Invoices stop syncing until you connect again."), () =>
+		frappe.call({ method: `${XERO_API}.disconnect`, freeze: true }).then(() => frm.reload_doc())
+	);
+}
+
+function fetch_reference(frm) {
+	frappe
+		.call({ method: `${XERO_API}.fetch_reference`, freeze: true, freeze_message: __("Reading Xero...") })
+		.then((r) => {
+			const c = r.message || {};
+			frappe.show_alert({
+				message: __("Fetched {0} accounts, {1} tax rates and {2} currencies", [c.accounts, c.tax_rates, c.currencies]),
+				indicator: "green",
+			});
+			frm.reload_doc();
+		});
+}
+
+function choose_tenant(frm, tenants) {
+	const dialog = new frappe.ui.Dialog({
+		title: __("Choose the Xero organisation"),
+		fields: [
+			{
+				fieldname: "tenant_id",
+				fieldtype: "Select",
+				label: __("Organisation"),
+				reqd: 1,
+				options: tenants.map((t) => ({ value: t.tenantId, label: t.tenantName })),
+				default: frm.doc.tenant_id || tenants[0].tenantId,
+			},
+		],
+		primary_action_label: __("Use this organisation"),
+		primary_action({ tenant_id }) {
+			frappe.call({ method: `${XERO_API}.select_tenant`, args: { tenant_id }, freeze: true }).then(() => {
+				dialog.hide();
+				frm.reload_doc();
+			});
+		},
+	});
+	dialog.show();
+}

@@ -1,0 +1,26 @@
+// Copyright (c) 2025, xero_connector developers
+// For license information, please see license.txt
+
+frappe.ui.form.on("Xero Sync Log", {
+	refresh(frm) {
+		const can_resend =
+			frappe.user.has_role("Xero Manager") || frappe.user.has_role("System Manager");
+		if (can_resend && (frm.doc.reference_name || frm.doc.operation === "pull")) {
+			frm.add_custom_button(__("Resend"), () =>
+				frm.call("resend").then((r) => {
+					frappe.show_alert({ message: __("Queued again"), indicator: "green" });
+					frm.reload_doc();
+				})
+			);
+		}
+		if (frm.doc.status === "Failed" && frm.doc.cause) {
+			frm.dashboard.set_headline(
+				`<b>${__("Cause")}:</b> ${frappe.utils.escape_html(frm.doc.cause)}` +
+					(frm.doc.resolution
+						? `<br><b>${__("Fix")}:</b> ${frappe.utils.escape_html(frm.doc.resolution)}`
+						: ""),
+				"red"
+			);
+		}
+	},
+});

@@ -1,0 +1,68 @@
+# Copyright (c) 2025, xero_connector developers
+# For license information, please see license.txt
+
+import json
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+from frappe.query_builder import Interval
+from frappe.query_builder.functions import Now
+
+from xero_connector.constants import MANAGER_ROLES, STATUS_SUCCESS, SYNC_LOG
+from xero_connector.xero.redact import redact, redact_text
+from xero_connector.xero_connector.permissions import require_manager
+
+
+class XeroSyncLog(Document):
+	"""One attempt to make Xero match an ERPNext document (or one payment pull).
+
+	Rows are written by host.FrappeHost (engine results) and events.py
+	(pre-flight problems); users read them and resend from them.
+	"""
+
+	def before_insert(self):
+		self.request = _redacted_json(self.request)
+		self.response = _redacted_json(self.response)
+		for field in ("cause", "resolution", "xero_messages"):
+			if self.get(field):
+				self.set(field, redact_text(self.get(field)))
+
+	@frappe.whitelist()
+	def resend(self):
+		"""The form's Resend button."""
+		from xero_connector.xero_connector.jobs import resend_logs
+
+		return resend_logs([self.name])
+
+	@staticmethod
+	def clear_old_logs(days=30):
+		"""Called by Log Settings (registered through ``default_log_clearing_doctypes``):
+		deletes successful rows older than ``days``; failures stay until resolved."""
+		table = frappe.qb.DocType(SYNC_LOG)
+		frappe.db.delete(
+			table,
+			filters=(table.modified < (Now() - Interval(days=days))) & (table.status == STATUS_SUCCESS),
+		)
+
+
+def _redacted_json(value) -> str | None:
+	if value in (None, ""):
+		return None
+	if isinstance(value, str):
+		try:
+			value = json.loads(value)
+		except ValueError:
+			return redact_text(value)
+	return json.dumps(redact(value), indent=1, sort_keys=True, default=str)
+
+
+@frappe.whitelist()
+def resend(names):
+	"""The list view's bulk Resend action (Xero Manager / System Manager only)."""
+	from xero_connector.xero_connector.jobs import resend_logs
+
+	require_manager()
+	if isinstance(names, str):
+		names = json.loads(names)
+	return resend_logs(list(names))

@@ -1,0 +1,31 @@
+// Copyright (c) 2025, xero_connector developers
+// For license information, please see license.txt
+
+const TAX_MAPPING_DOCTYPES = {
+	"Item Tax Template": "Item Tax Template",
+	"Sales Taxes and Charges Template": "Sales Taxes and Charges Template",
+	"Tax Account": "Account",
+};
+
+frappe.ui.form.on("Xero Tax Mapping", {
+	setup(frm) {
+		frm.set_query("xero_tax_type", () => ({
+			filters: { status: "ACTIVE", can_apply_to_revenue: 1 },
+		}));
+		frm.set_query("reference_name", () =>
+			frm.doc.mapping_type === "Tax Account"
+				? { filters: { account_type: ["in", ["Tax", "Chargeable"]], is_group: 0 } }
+				: {}
+		);
+	},
+	onload(frm) {
+		frm.trigger("mapping_type");
+	},
+	mapping_type(frm) {
+		const doctype = TAX_MAPPING_DOCTYPES[frm.doc.mapping_type];
+		if (frm.doc.reference_doctype !== doctype) {
+			frm.set_value("reference_doctype", doctype);
+			if (!frm.is_new() || frm.doc.reference_name) frm.set_value("reference_name", null);
+		}
+	},
+});

@@ -1,0 +1,183 @@
+"""Sales Invoice document events (hooks.doc_events) and its dashboard override.
+
+Nothing here calls Xero: submitting, cancelling and amending stay fast and work
+when Xero is down. Each event does a local check and queues a job that runs
+after the transaction commits (jobs.enqueue_sync).
+"""
+
+from __future__ import annotations
+
+import frappe
+from frappe import _
+from frappe.utils import flt
+
+from xero_connector.constants import (
+	FIELDS_SYNCED_AFTER_SUBMIT,
+	KIND_PREFLIGHT,
+	OP_PUSH,
+	OP_UPDATE,
+	OP_VOID,
+	SETTINGS,
+	STATUS_FAILED,
+	SYNC_LOG,
+	TRIGGER_MANUAL,
+)
+from xero_connector.exceptions import PreflightFailed, XeroHasPayments
+from xero_connector.xero_connector.host import set_invoice_sync_status
+from xero_connector.xero_connector.jobs import enqueue_sync
+
+
+def settings():
+	return frappe.get_cached_doc(SETTINGS)
+
+
+def on_submit(doc, method=None):
+	"""doc_events Sales Invoice on_submit: pre-flight, then queue the push (returns
+	become credit notes and are allocated by the same job)."""
+	s = settings()
+	if not s.enabled or s.sync_trigger == TRIGGER_MANUAL:
+		return
+	problems = preflight_problems(doc.name, doc.as_dict())
+	if problems:
+		message = problems_message(problems)
+		if s.block_submit_on_preflight:
+			frappe.throw(message, PreflightFailed, title=_("Xero would reject this invoice"))
+		log_preflight(doc.name, problems)
+		frappe.msgprint(message, title=_("Not sent to Xero"), indicator="orange")
+		return
+	enqueue_sync(doc.name, OP_PUSH)
+
+
+def before_cancel(doc, method=None):
+	"""doc_events before_cancel: refuse when Xero shows payments or credit (from the
+	stored status; no network call). Xero will not void such an invoice."""
+	if not doc.get("xero_invoice_id"):
+		return
+	state = _state(doc)
+	paid = flt(doc.get("xero_amount_paid"))
+	credited = flt(state.amount_credited) if state and state.amount_credited is not None else 0
+	if paid > 0 or credited > 0 or doc.get("xero_status") == "PAID":
+		what = []
+		if paid > 0 or doc.get("xero_status") == "PAID":
+			what.append(
+				_("payments of {0}").format(
+					frappe.format(paid, {"fieldtype": "Currency", "options": doc.currency})
+				)
+			)
+		if credited > 0:
+			what.append(
+				_("credit notes of {0}").format(
+					frappe.format(credited, {"fieldtype": "Currency", "options": doc.currency})
+				)
+			)
+		frappe.throw(
+			_(
+				"{0} cannot be cancelled: its Xero invoice has {1}. Xero does not void an invoice with payments or credit: remove them in Xero first, then pull payments (Xero Settings) and cancel again."
+			).format(frappe.bold(doc.name), _(" and ").join(what)),
+			XeroHasPayments,
+			title=_("Paid in Xero"),
+		)
+
+
+def on_cancel(doc, method=None):
+	"""doc_events on_cancel: queue the void (or delete) of the Xero document."""
+	s = settings()
+	if not s.enabled:
+		return
+	if doc.get("xero_invoice_id") or (s.sync_trigger != TRIGGER_MANUAL and _has_log(doc.name)):
+		enqueue_sync(doc.name, OP_VOID)
+
+
+def on_update_after_submit(doc, method=None):
+	"""doc_events on_update_after_submit: queue an update when a field Xero shows changed."""
+	s = settings()
+	if not s.enabled or not doc.get("xero_invoice_id"):
+		return
+	if any(doc.has_value_changed(field) for field in FIELDS_SYNCED_AFTER_SUBMIT):
+		enqueue_sync(doc.name, OP_UPDATE)
+
+
+# -- pre-flight ---------------------------------------------------------------------------------
+
+
+def preflight_problems(name: str, doc: dict) -> list:
+	"""Every reason Xero would refuse this document, found locally (no Xero call).
+
+	Called by on_submit and by api.send_to_xero."""
+	import json
+
+	from xero_connector.engine.preflight import preflight
+	from xero_connector.xero_connector.host import FrappeHost
+
+	plain = json.loads(frappe.as_json(doc))
+	host = FrappeHost(commit=False)
+	return list(preflight(plain, host.mapping_context(plain)))
+
+
+def problems_message(problems: list) -> str:
+	"""An HTML list naming the document, row, field and the fix for each problem."""
+	rows = []
+	for p in problems:
+		where = _("Row {0}").format(p.row) if getattr(p, "row", None) else ""
+		field = p.field if getattr(p, "value", None) in (None, "") else f"{p.field} = {p.value}"
+		rows.append(
+			"<li>{where}{sep}<b>{field}</b>: {message} <i>{fix_label}</i> {fix}</li>".format(
+				where=frappe.utils.escape_html(where),
+				sep=", " if where else "",
+				field=frappe.utils.escape_html(field),
+				message=frappe.utils.escape_html(p.message),
+				fix_label=_("Fix:"),
+				fix=frappe.utils.escape_html(p.fix),
+			)
+		)
+	head = _("{0} was not sent to Xero because Xero would reject it:").format(
+		frappe.bold(problems[0].document or "")
+	)
+	return f"{head}<ul>{''.join(rows)}</ul>"
+
+
+def log_preflight(name: str, problems: list) -> None:
+	"""One Failed push row listing the pre-flight problems (part of the submit's transaction)."""
+	attempt = frappe.db.count(SYNC_LOG, {"reference_name": name, "operation": OP_PUSH}) + 1
+	frappe.get_doc(
+		{
+			"doctype": SYNC_LOG,
+			"reference_doctype": "Sales Invoice",
+			"reference_name": name,
+			"operation": OP_PUSH,
+			"status": STATUS_FAILED,
+			"error_kind": KIND_PREFLIGHT,
+			"attempt": attempt,
+			"cause": "\n".join(str(p) for p in problems),
+			"resolution": "\n".join(dict.fromkeys(p.fix for p in problems)),
+			"xero_messages": None,
+		}
+	).insert(ignore_permissions=True)
+	set_invoice_sync_status(name, OP_PUSH, STATUS_FAILED)
+
+
+def _state(doc):
+	raw = doc.get("xero_sync_state")
+	if not raw:
+		return None
+	import json
+
+	from xero_connector.engine.host import SyncState
+
+	return SyncState.from_dict(json.loads(raw))
+
+
+def _has_log(name: str) -> bool:
+	return bool(frappe.db.exists(SYNC_LOG, {"reference_doctype": "Sales Invoice", "reference_name": name}))
+
+
+# -- dashboard ------------------------------------------------------------------------------------
+
+
+def sales_invoice_dashboard(data):
+	"""hooks.override_doctype_dashboards: show Xero Sync Log in the Connections tab."""
+	data = data or {}
+	data.setdefault("non_standard_fieldnames", {})["Xero Sync Log"] = "reference_name"
+	transactions = data.setdefault("transactions", [])
+	transactions.append({"label": _("Xero"), "items": ["Xero Sync Log"]})
+	return data

@@ -1,0 +1,357 @@
+"""The engine's Host, implemented over Frappe: Sales Invoices and their masters,
+the mapping doctypes, Xero Settings, the sync state in Sales Invoice custom
+fields, the Customer's ContactID and the Xero Sync Log.
+
+Built by jobs.py (one per background job) and events.py (pre-flight on submit).
+The engine (``xero_connector.engine``) calls its methods; it never calls Xero.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+import frappe
+from frappe.utils import convert_utc_to_system_timezone, get_datetime, now_datetime
+
+from xero_connector.constants import (
+	ACCOUNT_MAPPING_DOCTYPES,
+	INVOICE_OPERATIONS,
+	SETTINGS,
+	STATUS_FAILED,
+	STATUS_QUEUED,
+	STATUS_SKIPPED,
+	STATUS_SUCCESS,
+	SYNC_FAILED,
+	SYNC_LOG,
+	SYNC_QUEUED,
+	SYNC_SKIPPED,
+	SYNC_SYNCED,
+	TAX_MAPPING_DOCTYPES,
+	XERO_CREDIT_NOTE_URL,
+	XERO_INVOICE_URL,
+)
+from xero_connector.engine.context import MappingContext, Mappings, Masters, Settings
+from xero_connector.engine.host import LogEntry, SyncState
+from xero_connector.xero_connector.doctype.xero_account_mapping.xero_account_mapping import (
+	get_account_mappings,
+)
+from xero_connector.xero_connector.doctype.xero_tax_mapping.xero_tax_mapping import get_tax_mappings
+from xero_connector.xero_connector.reference import has_reference, xero_reference
+
+SALES_INVOICE = "Sales Invoice"
+ERROR_KINDS = ("transient", "permanent", "needs_reauthorisation", "rate_limited", "preflight")
+DOCUMENT_TYPES = {"invoice": "Invoice", "credit_note": "Credit Note"}
+# Which log operations a queued job of each kind turns into (see FrappeHost.write_log)
+JOB_OPERATIONS = {
+	"push": ("push", "update"),
+	"update": ("push", "update"),
+	"void": ("void", "delete", "push"),
+	"allocate": ("allocate",),
+	"pull": ("pull",),
+}
+
+
+def as_plain_dict(doc) -> dict:
+	"""A document as JSON-safe plain data (dates as ISO text), as the engine expects."""
+	return json.loads(frappe.as_json(doc.as_dict(no_default_fields=False)))
+
+
+class FrappeHost:
+	"""Host over this site. ``commit`` makes each state/log write durable at once
+	(jobs: the write-ahead mark must survive a crash); pre-flight in a document
+	event uses ``commit=False`` so nothing escapes the submit's transaction."""
+
+	def __init__(self, *, commit: bool = True, queued_log: str | None = None, job_id: str | None = None):
+		self.settings = frappe.get_cached_doc(SETTINGS)
+		self.site_id = frappe.local.site
+		self.tenant_id = self.settings.tenant_id or ""
+		self.commit = commit
+		self.queued_log = queued_log  # a Queued Xero Sync Log row the next matching entry completes
+		self.job_id = job_id
+		self._mappings: Mappings | None = None
+		self._reference = None
+		self.logs_written: list[str] = []
+
+	# -- documents ------------------------------------------------------------------------------
+
+	def load_invoice(self, name: str) -> dict | None:
+		if not frappe.db.exists(SALES_INVOICE, name):
+			return None
+		return as_plain_dict(frappe.get_doc(SALES_INVOICE, name))
+
+	def mapping_context(self, doc: dict) -> MappingContext:
+		return MappingContext(
+			mappings=self.mappings(),
+			settings=self.engine_settings(doc),
+			masters=self.masters(doc),
+			xero=self.reference(),
+		)
+
+	def mappings(self) -> Mappings:
+		if self._mappings is None:
+			accounts = get_account_mappings()
+			taxes = get_tax_mappings()
+			self._mappings = Mappings(
+				account_by_item=accounts.get("Item", {}),
+				account_by_item_group=accounts.get("Item Group", {}),
+				account_by_income_account=accounts.get("Income Account", {}),
+				tax_by_item_tax_template=taxes.get("Item Tax Template", {}),
+				tax_by_sales_taxes_template=taxes.get("Sales Taxes and Charges Template", {}),
+				tax_by_tax_account=taxes.get("Tax Account", {}),
+			)
+		return self._mappings
+
+	def engine_settings(self, doc: dict) -> Settings:
+		s = self.settings
+		company_currency = frappe.get_cached_value("Company", doc.get("company"), "default_currency")
+		return Settings(
+			default_account_code=s.default_account_code or None,
+			default_tax_type=s.default_tax_type or None,
+			zero_tax_type=s.zero_tax_type or None,
+			rounding_account_code=s.rounding_account_code or None,
+			billing_code_field=s.billing_code_field or "xero_account_number",
+			invoice_status=s.invoice_status or "AUTHORISED",
+			company_currency=company_currency or s.base_currency or "NZD",
+		)
+
+	def reference(self):
+		"""Xero's accounts and tax rates as last fetched; None before the first fetch
+		(the engine then reads them from Xero)."""
+		if self._reference is None and has_reference():
+			self._reference = xero_reference(self.settings.base_currency or None)
+		return self._reference
+
+	def masters(self, doc: dict) -> Masters:
+		"""Only the master records this document uses."""
+		items, groups, accounts, item_taxes = {}, {}, {}, {}
+		for row in doc.get("items") or []:
+			code = row.get("item_code")
+			if code and code not in items and frappe.db.exists("Item", code):
+				item = _cached("Item", code)
+				items[code] = item
+				for tax_row in item.get("taxes") or []:
+					_add(item_taxes, "Item Tax Template", tax_row.get("item_tax_template"))
+				_add(groups, "Item Group", item.get("item_group"))
+			_add(groups, "Item Group", row.get("item_group"))
+			_add(accounts, "Account", row.get("income_account"))
+			_add(item_taxes, "Item Tax Template", row.get("item_tax_template"))
+		for row in doc.get("taxes") or []:
+			_add(accounts, "Account", row.get("account_head"))
+		_add(accounts, "Account", doc.get("debit_to"))
+		templates = {}
+		_add(templates, "Sales Taxes and Charges Template", doc.get("taxes_and_charges"))
+		customers = {}
+		_add(customers, "Customer", doc.get("customer"))
+		company = _cached("Company", doc["company"]) if doc.get("company") else {}
+		return Masters(
+			items=items,
+			item_groups=groups,
+			customers=customers,
+			accounts=accounts,
+			item_tax_templates=item_taxes,
+			sales_taxes_templates=templates,
+			company=company,
+		)
+
+	# -- sync state -----------------------------------------------------------------------------
+
+	def get_state(self, name: str) -> SyncState | None:
+		raw = frappe.db.get_value(SALES_INVOICE, name, "xero_sync_state")
+		if not raw:
+			return None
+		return SyncState.from_dict(json.loads(raw))
+
+	def save_state(self, name: str, state: SyncState | None) -> None:
+		frappe.db.set_value(SALES_INVOICE, name, state_fields(state), update_modified=False)
+		self._commit()
+
+	def get_contact_id(self, customer: str) -> str | None:
+		return frappe.db.get_value("Customer", customer, "xero_contact_id") or None
+
+	def save_contact_id(self, customer: str, contact_id: str) -> None:
+		if frappe.db.exists("Customer", customer):
+			frappe.db.set_value("Customer", customer, "xero_contact_id", contact_id, update_modified=False)
+			self._commit()
+
+	def find_by_xero_id(self, xero_id: str) -> str | None:
+		return frappe.db.get_value(SALES_INVOICE, {"xero_invoice_id": xero_id}, "name")
+
+	# -- sync log -------------------------------------------------------------------------------
+
+	def write_log(self, entry: LogEntry) -> None:
+		values = log_values(entry)
+		values.update(tenant_id=self.tenant_id or None, job_id=self.job_id)
+		queued = self._take_queued(entry)
+		if queued:
+			doc = frappe.get_doc(SYNC_LOG, queued)
+			doc.update(values)
+			doc.request = _redacted(values.get("request"))
+			doc.response = _redacted(values.get("response"))
+			doc.flags.ignore_permissions = True
+			doc.save()
+		else:
+			doc = frappe.get_doc({"doctype": SYNC_LOG, **values}).insert(ignore_permissions=True)
+		self.logs_written.append(doc.name)
+		if entry.reference_doctype in (None, "", SALES_INVOICE):
+			set_invoice_sync_status(entry.reference_name, entry.operation, entry.status)
+		self._commit()
+
+	def _take_queued(self, entry: LogEntry) -> str | None:
+		if not self.queued_log:
+			return None
+		row = frappe.db.get_value(
+			SYNC_LOG, self.queued_log, ["reference_name", "operation", "status"], as_dict=True
+		)
+		if not row or row.status != STATUS_QUEUED or row.reference_name != entry.reference_name:
+			return None
+		if entry.operation not in JOB_OPERATIONS.get(row.operation, (row.operation,)):
+			return None
+		name, self.queued_log = self.queued_log, None
+		return name
+
+	def finish_queued(self) -> None:
+		"""Close the job's Queued row if the engine wrote nothing for it (nothing to do)."""
+		if not self.queued_log:
+			return
+		if frappe.db.get_value(SYNC_LOG, self.queued_log, "status") == STATUS_QUEUED:
+			frappe.db.set_value(
+				SYNC_LOG,
+				self.queued_log,
+				{
+					"status": STATUS_SKIPPED,
+					"cause": "Nothing to send: Xero already matches this document.",
+					"job_id": self.job_id,
+				},
+			)
+			self._commit()
+		self.queued_log = None
+
+	def count_attempts(self, name: str, operation: str) -> int:
+		return frappe.db.count(
+			SYNC_LOG,
+			{
+				"reference_name": name,
+				"operation": operation,
+				"status": ("in", (STATUS_SUCCESS, STATUS_FAILED, STATUS_SKIPPED)),
+			},
+		)
+
+	# -- payment pull watermarks ------------------------------------------------------------------
+
+	def get_watermark(self, tenant_id: str, resource: str) -> datetime | None:
+		value = _watermarks().get(f"{tenant_id}:{resource}")
+		return datetime.fromisoformat(value) if value else None
+
+	def set_watermark(self, tenant_id: str, resource: str, value: datetime) -> None:
+		marks = _watermarks()
+		marks[f"{tenant_id}:{resource}"] = value.isoformat()
+		newest = max(marks.values())
+		frappe.db.set_single_value(
+			SETTINGS, {"watermarks": json.dumps(marks, sort_keys=True), "payment_watermark": newest}
+		)
+		self._commit()
+
+	def _commit(self) -> None:
+		if self.commit:
+			frappe.db.commit()
+
+
+def set_invoice_sync_status(name: str, operation: str, status: str) -> None:
+	"""Keep Sales Invoice.xero_sync_status (list filter, number cards) in step with
+	the newest log row of an invoice operation. Called by write_log, events and jobs."""
+	if operation not in INVOICE_OPERATIONS or not frappe.db.exists(SALES_INVOICE, name):
+		return
+	if status == STATUS_SUCCESS:
+		value = SYNC_SYNCED
+	elif status == STATUS_FAILED:
+		value = SYNC_FAILED
+	elif status == STATUS_QUEUED:
+		value = SYNC_QUEUED
+	else:
+		value = SYNC_SYNCED if frappe.db.get_value(SALES_INVOICE, name, "xero_invoice_id") else SYNC_SKIPPED
+	frappe.db.set_value(SALES_INVOICE, name, "xero_sync_status", value, update_modified=False)
+
+
+def state_fields(state: SyncState | None) -> dict:
+	"""The Sales Invoice custom field values for ``state`` (all empty for None)."""
+	if state is None:
+		return {
+			"xero_invoice_id": None,
+			"xero_document_type": None,
+			"xero_status": None,
+			"xero_amount_due": 0,
+			"xero_amount_paid": 0,
+			"xero_fully_paid_on": None,
+			"xero_last_synced": None,
+			"xero_link": None,
+			"xero_sync_state": None,
+		}
+	url = None
+	if state.xero_id:
+		url = (XERO_CREDIT_NOTE_URL if state.kind == "credit_note" else XERO_INVOICE_URL).format(
+			id=state.xero_id
+		)
+	return {
+		"xero_invoice_id": state.xero_id,
+		"xero_document_type": DOCUMENT_TYPES.get(state.kind or "", state.kind),
+		"xero_status": state.xero_status,
+		"xero_amount_due": float(state.amount_due or 0),
+		"xero_amount_paid": float(state.amount_paid or 0),
+		"xero_fully_paid_on": state.fully_paid_on or None,
+		"xero_last_synced": _system_time(state.last_synced_at) if state.last_synced_at else None,
+		"xero_link": url,
+		"xero_sync_state": json.dumps(state.to_dict(), sort_keys=True),
+	}
+
+
+def log_values(entry: LogEntry) -> dict:
+	"""Xero Sync Log field values for an engine LogEntry."""
+	ids = [i for i in entry.xero_ids if i]
+	kind = getattr(entry, "kind", None) or {"Failed": "permanent", "Queued": "transient"}.get(entry.status)
+	doctype = entry.reference_doctype or SALES_INVOICE
+	return {
+		"reference_doctype": doctype,
+		# a Dynamic Link to a Single holds the doctype's name (the engine names the resource)
+		"reference_name": SETTINGS if doctype == SETTINGS else entry.reference_name,
+		"operation": entry.operation,
+		"status": entry.status,
+		"attempt": entry.attempt,
+		"idempotency_key": entry.idempotency_key,
+		"xero_id": ids[0] if ids else None,
+		"xero_contact_id": ids[1] if len(ids) > 1 else None,
+		"request": entry.request,
+		"response": entry.response,
+		"xero_messages": "\n".join(entry.messages) or None,
+		"cause": entry.cause,
+		"resolution": entry.resolution,
+		"error_kind": kind if entry.status != "Success" and kind in ERROR_KINDS else None,
+	}
+
+
+def _redacted(value):
+	from xero_connector.xero_connector.doctype.xero_sync_log.xero_sync_log import _redacted_json
+
+	return _redacted_json(value)
+
+
+def _watermarks() -> dict:
+	raw = frappe.db.get_single_value(SETTINGS, "watermarks")
+	return json.loads(raw) if raw else {}
+
+
+def _system_time(value: datetime) -> datetime:
+	if value.tzinfo is None:
+		value = value.replace(tzinfo=timezone.utc)
+	return convert_utc_to_system_timezone(value.astimezone(timezone.utc).replace(tzinfo=None)).replace(
+		tzinfo=None
+	)
+
+
+def _cached(doctype: str, name: str) -> dict:
+	return json.loads(frappe.as_json(frappe.get_cached_doc(doctype, name).as_dict()))
+
+
+def _add(target: dict, doctype: str, name: str | None) -> None:
+	if name and name not in target and frappe.db.exists(doctype, name):
+		target[name] = _cached(doctype, name)

@@ -1,0 +1,257 @@
+"""Background jobs (Frappe RQ queues) that run the sync engine, and the one
+place that queues them.
+
+Queued by events.py (after the submit/cancel commits), the Sync Log's Resend,
+api.py (Send to Xero, Pull Payments Now), tasks.py (scheduler) and webhook.py.
+Each job builds a FrappeHost and a Xero client, serialises work on one document
+with a Redis lock, and lets the engine write the Sync Log rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import frappe
+from frappe import _
+from frappe.utils import now_datetime
+
+from xero_connector.constants import (
+	JOB_PULL,
+	JOB_PULL_IDS,
+	JOB_PUSH,
+	JOB_TIMEOUT,
+	JOB_UPDATE,
+	JOB_VOID,
+	MANAGER_ROLES,
+	OP_ALLOCATE,
+	OP_PULL,
+	OP_PUSH,
+	OP_UPDATE,
+	OP_VOID,
+	QUEUE,
+	SETTINGS,
+	STATUS_FAILED,
+	STATUS_QUEUED,
+	SYNC_LOG,
+)
+from xero_connector.exceptions import describe
+from xero_connector.xero_connector.permissions import require_manager
+
+SYNC_METHOD = "xero_connector.xero_connector.jobs.sync_invoice"
+PULL_METHOD = "xero_connector.xero_connector.jobs.pull_payments"
+JOB_IDS = {OP_PUSH: JOB_PUSH, OP_UPDATE: JOB_UPDATE, OP_VOID: JOB_VOID, OP_ALLOCATE: JOB_PUSH}
+
+
+# -- queueing -------------------------------------------------------------------------------------
+
+
+def enqueue_sync(name: str, operation: str = OP_PUSH) -> str:
+	"""Queue the sync of one Sales Invoice after the current transaction commits.
+
+	A Queued Xero Sync Log row is written in the same transaction (so a submit that
+	rolls back leaves none), and the job id de-duplicates: a second submit/resend
+	while the first job waits reuses both. Returns the log row's name."""
+	log = queued_log(name, operation)
+	_enqueue(
+		SYNC_METHOD,
+		job_id(name, operation),
+		name=name,
+		operation=operation,
+		queued_log=log,
+	)
+	return log
+
+
+def enqueue_pull(ids: list[str] | None = None, queued: str | None = None) -> None:
+	"""Queue a payment pull: everything changed since the watermark, or (webhooks) only ``ids``."""
+	if ids:
+		digest = hashlib.sha256(",".join(sorted(ids)).encode()).hexdigest()[:16]
+		job = JOB_PULL_IDS.format(site=frappe.local.site, digest=digest)
+	else:
+		job = JOB_PULL.format(site=frappe.local.site)
+	_enqueue(PULL_METHOD, job, ids=ids or None, queued_log=queued)
+
+
+def _enqueue(method: str, job: str, **kwargs) -> None:
+	frappe.enqueue(
+		method,
+		queue=QUEUE,
+		timeout=JOB_TIMEOUT,
+		enqueue_after_commit=True,
+		job_id=job,
+		deduplicate=True,
+		**kwargs,
+	)
+
+
+def job_id(name: str, operation: str) -> str:
+	return JOB_IDS.get(operation, JOB_PUSH).format(name=name)
+
+
+def queued_log(name: str, operation: str, reference_doctype: str = "Sales Invoice") -> str:
+	"""The Queued row for (document, operation): an existing one, or a new one."""
+	existing = frappe.db.get_value(
+		SYNC_LOG,
+		{"reference_name": name, "operation": operation, "status": STATUS_QUEUED},
+		"name",
+	)
+	if existing:
+		return existing
+	doc = frappe.get_doc(
+		{
+			"doctype": SYNC_LOG,
+			"reference_doctype": reference_doctype,
+			"reference_name": name,
+			"operation": operation,
+			"status": STATUS_QUEUED,
+			"attempt": frappe.db.count(SYNC_LOG, {"reference_name": name, "operation": operation}) + 1,
+		}
+	).insert(ignore_permissions=True)
+	if reference_doctype == "Sales Invoice":
+		from xero_connector.xero_connector.host import set_invoice_sync_status
+
+		set_invoice_sync_status(name, operation, STATUS_QUEUED)
+	return doc.name
+
+
+def resend_logs(names: list[str]) -> dict:
+	"""Resend from Xero Sync Log rows (form button and list action). Xero Manager /
+	System Manager only. Returns ``{"queued": n}``."""
+	require_manager()
+	queued = 0
+	pull = False
+	for name in dict.fromkeys(names):
+		row = frappe.db.get_value(
+			SYNC_LOG, name, ["reference_doctype", "reference_name", "operation"], as_dict=True
+		)
+		if not row:
+			continue
+		if row.operation == OP_PULL:
+			pull = True
+			continue
+		if row.reference_doctype != "Sales Invoice" or not frappe.db.exists(
+			"Sales Invoice", row.reference_name
+		):
+			continue
+		operation = {"delete": OP_VOID, "contact": OP_PUSH}.get(row.operation, row.operation)
+		enqueue_sync(row.reference_name, operation)
+		queued += 1
+	if pull:
+		enqueue_pull()
+		queued += 1
+	return {"queued": queued}
+
+
+# -- jobs -----------------------------------------------------------------------------------------
+
+
+def sync_invoice(name: str, operation: str = OP_PUSH, queued_log: str | None = None):
+	"""RQ job: make Xero match one Sales Invoice (create, update, void or delete it;
+	for a return, the credit note and its allocation). The engine decides from the
+	document's docstatus; ``operation`` only names the log row to complete."""
+	from xero_connector.xero_connector.redis_backends import RedisLock
+
+	with RedisLock(lease_seconds=JOB_TIMEOUT).hold(f"document:{name}", timeout=JOB_TIMEOUT / 2):
+		run_engine(
+			lambda engine: engine.allocate([name]) if operation == OP_ALLOCATE else engine.push([name]),
+			name=name,
+			operation=operation,
+			queued=queued_log,
+		)
+
+
+def pull_payments(ids: list[str] | None = None, queued_log: str | None = None):
+	"""RQ job: bring Xero's payment status back (scheduler, Pull Payments Now, webhooks).
+
+	``ids`` (from a webhook) only distinguish the job: Xero's events arrive after the
+	change, so the pull since the watermark already includes those documents."""
+	frappe.db.set_single_value(SETTINGS, "last_payment_pull", now_datetime())
+
+	def pull(engine):
+		report = engine.pull()
+		if not report.error and (report.updated or report.voided_in_xero or engine.host.queued_log):
+			record_pull(engine.host, report)
+		return report
+
+	return run_engine(pull, name=SETTINGS, operation=OP_PULL, queued=queued_log)
+
+
+def record_pull(host, report) -> None:
+	"""A Success row saying what a payment pull changed."""
+	from xero_connector.engine.host import LogEntry
+
+	lines = [f"Read {report.seen} changed document(s) from Xero in {report.calls} call(s)."]
+	if report.updated:
+		lines.append("Updated: " + ", ".join(report.updated))
+	if report.voided_in_xero:
+		lines.append("Voided or deleted in Xero: " + ", ".join(report.voided_in_xero))
+	host.write_log(
+		LogEntry(
+			reference_doctype=SETTINGS,
+			reference_name=SETTINGS,
+			operation=OP_PULL,
+			status="Success",
+			attempt=1,
+			messages=lines,
+		)
+	)
+
+
+def run_engine(step, *, name: str, operation: str, queued: str | None):
+	"""Build host, client and engine; run ``step(engine)``; record anything the engine
+	could not (an error before it ran, or a bug) as a Failed row with the reason."""
+	from xero_connector.engine.sync import SyncEngine
+	from xero_connector.xero_connector.client import record_budget, xero_client, xero_port
+	from xero_connector.xero_connector.host import FrappeHost
+
+	host = FrappeHost(commit=True, queued_log=queued, job_id=_current_job_id())
+	client = None
+	try:
+		client = xero_client(host.settings)
+		engine = SyncEngine(host, xero_port(client))
+		return step(engine)
+	except Exception as exc:
+		frappe.db.rollback()
+		if not _is_expected(exc):
+			frappe.log_error(title=_("Xero sync failed: {0}").format(name), reference_doctype=SYNC_LOG)
+		record_failure(host, name, operation, exc)
+	finally:
+		host.finish_queued()
+		if client is not None:
+			record_budget(client)
+		frappe.db.commit()
+
+
+def record_failure(host, name: str, operation: str, exc: BaseException) -> None:
+	from xero_connector.engine.host import LogEntry
+
+	described = describe(exc)
+	entry = LogEntry(
+		reference_doctype="Xero Settings" if operation == OP_PULL else "Sales Invoice",
+		reference_name=name,
+		operation=operation if operation != OP_UPDATE else OP_UPDATE,
+		status=STATUS_FAILED,
+		attempt=host.count_attempts(name, operation) + 1,
+		messages=described.messages,
+		cause=described.cause,
+		resolution=described.resolution,
+	)
+	entry.kind = described.kind
+	host.write_log(entry)
+
+
+def _is_expected(exc: BaseException) -> bool:
+	from xero_connector.exceptions import XeroConnectorError
+	from xero_connector.xero import XeroError
+
+	return isinstance(exc, XeroError | XeroConnectorError)
+
+
+def _current_job_id() -> str | None:
+	try:
+		from rq import get_current_job
+
+		job = get_current_job()
+		return job.id if job else None
+	except Exception:
+		return None

@@ -1,0 +1,183 @@
+"""Xero's accounts, tax rates and currencies as cached in the site, and the
+rules a mapping must satisfy (DESIGN.md: the account exists, is ACTIVE and of a
+revenue class; the tax type exists, is ACTIVE and can apply to revenue).
+
+Called by the mapping and settings controllers on save, by the selectors in
+their forms, by the "Fetch from Xero" button (:func:`store`) and by host.py to
+hand the engine a :class:`XeroReference`.
+"""
+
+from __future__ import annotations
+
+import json
+
+import frappe
+from frappe import _
+from frappe.utils import now_datetime
+
+from xero_connector.constants import (
+	ACTIVE,
+	REVENUE_ACCOUNT_TYPES,
+	REVENUE_CLASS,
+	SETTINGS,
+	XERO_ACCOUNT,
+	XERO_TAX_RATE,
+)
+
+
+def account_problem(code: str | None) -> str | None:
+	"""Why Xero would refuse ``code`` on a sales line, or None when it is usable."""
+	if not code:
+		return None
+	if not frappe.db.count(XERO_ACCOUNT):
+		return _("Xero's accounts have not been fetched yet: open Xero Settings and click Fetch from Xero.")
+	row = frappe.db.get_value(XERO_ACCOUNT, code, ["status", "account_class", "account_type"], as_dict=True)
+	if not row:
+		return _("Xero has no account with code {0}. Pick one of the accounts fetched from Xero.").format(
+			frappe.bold(code)
+		)
+	if row.status != ACTIVE:
+		return _("Xero account {0} is {1}: Xero only accepts ACTIVE accounts. Pick another account.").format(
+			frappe.bold(code), row.status
+		)
+	if row.account_class != REVENUE_CLASS and row.account_type not in REVENUE_ACCOUNT_TYPES:
+		return _(
+			"Xero account {0} is a {1} account, not a revenue account: sales lines need a revenue, sales or other income account."
+		).format(frappe.bold(code), row.account_type or row.account_class)
+	return None
+
+
+def existing_account_problem(code: str | None) -> str | None:
+	"""Like :func:`account_problem` without the revenue rule (for the rounding account)."""
+	if not code:
+		return None
+	status = frappe.db.get_value(XERO_ACCOUNT, code, "status")
+	if not status:
+		return _("Xero has no account with code {0}.").format(frappe.bold(code))
+	if status != ACTIVE:
+		return _("Xero account {0} is {1}: pick an ACTIVE account.").format(frappe.bold(code), status)
+	return None
+
+
+def tax_type_problem(tax_type: str | None) -> str | None:
+	"""Why Xero would refuse ``tax_type`` on a sales line, or None when it is usable."""
+	if not tax_type:
+		return None
+	if not frappe.db.count(XERO_TAX_RATE):
+		return _("Xero's tax rates have not been fetched yet: open Xero Settings and click Fetch from Xero.")
+	row = frappe.db.get_value(XERO_TAX_RATE, tax_type, ["status", "can_apply_to_revenue"], as_dict=True)
+	if not row:
+		return _("Xero has no tax rate {0}. Pick one of the tax rates fetched from Xero.").format(
+			frappe.bold(tax_type)
+		)
+	if row.status != ACTIVE:
+		return _("Xero tax rate {0} is {1}: Xero only accepts ACTIVE tax rates. Pick another one.").format(
+			frappe.bold(tax_type), row.status
+		)
+	if not row.can_apply_to_revenue:
+		return _(
+			"Xero tax rate {0} cannot be applied to revenue, so it cannot be used on a sales invoice."
+		).format(frappe.bold(tax_type))
+	return None
+
+
+def store(accounts: list[dict], tax_rates: list[dict], currencies: list[dict]) -> dict:
+	"""Upsert what Xero returned for GET /Accounts, /TaxRates and /Currencies.
+
+	Called by api.fetch_reference (the settings button) and by tests. Rows Xero no
+	longer returns are kept (mappings may still link them) but marked DELETED so
+	validation refuses them.
+	"""
+	seen_codes = set()
+	for account in accounts:
+		code = account.get("Code")
+		if not code:
+			continue  # bank accounts may have no code; they cannot be sales accounts anyway
+		seen_codes.add(code)
+		_upsert(
+			XERO_ACCOUNT,
+			code,
+			{
+				"code": code,
+				"account_name": account.get("Name"),
+				"account_type": account.get("Type"),
+				"account_class": account.get("Class"),
+				"status": account.get("Status"),
+				"tax_type": account.get("TaxType"),
+				"account_id": account.get("AccountID"),
+				"enable_payments": 1 if account.get("EnablePaymentsToAccount") else 0,
+				"xero_data": json.dumps(account, indent=1, sort_keys=True),
+			},
+		)
+	seen_types = set()
+	for rate in tax_rates:
+		tax_type = rate.get("TaxType")
+		if not tax_type:
+			continue
+		seen_types.add(tax_type)
+		_upsert(
+			XERO_TAX_RATE,
+			tax_type,
+			{
+				"tax_type": tax_type,
+				"tax_name": rate.get("Name"),
+				"status": rate.get("Status"),
+				"effective_rate": float(rate.get("EffectiveRate") or 0),
+				"can_apply_to_revenue": 1 if rate.get("CanApplyToRevenue") else 0,
+				"xero_data": json.dumps(rate, indent=1, sort_keys=True),
+			},
+		)
+	for name in frappe.get_all(
+		XERO_ACCOUNT, filters={"name": ("not in", list(seen_codes) or [""])}, pluck="name"
+	):
+		frappe.db.set_value(XERO_ACCOUNT, name, "status", "DELETED", update_modified=False)
+	for name in frappe.get_all(
+		XERO_TAX_RATE, filters={"name": ("not in", list(seen_types) or [""])}, pluck="name"
+	):
+		frappe.db.set_value(XERO_TAX_RATE, name, "status", "DELETED", update_modified=False)
+
+	codes = sorted({c.get("Code") for c in currencies if c.get("Code")})
+	frappe.db.set_single_value(
+		SETTINGS, {"xero_currencies": ", ".join(codes), "reference_fetched_on": now_datetime()}
+	)
+	return {"accounts": len(seen_codes), "tax_rates": len(seen_types), "currencies": len(codes)}
+
+
+def _upsert(doctype: str, name: str, values: dict) -> None:
+	if frappe.db.exists(doctype, name):
+		doc = frappe.get_doc(doctype, name)
+		doc.update(values)
+	else:
+		doc = frappe.get_doc({"doctype": doctype, **values})
+	doc.flags.ignore_permissions = True
+	doc.save()
+
+
+def xero_reference(base_currency: str | None = None):
+	"""The cached reference data as the engine's XeroReference (Xero's own JSON objects).
+
+	Called by host.py when it builds a MappingContext.
+	"""
+	from xero_connector.engine.context import XeroReference
+
+	# The status column wins over the stored JSON: DELETED marks rows Xero stopped returning
+	accounts = [
+		{**json.loads(row.xero_data), "Status": row.status}
+		for row in frappe.get_all(XERO_ACCOUNT, fields=["xero_data", "status"])
+		if row.xero_data and row.status != "DELETED"
+	]
+	tax_rates = [
+		{**json.loads(row.xero_data), "Status": row.status}
+		for row in frappe.get_all(XERO_TAX_RATE, fields=["xero_data", "status"])
+		if row.xero_data and row.status != "DELETED"
+	]
+	codes = frappe.db.get_single_value(SETTINGS, "xero_currencies") or ""
+	currencies = [{"Code": c.strip()} for c in codes.split(",") if c.strip()]
+	return XeroReference(
+		accounts=accounts, tax_rates=tax_rates, currencies=currencies, base_currency=base_currency
+	)
+
+
+def has_reference() -> bool:
+	"""True once Fetch from Xero has run (pre-flight can then check codes locally)."""
+	return bool(frappe.db.count(XERO_ACCOUNT))
