@@ -301,10 +301,19 @@ def test_no_rounding_line_when_rounding_is_disabled():
 	assert total_of(result) == D("432.98")
 
 
-def test_rounding_needs_a_rounding_account():
+def test_rounding_falls_back_to_the_default_sales_account():
+	doc = invoice([item("WIDGET-A", 3, 125.5)])
+	ctx = small_context(rounding_account_code=None)
+	result = map_sales_invoice(doc, ctx)
+	rounding = [line for line in lines_of(result) if line["Description"] == "Rounding adjustment"]
+	assert [line["AccountCode"] for line in rounding] == [ctx.settings.default_account_code]
+	assert total_of(result) == result.expected_total
+
+
+def test_rounding_needs_a_rounding_or_default_account():
 	doc = invoice([item("WIDGET-A", 3, 125.5)])
 	with pytest.raises(MappingError) as caught:
-		map_sales_invoice(doc, small_context(rounding_account_code=None))
+		map_sales_invoice(doc, small_context(rounding_account_code=None, default_account_code=None))
 	assert [p.kind for p in caught.value.problems] == ["unmapped_rounding_account"]
 	assert "Rounding Account Code" in caught.value.problems[0].fix
 

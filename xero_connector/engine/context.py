@@ -44,8 +44,10 @@ class Settings:
 	# Tax type for lines of an invoice with no tax at all, when no mapping applies.
 	# None means: send LineAmountTypes "NoTax".
 	zero_tax_type: str | None = None
-	# Xero account code for a separate rounding/adjustment line (Xero's "860 Rounding").
-	rounding_account_code: str | None = "860"
+	# Xero account code (revenue class) for the line carrying ERPNext's rounding adjustment.
+	# None: use default_account_code. Xero's "860 Rounding" is a system account and cannot
+	# be used on invoice lines.
+	rounding_account_code: str | None = None
 	# Customer field holding the billing account code matched to Xero's Contact.AccountNumber.
 	billing_code_field: str = "xero_account_number"
 	# Status Xero invoices are created in: "AUTHORISED" (default) or "DRAFT".

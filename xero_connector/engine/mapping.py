@@ -550,7 +550,7 @@ class _Builder:
 				kind="inconsistent_totals",
 			)
 		if rounding:
-			code = ctx.settings.rounding_account_code
+			code = ctx.settings.rounding_account_code or ctx.settings.default_account_code
 			extra.append(
 				_Line(
 					description="Rounding adjustment",
@@ -569,8 +569,9 @@ class _Builder:
 				self.problem(
 					None,
 					"rounding_adjustment",
-					f"The invoice has a rounding adjustment of {erp_rounding} but no rounding account is set.",
-					"Set Rounding Account Code in Xero Settings (Xero's rounding account is usually 860).",
+					f"The invoice has a rounding adjustment of {erp_rounding} but neither a rounding account nor a default sales account is set.",
+					"Set Rounding Account Code (a revenue account such as 260 Other Revenue; Xero's system account "
+					"860 Rounding cannot be used on invoice lines) or Default Sales Account in Xero Settings.",
 					value=str(erp_rounding),
 					kind="unmapped_rounding_account",
 				)

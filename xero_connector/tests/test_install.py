@@ -80,7 +80,7 @@ class TestInstall(TestCase):
 					"operation": "push",
 					"status": status,
 				}
-			).insert(ignore_permissions=True)
+			).insert(ignore_permissions=True, ignore_links=True)
 			frappe.db.set_value(SYNC_LOG, doc.name, "modified", old, update_modified=False)
 			names[status] = doc.name
 		XeroSyncLog.clear_old_logs(days=30)

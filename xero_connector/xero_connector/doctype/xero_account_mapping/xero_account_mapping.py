@@ -16,6 +16,12 @@ class XeroAccountMapping(Document):
 	Resolution (engine): Item -> Item Group -> Income Account -> Xero Settings default.
 	"""
 
+	def _validate_links(self):
+		# The Dynamic Link needs its doctype before Frappe checks links, which on
+		# insert happens before validate().
+		self.reference_doctype = ACCOUNT_MAPPING_DOCTYPES.get(self.mapping_type)
+		super()._validate_links()
+
 	def validate(self):
 		self.reference_doctype = ACCOUNT_MAPPING_DOCTYPES.get(self.mapping_type)
 		if self.mapping_type == "Income Account" and self.reference_name:

@@ -18,6 +18,12 @@ class XeroTaxMapping(Document):
 	tax account head -> Xero Settings default.
 	"""
 
+	def _validate_links(self):
+		# The Dynamic Link needs its doctype before Frappe checks links, which on
+		# insert happens before validate().
+		self.reference_doctype = TAX_MAPPING_DOCTYPES.get(self.mapping_type)
+		super()._validate_links()
+
 	def validate(self):
 		self.reference_doctype = TAX_MAPPING_DOCTYPES.get(self.mapping_type)
 		if self.mapping_type == "Tax Account" and self.reference_name:
