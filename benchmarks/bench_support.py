@@ -21,19 +21,19 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
 	sys.path.insert(0, str(ROOT))
 
-from xero_connector.engine.context import MappingContext, Masters  # noqa: E402
-from xero_connector.engine.mapping_file import load_mapping_file  # noqa: E402
-from xero_connector.engine.memory_host import MemoryHost  # noqa: E402
-from xero_connector.engine.xero_adapter import ClientPort  # noqa: E402
-from xero_connector.sandbox.limits import LimitConfig  # noqa: E402
-from xero_connector.sandbox.limits import RateLimiter as SandboxLimiter  # noqa: E402
-from xero_connector.sandbox.server import Sandbox, SandboxConfig  # noqa: E402
-from xero_connector.xero.client import XeroClient  # noqa: E402
-from xero_connector.xero.endpoints import Endpoints  # noqa: E402
-from xero_connector.xero.limiter import Limits, MemoryLimiterBackend, RateLimiter  # noqa: E402
-from xero_connector.xero.oauth import OAuthClient  # noqa: E402
-from xero_connector.xero.retry import RetryPolicy  # noqa: E402
-from xero_connector.xero.tokens import MemoryTokenStore, TokenManager, TokenSet  # noqa: E402
+from xero_connector.engine.context import MappingContext, Masters
+from xero_connector.engine.mapping_file import load_mapping_file
+from xero_connector.engine.memory_host import MemoryHost
+from xero_connector.engine.xero_adapter import ClientPort
+from xero_connector.sandbox.limits import LimitConfig
+from xero_connector.sandbox.limits import RateLimiter as SandboxLimiter
+from xero_connector.sandbox.server import Sandbox, SandboxConfig
+from xero_connector.xero.client import XeroClient
+from xero_connector.xero.endpoints import Endpoints
+from xero_connector.xero.limiter import Limits, MemoryLimiterBackend, RateLimiter
+from xero_connector.xero.oauth import OAuthClient
+from xero_connector.xero.retry import RetryPolicy
+from xero_connector.xero.tokens import MemoryTokenStore, TokenManager, TokenSet
 
 SAMPLES = ROOT / "xero_connector" / "samples"
 TEMPLATE = "ACC-SINV-2026-00018"  # NZD, GST 15 % exclusive, two items
