@@ -22,6 +22,15 @@ test: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/python -m xero_connector.demo
 
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_push.py
+
+soak: $(STAMP)
+	$(BIN)/python benchmarks/soak.py
+
+probe: $(STAMP)
+	$(BIN)/python benchmarks/probe.py
+
 sandbox: $(STAMP)
 	$(BIN)/xero-sandbox --host 127.0.0.1 --port 8089
 

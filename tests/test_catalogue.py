@@ -41,6 +41,7 @@ MESSAGES = [
 		"contact_archived",
 	),
 	("A Contact must be specified for this type of transaction", "contact_required"),
+	("Contact Name cannot be empty.", "contact_name_required"),
 	("The contact with the specified contact details could not be found.", "contact_not_found"),
 	("Invoice not of valid status for modification", "document_status_not_modifiable"),
 	("Invoice not of valid status for creation", "document_status_not_modifiable"),

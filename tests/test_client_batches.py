@@ -180,6 +180,40 @@ def test_payments_credit_notes_and_allocations(client):
 	assert any(c["CreditNoteID"] == credit.data["CreditNoteID"] for c in client.list_credit_notes())
 
 
+def credit_note(number: str, **line) -> dict:
+	note = invoice(number, **line)
+	note["Type"] = "ACCRECCREDIT"
+	note["CreditNoteNumber"] = note.pop("InvoiceNumber")
+	note.pop("DueDate")
+	return note
+
+
+def test_update_credit_notes_creates_then_updates_in_chunks_of_50(client):
+	run = uuid.uuid4().hex[:6]
+	notes = [credit_note(f"UC{run}-{i:02d}", Quantity=1) for i in range(55)]
+	notes[3] = credit_note(f"UC{run}-03", AccountCode="999")
+
+	results = client.update_credit_notes(notes, f"credit:save:{run}")
+
+	assert [r.index for r in results] == list(range(55))
+	assert client.outcomes == {200: 2}, "two POSTs of at most 50"
+	assert [r.index for r in results if not r.ok] == [3]
+	assert results[3].messages == ["Account code '999' is not a valid code for this document."]
+	assert results[0].data["Total"] == Decimal("11.50") and results[0].data["Status"] == "AUTHORISED"
+
+	# POST again by CreditNoteNumber: the existing credit notes are updated, not duplicated
+	changed = [{"CreditNoteNumber": f"UC{run}-{i:02d}", "Reference": f"RMA-{i}"} for i in (0, 54)]
+	updated = client.update_credit_notes(changed, f"credit:save:{run}:2")
+	assert [r.ok for r in updated] == [True, True]
+	assert [r.data["CreditNoteID"] for r in updated] == [
+		results[0].data["CreditNoteID"],
+		results[54].data["CreditNoteID"],
+	]
+	stored = client.get_credit_note(results[54].data["CreditNoteID"])
+	assert stored["Reference"] == "RMA-54" and stored["Total"] == Decimal("11.50")
+	assert sum(1 for c in client.list_credit_notes() if c["CreditNoteNumber"].startswith(f"UC{run}-")) == 54
+
+
 def test_delete_draft_and_reference_data(client):
 	run = uuid.uuid4().hex[:6]
 	draft = invoice(f"D{run}")

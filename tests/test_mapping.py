@@ -653,3 +653,60 @@ def test_totals_that_do_not_add_up_are_refused():
 	(problem,) = caught.value.problems
 	assert (problem.kind, problem.field) == ("inconsistent_totals", "grand_total")
 	assert "come to 115.00 but the customer owes 175.00" in problem.message
+
+
+# -- a context reused for many documents (the CLI, the demo, bulk pushes) ----------------------
+
+
+def account_codes(result: XeroDocument) -> list[str]:
+	return [line["AccountCode"] for line in item_lines(result)]
+
+
+def test_a_reused_context_follows_a_replaced_mapping_table():
+	ctx = small_context()
+	doc = invoice([item("WIDGET-A", 1, 10.0)], rounding=False)
+	assert account_codes(map_sales_invoice(doc, ctx)) == ["200"]
+	ctx.mappings.account_by_item = {"WIDGET-A": "270"}
+	assert account_codes(map_sales_invoice(doc, ctx)) == ["270"]
+
+
+def test_a_reused_context_follows_a_mapping_added_in_place():
+	ctx = small_context()
+	doc = invoice([item("WIDGET-A", 1, 10.0)], rounding=False)
+	assert account_codes(map_sales_invoice(doc, ctx)) == ["200"]
+	ctx.mappings.account_by_item_group["Products"] = "260"
+	assert account_codes(map_sales_invoice(doc, ctx)) == ["260"]
+
+
+def test_a_reused_context_follows_changed_settings():
+	ctx = small_context()
+	ctx.mappings.account_by_income_account = {}
+	doc = invoice([item("WIDGET-A", 1, 10.0)], rounding=False)
+	assert account_codes(map_sales_invoice(doc, ctx)) == ["200"]  # the default account code
+	ctx.settings.default_account_code = "260"
+	assert account_codes(map_sales_invoice(doc, ctx)) == ["260"]
+	ctx.settings.default_account_code = None
+	with pytest.raises(MappingError) as caught:
+		map_sales_invoice(doc, ctx)
+	assert [p.kind for p in caught.value.problems] == ["unmapped_account"]
+
+
+def test_refresh_picks_up_a_mapping_value_changed_in_place():
+	ctx = small_context()
+	doc = invoice([item("WIDGET-A", 1, 10.0)], rounding=False)
+	assert account_codes(map_sales_invoice(doc, ctx)) == ["200"]
+	ctx.mappings.account_by_income_account["Sales - AL"] = "270"  # same size: call refresh()
+	ctx.refresh()
+	assert account_codes(map_sales_invoice(doc, ctx)) == ["270"]
+
+
+def test_the_payload_hash_is_the_sha256_of_the_canonical_json():
+	import hashlib
+
+	result = map_sales_invoice(invoice([item("WIDGET-A", 2, 19.99)]), small_context())
+	text = result.to_json()
+	assert hashlib.sha256(text.encode()).hexdigest() == result.payload_hash()
+	# canonical: sorted keys, no spaces, Decimals as exact numbers, UTF-8 text unescaped
+	assert text.startswith('{"Contact":{"Name":"Kiwi Retail Ltd"},"CurrencyCode":"NZD","Date":"2026-11-02"')
+	assert '"Quantity":2,' in text and '"UnitAmount":19.99' in text
+	assert json.loads(text)["LineItems"][0]["Quantity"] == 2

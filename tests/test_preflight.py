@@ -246,3 +246,38 @@ def test_problem_text_without_a_row():
 		str(problem) == "ACC-SINV-2026-00018 (currency = JPY): Currency JPY is not enabled. Fix: Enable it."
 	)
 	assert problem.as_dict()["field"] == "currency"
+
+
+def test_numbers_that_are_not_numbers_are_problems_not_crashes():
+	doc = clean_invoice()
+	doc["items"][1]["qty"] = "three"
+	doc["taxes"][0]["rate"] = "15%"
+	problems = preflight(doc, small_context())
+	assert kinds(problems) == ["not_a_number", "not_a_number"]
+	qty, rate = problems
+	assert (qty.row, qty.field, qty.value) == (2, "items.qty", "three")
+	assert qty.message == "Quantity (items.qty) 'three' on row 2 is not a number."
+	assert "Correct Quantity in ERPNext" in qty.fix
+	assert (rate.row, rate.field, rate.value) == (1, "taxes.rate", "15%")
+	with pytest.raises(MappingError) as caught:
+		map_sales_invoice(doc, small_context())
+	assert kinds(caught.value.problems) == ["not_a_number", "not_a_number"]
+
+
+def test_a_text_exchange_rate_is_named_and_customer_problems_still_reported():
+	doc = clean_invoice(currency="USD", conversion_rate="abc", customer="Nobody Ltd")
+	problems = preflight(doc, small_context())
+	assert kinds(problems) == ["not_a_number", "customer_not_found"]
+	assert problems[0].field == "conversion_rate" and problems[0].row is None
+
+
+def test_numbers_written_as_text_still_map():
+	doc = clean_invoice()
+	as_text = clean_invoice()
+	for row in as_text["items"]:
+		row["qty"], row["rate"] = str(row["qty"]), str(row["rate"])
+	assert preflight(as_text, small_context()) == []
+	assert (
+		map_sales_invoice(as_text, small_context()).to_json()
+		== map_sales_invoice(doc, small_context()).to_json()
+	)

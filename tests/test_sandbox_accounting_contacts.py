@@ -137,3 +137,10 @@ def test_unknown_contact_is_404(xero):
 	response = xero.get("/Contacts/5d2f2e38-0000-4000-8000-000000000000")
 	assert response.status_code == 404
 	assert response.text == "The resource you're looking for cannot be found"
+
+
+def test_a_contact_without_a_name_is_refused_with_xeros_message(xero):
+	response = xero.put("/Contacts", json={"Contacts": [{"ContactNumber": "NO-NAME-1"}]})
+	assert response.status_code == 400
+	assert messages(response.json()["Elements"][0]) == ["Contact Name cannot be empty."]
+	assert contacts(xero, where='ContactNumber=="NO-NAME-1"') == []

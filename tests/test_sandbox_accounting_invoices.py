@@ -375,3 +375,33 @@ def test_credit_note_rules_mirror_invoices(xero):
 def test_wrong_type_is_refused(xero):
 	body = invoice(xero, "T-TYPE", Type="ACCPAY")
 	assert put_one(xero, body).status_code == 400
+
+
+def test_a_renumbered_invoice_frees_its_old_number(xero):
+	doc = created(xero, invoice(xero, "T-RN1", Status="DRAFT"))
+	renamed = xero.post(
+		"/Invoices", json={"Invoices": [{"InvoiceID": doc["InvoiceID"], "InvoiceNumber": "T-RN2"}]}
+	)
+	assert renamed.status_code == 200 and renamed.json()["Invoices"][0]["InvoiceNumber"] == "T-RN2"
+	assert xero.get("/Invoices/T-RN2").json()["Invoices"][0]["InvoiceID"] == doc["InvoiceID"]
+	assert put_one(xero, invoice(xero, "T-RN1")).status_code == 200
+	duplicate = put_one(xero, invoice(xero, "T-RN2"))
+	assert messages(duplicate.json()["Elements"][0]) == ["Invoice # must be unique."]
+
+
+def test_duplicate_numbers_are_caught_across_and_within_batches(xero):
+	template = invoice(xero)  # one contact look-up: the HTTP variant runs under Xero's limits
+
+	def numbered(number):
+		return {**template, "InvoiceNumber": number}
+
+	for start in range(0, 200, 50):
+		batch = [numbered(f"T-BULK-{n:04d}") for n in range(start, start + 50)]
+		assert xero.put("/Invoices", json={"Invoices": batch}).status_code == 200
+	batch = [numbered("T-BULK-0007"), numbered("T-BULK-NEW"), numbered("T-BULK-NEW")]
+	response = xero.put("/Invoices", json={"Invoices": batch}, params={"summarizeErrors": "false"})
+	results = response.json()["Invoices"]
+	assert [r["StatusAttributeString"] for r in results] == ["ERROR", "OK", "ERROR"]
+	assert messages(results[0]) == messages(results[2]) == ["Invoice # must be unique."]
+	found = xero.get("/Invoices", params={"InvoiceNumbers": "T-BULK-0199,T-BULK-NEW"}).json()["Invoices"]
+	assert sorted(i["InvoiceNumber"] for i in found) == ["T-BULK-0199", "T-BULK-NEW"]

@@ -115,3 +115,15 @@ def _int_or_none(value):
 		return int(value) if value is not None else None
 	except (TypeError, ValueError):
 		return None
+
+
+def log_exception(title: str, exc: BaseException, **kwargs) -> None:
+	"""Record ``exc`` in the Error Log with a plain traceback (no local variables)
+	passed through the core's redaction, so no token or secret can reach it.
+	Called wherever this app logs an unexpected error."""
+	import traceback
+
+	from xero_connector.xero.redact import redact_text
+
+	text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+	frappe.log_error(title=title, message=redact_text(text), **kwargs)

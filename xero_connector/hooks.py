@@ -14,10 +14,14 @@ after_migrate = "xero_connector.install.after_migrate"
 before_uninstall = "xero_connector.uninstall.before_uninstall"
 
 # Desk: Xero status and the Send / Resend button on the Sales Invoice form
-doctype_js = {"Sales Invoice": "public/js/sales_invoice.js"}
+doctype_js = {
+	"Sales Invoice": "public/js/sales_invoice.js",
+	"Customer": "public/js/customer.js",  # issue 6: Xero on the Customer
+}
 
 doc_events = {
 	"Sales Invoice": {
+		"before_insert": "xero_connector.xero_connector.events.before_insert",
 		"on_submit": "xero_connector.xero_connector.events.on_submit",
 		"before_cancel": "xero_connector.xero_connector.events.before_cancel",
 		"on_cancel": "xero_connector.xero_connector.events.on_cancel",
@@ -33,7 +37,11 @@ override_doctype_dashboards = {
 scheduler_events = {
 	"cron": {
 		# every 5 minutes: pull payments when the configured interval has passed
-		"*/5 * * * *": ["xero_connector.xero_connector.tasks.pull_payments_if_due"],
+		"*/5 * * * *": [
+			"xero_connector.xero_connector.tasks.pull_payments_if_due",
+			# queue again a Xero Backfill whose worker died
+			"xero_connector.xero_connector.backfill.resume_stalled",
+		],
 		# every 15 minutes: re-queue work stuck in Queued
 		"*/15 * * * *": ["xero_connector.xero_connector.tasks.requeue_stuck"],
 	},

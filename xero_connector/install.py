@@ -28,6 +28,7 @@ def after_migrate():
 	"""hooks.after_migrate: re-apply custom fields (picks up changes to their definitions)."""
 	create_roles()
 	create_custom_fields(get_custom_fields(), ignore_validate=True)
+	register_log_clearing()
 
 
 def create_roles():
@@ -39,8 +40,14 @@ def create_roles():
 
 def register_log_clearing():
 	"""Add Xero Sync Log to Log Settings (also listed in hooks.default_log_clearing_doctypes)."""
+	from frappe.core.doctype.log_settings import log_settings
+
 	if not frappe.db.exists("DocType", SYNC_LOG):
 		return
+	# Log Settings caches "does this doctype support clearing" per process; during
+	# install it may have been asked before our doctypes existed.
+	if hasattr(log_settings._supports_log_clearing, "clear_cache"):
+		log_settings._supports_log_clearing.clear_cache()
 	settings = frappe.get_single("Log Settings")
 	settings.register_doctype(SYNC_LOG, LOG_RETENTION_DAYS)
 	settings.flags.ignore_permissions = True

@@ -33,5 +33,4 @@ def remove_roles():
 		return
 	frappe.db.delete("Has Role", {"role": XERO_MANAGER})
 	frappe.db.delete("Custom DocPerm", {"role": XERO_MANAGER})
-	frappe.db.delete("DocPerm", {"role": XERO_MANAGER})
 	frappe.delete_doc("Role", XERO_MANAGER, ignore_permissions=True, force=True)

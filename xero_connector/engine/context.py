@@ -138,6 +138,10 @@ class XeroReference:
 	def item_codes(self) -> set[str]:
 		return set(self._indexed("items", self.items, "Code"))
 
+	def item_index(self) -> dict[str, dict]:
+		"""Xero's Items by Code (read-only; the mapping tests membership once per line)."""
+		return self._indexed("items", self.items, "Code")
+
 	def has_item(self, code: str) -> bool:
 		"""True if Xero has an Item with this Code (so a line may carry ItemCode)."""
 		return code in self._indexed("items", self.items, "Code")
@@ -151,3 +155,47 @@ class MappingContext:
 	settings: Settings
 	masters: Masters
 	xero: XeroReference | None = None
+	# Resolutions shared by every document mapped with this context (mapping.py's caches). They
+	# are dropped whenever a mapping table, the settings or the master tables the resolutions
+	# read are replaced or change size; call refresh() after changing a value in place.
+	_memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+	_memo_stamp: tuple | None = field(default=None, init=False, repr=False, compare=False)
+
+	def refresh(self) -> None:
+		"""Forget the cached resolutions (and Xero's look-up indexes) after editing mappings,
+		settings, masters or Xero's reference data in place."""
+		self._memo.clear()
+		self._memo_stamp = None
+		if self.xero is not None:
+			self.xero.refresh()
+
+	def memo(self, name: str) -> dict:
+		"""A cache named ``name`` that lives as long as the mappings, settings and masters it was
+		computed from. Called by mapping.py once per document."""
+		m, s, masters = self.mappings, self.settings, self.masters
+		tables = (
+			m.account_by_item,
+			m.account_by_item_group,
+			m.account_by_income_account,
+			m.tax_by_item_tax_template,
+			m.tax_by_sales_taxes_template,
+			m.tax_by_tax_account,
+			masters.items,
+			masters.item_groups,
+			masters.company,
+		)
+		# the objects themselves (not their ids, which a replacement may reuse) and their sizes
+		stamp = (
+			*tables,
+			*map(len, tables),
+			s.default_account_code,
+			s.default_tax_type,
+			s.zero_tax_type,
+		)
+		if stamp != self._memo_stamp:
+			self._memo.clear()
+			self._memo_stamp = stamp
+		found = self._memo.get(name)
+		if found is None:
+			found = self._memo[name] = {}
+		return found

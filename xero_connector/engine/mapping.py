@@ -55,6 +55,7 @@ from xero_connector.engine import taxes as tax_model
 from xero_connector.engine.context import MappingContext
 from xero_connector.engine.money import (
 	CENT,
+	HALF_CENT,
 	HUNDRED,
 	ONE,
 	RATE_6DP,
@@ -63,6 +64,7 @@ from xero_connector.engine.money import (
 	dec,
 	distribute,
 	dumps,
+	fits_4dp,
 	is_cent_midpoint,
 	money,
 	plain,
@@ -82,6 +84,28 @@ from xero_connector.engine.resolve import (
 
 REVENUE_TYPES = frozenset({"REVENUE", "SALES", "OTHERINCOME"})
 MAX_DESCRIPTION = 4000
+TEN_CENTS = Decimal("0.10")
+_NO_OVERRIDES: dict = {}  # shared, read-only: an item row without item tax rates
+# (field, label) of the numbers the mapping reads, checked before anything is computed
+_DOCUMENT_NUMBERS = (
+	("conversion_rate", "Exchange Rate"),
+	("grand_total", "Grand Total"),
+	("rounded_total", "Rounded Total"),
+	("rounding_adjustment", "Rounding Adjustment"),
+	("discount_amount", "Additional Discount Amount"),
+)
+_ITEM_NUMBERS = (
+	("qty", "Quantity"),
+	("rate", "Rate"),
+	("amount", "Amount"),
+	("net_amount", "Net Amount"),
+	("net_rate", "Net Rate"),
+)
+_TAX_NUMBERS = (
+	("rate", "Tax Rate"),
+	("tax_amount", "Tax Amount"),
+	("tax_amount_after_discount_amount", "Tax Amount After Discount Amount"),
+)
 MAX_ITEM_CODE = 30
 _TAG = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"[ \t\r\f\v]+")
@@ -158,9 +182,9 @@ def choose_quantity_and_unit(
 ) -> tuple[Decimal, Decimal, bool]:
 	"""(Quantity, UnitAmount, kept) such that Xero's round(Quantity × UnitAmount, 2) == target
 	under any rounding convention. ``kept`` is False when the quantity had to become 1."""
-	if qty and qty == qty.quantize(UNIT_4DP):
+	if qty and fits_4dp(qty):
 		for unit in preferred:
-			if unit == unit.quantize(UNIT_4DP) and rounds_to(qty * unit, target):
+			if fits_4dp(unit) and rounds_to(qty * unit, target):
 				return qty, unit, True
 		guess = q4(target / qty)
 		for step in (0, 1, -1, 2, -2, 3, -3):
@@ -206,23 +230,47 @@ class _Builder:
 		self.problems: list[Problem] = []
 		self.sign = -1 if doc.get("is_return") else 1
 		self._tax_rates: dict[str, tuple[dict | None, Decimal | None]] = {}
-		self._accounts: dict[tuple, Resolved] = {}
+		# resolutions shared by all documents mapped with this context: accounts by (item code,
+		# item group, income account), the zero tax type, rounding accounts
+		self._resolved: dict[tuple, Resolved] = ctx.memo("mapping")
 
-	def xero_tax_rate(self, tax_type: str) -> tuple[dict | None, Decimal | None]:
-		"""(Xero's TaxRate object, its EffectiveRate) for a tax type, looked up once per document."""
+	def xero_tax_rate(self, tax_type: str) -> tuple[dict | None, Decimal | None, Decimal | None]:
+		"""(Xero's TaxRate object, its EffectiveRate, that rate as a fraction) for a tax type, looked
+		up once per document."""
 		found = self._tax_rates.get(tax_type)
 		if found is None:
 			rate = self.ctx.xero.tax_rate(tax_type) if self.ctx.xero is not None else None
 			effective = rate.get("EffectiveRate") if rate else None
-			found = (rate, dec(effective) if effective not in (None, "") else None)
+			percent = dec(effective) if effective not in (None, "") else None
+			found = (rate, percent, percent / HUNDRED if percent else None)
 			self._tax_rates[tax_type] = found
 		return found
 
 	def account_for(self, item: dict) -> Resolved:
-		key = (item.get("item_code"), item.get("item_group"), item.get("income_account"))
-		found = self._accounts.get(key)
+		"""Rate-to-Account for an item row, resolved once per context and key."""
+		get = item.get
+		key = (get("item_code"), get("item_group"), get("income_account"))
+		found = self._resolved.get(key)
 		if found is None:
-			found = self._accounts[key] = resolve_account(item, self.ctx)
+			found = self._resolved[key] = resolve_account(item, self.ctx)
+		return found
+
+	def zero_tax_type(self) -> Resolved:
+		"""resolve.zero_tax_type, once per context."""
+		memo = self._resolved
+		found = memo.get("zero tax type")
+		if found is None:
+			found = memo["zero tax type"] = zero_tax_type(self.ctx)
+		return found
+
+	def rounding_account(self, code: str | None) -> Resolved:
+		"""Where the rounding line goes, once per context and code."""
+		key = ("rounding account", code)
+		found = self._resolved.get(key)
+		if found is None:
+			found = self._resolved[key] = Resolved(
+				code, "the rounding account code in Xero Settings", "rounding_adjustment"
+			)
 		return found
 
 	def problem(self, row, field, message, fix, value=None, kind=""):
@@ -230,7 +278,49 @@ class _Builder:
 
 	# document-level checks, shared with preflight ------------------------------------------
 
+	def check_numbers(self) -> bool:
+		"""Every number the mapping reads must be a number: a problem naming the field for each one
+		that is not (e.g. a quantity sent as text). Returns False when there were such problems.
+		Called by collect() only when reading the document failed, so valid documents pay nothing."""
+		doc = self.doc
+		clean = True
+		for field, label in _DOCUMENT_NUMBERS:
+			value = doc.get(field)
+			if type(value) is not float and type(value) is not int and value is not None:
+				clean = self.check_number(value, None, field, label) and clean
+		for rows, table, fields in (
+			(doc.get("items") or [], "items", _ITEM_NUMBERS),
+			(doc.get("taxes") or [], "taxes", _TAX_NUMBERS),
+		):
+			for position, row in enumerate(rows):
+				get = row.get
+				for field, label in fields:
+					value = get(field)
+					if type(value) is not float and type(value) is not int and value is not None:
+						row_idx = get("idx") or position + 1
+						clean = self.check_number(value, row_idx, f"{table}.{field}", label) and clean
+		return clean
+
+	def check_number(self, value, row, field: str, label: str) -> bool:
+		if type(value) is not bool:
+			try:
+				dec(value)
+				return True
+			except (ValueError, TypeError, ArithmeticError):
+				pass
+		where = f" on row {row}" if row is not None else ""
+		self.problem(
+			row,
+			field,
+			f"{label} ({field}) {value!r}{where} is not a number.",
+			f"Correct {label} in ERPNext (a number, e.g. 2 or 19.99), then resend.",
+			value=str(value)[:140],
+			kind="not_a_number",
+		)
+		return False
+
 	def check_document(self) -> None:
+		"""Document-level problems (shared with preflight)."""
 		doc, ctx = self.doc, self.ctx
 		items = doc.get("items") or []
 		if not items:
@@ -252,7 +342,8 @@ class _Builder:
 			)
 		if not is_return:
 			for position, line in enumerate(items):
-				if (line.get("qty") or 0) < 0:
+				qty = line.get("qty")
+				if (qty if type(qty) is float or type(qty) is int else dec(qty)) < 0:
 					self.problem(
 						line.get("idx") or position + 1,
 						"items.qty",
@@ -370,12 +461,13 @@ class _Builder:
 		(The hottest loop of the mapping: kept flat, with local names.)"""
 		negate = self.sign < 0
 		xero = self.ctx.xero
-		xero_items = xero.item_codes() if xero is not None else ()
-		account_for, item_tax_rates = self.account_for, tax_model.item_tax_rates
+		xero_items = xero.item_index() if xero is not None else {}
+		accounts, account_for, item_tax_rates = self._resolved, self.account_for, tax_model.item_tax_rates
 		nets, quantities, overrides, lines = [], [], [], []
 		add_line = lines.append
 		for position, item in enumerate(self.doc.get("items") or []):
 			get = item.get
+			account = accounts.get((get("item_code"), get("item_group"), get("income_account")))
 			qty = dec(get("qty"))
 			erp_rate = get("rate")
 			rate = dec(erp_rate)
@@ -386,7 +478,9 @@ class _Builder:
 			nets.append(net)
 			quantities.append(qty)
 			tax_rate_json = get("item_tax_rate")
-			overrides.append(item_tax_rates(tax_rate_json) if tax_rate_json and tax_rate_json != "{}" else {})
+			overrides.append(
+				item_tax_rates(tax_rate_json) if tax_rate_json and tax_rate_json != "{}" else _NO_OVERRIDES
+			)
 			code = get("item_code") or ""
 			description = plain_text(get("description")) or (get("item_name") or "").strip() or code
 			preferred = [rate] if net == amount else []
@@ -399,7 +493,7 @@ class _Builder:
 					-qty if negate else qty,
 					preferred,
 					-net if negate else net,
-					account_for(item),
+					account or account_for(item),
 					None,
 					get("idx") or position + 1,
 					"items.item_code",
@@ -427,10 +521,11 @@ class _Builder:
 		ctx = self.ctx
 		items = self.doc.get("items") or []
 		sales_template = self.doc.get("taxes_and_charges") or None
-		zero_type = zero_tax_type(ctx)
+		zero_type = self.zero_tax_type()
 		has_rate = any(row.rate for row in tax_rows) or any(any(o.values()) for o in overrides if o)
 		unmapped = {}
 		memo: dict[tuple, Resolved] = {}
+		n_items = len(items)
 		for i, line in enumerate(lines):
 			lt = line_taxes[i]
 			line.coefficient = lt.coefficient
@@ -440,7 +535,7 @@ class _Builder:
 			if not lt.rows:
 				line.tax_type = zero_type
 				continue
-			template = (items[i].get("item_tax_template") or None) if i < len(items) else None
+			template = (items[i].get("item_tax_template") or None) if i < n_items else None
 			if (
 				template
 				and template not in ctx.mappings.tax_by_item_tax_template
@@ -465,13 +560,14 @@ class _Builder:
 						kind="unmapped_tax",
 					)
 				continue
-			heads = tuple(rows[p].account_head for p in lt.rows)
-			key = (template, heads)
+			key = (template, *lt.rows)
 			resolved = memo.get(key)
 			if resolved is None:
-				resolved = memo[key] = resolve_tax(template, sales_template, list(heads), ctx)
+				heads = [rows[p].account_head for p in lt.rows]
+				resolved = memo[key] = resolve_tax(template, sales_template, heads, ctx)
 			line.tax_type = resolved
-			if line.tax_type.value is None:
+			if resolved.value is None:
+				heads = [rows[p].account_head for p in lt.rows]
 				unmapped.setdefault(tuple(sorted(set(heads))), rows[lt.rows[0]])
 		for first_row in unmapped.values():
 			head = first_row.account_head
@@ -490,13 +586,17 @@ class _Builder:
 	def spread_tax(self, lines, line_taxes, tax_rows, amount_types) -> None:
 		"""Each line's tax in cents, adding up exactly to ERPNext's tax rows."""
 		sign = self.sign
-		target = sign * sum((row.amount for row in tax_rows), ZERO)
-		raw = [sign * lt.raw for lt in line_taxes]
+		target = sum([row.amount for row in tax_rows], ZERO)
+		if sign < 0:
+			target = sign * target
+			raw = [sign * lt.raw for lt in line_taxes]
+		else:
+			raw = [lt.raw for lt in line_taxes]
 		total_raw = sum(raw, ZERO)
-		if total_raw and target != money(total_raw):
+		if total_raw and target != total_raw.quantize(CENT, ROUND_HALF_UP):
 			# tax rows edited by hand in ERPNext: keep ERPNext's totals, spread in proportion
 			raw = [r * target / total_raw for r in raw]
-		preferred = [money(r) for r in raw]
+		preferred = [r.quantize(CENT, ROUND_HALF_UP) for r in raw]
 		discounted = bool(dec(self.doc.get("discount_amount"))) and not self.doc.get(
 			"is_cash_or_non_trade_discount"
 		)
@@ -516,7 +616,7 @@ class _Builder:
 	def adjustment_lines(self, lines: list[_Line], owed: Decimal, amount_types: str) -> list[_Line]:
 		"""A non-trade discount line and the rounding line, so that the total is what the customer owes."""
 		doc, ctx, sign = self.doc, self.ctx, self.sign
-		tax_type = None if amount_types == "NoTax" else zero_tax_type(ctx)
+		tax_type = None if amount_types == "NoTax" else self.zero_tax_type()
 		extra: list[_Line] = []
 		if doc.get("is_cash_or_non_trade_discount") and dec(doc.get("discount_amount")):
 			discount = _Line(
@@ -532,14 +632,14 @@ class _Builder:
 			extra.append(discount)
 			if discount.account.value is None:
 				self.unmapped_account(discount)
-		subtotal = sum((line.net + line.tax for line in lines), ZERO) + sum(
-			(line.net for line in extra), ZERO
+		subtotal = sum([line.net + line.tax for line in lines], ZERO) + sum(
+			[line.net for line in extra], ZERO
 		)
 		rounding = owed - subtotal
 		erp_rounding = (
 			sign * money(doc.get("rounding_adjustment")) if not doc.get("disable_rounded_total") else ZERO
 		)
-		if abs(rounding - erp_rounding) > Decimal("0.10"):
+		if abs(rounding - erp_rounding) > TEN_CENTS:
 			self.problem(
 				None,
 				"grand_total",
@@ -557,9 +657,7 @@ class _Builder:
 					quantity=ONE,
 					unit_preferred=[],
 					net=rounding,
-					account=Resolved(
-						code, "the rounding account code in Xero Settings", "rounding_adjustment"
-					),
+					account=self.rounding_account(code),
 					tax_type=tax_type,
 					row=None,
 					field="rounding_adjustment",
@@ -624,26 +722,30 @@ class _Builder:
 	def check_xero_codes(self, lines: list[_Line]) -> None:
 		"""Accounts and tax types must exist in Xero, be ACTIVE and fit a sales line."""
 		xero = self.ctx.xero
-		seen_accounts, seen_taxes, seen_rates = set(), set(), set()
+		tax_rates = self._tax_rates
+		seen_accounts: set[str] = set()
+		# tax type → the coefficients already compared (a list: fresh Decimals are slow to hash)
+		seen_rates: dict[str, list[Decimal]] = {}
 		for line in lines:
 			code = line.account.value
 			if code and code not in seen_accounts:
 				seen_accounts.add(code)
 				self.check_account(line, xero.account(code))
 			tax = line.tax_type
-			if tax is None or not tax.value:
+			if tax is None:
 				continue
-			found, xero_rate = self.xero_tax_rate(tax.value)
-			if tax.value not in seen_taxes:
-				seen_taxes.add(tax.value)
+			value = tax.value
+			if not value:
+				continue
+			found, xero_rate, _ = tax_rates.get(value) or self.xero_tax_rate(value)
+			compared = seen_rates.get(value)
+			if compared is None:
+				compared = seen_rates[value] = []
 				self.check_tax_type(line, tax, found)
-			if (
-				line.coefficient is not None
-				and xero_rate is not None
-				and (tax.value, line.coefficient) not in seen_rates
-			):
-				seen_rates.add((tax.value, line.coefficient))
-				erp_rate = line.coefficient * HUNDRED
+			coefficient = line.coefficient
+			if coefficient is not None and xero_rate is not None and coefficient not in compared:
+				compared.append(coefficient)
+				erp_rate = coefficient * HUNDRED
 				if abs(xero_rate - erp_rate) > Decimal("0.0001"):
 					self.problem(
 						line.row,
@@ -745,7 +847,7 @@ class _Builder:
 			)
 
 	def line_payload(self, line: _Line, amount_types: str) -> dict:
-		"""The Xero LineItem for a built line."""
+		"""The Xero LineItem for a built line. (Runs for every line: kept flat.)"""
 		inclusive = amount_types == "Inclusive"
 		target = line.net + line.tax if inclusive else line.net
 		preferred = line.unit_preferred
@@ -756,10 +858,10 @@ class _Builder:
 		if not kept:
 			shown = preferred[0] if preferred else (target / line.quantity if line.quantity else target)
 			description = f"{description} ({_number(line.quantity)} × {_number(q4(shown))})"
+		if len(description) > MAX_DESCRIPTION:
+			description = description[:MAX_DESCRIPTION]
 		payload = {
-			"Description": description
-			if len(description) <= MAX_DESCRIPTION
-			else description[:MAX_DESCRIPTION],
+			"Description": description,
 			"Quantity": plain(quantity),
 			"UnitAmount": plain(unit),
 			"AccountCode": line.account.value,
@@ -767,25 +869,27 @@ class _Builder:
 		if line.item_code:
 			payload["ItemCode"] = line.item_code
 		tax_type = line.tax_type
-		if tax_type is not None and tax_type.value:
-			payload["TaxType"] = tax_type.value
-			if amount_types != "NoTax" and self.needs_tax_amount(line, target, inclusive):
-				payload["TaxAmount"] = line.tax
+		if tax_type is not None:
+			value = tax_type.value
+			if value:
+				payload["TaxType"] = value
+				if amount_types != "NoTax" and self.needs_tax_amount(line, target, inclusive):
+					payload["TaxAmount"] = line.tax
 		return payload
 
 	def needs_tax_amount(self, line: _Line, amount: Decimal, inclusive: bool) -> bool:
 		"""True unless Xero's own per-line tax (at the tax type's rate in Xero) is exactly ``line.tax``.
 		Without Xero's reference data the rate Xero will apply is unknown, so the tax is always stated."""
-		_, rate_percent = self.xero_tax_rate(line.tax_type.value)
+		found = self._tax_rates.get(line.tax_type.value) or self.xero_tax_rate(line.tax_type.value)
+		rate_percent, rate = found[1], found[2]
 		if rate_percent is None:
 			return True
 		if not rate_percent:
 			return bool(line.tax)
-		rate = rate_percent / HUNDRED
 		exact = amount * rate / (ONE + rate) if inclusive else amount * rate
-		if is_cent_midpoint(exact):
-			return True
-		return exact.quantize(CENT, rounding=ROUND_HALF_UP) != line.tax
+		rounded = exact.quantize(CENT, ROUND_HALF_UP)
+		# Xero's result would hinge on a tie (…5 exactly in the third place): state the tax
+		return rounded != line.tax or abs(exact - rounded) == HALF_CENT
 
 	def document(
 		self, lines: list[dict], amount_types: str, currency: str, owed: Decimal, contact
@@ -833,8 +937,16 @@ def collect(
 	"""Map and check in one pass: (the document, or None when there are problems; every problem).
 	Called by map_sales_invoice and preflight."""
 	builder = _Builder(doc, ctx)
-	builder.check_document()
-	result = builder.build(contact)
+	try:
+		builder.check_document()
+		result = builder.build(contact)
+	except (ValueError, TypeError, ArithmeticError):
+		# a field that should be a number is not: name it (and the customer's problems) instead
+		builder.problems = []
+		if builder.check_numbers():
+			raise
+		builder.check_customer()
+		return None, builder.problems
 	return (None if builder.problems else result), builder.problems
 
 

@@ -66,14 +66,16 @@ def money(value) -> Decimal:
 		if found is None:
 			if len(_CENTS) >= _CACHE_LIMIT:
 				_CENTS.clear()
-			found = _CENTS[value] = Decimal(repr(value)).quantize(CENT, rounding=ROUND_HALF_UP)
+			found = _CENTS[value] = Decimal(repr(value)).quantize(CENT, ROUND_HALF_UP)
 		return found
-	return dec(value).quantize(CENT, rounding=ROUND_HALF_UP)
+	if type(value) is Decimal:
+		return value.quantize(CENT, ROUND_HALF_UP)
+	return dec(value).quantize(CENT, ROUND_HALF_UP)
 
 
 def q4(value: Decimal) -> Decimal:
 	"""Round a unit amount to Xero's 4 decimal places (``unitdp=4``)."""
-	return value.quantize(UNIT_4DP, rounding=ROUND_HALF_UP)
+	return value.quantize(UNIT_4DP, ROUND_HALF_UP)
 
 
 def plain(value: Decimal) -> Decimal:
@@ -101,13 +103,29 @@ def decimal_places(value: Decimal) -> int:
 def is_cent_midpoint(value: Decimal) -> bool:
 	"""True when rounding ``value`` to cents is a tie (…5 exactly in the third place),
 	where half-up and half-even disagree; the mapping avoids relying on such ties."""
-	remainder = value % CENT
-	return remainder == HALF_CENT or remainder == -HALF_CENT
+	return abs(value % CENT) == HALF_CENT
 
 
 def rounds_to(value: Decimal, target: Decimal) -> bool:
 	"""True if ``value`` rounds to ``target`` cents under any rounding mode Xero might use."""
-	return not is_cent_midpoint(value) and value.quantize(CENT, rounding=ROUND_HALF_UP) == target
+	rounded = value.quantize(CENT, ROUND_HALF_UP)
+	# a tie (…5 exactly in the third place) is exactly half a cent from its half-up rounding
+	return rounded == target and abs(value - rounded) != HALF_CENT
+
+
+_FITS_4DP: dict[Decimal, bool] = {}
+
+
+def fits_4dp(value: Decimal) -> bool:
+	"""True if ``value`` has no more than 4 significant decimal places (Xero's ``unitdp=4``).
+	Quantities and unit prices repeat a lot, so answers are remembered (bounded)."""
+	found = _FITS_4DP.get(value)
+	if found is None:
+		found = value == value.quantize(UNIT_4DP)
+		if len(_FITS_4DP) >= _CACHE_LIMIT:
+			_FITS_4DP.clear()
+		_FITS_4DP[value] = found
+	return found
 
 
 def distribute(
@@ -135,27 +153,54 @@ def distribute(
 	return result
 
 
+_encode_str = json.encoder.encode_basestring  # what json.dumps(text, ensure_ascii=False) writes
+_encode_key = json.encoder.encode_basestring_ascii  # what json.dumps(str(key)) writes
+_LITERALS = {None: "null", True: "true", False: "false"}
+
+
 def _encode(value, out: list[str]) -> None:
-	if isinstance(value, Decimal):
+	"""Append ``value``'s canonical JSON to ``out``. The common types are dispatched on their exact
+	type (payload hashing runs for every document pushed); the output is json.dumps'."""
+	kind = type(value)
+	if kind is str:
+		out.append(_encode_str(value))
+	elif kind is Decimal:
 		out.append(str(value) if value.is_finite() else "null")
-	elif isinstance(value, dict):
+	elif kind is dict:
 		out.append("{")
 		first = True
 		for key in sorted(value):
-			if not first:
+			if first:
+				first = False
+			else:
 				out.append(",")
-			first = False
-			out.append(json.dumps(str(key)))
+			out.append(_encode_key(key if type(key) is str else str(key)))
 			out.append(":")
 			_encode(value[key], out)
 		out.append("}")
-	elif isinstance(value, list | tuple):
+	elif kind is list or kind is tuple:
 		out.append("[")
 		for n, item in enumerate(value):
 			if n:
 				out.append(",")
 			_encode(item, out)
 		out.append("]")
+	elif value is None or kind is bool:
+		out.append(_LITERALS[value])
+	elif kind is int:
+		out.append(int.__repr__(value))
+	else:
+		_encode_other(value, out)
+
+
+def _encode_other(value, out: list[str]) -> None:
+	"""Subclasses of the JSON types and anything else, as json.dumps would write them."""
+	if isinstance(value, Decimal):
+		out.append(str(value) if value.is_finite() else "null")
+	elif isinstance(value, dict):
+		_encode(dict(value), out)
+	elif isinstance(value, list | tuple):
+		_encode(list(value), out)
 	elif isinstance(value, float):
 		raise TypeError("floats are not allowed in Xero payloads; use Decimal")
 	else:

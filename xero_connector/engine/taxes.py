@@ -49,7 +49,7 @@ class TaxRow:
 	description: str
 
 
-@dataclass
+@dataclass(slots=True)
 class LineTax:
 	"""What ERPNext's tax rows put on one Xero line."""
 
@@ -138,7 +138,7 @@ def line_taxes(
 	charge_positions = [row.position for row in rows if row.is_charge]
 	charge_line = {pos: n_items + n for n, pos in enumerate(charge_positions)}
 	n_lines = n_items + len(charge_positions)
-	result = [LineTax() for _ in range(n_lines)]
+	result = [LineTax(ZERO, ZERO, [], True) for _ in range(n_lines)]
 	if not rows:
 		return result, charge_positions
 
@@ -151,6 +151,8 @@ def line_taxes(
 	total_coefs: list[list[Decimal | None]] = []
 	running = [*nets, *([ZERO] * len(charge_positions))]
 	running_coef: list[Decimal | None] = [ONE] * n_items + [ZERO] * len(charge_positions)
+	# the running totals only matter to "On Previous Row Total" rows
+	uses_totals = any(row.charge_type == PREVIOUS_ROW_TOTAL for row in rows)
 
 	for row in rows:
 		amounts = [ZERO] * n_lines
@@ -163,60 +165,76 @@ def line_taxes(
 			ref = row.row_id - 1 if row.row_id else None
 			if ref is not None and not 0 <= ref < len(row_amounts):
 				ref = None
-			for i in range(n_lines):
-				is_item = i < n_items
-				rate = row.rate
-				if is_item and overrides[i] and row.account_head in overrides[i]:
-					rate = overrides[i][row.account_head]
-				fraction = rate / HUNDRED
-				if row.charge_type == ON_NET_TOTAL or (
-					ref is None and row.charge_type != ACTUAL and row.charge_type != ITEM_QUANTITY
-				):
-					if not is_item:
-						continue
+			head, row_rate = row.account_head, row.rate
+			row_fraction = row_rate / HUNDRED
+			on_net = row.charge_type == ON_NET_TOTAL or (
+				ref is None and row.charge_type != ACTUAL and row.charge_type != ITEM_QUANTITY
+			)
+			if on_net:  # the common case, on the item lines only
+				position = row.position
+				for i in range(n_items):
+					override = overrides[i]
+					if override and head in override:
+						rate = override[head]
+						fraction = rate / HUNDRED
+					else:
+						rate, fraction = row_rate, row_fraction
 					amounts[i] = fraction * nets[i]
 					coefs[i] = fraction
-				elif row.charge_type == PREVIOUS_ROW_AMOUNT:
-					base, base_coef = row_amounts[ref][i], row_coefs[ref][i]
-					if not base and not base_coef:
+					tax = result[i]
+					tax.rows.append(position)
+					if rate:
+						tax.zero_rate = False
+			else:
+				for i in range(n_lines):
+					is_item = i < n_items
+					override = overrides[i] if is_item else None
+					if override and head in override:
+						rate = override[head]
+						fraction = rate / HUNDRED
+					else:
+						rate, fraction = row_rate, row_fraction
+					if row.charge_type == PREVIOUS_ROW_AMOUNT:
+						base, base_coef = row_amounts[ref][i], row_coefs[ref][i]
+						if not base and not base_coef:
+							continue
+						amounts[i] = fraction * base
+						coefs[i] = None if base_coef is None else fraction * base_coef
+					elif row.charge_type == PREVIOUS_ROW_TOTAL:
+						base, base_coef = totals[ref][i], total_coefs[ref][i]
+						if not base and not base_coef:
+							continue
+						amounts[i] = fraction * base
+						coefs[i] = None if base_coef is None else fraction * base_coef
+					elif row.charge_type == ITEM_QUANTITY:
+						if not is_item:
+							continue
+						amounts[i] = rate * quantities[i]
+						coefs[i] = None
+					elif row.charge_type == ACTUAL:
+						if not is_item:
+							continue
+						amounts[i] = row.amount * nets[i] / sum_nets if sum_nets else row.amount / n_items
+						coefs[i] = None
+					else:
 						continue
-					amounts[i] = fraction * base
-					coefs[i] = None if base_coef is None else fraction * base_coef
-				elif row.charge_type == PREVIOUS_ROW_TOTAL:
-					base, base_coef = totals[ref][i], total_coefs[ref][i]
-					if not base and not base_coef:
-						continue
-					amounts[i] = fraction * base
-					coefs[i] = None if base_coef is None else fraction * base_coef
-				elif row.charge_type == ITEM_QUANTITY:
-					if not is_item:
-						continue
-					amounts[i] = rate * quantities[i]
-					coefs[i] = None
-				elif row.charge_type == ACTUAL:
-					if not is_item:
-						continue
-					amounts[i] = row.amount * nets[i] / sum_nets if sum_nets else row.amount / n_items
-					coefs[i] = None
-				else:
-					continue
-				tax = result[i]
-				tax.rows.append(row.position)
-				if rate or row.charge_type == ACTUAL:
-					tax.zero_rate = False
-		for i in range(n_lines):
-			running[i] += amounts[i]
-			if running_coef[i] is not None:
-				running_coef[i] = None if coefs[i] is None else running_coef[i] + coefs[i]
+					tax = result[i]
+					tax.rows.append(row.position)
+					if rate or row.charge_type == ACTUAL:
+						tax.zero_rate = False
+		if uses_totals:
+			for i in range(n_lines):
+				running[i] += amounts[i]
+				if running_coef[i] is not None:
+					running_coef[i] = None if coefs[i] is None else running_coef[i] + coefs[i]
+			totals.append(list(running))
+			total_coefs.append(list(running_coef))
 		row_amounts.append(amounts)
 		row_coefs.append(coefs)
-		totals.append(list(running))
-		total_coefs.append(list(running_coef))
 		if not row.is_charge:
-			for i in range(n_lines):
-				tax = result[i]
-				if amounts[i]:
-					tax.raw += amounts[i]
+			for tax, amount, coef in zip(result, amounts, coefs, strict=True):
+				if amount:
+					tax.raw += amount
 				if tax.coefficient is not None:
-					tax.coefficient = None if coefs[i] is None else tax.coefficient + coefs[i]
+					tax.coefficient = None if coef is None else tax.coefficient + coef
 	return result, charge_positions

@@ -82,13 +82,7 @@ class ClientPort:
 		return as_elements(self.client.update_invoices(invoices, idempotency_key))
 
 	def save_credit_notes(self, credit_notes: list[dict], idempotency_key: str) -> list[dict]:
-		update = getattr(self.client, "update_credit_notes", None)
-		if update is not None:
-			return as_elements(update(credit_notes, idempotency_key))
-		results = self.client._batch(
-			"update_or_create_credit_notes", "CreditNotes", credit_notes, idempotency_key, unitdp=4
-		)
-		return as_elements(results)
+		return as_elements(self.client.update_credit_notes(credit_notes, idempotency_key))
 
 	def get_invoices(self, *, numbers=None, ids=None, modified_since: datetime | None = None, page_size=None):
 		if numbers is not None or ids is not None:

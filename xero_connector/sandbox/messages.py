@@ -13,7 +13,7 @@ CONTACT_ARCHIVED = (
 )
 CONTACT_NOT_FOUND = "The contact with the specified contact details could not be found."  # sandbox wording
 INVOICE_NUMBER_UNIQUE = "Invoice # must be unique."
-CREDIT_NOTE_NUMBER_UNIQUE = "Credit Note # must be unique."  # sandbox wording, after the invoice message
+CREDIT_NOTE_NUMBER_UNIQUE = "Credit Note # must be unique."  # Xero's (quoted in XeroAPI/Xero-Net#257)
 INVOICE_STATUS_CREATE = "Invoice not of valid status for creation"
 INVOICE_STATUS_MODIFY = "Invoice not of valid status for modification"
 CREDIT_NOTE_STATUS_CREATE = "Credit Note not of valid status for creation"
@@ -71,7 +71,7 @@ def too_many_elements(kind: str) -> str:
 
 # Contacts
 ACCOUNT_NUMBER_EXISTS = "The Account Number already exists. Please enter a different Account Number."
-CONTACT_NAME_REQUIRED = "The contact name must be specified."  # sandbox wording
+CONTACT_NAME_REQUIRED = "Contact Name cannot be empty."  # Xero's (its response quoted in xeroizer PR #380)
 CONTACT_ARCHIVED_UPDATE = "The contact has been archived. Set ContactStatus to ACTIVE to restore it before making other changes."  # sandbox wording
 
 

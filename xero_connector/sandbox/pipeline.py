@@ -3,7 +3,7 @@
 1. bearer token (401), 2. ``xero-tenant-id`` (403), 3. rate limits (429, the
 call is counted), 4. injected faults "before", 5. ``Idempotency-Key`` (replay
 or 400), 6. the accounting backend, under the organisation's lock, 7. webhook
-events and persistence, 8. injected faults "after" the commit.
+events and persistence, 8. injected faults "after" the commit. Each step is counted in ``Sandbox.stats``.
 
 Every answer carries ``Xero-Correlation-Id`` and, once the tenant is known,
 the ``X-*Limit-Remaining`` headers. Called by :mod:`.routes` for
@@ -83,9 +83,12 @@ class ApiPipeline:
 		organisation = sandbox.organisations.get(tenant_id)
 		if organisation is None:
 			return _json(403, wire.problem_for(403, "AuthenticationUnsuccessful"), common)
+		stats = sandbox.stats_counter
+		stats.count("calls", tenant_id)
 		try:
 			admission = sandbox.limiter.admit(tenant_id)
 		except RateLimited as error:
+			stats.count("rate_limited", tenant_id)
 			return _json(
 				429,
 				wire.problem_for(429, f"Rate limit exceeded: {error.problem}"),
@@ -109,6 +112,8 @@ class ApiPipeline:
 		if fault:
 			early = self._fault_before(fault)
 			if early:
+				if early.status == 429:
+					sandbox.stats_counter.count("rate_limited", tenant_id)
 				return early
 		reservation: Reservation | None = None
 		key = headers.get("idempotency-key")
@@ -121,6 +126,7 @@ class ApiPipeline:
 				detail = getattr(error, "detail", str(error))
 				return _json(400, wire.problem_for(400, detail), {})
 			if isinstance(found, StoredResponse):
+				sandbox.stats_counter.count("idempotent_replays", tenant_id)
 				return self._after(
 					Outcome(found.status, dict(found.headers), found.body), method, path, tenant_id
 				)
@@ -142,6 +148,7 @@ class ApiPipeline:
 		for event in response.events:
 			sandbox.webhooks.emit(tenant_id, event.category, event.resource_id, event.event_type, event.data)
 		if method != "GET":
+			sandbox.stats_counter.count("writes", tenant_id)
 			sandbox.changed()
 		return self._after(Outcome(response.status, response_headers, response_body), method, path, tenant_id)
 

@@ -214,8 +214,10 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
 			)
 
 	def _token(self, body: bytes) -> Outcome:
+		form = _form(body)
+		self.sandbox.stats_counter.token_request(form.get("grant_type"))
 		try:
-			tokens = self.sandbox.identity.token(_form(body), self.headers.get("Authorization"))
+			tokens = self.sandbox.identity.token(form, self.headers.get("Authorization"))
 		except OAuthError as error:
 			return _json(400, error.body(), _NO_STORE)
 		self.sandbox.changed()

@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import logging
 import threading
+import uuid
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,7 @@ from xero_connector.sandbox.limits import LimitConfig, RateLimiter
 from xero_connector.sandbox.persistence import Saver, read_state
 from xero_connector.sandbox.pipeline import ApiPipeline
 from xero_connector.sandbox.routes import SandboxHTTPServer
+from xero_connector.sandbox.stats import SandboxStats
 from xero_connector.sandbox.webhooks import DEFAULT_RETRY_DELAYS, WebhookHub
 
 log = logging.getLogger(__name__)
@@ -91,12 +93,71 @@ def default_backend(clock: Clock) -> AccountingBackend:
 	return SandboxAccounting(clock)
 
 
+# Sandbox(**keywords) → (SandboxConfig field, LimitConfig field or None)
+_KEYWORDS = {
+	"host": ("host", None),
+	"port": ("port", None),
+	"client_id": ("client_id", None),
+	"client_secret": ("client_secret", None),
+	"data_file": ("data_file", None),
+	"time_scale": (None, "time_scale"),
+	"minute_limit": (None, "per_minute"),
+	"day_limit": (None, "per_day"),
+	"concurrent_limit": (None, "concurrent"),
+	"app_minute_limit": (None, "app_per_minute"),
+	"limits_enabled": (None, "enabled"),
+}
+
+
+def config_with(config: SandboxConfig | None, **keywords) -> SandboxConfig:
+	"""``config`` (default: SandboxConfig()) with the keyword form's values applied; ``None`` values
+	keep the config's. Raises TypeError for an unknown keyword. Called by :class:`Sandbox`."""
+	unknown = sorted(set(keywords) - set(_KEYWORDS))
+	if unknown:
+		raise TypeError(f"Sandbox() got unexpected keyword arguments: {', '.join(unknown)}")
+	base = config or SandboxConfig()
+	top, limits = {}, {}
+	for name, value in keywords.items():
+		if value is None:
+			continue
+		config_field, limit_field = _KEYWORDS[name]
+		if config_field == "data_file":
+			value = Path(value)
+		if config_field:
+			top[config_field] = value
+		else:
+			limits[limit_field] = value
+	if limits:
+		top["limits"] = replace(base.limits, **limits)
+	return replace(base, **top) if top else base
+
+
 class Sandbox:
 	"""A running (or ready to run) Xero sandbox.
 
 	Python API used by tests, the demo and benchmarks: :attr:`url`,
 	:attr:`api_url`, :meth:`issue_token_set`, :attr:`faults`,
-	:meth:`expire_tokens`, :attr:`webhooks`, :attr:`limiter`, :attr:`clock`.
+	:meth:`expire_tokens`, :attr:`webhooks`, :attr:`limiter`, :attr:`clock`,
+	:attr:`stats`.
+
+	Configure it with a :class:`SandboxConfig`, or with keywords::
+
+	    Sandbox(
+	        client_id=None,
+	        client_secret=None,
+	        time_scale=1.0,
+	        minute_limit=60,
+	        concurrent_limit=5,
+	        day_limit=5000,
+	        app_minute_limit=10000,
+	        limits_enabled=True,
+	        data_file=None,
+	        clock=None,
+	        host=...,
+	        port=...,
+	    )
+
+	(keywords given with a config override its values).
 	"""
 
 	def __init__(
@@ -104,9 +165,11 @@ class Sandbox:
 		config: SandboxConfig | None = None,
 		backend: AccountingBackend | None = None,
 		clock: Clock | None = None,
+		**keywords,
 	):
-		self.config = config or SandboxConfig()
+		self.config = config_with(config, **keywords)
 		self.clock = clock or Clock()
+		self.stats_counter = SandboxStats()
 		self.backend = backend or default_backend(self.clock)
 		self.identity = IdentityProvider(self.clock)
 		self.identity.register_client(
@@ -149,8 +212,12 @@ class Sandbox:
 		self.organisations[tenant_id] = organisation
 		self.identity.register_tenant(tenant_id, name, default=default)
 
-	def add_organisation(self, tenant_id: str, name: str, base_currency: str = "NZD") -> str:
-		"""Seed another organisation (offered on the consent page)."""
+	def add_organisation(
+		self, tenant_id: str | None = None, name: str = "Sandbox Organisation", base_currency: str = "NZD"
+	) -> str:
+		"""Seed another organisation (offered on the consent page); a new tenant id when none is
+		given. Returns the tenant id."""
+		tenant_id = tenant_id or str(uuid.uuid4())
 		self._add(
 			tenant_id, name, self.backend.new_organisation(tenant_id, name, self.clock, base_currency), False
 		)
@@ -271,6 +338,20 @@ class Sandbox:
 		return tokens
 
 	issue_tokens = issue_token_set
+
+	@property
+	def stats(self) -> dict:
+		"""What the sandbox has served since it started (or :meth:`reset_stats`), as plain dicts:
+		``calls``, ``writes``, ``rate_limited`` (429 answers) and ``idempotent_replays``, each
+		``{tenant_id: n}``; ``token_requests`` (``POST /connect/token``, answered or refused) and
+		``token_requests_by_grant``; ``totals`` of the per-tenant counters. A call is any Accounting
+		API request whose token and tenant were accepted (429 answers included); a write is a
+		non-GET call the accounting rules handled (not a replay)."""
+		return self.stats_counter.snapshot()
+
+	def reset_stats(self) -> None:
+		"""Start counting from zero (e.g. after a benchmark's warm-up)."""
+		self.stats_counter.reset()
 
 	def expire_tokens(self) -> int:
 		"""Fault injection: every access token issued so far is now expired."""

@@ -24,6 +24,15 @@ COLLECTIONS = (
 )
 
 
+_ID_KEYS = {"invoices": "InvoiceID", "credit_notes": "CreditNoteID"}
+_NUMBER_KEYS = {"invoices": "InvoiceNumber", "credit_notes": "CreditNoteNumber"}
+
+
+def _number_key(number) -> str:
+	"""How document numbers compare: trimmed, case-insensitive."""
+	return str(number or "").strip().casefold()
+
+
 @dataclass
 class Organisation:
 	"""A tenant: its profile (the ``/Organisation`` fields), settings and records keyed by their Xero ids."""
@@ -74,32 +83,49 @@ class Organisation:
 		return {c["Code"] for c in self.currencies}
 
 	def document_by_number(self, kind: str, number: str | None) -> dict | None:
-		"""The invoice (``kind="invoices"``) or credit note with that number, ignoring DELETED ones."""
+		"""The invoice (``kind="invoices"``) or credit note with that number, ignoring DELETED ones
+		(numbers compare trimmed and case-insensitively). Looked up in an index, so duplicate-number
+		checks stay fast in organisations with tens of thousands of documents."""
 		if not number:
 			return None
-		docs = getattr(self, kind)
-		ids = self._numbers(kind).get(str(number).strip().casefold(), ())
+		docs, by_number, _ = self._numbers(kind)
+		ids = by_number.get(_number_key(number), ())
 		return next((docs[i] for i in ids if i in docs and docs[i]["Status"] != "DELETED"), None)
 
 	def index_document(self, kind: str, doc: dict) -> None:
-		"""Keep the number index current after a document is stored (called by the documents resource)."""
-		numbers = self._numbers(kind)
-		id_key = "InvoiceID" if kind == "invoices" else "CreditNoteID"
-		for ids in numbers.values():
-			ids.discard(doc[id_key])
-		number = str(doc.get("InvoiceNumber" if kind == "invoices" else "CreditNoteNumber") or "")
-		numbers.setdefault(number.strip().casefold(), set()).add(doc[id_key])
+		"""Keep the number index current after a document is stored in its collection (called by the
+		documents resource for every create and update)."""
+		_, by_number, number_of = self._numbers(kind)
+		doc_id = doc[_ID_KEYS[kind]]
+		number = _number_key(doc.get(_NUMBER_KEYS[kind]))
+		old = number_of.get(doc_id)
+		if old == number:
+			return
+		if old is not None:
+			ids = by_number.get(old)
+			if ids is not None:
+				ids.discard(doc_id)
+				if not ids:
+					del by_number[old]
+		by_number.setdefault(number, set()).add(doc_id)
+		number_of[doc_id] = number
 
-	def _numbers(self, kind: str) -> dict[str, set[str]]:
-		"""number → ids, built on first use; not persisted (rebuilt after ``from_dict``)."""
+	def _numbers(self, kind: str) -> tuple[dict[str, dict], dict[str, set[str]], dict[str, str]]:
+		"""(the collection, number → ids, id → number). Built on first use and rebuilt when the
+		collection was replaced or changed size without index_document; not persisted."""
 		cache = self.__dict__.setdefault("_number_index", {})
-		if kind not in cache:
-			key = "InvoiceNumber" if kind == "invoices" else "CreditNoteNumber"
-			index: dict[str, set[str]] = {}
-			for doc_id, doc in getattr(self, kind).items():
-				index.setdefault(str(doc.get(key) or "").strip().casefold(), set()).add(doc_id)
-			cache[kind] = index
-		return cache[kind]
+		docs = getattr(self, kind)
+		entry = cache.get(kind)
+		if entry is None or entry[0] is not docs or len(entry[2]) != len(docs):
+			number_key = _NUMBER_KEYS[kind]
+			by_number: dict[str, set[str]] = {}
+			number_of: dict[str, str] = {}
+			for doc_id, doc in docs.items():
+				number = _number_key(doc.get(number_key))
+				by_number.setdefault(number, set()).add(doc_id)
+				number_of[doc_id] = number
+			entry = cache[kind] = (docs, by_number, number_of)
+		return entry
 
 	def applied_to(self, doc_id: str) -> tuple[list[dict], list[dict]]:
 		"""The payments (any status) and allocations touching a document, via an index kept per

@@ -40,12 +40,18 @@ def start_sandbox(redirect_uri: str):
 	return sandbox
 
 
-def inject(sandbox, kind: str, count: int = 1, **options):
-	"""Fault injection across the sandbox API's spellings."""
-	faults = sandbox.faults
-	if hasattr(faults, "inject"):
-		return faults.inject(kind, count=count, **options)
-	return faults.add(kind, count=count, **options)
+def inject(sandbox, status: int, count: int = 1, **options):
+	"""Make the sandbox answer ``status`` (a 5xx) to the next ``count`` API calls."""
+	return sandbox.faults.add("error", status=status, count=count, **options)
+
+
+def owed(si) -> float:
+	"""What the customer owes, and so Xero's Total: the rounded total where ERPNext rounds."""
+	from frappe.utils import flt
+
+	if not si.get("disable_rounded_total") and flt(si.get("rounded_total")):
+		return abs(flt(si.rounded_total))
+	return abs(flt(si.grand_total))
 
 
 # -- settings and connection --------------------------------------------------------------------
@@ -199,8 +205,13 @@ def make_customer(name: str, billing_code: str | None):
 	return doc
 
 
+def unmap(doctype: str, **filters):
+	for name in frappe.get_all(doctype, filters=filters, pluck="name"):
+		frappe.delete_doc(doctype, name, ignore_permissions=True)
+
+
 def map_account(mapping_type: str, reference: str, code: str):
-	frappe.db.delete(ACCOUNT_MAPPING, {"mapping_type": mapping_type, "reference_name": reference})
+	unmap(ACCOUNT_MAPPING, mapping_type=mapping_type, reference_name=reference)
 	return frappe.get_doc(
 		{
 			"doctype": ACCOUNT_MAPPING,
@@ -212,7 +223,7 @@ def map_account(mapping_type: str, reference: str, code: str):
 
 
 def map_tax(mapping_type: str, reference: str, tax_type: str):
-	frappe.db.delete(TAX_MAPPING, {"mapping_type": mapping_type, "reference_name": reference})
+	unmap(TAX_MAPPING, mapping_type=mapping_type, reference_name=reference)
 	return frappe.get_doc(
 		{
 			"doctype": TAX_MAPPING,
@@ -427,6 +438,8 @@ class XeroTestCase(_BaseTestCase):
 			)
 		).start()
 		FrappeTokenStore().clear()
+		# a new sandbox is a new organisation: forget the previous one's contact links
+		frappe.db.sql("update `tabCustomer` set xero_contact_id = null where xero_contact_id is not null")
 		frappe.db.set_single_value(
 			SETTINGS, {"watermarks": None, "payment_watermark": None, "tenant_id": None}
 		)

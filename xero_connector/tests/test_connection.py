@@ -67,7 +67,7 @@ class TestConnection(XeroTestCase):
 			self.assertNotIn(secret, sent)
 		self.assertIn(
 			"/api/method/xero_connector.xero_connector.api.oauth_callback",
-			frappe.response.docs[0]["redirect_uri"],
+			frappe.response.docs[0].get("redirect_uri"),
 		)
 		stored = frappe.db.get_singles_dict(SETTINGS)
 		for secret in secrets:

@@ -61,6 +61,7 @@ class TestInstall(TestCase):
 			)
 		finally:
 			after_install()
+			frappe.db.commit()  # creating custom fields commits implicitly (DDL): keep the site whole
 		self.assertEqual(installed_fields() & EXPECTED, EXPECTED)
 		self.assertTrue(frappe.db.exists("Role", XERO_MANAGER))
 

@@ -3,7 +3,7 @@ for a document it would reject."""
 
 import frappe
 
-from xero_connector.constants import ACCOUNT_MAPPING, SETTINGS, XERO_ACCOUNT
+from xero_connector.constants import ACCOUNT_MAPPING, SETTINGS
 from xero_connector.exceptions import MappingInvalid, PreflightFailed
 from xero_connector.tests.fixtures import (
 	ITEM,
@@ -51,24 +51,34 @@ class TestPreflight(XeroTestCase):
 		frappe.db.set_single_value(SETTINGS, {"default_account_code": None, "block_submit_on_preflight": 1})
 		try:
 			si = make_invoice(items=[("XERO-UNMAPPED", 1, 10)], submit=False)
+			frappe.db.commit()
 			with self.assertRaises(PreflightFailed) as caught:
 				si.submit()
+			frappe.db.rollback()  # as Frappe does when a request raises
 		finally:
 			frappe.db.set_single_value(
 				SETTINGS, {"default_account_code": "200", "block_submit_on_preflight": 0}
 			)
+			frappe.db.commit()
 		self.assertIn("Xero would reject it", str(caught.exception))
+		self.assertIn("items.item_code = XERO-UNMAPPED", str(caught.exception))
 		self.assertEqual(frappe.db.get_value("Sales Invoice", si.name, "docstatus"), 0)
 
 	def test_mapping_to_an_account_archived_since_is_caught_before_xero(self):
+		from xero_connector.tests.fixtures import unmap, xero_client
+		from xero_connector.xero_connector.reference import store
+
 		map_account("Item", ITEM, "260")
-		frappe.db.set_value(XERO_ACCOUNT, "260", "status", "ARCHIVED")
+		client = xero_client()
+		accounts, rates, currencies = client.accounts(), client.tax_rates(), client.currencies()
+		archived = [{**a, "Status": "ARCHIVED"} if a.get("Code") == "260" else a for a in accounts]
+		store(archived, rates, currencies)  # Fetch from Xero after 260 was archived there
 		try:
 			with captured_jobs() as jobs:
 				make_invoice(items=[(ITEM, 1, 10)])
 		finally:
-			frappe.db.set_value(XERO_ACCOUNT, "260", "status", "ACTIVE")
-			frappe.db.delete(ACCOUNT_MAPPING, {"reference_name": ITEM})
+			store(accounts, rates, currencies)
+			unmap(ACCOUNT_MAPPING, reference_name=ITEM)
 		self.assertEqual(jobs.calls, [])
 		self.assertIn("260", self.shown())
 		self.assertIn("is ARCHIVED in Xero", self.shown())

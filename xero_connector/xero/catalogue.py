@@ -164,6 +164,15 @@ VALIDATION_ENTRIES: tuple[CatalogueEntry, ...] = (
 		"The contact name must be unique across all active contacts.",
 	),
 	_e(
+		"contact_name_required",
+		PERMANENT,
+		"The contact sent to Xero has no name; Xero needs one to create a contact.",
+		"Fill in the Customer Name in ERPNext (or the customer's billing account code of an existing "
+		"Xero contact), then resend.",
+		r"contact name cannot be empty",
+		"Contact Name cannot be empty.",
+	),
+	_e(
 		"contact_archived",
 		PERMANENT,
 		"The matched Xero contact is archived (often after two contacts were merged in Xero).",

@@ -489,6 +489,15 @@ class XeroClient:
 		"""PUT /CreditNotes in chunks of 50."""
 		return self._batch("create_credit_notes", "CreditNotes", credit_notes, idempotency_key, unitdp=unitdp)
 
+	def update_credit_notes(
+		self, credit_notes: list[dict], idempotency_key: str, *, unitdp: int = 4
+	) -> list[ElementResult]:
+		"""POST /CreditNotes in chunks of 50 (create or update by CreditNoteID/CreditNoteNumber),
+		one result per credit note. Called by the engine's adapter to push returns."""
+		return self._batch(
+			"update_or_create_credit_notes", "CreditNotes", credit_notes, idempotency_key, unitdp=unitdp
+		)
+
 	def get_credit_note(self, credit_note_id: str) -> dict:
 		body = self.call("get_credit_note", credit_note_id, unitdp=4)
 		items = body.get("CreditNotes") or []

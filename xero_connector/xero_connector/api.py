@@ -176,6 +176,9 @@ def fetch_reference() -> dict:
 			"base_currency": organisation.get("BaseCurrency"),
 		},
 	)
+	from xero_connector.xero_connector.guard import observed
+
+	observed(organisation, client.tenant_id)  # organisation guard: remember / compare (issue 6)
 	record_budget(client)
 	return counts
 
@@ -256,13 +259,15 @@ def _after_connect():
 		fetch_reference()
 	except Exception:
 		frappe.clear_last_message()
-		frappe.log_error(title=_("Xero: reading reference data after connecting failed"))
 
 
 def _throw_xero(exc: Exception):
-	from xero_connector.exceptions import describe
+	from xero_connector.exceptions import describe, log_exception
+	from xero_connector.xero import XeroError
 
 	described = describe(exc)
+	if not isinstance(exc, XeroError):
+		log_exception(_("Xero: unexpected error"), exc)
 	message = described.cause
 	if described.resolution:
 		message += " " + described.resolution

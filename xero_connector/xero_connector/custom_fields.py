@@ -126,5 +126,32 @@ def get_custom_fields() -> dict[str, list[dict]]:
 				"read_only": 1,
 				"no_copy": 1,
 			},
+			# issue 6: the contact's invoices in Xero, rendered by public/js/customer.js
+			{
+				"fieldname": "xero_invoices_section",
+				"fieldtype": "Section Break",
+				"label": "Invoices in Xero",
+				"insert_after": "xero_contact_id",
+			},
+			{
+				"fieldname": "xero_invoices_html",
+				"fieldtype": "HTML",
+				"label": "Invoices in Xero",
+				"insert_after": "xero_invoices_section",
+			},
+		],
+		# issue 6: Payment Entries created from Xero payments, one per Xero PaymentID
+		"Payment Entry": [
+			{
+				"fieldname": "xero_payment_id",
+				"fieldtype": "Data",
+				"label": "Xero PaymentID",
+				"insert_after": "reference_date",
+				"description": "Created from this Xero payment (payment_entries.py); never twice",
+				"unique": 1,
+				"read_only": 1,
+				"no_copy": 1,
+				"print_hide": 1,
+			},
 		],
 	}

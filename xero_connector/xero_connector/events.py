@@ -17,6 +17,7 @@ from xero_connector.constants import (
 	OP_PUSH,
 	OP_UPDATE,
 	OP_VOID,
+	SALES_INVOICE_SYNC_FIELDS,
 	SETTINGS,
 	STATUS_FAILED,
 	SYNC_LOG,
@@ -29,6 +30,17 @@ from xero_connector.xero_connector.jobs import enqueue_sync
 
 def settings():
 	return frappe.get_cached_doc(SETTINGS)
+
+
+def before_insert(doc, method=None):
+	"""doc_events before_insert: a new Sales Invoice has never been in Xero. The desk's
+	Amend copies no_copy fields, so an amendment would otherwise carry the cancelled
+	original's Xero ID and state."""
+	for field in (*SALES_INVOICE_SYNC_FIELDS, "xero_sync_state"):
+		if doc.get(field):
+			doc.set(field, None)
+	for field in ("xero_amount_due", "xero_amount_paid"):
+		doc.set(field, 0)
 
 
 def on_submit(doc, method=None):

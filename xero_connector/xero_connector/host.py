@@ -123,27 +123,28 @@ class FrappeHost:
 		return self._reference
 
 	def masters(self, doc: dict) -> Masters:
-		"""Only the master records this document uses."""
+		"""Only the master records this document uses, and only the fields the engine reads
+		(this runs inside every submit, so it stays small)."""
 		items, groups, accounts, item_taxes = {}, {}, {}, {}
 		for row in doc.get("items") or []:
 			code = row.get("item_code")
-			if code and code not in items and frappe.db.exists("Item", code):
-				item = _cached("Item", code)
-				items[code] = item
-				for tax_row in item.get("taxes") or []:
-					_add(item_taxes, "Item Tax Template", tax_row.get("item_tax_template"))
-				_add(groups, "Item Group", item.get("item_group"))
-			_add(groups, "Item Group", row.get("item_group"))
-			_add(accounts, "Account", row.get("income_account"))
+			if code and code not in items:
+				item = _item(code)
+				if item:
+					items[code] = item
+					for tax_row in item["taxes"]:
+						_add(item_taxes, "Item Tax Template", tax_row.get("item_tax_template"))
+					_add_group_chain(groups, item.get("item_group"))
+			_add_group_chain(groups, row.get("item_group"))
+			_add_account(accounts, row.get("income_account"))
 			_add(item_taxes, "Item Tax Template", row.get("item_tax_template"))
 		for row in doc.get("taxes") or []:
-			_add(accounts, "Account", row.get("account_head"))
-		_add(accounts, "Account", doc.get("debit_to"))
+			_add_account(accounts, row.get("account_head"))
+		_add_account(accounts, doc.get("debit_to"))
 		templates = {}
 		_add(templates, "Sales Taxes and Charges Template", doc.get("taxes_and_charges"))
 		customers = {}
 		_add(customers, "Customer", doc.get("customer"))
-		company = _cached("Company", doc["company"]) if doc.get("company") else {}
 		return Masters(
 			items=items,
 			item_groups=groups,
@@ -151,7 +152,7 @@ class FrappeHost:
 			accounts=accounts,
 			item_tax_templates=item_taxes,
 			sales_taxes_templates=templates,
-			company=company,
+			company=_company(doc.get("company")),
 		)
 
 	# -- sync state -----------------------------------------------------------------------------
@@ -164,6 +165,10 @@ class FrappeHost:
 
 	def save_state(self, name: str, state: SyncState | None) -> None:
 		frappe.db.set_value(SALES_INVOICE, name, state_fields(state), update_modified=False)
+		# an open Sales Invoice form refreshes its Xero panel (public/js/sales_invoice.js)
+		frappe.publish_realtime(
+			"xero_sync_update", {"name": name}, doctype=SALES_INVOICE, docname=name, after_commit=True
+		)
 		self._commit()
 
 	def get_contact_id(self, customer: str) -> str | None:
@@ -353,5 +358,76 @@ def _cached(doctype: str, name: str) -> dict:
 
 
 def _add(target: dict, doctype: str, name: str | None) -> None:
-	if name and name not in target and frappe.db.exists(doctype, name):
-		target[name] = _cached(doctype, name)
+	if name and name not in target:
+		try:
+			target[name] = _cached(doctype, name)
+		except frappe.DoesNotExistError:
+			frappe.clear_last_message()
+
+
+def _item(code: str) -> dict | None:
+	try:
+		item = frappe.get_cached_doc("Item", code)
+	except frappe.DoesNotExistError:
+		frappe.clear_last_message()
+		return None
+	return {
+		"name": item.name,
+		"item_code": item.item_code,
+		"item_name": item.item_name,
+		"item_group": item.item_group,
+		"description": item.description,
+		"stock_uom": item.stock_uom,
+		"item_defaults": [
+			{"company": d.company, "income_account": d.income_account}
+			for d in item.get("item_defaults") or []
+		],
+		"taxes": [
+			{
+				"item_tax_template": t.item_tax_template,
+				"tax_category": t.tax_category,
+				"valid_from": str(t.valid_from) if t.valid_from else None,
+			}
+			for t in item.get("taxes") or []
+		],
+	}
+
+
+def _add_group_chain(target: dict, group: str | None) -> None:
+	"""The item group and its ancestors (a mapping may sit on a parent group)."""
+	while group and group not in target:
+		parent = frappe.get_cached_value("Item Group", group, "parent_item_group")
+		target[group] = {"name": group, "parent_item_group": parent}
+		group = parent
+
+
+def _add_account(target: dict, name: str | None) -> None:
+	if name and name not in target:
+		values = frappe.get_cached_value(
+			"Account",
+			name,
+			[
+				"account_name",
+				"account_type",
+				"root_type",
+				"account_currency",
+				"tax_rate",
+				"parent_account",
+				"company",
+			],
+			as_dict=True,
+		)
+		if values:
+			target[name] = {"name": name, **values}
+
+
+def _company(name: str | None) -> dict:
+	if not name:
+		return {}
+	values = frappe.get_cached_value(
+		"Company",
+		name,
+		["abbr", "default_currency", "default_income_account", "round_off_account", "country"],
+		as_dict=True,
+	)
+	return {"name": name, **(values or {})}

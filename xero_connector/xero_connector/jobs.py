@@ -34,7 +34,7 @@ from xero_connector.constants import (
 	STATUS_QUEUED,
 	SYNC_LOG,
 )
-from xero_connector.exceptions import describe
+from xero_connector.exceptions import describe, log_exception
 from xero_connector.xero_connector.permissions import require_manager
 
 SYNC_METHOD = "xero_connector.xero_connector.jobs.sync_invoice"
@@ -171,6 +171,10 @@ def pull_payments(ids: list[str] | None = None, queued_log: str | None = None):
 		report = engine.pull()
 		if not report.error and (report.updated or report.voided_in_xero or engine.host.queued_log):
 			record_pull(engine.host, report)
+		if not report.error:
+			from xero_connector.xero_connector.payment_entries import pull_if_enabled
+
+			pull_if_enabled(engine)  # optional Payment Entries from Xero payments (issue 6)
 		return report
 
 	return run_engine(pull, name=SETTINGS, operation=OP_PULL, queued=queued_log)
@@ -180,7 +184,7 @@ def record_pull(host, report) -> None:
 	"""A Success row saying what a payment pull changed."""
 	from xero_connector.engine.host import LogEntry
 
-	lines = [f"Read {report.seen} changed document(s) from Xero in {report.calls} call(s)."]
+	lines = [f"Read {report.seen} changed document(s) from Xero."]
 	if report.updated:
 		lines.append("Updated: " + ", ".join(report.updated))
 	if report.voided_in_xero:
@@ -208,12 +212,16 @@ def run_engine(step, *, name: str, operation: str, queued: str | None):
 	client = None
 	try:
 		client = xero_client(host.settings)
-		engine = SyncEngine(host, xero_port(client))
+		port = xero_port(client)
+		from xero_connector.xero_connector.guard import ensure_same_organisation
+
+		ensure_same_organisation(port)  # never send to another organisation (issue 6)
+		engine = SyncEngine(host, port)
 		return step(engine)
 	except Exception as exc:
 		frappe.db.rollback()
 		if not _is_expected(exc):
-			frappe.log_error(title=_("Xero sync failed: {0}").format(name), reference_doctype=SYNC_LOG)
+			log_exception(_("Xero sync failed: {0}").format(name), exc, reference_doctype=SYNC_LOG)
 		record_failure(host, name, operation, exc)
 	finally:
 		host.finish_queued()

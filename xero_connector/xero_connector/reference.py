@@ -10,6 +10,7 @@ hand the engine a :class:`XeroReference`.
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 import frappe
 from frappe import _
@@ -106,7 +107,7 @@ def store(accounts: list[dict], tax_rates: list[dict], currencies: list[dict]) -
 				"tax_type": account.get("TaxType"),
 				"account_id": account.get("AccountID"),
 				"enable_payments": 1 if account.get("EnablePaymentsToAccount") else 0,
-				"xero_data": json.dumps(account, indent=1, sort_keys=True),
+				"xero_data": _dumps(account),
 			},
 		)
 	seen_types = set()
@@ -124,7 +125,7 @@ def store(accounts: list[dict], tax_rates: list[dict], currencies: list[dict]) -
 				"status": rate.get("Status"),
 				"effective_rate": float(rate.get("EffectiveRate") or 0),
 				"can_apply_to_revenue": 1 if rate.get("CanApplyToRevenue") else 0,
-				"xero_data": json.dumps(rate, indent=1, sort_keys=True),
+				"xero_data": _dumps(rate),
 			},
 		)
 	for name in frappe.get_all(
@@ -136,11 +137,24 @@ def store(accounts: list[dict], tax_rates: list[dict], currencies: list[dict]) -
 	):
 		frappe.db.set_value(XERO_TAX_RATE, name, "status", "DELETED", update_modified=False)
 
+	clear_cache()
 	codes = sorted({c.get("Code") for c in currencies if c.get("Code")})
 	frappe.db.set_single_value(
 		SETTINGS, {"xero_currencies": ", ".join(codes), "reference_fetched_on": now_datetime()}
 	)
+	clear_cache()
 	return {"accounts": len(seen_codes), "tax_rates": len(seen_types), "currencies": len(codes)}
+
+
+def _dumps(value: dict) -> str:
+	"""Xero's JSON with money kept exact (Decimal digits, never float)."""
+	from xero_connector.engine.money import dumps
+
+	return dumps(value)
+
+
+def _loads(text: str) -> dict:
+	return json.loads(text, parse_float=Decimal)
 
 
 def _upsert(doctype: str, name: str, values: dict) -> None:
@@ -153,29 +167,47 @@ def _upsert(doctype: str, name: str, values: dict) -> None:
 	doc.save()
 
 
+CACHE_KEY = "xero_connector:reference"
+
+
 def xero_reference(base_currency: str | None = None):
 	"""The cached reference data as the engine's XeroReference (Xero's own JSON objects).
 
-	Called by host.py when it builds a MappingContext.
-	"""
+	Called by host.py when it builds a MappingContext (so in every submit): read from
+	Redis, rebuilt from the doctypes after :func:`clear_cache`."""
 	from xero_connector.engine.context import XeroReference
 
+	data = frappe.cache.get_value(CACHE_KEY, generator=_reference_data)
+	return XeroReference(
+		accounts=data["accounts"],
+		tax_rates=data["tax_rates"],
+		currencies=data["currencies"],
+		base_currency=base_currency,
+	)
+
+
+def _reference_data() -> dict:
 	# The status column wins over the stored JSON: DELETED marks rows Xero stopped returning
 	accounts = [
-		{**json.loads(row.xero_data), "Status": row.status}
+		{**_loads(row.xero_data), "Status": row.status}
 		for row in frappe.get_all(XERO_ACCOUNT, fields=["xero_data", "status"])
 		if row.xero_data and row.status != "DELETED"
 	]
 	tax_rates = [
-		{**json.loads(row.xero_data), "Status": row.status}
+		{**_loads(row.xero_data), "Status": row.status}
 		for row in frappe.get_all(XERO_TAX_RATE, fields=["xero_data", "status"])
 		if row.xero_data and row.status != "DELETED"
 	]
 	codes = frappe.db.get_single_value(SETTINGS, "xero_currencies") or ""
 	currencies = [{"Code": c.strip()} for c in codes.split(",") if c.strip()]
-	return XeroReference(
-		accounts=accounts, tax_rates=tax_rates, currencies=currencies, base_currency=base_currency
-	)
+	return {"accounts": accounts, "tax_rates": tax_rates, "currencies": currencies}
+
+
+def clear_cache(*args, **kwargs) -> None:
+	"""Forget the cached reference data (now and after commit): called by store() and
+	the cache doctypes' on_update."""
+	frappe.cache.delete_value(CACHE_KEY)
+	frappe.db.after_commit.add(lambda: frappe.cache.delete_value(CACHE_KEY))
 
 
 def has_reference() -> bool:

@@ -98,6 +98,9 @@ def check_connection():
 		return NEEDS_REAUTH
 	except XeroError:
 		return None  # Xero unreachable: try again next hour
+	from xero_connector.xero_connector.guard import refresh_from_xero
+
+	refresh_from_xero(settings)  # organisation guard: re-read GET /Organisation (issue 6)
 	return CONNECTED
 
 
@@ -112,25 +115,42 @@ def notify_reauthorisation(reason: str) -> bool:
 		where doctype = %s and field = 'reauth_notified' and coalesce(value, '0') in ('0', '')""",
 		SETTINGS,
 	)
-	if not frappe.db._cursor.rowcount:
-		if frappe.db.get_single_value(SETTINGS, "reauth_notified"):
+	claimed = frappe.db._cursor.rowcount
+	frappe.db.value_cache.pop(SETTINGS, None)
+	frappe.clear_document_cache(SETTINGS, SETTINGS)
+	if not claimed:
+		if frappe.db.get_single_value(SETTINGS, "reauth_notified", cache=False):
 			return False
 		frappe.db.set_single_value(SETTINGS, "reauth_notified", 1)
 	frappe.db.commit()
+	subject = _("Xero needs to be connected again")
+	message = _(
+		"<p>Xero no longer accepts this site's connection, so Sales Invoices are not being sent to Xero and payments are not coming back.</p><p>{0}</p><p>Open <a href='{1}'>Xero Settings</a> and click <b>Connect to Xero</b>. Invoices submitted meanwhile are queued and sent once you reconnect.</p>"
+	).format(frappe.utils.escape_html(reason or ""), get_url("/app/xero-settings"))
+	for user in manager_users():
+		# a desk notification for each manager (Frappe also emails it when their settings say so)
+		frappe.get_doc(
+			{
+				"doctype": "Notification Log",
+				"for_user": user,
+				"type": "Alert",
+				"document_type": SETTINGS,
+				"document_name": SETTINGS,
+				"subject": subject,
+				"email_content": message,
+			}
+		).insert(ignore_permissions=True)
 	recipients = manager_emails()
 	if recipients:
-		frappe.sendmail(
-			recipients=recipients,
-			subject=_("Xero needs to be connected again"),
-			message=_(
-				"<p>Xero no longer accepts this site's connection, so Sales Invoices are not being sent to Xero and payments are not coming back.</p><p>{0}</p><p>Open <a href='{1}'>Xero Settings</a> and click <b>Connect to Xero</b>. Invoices submitted meanwhile are sent once you reconnect (resend them from the Xero Sync Log if needed).</p>"
-			).format(frappe.utils.escape_html(reason or ""), get_url("/app/xero-settings")),
-			now=False,
-		)
+		try:
+			frappe.sendmail(recipients=recipients, subject=subject, message=message, now=False)
+		except frappe.OutgoingEmailError:
+			pass  # no outgoing email account: the desk notifications above still reach them
+	frappe.db.commit()
 	return True
 
 
-def manager_emails() -> list[str]:
+def manager_users() -> list[str]:
 	"""Enabled desk users with the System Manager or Xero Manager role."""
 	users = frappe.get_all(
 		"Has Role",
@@ -138,9 +158,14 @@ def manager_emails() -> list[str]:
 		pluck="parent",
 		distinct=True,
 	)
-	emails = frappe.get_all(
+	return frappe.get_all(
 		"User",
 		filters={"name": ("in", users or [""]), "enabled": 1, "user_type": "System User"},
-		pluck="email",
+		pluck="name",
+		order_by="name asc",
 	)
+
+
+def manager_emails() -> list[str]:
+	emails = frappe.get_all("User", filters={"name": ("in", manager_users() or [""])}, pluck="email")
 	return sorted({e for e in emails if e})

@@ -2,6 +2,12 @@
 // Loaded through hooks.doctype_js.
 
 frappe.ui.form.on("Sales Invoice", {
+	onload(frm) {
+		// host.save_state publishes this when a job changed the invoice's Xero fields
+		frappe.realtime.on("xero_sync_update", (data) => {
+			if (data && data.name === frm.doc.name && !frm.is_dirty()) frm.reload_doc();
+		});
+	},
 	refresh(frm) {
 		if (frm.is_new() || frm.doc.docstatus === 0) return;
 		frappe
@@ -57,3 +63,33 @@ function xero_panel(frm, info) {
 		);
 	}
 }
+
+// Organisation guard (issue 6): a red banner while the Xero connection points at another organisation.
+frappe.ui.form.on("Sales Invoice", {
+	refresh(frm) {
+		if (frm.is_new()) return;
+		frappe
+			.call({ method: "xero_connector.xero_connector.guard.organisation_status" })
+			.then((r) => {
+				const mismatch = (r.message || {}).mismatch;
+				if (mismatch) frm.dashboard.set_headline_alert(frappe.utils.escape_html(mismatch), "red");
+			});
+	},
+});
+
+// Payload preview (issue 6): the Xero JSON this invoice would be sent as, and what changed
+// since the last successful sync (anyone who may read the invoice).
+frappe.ui.form.on("Sales Invoice", {
+	refresh(frm) {
+		if (frm.is_new() || frm.doc.docstatus === 0) return;
+		frm.add_custom_button(__("Xero payload"), () =>
+			frappe
+				.call({
+					method: "xero_connector.xero_connector.preview.invoice_payload",
+					args: { name: frm.doc.name },
+					freeze: true,
+				})
+				.then((r) => frappe.msgprint({ title: __("Xero payload"), message: r.message.html, wide: true })),
+			__("Xero"));
+	},
+});

@@ -9,3 +9,11 @@ class XeroAccount(Document):
 
 	Mappings link to it so that their selectors offer only what Xero has.
 	"""
+
+	def on_update(self):
+		from xero_connector.xero_connector.reference import clear_cache
+
+		clear_cache()
+
+	def on_trash(self):
+		self.on_update()

@@ -22,6 +22,12 @@ class XeroAccountMapping(Document):
 		self.reference_doctype = ACCOUNT_MAPPING_DOCTYPES.get(self.mapping_type)
 		super()._validate_links()
 
+	def on_update(self):
+		forget_mappings(CACHE_KEY)
+
+	def on_trash(self):
+		forget_mappings(CACHE_KEY)
+
 	def validate(self):
 		self.reference_doctype = ACCOUNT_MAPPING_DOCTYPES.get(self.mapping_type)
 		if self.mapping_type == "Income Account" and self.reference_name:
@@ -37,6 +43,13 @@ class XeroAccountMapping(Document):
 		problem = account_problem(self.xero_account_code)
 		if problem:
 			frappe.throw(problem, MappingInvalid, title=_("Invalid Xero account"))
+
+
+def forget_mappings(key: str) -> None:
+	"""Drop the cached mappings now and again after commit (another worker may have
+	re-read the old rows in between). Called by both mapping controllers."""
+	frappe.cache.delete_value(key)
+	frappe.db.after_commit.add(lambda: frappe.cache.delete_value(key))
 
 
 def validate_unique(doc):
@@ -56,7 +69,15 @@ def validate_unique(doc):
 		)
 
 
+CACHE_KEY = "xero_connector:xero_account_mapping"
+
+
 def get_account_mappings() -> dict[str, dict[str, str]]:
+	"""Cached in Redis; cleared when a mapping is saved or deleted."""
+	return frappe.cache.get_value(CACHE_KEY, generator=_get_account_mappings)
+
+
+def _get_account_mappings() -> dict[str, dict[str, str]]:
 	"""All Rate-to-Account rows by type: called by host.py to build the engine's Mappings."""
 	result = {label: {} for label in ACCOUNT_MAPPING_DOCTYPES}
 	for row in frappe.get_all(

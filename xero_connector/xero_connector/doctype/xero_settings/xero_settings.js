@@ -104,3 +104,24 @@ function choose_tenant(frm, tenants) {
 	});
 	dialog.show();
 }
+
+// Organisation guard (issue 6): a red banner when the connection points at another
+// organisation than the one this site synced with, and the Confirm Organisation Switch button.
+frappe.ui.form.on("Xero Settings", {
+	refresh(frm) {
+		if (!frm.doc.organisation_mismatch) return;
+		frm.dashboard.set_headline_alert(frappe.utils.escape_html(frm.doc.organisation_mismatch), "red");
+		frm.page.set_indicator(__("Other Organisation"), "red");
+		frm.add_custom_button(__("Confirm Organisation Switch"), () =>
+			frappe.confirm(
+				__("From now on this site syncs with {0}. Invoices already in {1} stay there. Continue?", [
+					frappe.utils.escape_html(frm.doc.connected_organisation_name || frm.doc.connected_organisation_id),
+					frappe.utils.escape_html(frm.doc.synced_organisation_name || frm.doc.synced_organisation_id),
+				]),
+				() =>
+					frappe
+						.call({ method: "xero_connector.xero_connector.guard.confirm_organisation_switch", freeze: true })
+						.then(() => frm.reload_doc())
+			), __("Xero"));
+	},
+});

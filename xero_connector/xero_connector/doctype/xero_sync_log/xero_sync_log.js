@@ -24,3 +24,18 @@ frappe.ui.form.on("Xero Sync Log", {
 		}
 	},
 });
+
+// Payload preview (issue 6): what the row's Sales Invoice would send now, diffed against this row's request.
+frappe.ui.form.on("Xero Sync Log", {
+	refresh(frm) {
+		if (frm.doc.reference_doctype !== "Sales Invoice" || !frm.doc.reference_name) return;
+		frm.add_custom_button(__("Xero payload"), () =>
+			frappe
+				.call({
+					method: "xero_connector.xero_connector.preview.sync_log_payload",
+					args: { log: frm.doc.name },
+					freeze: true,
+				})
+				.then((r) => frappe.msgprint({ title: __("Xero payload"), message: r.message.html, wide: true })));
+	},
+});

@@ -7,7 +7,10 @@ from frappe.model.document import Document
 
 from xero_connector.constants import TAX_MAPPING, TAX_MAPPING_DOCTYPES
 from xero_connector.exceptions import MappingInvalid
-from xero_connector.xero_connector.doctype.xero_account_mapping.xero_account_mapping import validate_unique
+from xero_connector.xero_connector.doctype.xero_account_mapping.xero_account_mapping import (
+	forget_mappings,
+	validate_unique,
+)
 from xero_connector.xero_connector.reference import tax_type_problem
 
 
@@ -23,6 +26,12 @@ class XeroTaxMapping(Document):
 		# insert happens before validate().
 		self.reference_doctype = TAX_MAPPING_DOCTYPES.get(self.mapping_type)
 		super()._validate_links()
+
+	def on_update(self):
+		forget_mappings(CACHE_KEY)
+
+	def on_trash(self):
+		forget_mappings(CACHE_KEY)
 
 	def validate(self):
 		self.reference_doctype = TAX_MAPPING_DOCTYPES.get(self.mapping_type)
@@ -41,7 +50,15 @@ class XeroTaxMapping(Document):
 			frappe.throw(problem, MappingInvalid, title=_("Invalid Xero tax type"))
 
 
+CACHE_KEY = "xero_connector:xero_tax_mapping"
+
+
 def get_tax_mappings() -> dict[str, dict[str, str]]:
+	"""Cached in Redis; cleared when a mapping is saved or deleted."""
+	return frappe.cache.get_value(CACHE_KEY, generator=_get_tax_mappings)
+
+
+def _get_tax_mappings() -> dict[str, dict[str, str]]:
 	"""All Tax Mapping rows by type: called by host.py to build the engine's Mappings."""
 	result = {label: {} for label in TAX_MAPPING_DOCTYPES}
 	for row in frappe.get_all(TAX_MAPPING, fields=["mapping_type", "reference_name", "xero_tax_type"]):

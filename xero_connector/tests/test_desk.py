@@ -1,0 +1,71 @@
+"""What the desk shows: the Sales Invoice's Connections, the Xero workspace and
+its number cards, the callback redirect and the Xero panel data."""
+
+import frappe
+
+from xero_connector.constants import SYNC_LOG
+from xero_connector.tests.fixtures import XeroTestCase, captured_jobs, make_invoice
+
+
+class TestDesk(XeroTestCase):
+	def test_sync_log_is_in_the_sales_invoice_connections(self):
+		data = frappe.get_meta("Sales Invoice").get_dashboard_data()
+		self.assertEqual(data.non_standard_fieldnames.get(SYNC_LOG), "reference_name")
+		self.assertIn(SYNC_LOG, [i for group in data.transactions for i in group.get("items", [])])
+
+		from frappe.desk.notifications import get_open_count
+
+		si = self.submit_and_sync()
+		counts = get_open_count("Sales Invoice", si.name)
+		xero = [c for c in counts["count"]["external_links_found"] if c["doctype"] == SYNC_LOG]
+		self.assertEqual(xero[0]["count"], len(frappe.get_all(SYNC_LOG, {"reference_name": si.name})))
+		self.assertGreaterEqual(xero[0]["count"], 1)
+
+	def test_workspace_and_number_cards_count_invoices_by_sync_status(self):
+		from frappe.desk.doctype.number_card.number_card import get_result
+
+		workspace = frappe.get_doc("Workspace", "Xero")
+		self.assertEqual(
+			{row.number_card_name for row in workspace.number_cards},
+			{"Invoices Synced to Xero", "Invoices Failed in Xero", "Invoices Queued for Xero"},
+		)
+		self.assertIn("Xero Settings", {row.link_to for row in workspace.shortcuts})
+		card = frappe.get_doc("Number Card", "Invoices Synced to Xero")
+		before = get_result(card.as_dict(), None)
+		self.submit_and_sync()
+		self.assertEqual(get_result(card.as_dict(), None), before + 1)
+
+		failed = frappe.get_doc("Number Card", "Invoices Failed in Xero")
+		before = get_result(failed.as_dict(), None)
+		frappe.db.set_single_value("Xero Settings", "default_account_code", None)
+		try:
+			with captured_jobs():
+				make_invoice(items=[("XERO-UNMAPPED", 1, 1)])
+		finally:
+			frappe.db.set_single_value("Xero Settings", "default_account_code", "200")
+		self.assertEqual(get_result(failed.as_dict(), None), before + 1)
+
+	def test_oauth_callback_redirects_to_the_settings(self):
+		from urllib.parse import parse_qs, urlsplit
+
+		import requests
+
+		from xero_connector.xero_connector.api import oauth_callback, start_connect
+
+		answer = requests.get(start_connect(), allow_redirects=False, timeout=10)
+		params = {k: v[0] for k, v in parse_qs(urlsplit(answer.headers["Location"]).query).items()}
+		oauth_callback(code=params["code"], state=params["state"])
+		self.assertEqual(frappe.local.response["type"], "redirect")
+		self.assertTrue(frappe.local.response["location"].endswith("/app/xero-settings"))
+
+	def test_invoice_panel_data(self):
+		from xero_connector.xero_connector.api import invoice_status
+
+		si = self.submit_and_sync()
+		status = invoice_status(si.name)
+		self.assertEqual(status["xero_status"], "AUTHORISED")
+		self.assertTrue(status["can_send"])
+		self.assertTrue(
+			status["xero_link"].startswith("https://go.xero.com/AccountsReceivable/View.aspx?InvoiceID=")
+		)
+		self.assertEqual(status["logs"][0]["status"], "Success")

@@ -1,0 +1,127 @@
+"""Organisation guard in the bench: the first connection is remembered; switching the
+tenant underneath makes submit-and-push fail with the guard's message and writes
+nothing to the other organisation; the health check raises the banner; a Xero
+Manager (only) can confirm the switch."""
+
+import frappe
+
+from xero_connector.constants import SETTINGS
+from xero_connector.sandbox.server import SECOND_TENANT_ID, SECOND_TENANT_NAME
+from xero_connector.tests.fixtures import XeroTestCase, captured_jobs, make_invoice, make_user, sync_logs
+from xero_connector.xero_connector import guard
+
+GUARD_FIELDS = (*guard.SYNCED, *guard.CONNECTED, "organisation_mismatch")
+
+
+def settings_value(field):
+	return frappe.db.get_single_value(SETTINGS, field)
+
+
+class TestOrganisationGuard(XeroTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		cls.demo_tenant = cls.sandbox.tenant_id
+		cls.demo_org_id = cls.sandbox.organisation(cls.demo_tenant).profile["OrganisationID"]
+		cls.other_org_id = cls.sandbox.organisation(SECOND_TENANT_ID).profile["OrganisationID"]
+		# the same sandbox user grants the second organisation too, so one token opens both
+		cls.sandbox.issue_token_set([SECOND_TENANT_ID])
+
+	def setUp(self):
+		super().setUp()
+		self.reset_to_demo()
+
+	def tearDown(self):
+		self.reset_to_demo()
+		frappe.db.commit()
+
+	def reset_to_demo(self):
+		from xero_connector.xero_connector.api import fetch_reference
+
+		frappe.set_user("Administrator")
+		frappe.db.set_single_value(SETTINGS, {f: None for f in GUARD_FIELDS})
+		frappe.db.set_single_value(SETTINGS, "tenant_id", self.demo_tenant)
+		fetch_reference()  # what connecting does: reads /Organisation, remembers it
+		frappe.db.commit()
+
+	def switch_tenant_underneath(self):
+		frappe.db.set_single_value(SETTINGS, "tenant_id", SECOND_TENANT_ID)
+		frappe.db.commit()
+
+	def test_connection_remembers_the_organisation_id_name_and_base_currency(self):
+		self.assertEqual(settings_value("synced_organisation_id"), self.demo_org_id)
+		self.assertEqual(settings_value("synced_organisation_name"), "Demo Company (NZ)")
+		self.assertEqual(settings_value("synced_base_currency"), "NZD")
+		self.assertEqual(settings_value("connected_organisation_id"), self.demo_org_id)
+		self.assertFalse(settings_value("organisation_mismatch"))
+
+	def test_switched_tenant_makes_submit_and_push_fail_and_nothing_reaches_the_other_organisation(self):
+		other = self.sandbox.organisation(SECOND_TENANT_ID)
+		before = (len(other.invoices), len(other.contacts), len(other.credit_notes))
+		self.switch_tenant_underneath()
+		with captured_jobs() as jobs:
+			si = make_invoice()
+			jobs.run()
+		si.reload()
+		expected = (
+			f"Xero connection now points at organisation {SECOND_TENANT_NAME} (ID {self.other_org_id}), "
+			"not Demo Company (NZ) which this site was synced with: reconnect to Demo Company (NZ) "
+			"or confirm the switch in Xero Settings"
+		)
+		rows = sync_logs(si.name)
+		self.assertEqual([(r.operation, r.status) for r in rows], [("push", "Failed")])
+		self.assertEqual(rows[0].cause, expected)
+		self.assertIn("Confirm Organisation Switch", rows[0].resolution)
+		self.assertEqual(si.xero_sync_status, "Failed")
+		self.assertFalse(si.xero_invoice_id)
+		self.assertEqual((len(other.invoices), len(other.contacts), len(other.credit_notes)), before)
+		demo = self.sandbox.organisation(self.demo_tenant)
+		self.assertFalse([i for i in demo.invoices.values() if i.get("InvoiceNumber") == si.name])
+		# the banner both forms show
+		self.assertEqual(guard.organisation_status()["mismatch"], expected)
+		self.assertEqual(settings_value("synced_organisation_id"), self.demo_org_id, "never overwritten")
+
+	def test_switching_back_lets_the_push_through(self):
+		self.switch_tenant_underneath()
+		with captured_jobs() as jobs:
+			si = make_invoice()
+			jobs.run()
+		frappe.db.set_single_value(SETTINGS, "tenant_id", self.demo_tenant)
+		frappe.db.commit()
+		from xero_connector.xero_connector.api import send_to_xero
+
+		with captured_jobs() as jobs:
+			send_to_xero(si.name)
+			jobs.run()
+		si.reload()
+		self.assertEqual(si.xero_status, "AUTHORISED")
+		self.assertFalse(settings_value("organisation_mismatch"), "the banner goes once it matches again")
+
+	def test_health_check_raises_the_banner_without_sending_anything(self):
+		from xero_connector.xero_connector.tasks import check_connection
+
+		self.switch_tenant_underneath()
+		self.assertEqual(check_connection(), "Connected")
+		self.assertIn(SECOND_TENANT_NAME, settings_value("organisation_mismatch"))
+		self.assertEqual(settings_value("connected_organisation_id"), self.other_org_id)
+
+	def test_only_a_manager_confirms_the_switch_and_then_sending_is_allowed(self):
+		from xero_connector.xero_connector.client import xero_client, xero_port
+
+		self.switch_tenant_underneath()
+		port = xero_port(xero_client(frappe.get_single(SETTINGS)))
+		self.assertFalse(guard.check(port).ok)
+
+		frappe.set_user(make_user("guard-accounts@example.com", ["Accounts User"]))
+		self.assertRaises(frappe.PermissionError, guard.confirm_organisation_switch)
+		frappe.set_user(make_user("guard-manager@example.com", ["Xero Manager"]))
+		answer = guard.confirm_organisation_switch()
+		frappe.set_user("Administrator")
+
+		self.assertEqual(answer["organisation_id"], self.other_org_id)
+		self.assertEqual(settings_value("synced_organisation_id"), self.other_org_id)
+		self.assertEqual(settings_value("synced_base_currency"), "AUD")
+		self.assertFalse(settings_value("organisation_mismatch"))
+		calls = port.calls
+		self.assertTrue(guard.check(port).ok)
+		self.assertEqual(port.calls, calls, "the cached identity makes the check free")

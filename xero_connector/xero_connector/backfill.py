@@ -1,0 +1,370 @@
+"""Bulk backfill: send every submitted Sales Invoice (and return) of a company in a
+date range that is not in Xero yet, 50 to a request, exactly once.
+
+A run is a "Xero Backfill" document. Start / Pause / Resume (form buttons, Xero
+Manager only) change its status and queue :func:`run` on the long queue. The job
+walks the invoices in name order, one batch of ≤50 at a time, through the
+engine's ``SyncEngine.push`` (which batches the Xero writes, sends idempotency
+keys, marks each document before the write and looks an unknown outcome up by
+number before creating it again). After each batch the run's counts and position
+are committed and a ``xero_backfill_progress`` realtime event is published (the
+form's progress bar listens to it).
+
+Surviving a dead worker: the batch being sent is stored ("in flight") before it is
+sent, and the position only moves once the batch is done. The scheduler sweep
+:func:`resume_stalled` re-queues a run whose heartbeat has gone stale; the new
+job (new run token: the old one, if it is somehow still alive, stops at its next
+batch) sends the in-flight batch again, where the engine skips or links whatever
+already reached Xero.
+"""
+
+from __future__ import annotations
+
+import json
+
+import frappe
+from frappe import _
+from frappe.utils import add_to_date, cint, get_datetime, now_datetime
+
+from xero_connector.engine.xero_port import MAX_BATCH
+from xero_connector.exceptions import XeroConnectorError, describe, log_exception
+from xero_connector.xero_connector.jobs import _is_expected
+from xero_connector.xero_connector.permissions import require_manager
+
+BACKFILL = "Xero Backfill"
+SALES_INVOICE = "Sales Invoice"
+RUN_METHOD = "xero_connector.xero_connector.backfill.run"
+JOB_ID = "xero-backfill::{site}::{name}::{token}"
+QUEUE = "long"
+JOB_TIMEOUT = 6 * 3600
+STALE_MINUTES = 10  # a Running backfill without a batch for this long has lost its worker
+PROGRESS_EVENT = "xero_backfill_progress"
+
+DRAFT, QUEUED, RUNNING, PAUSED, COMPLETED, FAILED = (
+	"Draft",
+	"Queued",
+	"Running",
+	"Paused",
+	"Completed",
+	"Failed",
+)
+ACTIVE = (QUEUED, RUNNING)
+
+
+class BackfillStateError(XeroConnectorError):
+	"""Start / Pause / Resume asked of a backfill in a status that does not allow it."""
+
+
+# -- which invoices ---------------------------------------------------------------------------------
+
+
+def invoice_filters(backfill) -> dict:
+	"""Submitted Sales Invoices of the backfill's company and dates that Xero does not hold yet."""
+	filters = {
+		"company": backfill.company,
+		"docstatus": 1,
+		"posting_date": ("between", [backfill.from_date, backfill.to_date]),
+		"xero_invoice_id": ("is", "not set"),
+	}
+	if not cint(backfill.include_returns):
+		filters["is_return"] = 0
+	return filters
+
+
+def next_batch(backfill, after: str | None, size: int = MAX_BATCH) -> list[str]:
+	"""The next ``size`` invoice names after ``after`` (name order), still to send."""
+	filters = invoice_filters(backfill)
+	if after:
+		filters["name"] = (">", after)
+	return frappe.get_all(SALES_INVOICE, filters=filters, order_by="name asc", limit=size, pluck="name")
+
+
+def count_pending(backfill) -> int:
+	return frappe.db.count(SALES_INVOICE, invoice_filters(backfill))
+
+
+# -- buttons (whitelisted) ------------------------------------------------------------------------------
+
+
+@frappe.whitelist(methods=["POST"])
+def start(name: str) -> dict:
+	"""Start Backfill: count what is to send, reset the position and queue the job.
+	Allowed from Draft, Completed and Failed."""
+	doc = _for_change(name)
+	if doc.status not in (DRAFT, COMPLETED, FAILED):
+		frappe.throw(
+			_("This backfill is {0}: pause it, or resume it, instead of starting it again.").format(
+				_(doc.status)
+			),
+			BackfillStateError,
+		)
+	values = {
+		"total": count_pending(doc),
+		"processed": 0,
+		"batches": 0,
+		"synced": 0,
+		"skipped": 0,
+		"failed": 0,
+		"last_position": None,
+		"in_flight": None,
+		"error": None,
+		"completed_on": None,
+		"started_by": frappe.session.user,
+		"started_on": now_datetime(),
+	}
+	frappe.db.set_value(BACKFILL, name, values)
+	return _queue(name)
+
+
+@frappe.whitelist(methods=["POST"])
+def pause(name: str) -> dict:
+	"""Pause Backfill: the job stops after the batch it is sending (nothing is cut half-way)."""
+	doc = _for_change(name)
+	if doc.status not in ACTIVE:
+		frappe.throw(_("Only a queued or running backfill can be paused."), BackfillStateError)
+	frappe.db.set_value(BACKFILL, name, "status", PAUSED)
+	_publish(name)
+	return {"status": PAUSED}
+
+
+@frappe.whitelist(methods=["POST"])
+def resume(name: str) -> dict:
+	"""Resume Backfill: continue from the last processed position (Paused or Failed runs)."""
+	doc = _for_change(name)
+	if doc.status not in (PAUSED, FAILED):
+		frappe.throw(_("Only a paused or failed backfill can be resumed."), BackfillStateError)
+	frappe.db.set_value(BACKFILL, name, "error", None)
+	return _queue(name)
+
+
+def _for_change(name: str):
+	require_manager()
+	doc = frappe.get_doc(BACKFILL, name)
+	doc.check_permission("write")
+	return doc
+
+
+def _queue(name: str) -> dict:
+	"""A new run token and job for ``name``; the job runs after this request commits."""
+	token = frappe.generate_hash(length=12)
+	job_id = JOB_ID.format(site=frappe.local.site, name=name, token=token)
+	frappe.db.set_value(
+		BACKFILL,
+		name,
+		{"status": QUEUED, "run_token": token, "job_id": job_id, "heartbeat": now_datetime()},
+	)
+	frappe.enqueue(
+		RUN_METHOD,
+		queue=QUEUE,
+		timeout=JOB_TIMEOUT,
+		enqueue_after_commit=True,
+		job_id=job_id,
+		deduplicate=True,
+		name=name,
+		token=token,
+	)
+	_publish(name)
+	return {"status": QUEUED, "job_id": job_id}
+
+
+# -- the job ------------------------------------------------------------------------------------------
+
+
+def run(name: str, token: str) -> str | None:
+	"""RQ job (long queue): send the backfill's invoices batch by batch until none are
+	left, the run is paused, or another run token took over. Returns the final status."""
+	if not _claim(name, token):
+		return None
+	client = None
+	try:
+		from xero_connector.engine.sync import SyncEngine
+		from xero_connector.xero_connector.client import xero_client, xero_port
+		from xero_connector.xero_connector.host import FrappeHost
+
+		host = FrappeHost(commit=True, job_id=frappe.db.get_value(BACKFILL, name, "job_id"))
+		client = xero_client(host.settings)
+		engine = SyncEngine(host, xero_port(client))
+		while True:
+			status = _step(engine, name, token)
+			if status != RUNNING:
+				return status
+	except Exception as exc:
+		frappe.db.rollback()
+		return _fail(name, token, exc)
+	finally:
+		if client is not None:
+			from xero_connector.xero_connector.client import record_budget
+
+			record_budget(client)
+			frappe.db.commit()
+
+
+def _claim(name: str, token: str) -> bool:
+	row = _locked(name)
+	if not row or row.run_token != token or row.status not in ACTIVE:
+		frappe.db.rollback()
+		return False
+	frappe.db.set_value(BACKFILL, name, {"status": RUNNING, "heartbeat": now_datetime()})
+	frappe.db.commit()
+	_publish(name)
+	return True
+
+
+def _step(engine, name: str, token: str) -> str:
+	"""One batch: choose it, mark it in flight, push it, record the counts. Returns the
+	status to go on with (RUNNING to continue)."""
+	row = _locked(name)
+	if row.run_token != token:
+		frappe.db.rollback()
+		return row.status
+	if row.status != RUNNING:
+		frappe.db.commit()
+		return row.status
+	doc = frappe.get_doc(BACKFILL, name)
+	resumed = json.loads(row.in_flight) if row.in_flight else None
+	batch = resumed or next_batch(doc, row.last_position)
+	if not batch:
+		frappe.db.set_value(
+			BACKFILL,
+			name,
+			{"status": COMPLETED, "completed_on": now_datetime(), "heartbeat": now_datetime()},
+		)
+		frappe.db.commit()
+		_publish(name)
+		return COMPLETED
+	if not resumed:
+		frappe.db.set_value(BACKFILL, name, {"in_flight": json.dumps(batch), "heartbeat": now_datetime()})
+	frappe.db.commit()
+
+	# a resumed batch: what the dead worker already got into Xero counts as synced, the rest is
+	# sent again (the engine links documents whose earlier write's outcome is unknown)
+	already = set(_synced(batch)) if resumed else set()
+	to_send = [n for n in batch if n not in already]
+	outcomes = engine.push(to_send) if to_send else []
+	synced = set(_synced(batch))
+	failed = {o.name for o in outcomes if o.status == "Failed" and o.name in batch and o.name not in synced}
+	return _record(name, token, batch, len(synced), len(failed))
+
+
+def _record(name: str, token: str, batch: list[str], synced: int, failed: int) -> str:
+	row = _locked(name)
+	if row.run_token != token:  # another run took over while this batch was sent: it counts it
+		frappe.db.rollback()
+		return row.status
+	processed = cint(row.processed) + len(batch)
+	frappe.db.set_value(
+		BACKFILL,
+		name,
+		{
+			"processed": processed,
+			"total": max(cint(row.total), processed),
+			"batches": cint(row.batches) + 1,
+			"synced": cint(row.synced) + synced,
+			"failed": cint(row.failed) + failed,
+			"skipped": cint(row.skipped) + len(batch) - synced - failed,
+			"last_position": batch[-1],
+			"in_flight": None,
+			"heartbeat": now_datetime(),
+		},
+	)
+	frappe.db.commit()
+	_publish(name)
+	return row.status  # Paused when someone paused during the batch
+
+
+def _fail(name: str, token: str, exc: Exception) -> str | None:
+	row = _locked(name)
+	if not row or row.run_token != token:
+		frappe.db.rollback()
+		return None
+	described = describe(exc)
+	if not _is_expected(exc):
+		log_exception(_("Xero backfill {0} failed").format(name), exc, reference_doctype=BACKFILL)
+	message = " ".join(x for x in (described.cause, described.resolution) if x)
+	frappe.db.set_value(BACKFILL, name, {"status": FAILED, "error": message[:1000]})
+	frappe.db.commit()
+	_publish(name)
+	return FAILED
+
+
+LOCKED_FIELDS = (
+	*("name", "status", "run_token", "in_flight", "last_position"),
+	*("processed", "total", "batches", "synced", "skipped", "failed"),
+)
+
+
+def _locked(name: str):
+	return frappe.db.get_value(
+		BACKFILL,
+		name,
+		LOCKED_FIELDS,
+		as_dict=True,
+		for_update=True,
+	)
+
+
+def _synced(names: list[str]) -> list[str]:
+	if not names:
+		return []
+	return frappe.get_all(
+		SALES_INVOICE, filters={"name": ("in", names), "xero_invoice_id": ("is", "set")}, pluck="name"
+	)
+
+
+# -- progress ---------------------------------------------------------------------------------------
+
+
+def progress(name: str) -> dict:
+	"""What the progress bar shows: counts, percentage and status."""
+	row = frappe.db.get_value(
+		BACKFILL,
+		name,
+		["name", "status", "total", "processed", "synced", "skipped", "failed", "last_position", "error"],
+		as_dict=True,
+	)
+	total = cint(row.total)
+	percent = 100.0 if row.status == COMPLETED else (100.0 * cint(row.processed) / total if total else 0.0)
+	return {**row, "percent": round(min(percent, 100.0), 1)}
+
+
+def _publish(name: str) -> None:
+	"""Tell the desk (the users who have the backfill open) how far the run is."""
+	frappe.publish_realtime(PROGRESS_EVENT, progress(name), doctype=BACKFILL, docname=name)
+
+
+@frappe.whitelist()
+def get_progress(name: str) -> dict:
+	frappe.has_permission(BACKFILL, "read", name, throw=True)
+	return progress(name)
+
+
+# -- scheduler sweep --------------------------------------------------------------------------------
+
+
+def resume_stalled() -> list[str]:
+	"""Scheduler (cron */5): queue again each Queued or Running backfill whose worker has
+	died — no batch for STALE_MINUTES and its job no longer waiting or running in RQ
+	(or, a job RQ still calls "started", silent for three times as long). Returns the
+	backfills queued again."""
+	from frappe.utils.background_jobs import is_job_enqueued
+
+	now = now_datetime()
+	stale = add_to_date(now, minutes=-STALE_MINUTES)
+	dead = add_to_date(now, minutes=-3 * STALE_MINUTES)
+	requeued = []
+	for row in frappe.get_all(
+		BACKFILL,
+		filters={"status": ("in", ACTIVE)},
+		fields=["name", "heartbeat", "job_id"],
+		order_by="modified asc",
+	):
+		beat = get_datetime(row.heartbeat) if row.heartbeat else None
+		if beat and beat > stale:
+			continue
+		if row.job_id and is_job_enqueued(row.job_id) and beat and beat > dead:
+			continue
+		_queue(row.name)
+		requeued.append(row.name)
+	if requeued:
+		frappe.db.commit()
+	return requeued

@@ -1,0 +1,111 @@
+"""Xero on the Customer: the contact's sales invoices in Xero (those this site sent and
+those raised directly in Xero), newest first, a page at a time.
+
+One call per page: ``GET /Invoices?ContactIDs=…&where=Type=="ACCREC"&order=Date DESC
+&page=N&pageSize=M`` (M from Xero Settings, at most 100). The contact is the
+Customer's stored ContactID, else the Xero contact whose AccountNumber is the
+Customer's billing account code (nothing is written).
+
+Called by public/js/customer.js (the "Invoices in Xero" section of the Customer form,
+and its Show More button); anyone who may read the Customer.
+"""
+
+from __future__ import annotations
+
+import frappe
+from frappe import _
+from frappe.utils import cint
+
+from xero_connector.constants import CONNECTED, SETTINGS, XERO_INVOICE_URL
+from xero_connector.engine.records import dec, xero_date
+
+ORDER = "Date DESC"
+MAX_PAGE_SIZE = 100
+
+
+def page_size() -> int:
+	size = cint(frappe.db.get_single_value(SETTINGS, "customer_invoice_count")) or 10
+	return max(1, min(size, MAX_PAGE_SIZE))
+
+
+def contact_for(customer, client) -> str | None:
+	"""The Customer's ContactID, or the contact matched by billing account code."""
+	if customer.get("xero_contact_id"):
+		return customer.xero_contact_id
+	field = frappe.db.get_single_value(SETTINGS, "billing_code_field") or "xero_account_number"
+	code = customer.get(field)
+	if not code:
+		return None
+	contact = client.find_contact_by_account_number(str(code))
+	return contact.get("ContactID") if contact else None
+
+
+def row(invoice: dict) -> dict:
+	"""One line of the panel."""
+	invoice_id = invoice.get("InvoiceID")
+	return {
+		"invoice_id": invoice_id,
+		"number": invoice.get("InvoiceNumber"),
+		"status": invoice.get("Status"),
+		"date": xero_date(invoice.get("Date")) if invoice.get("Date") else None,
+		"due_date": xero_date(invoice.get("DueDate")) if invoice.get("DueDate") else None,
+		"currency": invoice.get("CurrencyCode"),
+		"total": str(dec(invoice.get("Total"), default=0)),
+		"amount_due": str(dec(invoice.get("AmountDue"), default=0)),
+		"link": XERO_INVOICE_URL.format(id=invoice_id) if invoice_id else None,
+		"sales_invoice": frappe.db.get_value("Sales Invoice", {"xero_invoice_id": invoice_id}, "name")
+		if invoice_id
+		else None,
+	}
+
+
+@frappe.whitelist()
+def customer_invoices(customer: str, page: int = 1) -> dict:
+	"""A page of the Customer's invoices in Xero: ``{"linked", "rows", "page", "has_more", "message"}``."""
+	doc = frappe.get_doc("Customer", customer)
+	doc.check_permission("read")
+	page = max(1, cint(page))
+	settings = frappe.get_cached_doc(SETTINGS)
+	if not settings.enabled or settings.connection_status != CONNECTED:
+		return _empty(page, _("Xero is not connected."))
+	from xero_connector.xero import XeroError
+	from xero_connector.xero_connector.client import record_budget, xero_client
+
+	client = xero_client(settings)
+	size = page_size()
+	try:
+		contact_id = contact_for(doc, client)
+		if not contact_id:
+			return _empty(page, _("This customer is not linked to a Xero contact yet."))
+		body = client.call(
+			"get_invoices",
+			contact_i_ds=[contact_id],
+			where='Type=="ACCREC"',
+			order=ORDER,
+			page=page,
+			page_size=size,
+			unitdp=2,
+		)
+	except XeroError as exc:
+		from xero_connector.exceptions import describe
+
+		return _empty(page, describe(exc).cause)
+	finally:
+		record_budget(client)
+	invoices = body.get("Invoices") or []
+	pagination = body.get("pagination") or {}
+	page_count = pagination.get("pageCount")
+	has_more = page < page_count if page_count is not None else len(invoices) == size
+	return {
+		"linked": True,
+		"contact_id": contact_id,
+		"rows": [row(i) for i in invoices],
+		"page": page,
+		"page_size": size,
+		"has_more": bool(has_more),
+		"message": None,
+	}
+
+
+def _empty(page: int, message: str) -> dict:
+	return {"linked": False, "rows": [], "page": page, "has_more": False, "message": message}

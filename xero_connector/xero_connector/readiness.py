@@ -1,0 +1,169 @@
+"""Server side of the "Xero Readiness" desk page: check a company's submitted Sales
+Invoices of a period against the connected Xero organisation (engine/readiness.py),
+export the result as CSV, and the one-click fixes — create a mapping, create the
+contact in Xero, link the Xero contact of the same name. Nothing is enabled in
+Xero by these methods. Xero Manager / System Manager only.
+"""
+
+from __future__ import annotations
+
+import frappe
+from frappe import _
+
+from xero_connector.constants import ACCOUNT_MAPPING, TAX_MAPPING
+from xero_connector.exceptions import XeroConnectorError
+from xero_connector.xero_connector.permissions import require_manager
+
+SALES_INVOICE = "Sales Invoice"
+MAX_INVOICES = 20000
+
+
+class ContactMismatch(XeroConnectorError):
+	"""Link Contact asked to link a Xero contact that is not the customer's namesake, or archived."""
+
+
+def build_report(company: str, from_date: str, to_date: str):
+	"""The engine's readiness Report for the period (reads Xero's reference data when it
+	has not been fetched, and every contact, 1,000 a page)."""
+	from xero_connector.engine.readiness import check_readiness
+	from xero_connector.engine.sync import SyncEngine
+	from xero_connector.xero_connector.client import xero_client, xero_port
+	from xero_connector.xero_connector.host import FrappeHost
+
+	names = frappe.get_all(
+		SALES_INVOICE,
+		filters={"company": company, "docstatus": 1, "posting_date": ("between", [from_date, to_date])},
+		order_by="name asc",
+		pluck="name",
+		limit=MAX_INVOICES,
+	)
+	host = FrappeHost(commit=False)
+	engine = SyncEngine(host, xero_port(xero_client(host.settings)))
+	docs = (host.load_invoice(name) for name in names)
+	customers = frappe.get_all(
+		SALES_INVOICE,
+		filters={"name": ("in", names or [""])},
+		pluck="customer",
+		distinct=True,
+		limit=0,
+	)
+	stored = dict(
+		frappe.get_all(
+			"Customer",
+			filters={"name": ("in", customers or [""])},
+			fields=["name", "xero_contact_id"],
+			as_list=True,
+			limit=0,
+		)
+	)
+	contacts = engine.port.list_contacts() if customers else []
+	return check_readiness(docs, engine.context, contacts, stored)
+
+
+@frappe.whitelist()
+def check(company: str, from_date: str, to_date: str) -> dict:
+	"""The page's Check button: every issue with its fix."""
+	require_manager()
+	return build_report(company, from_date, to_date).as_dict()
+
+
+@frappe.whitelist()
+def export_csv(company: str, from_date: str, to_date: str) -> None:
+	"""The page's Export button: the same check as a CSV download."""
+	from xero_connector.engine.readiness import to_csv
+
+	require_manager()
+	report = build_report(company, from_date, to_date)
+	frappe.response["filename"] = f"xero-readiness-{company}-{from_date}-{to_date}.csv".replace(" ", "-")
+	frappe.response["filecontent"] = to_csv(report)
+	frappe.response["type"] = "download"
+
+
+# -- one-click fixes --------------------------------------------------------------------------------
+
+
+@frappe.whitelist(methods=["POST"])
+def create_mapping(kind: str, mapping_type: str, reference_name: str, xero_code: str) -> str:
+	"""Create (or repoint) the account or tax mapping of one ERPNext record; the mapping's own
+	validation refuses a Xero account or tax type Xero would not accept. Returns its name."""
+	require_manager()
+	doctype, field = {
+		"account": (ACCOUNT_MAPPING, "xero_account_code"),
+		"tax": (TAX_MAPPING, "xero_tax_type"),
+	}[kind]
+	frappe.has_permission(doctype, "create", throw=True)
+	existing = frappe.db.get_value(
+		doctype, {"mapping_type": mapping_type, "reference_name": reference_name}, "name"
+	)
+	doc = (
+		frappe.get_doc(doctype, existing)
+		if existing
+		else frappe.get_doc(
+			{"doctype": doctype, "mapping_type": mapping_type, "reference_name": reference_name}
+		)
+	)
+	doc.set(field, xero_code)
+	doc.save()
+	return doc.name
+
+
+@frappe.whitelist(methods=["POST"])
+def create_contact(customer: str) -> str:
+	"""Create the customer's contact in Xero (its name and billing account code) and store its
+	ContactID on the Customer. Returns the ContactID; Xero's refusal is shown as it came."""
+	from xero_connector.engine.contacts import customer_key
+	from xero_connector.engine.keys import idempotency_key, payload_hash
+	from xero_connector.xero_connector.client import xero_client
+	from xero_connector.xero_connector.host import FrappeHost
+
+	require_manager()
+	frappe.has_permission("Customer", "write", customer, throw=True)
+	host = FrappeHost(commit=False)
+	ctx = host.mapping_context({"customer": customer, "company": None})
+	name, code = customer_key(customer, ctx)
+	payload = {"Name": name, **({"AccountNumber": code} if code else {})}
+	key = idempotency_key(host.site_id, customer, "contact", payload_hash(payload))
+	(result,) = xero_client(host.settings).create_contacts([payload], key)
+	if not result.ok:
+		frappe.throw(
+			_("Xero did not create the contact {0}: {1}").format(name, "; ".join(result.messages)),
+			XeroConnectorError,
+		)
+	contact_id = result.data["ContactID"]
+	frappe.db.set_value("Customer", customer, "xero_contact_id", contact_id)
+	return contact_id
+
+
+@frappe.whitelist(methods=["POST"])
+def link_contact(customer: str, contact_id: str) -> str:
+	"""Link an existing Xero contact that carries the customer's name (checked in Xero; an
+	archived contact is refused). Returns the ContactID."""
+	from xero_connector.engine.contacts import customer_key
+	from xero_connector.engine.xero_adapter import quote
+	from xero_connector.xero_connector.client import xero_client
+	from xero_connector.xero_connector.host import FrappeHost
+
+	require_manager()
+	frappe.has_permission("Customer", "write", customer, throw=True)
+	host = FrappeHost(commit=False)
+	name, _code = customer_key(customer, host.mapping_context({"customer": customer, "company": None}))
+	found = xero_client(host.settings).list_contacts(
+		where=f"ContactID==Guid({quote(contact_id)})", include_archived=True
+	)
+	contact = found[0] if found else None
+	if contact is None:
+		frappe.throw(_("Xero has no contact {0}.").format(contact_id), ContactMismatch)
+	if (contact.get("Name") or "").strip() != name:
+		frappe.throw(
+			_(
+				"The Xero contact is named {0}, not {1}: only a contact of the same name is linked here."
+			).format(frappe.bold(contact.get("Name")), frappe.bold(name)),
+			ContactMismatch,
+		)
+	if contact.get("ContactStatus") == "ARCHIVED":
+		frappe.throw(
+			_("The Xero contact {0} is archived: restore it in Xero first.").format(frappe.bold(name)),
+			ContactMismatch,
+		)
+	frappe.db.set_value("Customer", customer, "xero_contact_id", contact_id)
+	return contact_id

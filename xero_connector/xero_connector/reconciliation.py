@@ -1,0 +1,197 @@
+"""Server side of the "Xero Reconciliation" Script Report: ERPNext's Sales Invoices of a
+company and period against Xero's (engine/reconcile.py), and the report's Resend and
+Link actions.
+
+Xero is read in pages of 1,000: every sales invoice and credit note dated in the
+period (a ``where`` clause, so documents raised directly in Xero appear), then, by
+``InvoiceNumbers`` / ``CreditNoteNumber`` in chunks, the ERPNext documents not found
+that way (e.g. redated in Xero) — never one call per invoice.
+"""
+
+from __future__ import annotations
+
+import frappe
+from frappe import _
+from frappe.utils import flt
+
+from xero_connector.exceptions import XeroConnectorError
+from xero_connector.xero_connector.permissions import require_manager
+
+SALES_INVOICE = "Sales Invoice"
+NUMBER_CHUNK = 40  # numbers per InvoiceNumbers filter / where clause (keeps the URL short)
+PAGE = 1000
+
+
+class NothingToLink(XeroConnectorError):
+	"""Link asked for a document Xero has no (undeleted) copy of, or whose copy is linked elsewhere."""
+
+
+def erpnext_rows(company: str, from_date: str, to_date: str) -> list[dict]:
+	"""Submitted Sales Invoices of the period, and cancelled ones that reached Xero."""
+	rows = frappe.get_all(
+		SALES_INVOICE,
+		filters={
+			"company": company,
+			"posting_date": ("between", [from_date, to_date]),
+			"docstatus": ("in", (1, 2)),
+		},
+		fields=[
+			"name",
+			"is_return",
+			"docstatus",
+			"customer",
+			"posting_date",
+			"currency",
+			"grand_total",
+			"rounded_total",
+			"disable_rounded_total",
+			"outstanding_amount",
+			"xero_invoice_id",
+		],
+		order_by="name asc",
+		limit=0,
+	)
+	out = []
+	for row in rows:
+		if row.docstatus == 2 and not row.xero_invoice_id:
+			continue
+		total = (
+			row.grand_total if row.disable_rounded_total or not flt(row.rounded_total) else row.rounded_total
+		)
+		out.append(
+			{
+				"name": row.name,
+				"is_return": row.is_return,
+				"docstatus": row.docstatus,
+				"customer": row.customer,
+				"posting_date": str(row.posting_date),
+				"currency": row.currency,
+				"total": str(total),
+				"outstanding": str(row.outstanding_amount),
+				"xero_id": row.xero_invoice_id,
+			}
+		)
+	return out
+
+
+def xero_documents(client, erpnext: list[dict], from_date: str, to_date: str) -> list:
+	"""Xero's sales invoices and credit notes of the period, plus ERPNext's numbers not among them."""
+	from xero_connector.engine.reconcile import XeroDoc, where_period
+	from xero_connector.engine.xero_adapter import any_of
+
+	docs = [
+		XeroDoc.from_element(e, "invoice")
+		for e in client.iter_invoices(where=where_period("invoice", from_date, to_date), page_size=PAGE)
+	]
+	docs += [
+		XeroDoc.from_element(e, "credit_note")
+		for e in client.iter_credit_notes(
+			where=where_period("credit_note", from_date, to_date), page_size=PAGE
+		)
+	]
+	seen = {(d.kind, d.number) for d in docs} | {("id", d.xero_id) for d in docs}
+	missing = {"invoice": [], "credit_note": []}
+	for row in erpnext:
+		kind = "credit_note" if row["is_return"] else "invoice"
+		if (kind, row["name"]) not in seen and ("id", row.get("xero_id")) not in seen:
+			missing[kind].append(row["name"])
+	for start in range(0, len(missing["invoice"]), NUMBER_CHUNK):
+		part = missing["invoice"][start : start + NUMBER_CHUNK]
+		docs += [
+			XeroDoc.from_element(e, "invoice")
+			for e in client.iter_invoices(invoice_numbers=part, page_size=PAGE)
+		]
+	for start in range(0, len(missing["credit_note"]), NUMBER_CHUNK):
+		part = missing["credit_note"][start : start + NUMBER_CHUNK]
+		docs += [
+			XeroDoc.from_element(e, "credit_note")
+			for e in client.iter_credit_notes(where=any_of("CreditNoteNumber", part), page_size=PAGE)
+		]
+	unique = {}
+	for doc in docs:
+		unique.setdefault(doc.xero_id, doc)
+	return list(unique.values())
+
+
+def reconcile_period(company: str, from_date: str, to_date: str) -> list[dict]:
+	"""The report's rows (engine.reconcile.Row as dicts)."""
+	from xero_connector.engine.reconcile import reconcile
+	from xero_connector.xero_connector.client import record_budget, xero_client
+
+	erpnext = erpnext_rows(company, from_date, to_date)
+	client = xero_client()
+	try:
+		xero = xero_documents(client, erpnext, str(from_date), str(to_date))
+	finally:
+		record_budget(client)
+	return [row.as_dict() for row in reconcile(erpnext, xero)]
+
+
+# -- actions from the report ------------------------------------------------------------------------
+
+
+@frappe.whitelist(methods=["POST"])
+def resend(name: str) -> dict:
+	"""Resend: queue the push of one Sales Invoice (as the Sync Log's Resend does)."""
+	from xero_connector.constants import OP_PUSH
+	from xero_connector.xero_connector.jobs import enqueue_sync
+
+	require_manager()
+	frappe.has_permission(SALES_INVOICE, "read", name, throw=True)
+	if frappe.db.get_value(SALES_INVOICE, name, "docstatus") != 1:
+		frappe.throw(_("Only a submitted Sales Invoice can be sent to Xero."), XeroConnectorError)
+	return {"queued_log": enqueue_sync(name, OP_PUSH)}
+
+
+@frappe.whitelist(methods=["POST"])
+def link(name: str) -> dict:
+	"""Link: attach the Xero invoice (credit note, for a return) carrying this document's
+	number to it, as if the connector had created it. Refused when Xero has none, or when
+	that Xero document is already linked to another Sales Invoice."""
+	from xero_connector.engine.host import LogEntry
+	from xero_connector.engine.records import state_from_element
+	from xero_connector.engine.xero_adapter import any_of
+	from xero_connector.xero_connector.client import xero_client
+	from xero_connector.xero_connector.host import FrappeHost
+
+	require_manager()
+	frappe.has_permission(SALES_INVOICE, "write", name, throw=True)
+	is_return = frappe.db.get_value(SALES_INVOICE, name, "is_return")
+	kind = "credit_note" if is_return else "invoice"
+	client = xero_client()
+	if kind == "invoice":
+		found = client.list_invoices(invoice_numbers=[name])
+	else:
+		found = client.list_credit_notes(where=any_of("CreditNoteNumber", [name]))
+	found = [e for e in found if e.get("Status") != "DELETED"]
+	if not found:
+		frappe.throw(
+			_("Xero has no {0} numbered {1}.").format(_(kind.replace("_", " ")), name), NothingToLink
+		)
+	element = found[0]
+	xero_id = element.get("InvoiceID") or element.get("CreditNoteID")
+	host = FrappeHost(commit=False)
+	other = host.find_by_xero_id(xero_id)
+	if other and other != name:
+		frappe.throw(
+			_("That Xero document is already linked to {0}.").format(
+				frappe.get_desk_link(SALES_INVOICE, other)
+			),
+			NothingToLink,
+		)
+	state = state_from_element(element, kind, host.get_state(name))
+	host.save_state(name, state)
+	host.write_log(
+		LogEntry(
+			reference_doctype=SALES_INVOICE,
+			reference_name=name,
+			operation="push",
+			status="Success",
+			attempt=host.count_attempts(name, "push") + 1,
+			xero_ids=[xero_id],
+			messages=[
+				f"Linked to the existing Xero {kind.replace('_', ' ')} {name} ({xero_id}) from the reconciliation report."
+			],
+		)
+	)
+	return {"xero_id": xero_id, "xero_status": state.xero_status, "xero_total": str(state.total)}
