@@ -20,6 +20,11 @@ doctype_js = {
 }
 
 doc_events = {
+	# issue 6: optional Xero Quotes (quotations.py)
+	"Quotation": {
+		"on_submit": "xero_connector.xero_connector.quotations.on_submit",
+		"on_cancel": "xero_connector.xero_connector.quotations.on_cancel",
+	},
 	"Sales Invoice": {
 		"before_insert": "xero_connector.xero_connector.events.before_insert",
 		"on_submit": "xero_connector.xero_connector.events.on_submit",

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from . import messages as msg
-from . import render
+from . import quotes, render
 from .allocations import write_allocation
 from .common import Ctx, Outcome
 from .contacts import find as find_contact
@@ -136,6 +136,7 @@ class AccountingAPI:
 			"currencies": self._currencies,
 			"items": self._items,
 			"organisation": self._organisation,
+			"quotes": lambda *args: quotes.handle(self, *args),  # issue 6: sandbox/quotes.py
 		}.get(resource)
 		if handler is None or len(rest) > 2:
 			return _not_found()

@@ -52,6 +52,7 @@ class Organisation:
 	credit_notes: dict[str, dict] = field(default_factory=dict)  # CreditNoteID → credit note
 	payments: dict[str, dict] = field(default_factory=dict)  # PaymentID → payment
 	allocations: dict[str, dict] = field(default_factory=dict)  # AllocationID → allocation
+	quotes: dict[str, dict] = field(default_factory=dict)  # QuoteID → quote (sandbox/quotes.py)
 	counters: dict[str, int] = field(default_factory=dict)  # next automatic numbers ("INV", "CN")
 
 	# ---- persistence -------------------------------------------------------

@@ -102,3 +102,14 @@ class TestCustomerPanel(XeroTestCase):
 	def test_needs_read_permission_on_the_customer(self):
 		frappe.set_user(make_user("panel-nobody@example.com", ["Website Manager"]))
 		self.assertRaises(frappe.PermissionError, customer_invoices, PANEL_CUSTOMER)
+
+	def test_shows_nothing_while_the_connection_points_at_another_organisation(self):
+		frappe.db.set_single_value(
+			SETTINGS, "organisation_mismatch", "Xero connection now points at organisation X"
+		)
+		try:
+			answer = customer_invoices(PANEL_CUSTOMER)
+		finally:
+			frappe.db.set_single_value(SETTINGS, "organisation_mismatch", None)
+		self.assertEqual((answer["linked"], answer["rows"]), (False, []))
+		self.assertIn("points at organisation X", answer["message"])

@@ -140,6 +140,30 @@ def get_custom_fields() -> dict[str, list[dict]]:
 				"insert_after": "xero_invoices_section",
 			},
 		],
+		# issue 6: Quotations sent as Xero Quotes (quotations.py)
+		"Quotation": [
+			{
+				"fieldname": "xero_quote_section",
+				"fieldtype": "Section Break",
+				"label": "Xero",
+				"insert_after": "enq_det",
+				"collapsible": 1,
+			},
+			{
+				"fieldname": "xero_quote_id",
+				"fieldtype": "Data",
+				"label": "Xero QuoteID",
+				"insert_after": "xero_quote_section",
+				**SYNC_FIELD,
+			},
+			{
+				"fieldname": "xero_quote_status",
+				"fieldtype": "Data",
+				"label": "Xero Quote Status",
+				"insert_after": "xero_quote_id",
+				**SYNC_FIELD,
+			},
+		],
 		# issue 6: Payment Entries created from Xero payments, one per Xero PaymentID
 		"Payment Entry": [
 			{

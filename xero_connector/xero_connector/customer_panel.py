@@ -68,6 +68,11 @@ def customer_invoices(customer: str, page: int = 1) -> dict:
 	settings = frappe.get_cached_doc(SETTINGS)
 	if not settings.enabled or settings.connection_status != CONNECTED:
 		return _empty(page, _("Xero is not connected."))
+	from xero_connector.xero_connector.guard import mismatch_banner
+
+	mismatch = mismatch_banner()
+	if mismatch:  # the organisation guard: never show another organisation's invoices here
+		return _empty(page, mismatch)
 	from xero_connector.xero import XeroError
 	from xero_connector.xero_connector.client import record_budget, xero_client
 

@@ -125,3 +125,12 @@ frappe.ui.form.on("Xero Settings", {
 			), __("Xero"));
 	},
 });
+
+// Payment Entries from Xero (issue 6): only bank and cash ledgers receive Xero payments.
+frappe.ui.form.on("Xero Settings", {
+	setup(frm) {
+		frm.set_query("account", "xero_bank_accounts", () => ({
+			filters: { account_type: ["in", ["Bank", "Cash"]], is_group: 0 },
+		}));
+	},
+});
