@@ -199,9 +199,6 @@ def check(host, docs: dict[str, dict], expected: dict[str, str], invoices, notes
 		xero_id = element.get("InvoiceID") or element.get("CreditNoteID")
 		if not state or state.xero_id != xero_id:
 			bad("ERPNext not linked", name)
-			if __import__("os").environ.get("SOAK_DEBUG"):
-				for e in host.log_for(name):
-					print("DBG", name, e.operation, e.status, e.idempotency_key, e.messages[:1], e.created_at.isoformat())
 	for number in set(found) - set(expected):
 		bad("unexpected in Xero", str(number))
 	by_account = Counter(c.get("AccountNumber") for c in contacts if c.get("AccountNumber"))
@@ -228,9 +225,6 @@ def main(argv: list[str] | None = None) -> int:
 	parser.add_argument("--seed", type=int, default=7)
 	args = parser.parse_args(argv)
 	rng = random.Random(args.seed)
-	import logging, os
-	if os.environ.get("SOAK_DEBUG"):
-		logging.basicConfig(filename=os.environ["SOAK_DEBUG"], level=logging.DEBUG, format="%(relativeCreated)d %(threadName)s %(name)s %(message)s")
 	scale = args.time_scale
 	started = time.perf_counter()
 	sb = start_sandbox(time_scale=scale, limits=False, fault_seed=args.seed)
