@@ -194,7 +194,7 @@ class TestPaymentEntries(XeroTestCase):
 			flt(frappe.db.get_value("Sales Invoice", si.name, "outstanding_amount")), flt(si.grand_total)
 		)
 
-	def test_credit_note_allocation_creates_no_payment_entry(self):
+	def credit_note_allocation_is_no_payment(self, own_outstanding: int):
 		from erpnext.accounts.doctype.sales_invoice.sales_invoice import make_sales_return
 
 		si = self.submit_and_sync(items=[(ITEM, 2, 100)])
@@ -202,7 +202,7 @@ class TestPaymentEntries(XeroTestCase):
 			ret = make_sales_return(si.name)
 			ret.items[0].qty = -1
 			if ret.meta.has_field("update_outstanding_for_self"):
-				ret.update_outstanding_for_self = 0  # the return reduces the original's outstanding
+				ret.update_outstanding_for_self = own_outstanding
 			ret.insert()
 			ret.submit()
 			jobs.run()
@@ -212,11 +212,23 @@ class TestPaymentEntries(XeroTestCase):
 		self.assertEqual(report.created, {})
 		self.assertEqual(frappe.db.count("Payment Entry"), before)
 		outstanding = flt(frappe.db.get_value("Sales Invoice", si.name, "outstanding_amount"))
-		self.assertEqual(outstanding, 115.0, "the return already reduced what is owed")
+		self.assertEqual(outstanding, 115.0, "the return reduces what is owed, once")
+		self.assertEqual(flt(frappe.db.get_value("Sales Invoice", ret.name, "outstanding_amount")), 0)
 		# the rest paid in Xero is entered once, for the rest only
 		payment_id = self.pay(si, outstanding)
-		self.assertEqual(list(self.pull().created), [payment_id])
+		again = self.pull()
+		self.assertEqual(list(again.created), [payment_id])
+		self.assertNotIn(ret.name, again.reconciled, "matched once only")
 		self.assertEqual(flt(frappe.db.get_value("Sales Invoice", si.name, "outstanding_amount")), 0)
+		return report, si, ret
+
+	def test_credit_note_allocation_creates_no_payment_entry(self):
+		self.credit_note_allocation_is_no_payment(own_outstanding=0)
+
+	def test_allocation_of_a_return_with_its_own_outstanding_is_matched_not_paid(self):
+		# ERPNext's default: the return keeps its own outstanding; Xero's allocation matches it
+		report, si, ret = self.credit_note_allocation_is_no_payment(own_outstanding=1)
+		self.assertEqual(report.reconciled.get(ret.name), si.name)
 
 	def test_payment_pull_job_runs_it_when_enabled_and_not_when_disabled(self):
 		from xero_connector.xero_connector.jobs import pull_payments

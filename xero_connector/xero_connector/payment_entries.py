@@ -45,6 +45,7 @@ class PaymentEntryReport:
 	cancelled: dict[str, str] = field(default_factory=dict)
 	already: list[str] = field(default_factory=list)  # entered before (never twice)
 	skipped: dict[str, str] = field(default_factory=dict)  # PaymentID → reason
+	reconciled: dict[str, str] = field(default_factory=dict)  # return → original it was matched to
 	failed: dict[str, str] = field(default_factory=dict)  # PaymentID → reason
 
 
@@ -88,6 +89,7 @@ def pull_payment_entries(client, host=None) -> PaymentEntryReport:
 	base_currency = frappe.db.get_single_value(SETTINGS, "base_currency") or ""
 	intents = plan_payments(payments, host.find_by_xero_id, bank_mappings(), base_currency)
 	report = PaymentEntryReport()
+	report.reconciled = reconcile_allocated_returns()
 	done, failed = [], []
 	for intent in intents:
 		ok = _apply(intent, report, host)
@@ -230,3 +232,93 @@ def _error_text(exc: Exception) -> str:
 
 	text = strip_html(str(exc)).strip()
 	return text or type(exc).__name__
+
+
+# -- credit-note allocations --------------------------------------------------------------------
+
+
+def reconcile_allocated_returns(limit: int = 500) -> dict[str, str]:
+	"""Xero allocated a return's credit note to its original invoice; when the return keeps
+	its own outstanding in ERPNext (``update_outstanding_for_self``, ERPNext's default) match
+	it against the original the same way (ERPNext's credit-note reconciliation journal), so
+	that the original's outstanding is what the customer still owes and a later Xero payment
+	is not more than that. Returns ``{return: original}`` for each one matched."""
+	rows = frappe.get_all(
+		SALES_INVOICE,
+		filters={
+			"is_return": 1,
+			"docstatus": 1,
+			"outstanding_amount": ("<", 0),
+			"return_against": ("is", "set"),
+			"xero_invoice_id": ("is", "set"),
+		},
+		fields=["name", "return_against", "outstanding_amount", "xero_sync_state"],
+		order_by="creation asc",
+		limit=limit,
+	)
+	done = {}
+	for row in rows:
+		allocated = _allocated_in_xero(row.xero_sync_state)
+		if allocated <= 0:
+			continue
+		frappe.db.savepoint("xero_return_reconcile")
+		try:
+			if _reconcile_return(row, allocated):
+				done[row.name] = row.return_against
+		except Exception as exc:
+			frappe.db.rollback(save_point="xero_return_reconcile")
+			frappe.clear_messages()
+			from xero_connector.exceptions import log_exception
+
+			log_exception(
+				_("Xero: could not match return {0} to {1}").format(row.name, row.return_against), exc
+			)
+	if done:
+		frappe.db.commit()
+	return done
+
+
+def _allocated_in_xero(raw_state: str | None) -> float:
+	import json
+
+	from xero_connector.engine.host import SyncState
+
+	if not raw_state:
+		return 0.0
+	state = SyncState.from_dict(json.loads(raw_state))
+	return flt(state.allocated or 0)
+
+
+def _reconcile_return(row, allocated: float) -> bool:
+	from erpnext.accounts.doctype.payment_reconciliation.payment_reconciliation import reconcile_dr_cr_note
+
+	ret = frappe.get_doc(SALES_INVOICE, row.name)
+	if not ret.get("update_outstanding_for_self"):
+		return False
+	original = frappe.get_doc(SALES_INVOICE, row.return_against)
+	amount = min(abs(flt(ret.outstanding_amount)), flt(original.outstanding_amount), allocated)
+	if amount <= 0:
+		return False
+	rate = flt(ret.conversion_rate) or 1
+	reconcile_dr_cr_note(
+		[
+			frappe._dict(
+				voucher_type=SALES_INVOICE,
+				voucher_no=ret.name,
+				against_voucher_type=SALES_INVOICE,
+				against_voucher=original.name,
+				account=ret.debit_to,
+				party_type="Customer",
+				party=ret.customer,
+				dr_or_cr="credit_in_account_currency",
+				allocated_amount=amount,
+				unadjusted_amount=abs(flt(ret.outstanding_amount)),
+				exchange_rate=rate,
+				difference_amount=0,
+				currency=ret.currency,
+				cost_center=ret.cost_center,
+			)
+		],
+		ret.company,
+	)
+	return True
