@@ -157,6 +157,11 @@ def read_back(port) -> tuple[list[dict], list[dict], list[dict]]:
 	return invoices, notes, contacts
 
 
+def history(host, name: str) -> str:
+	"""The document's Sync Log in one line (for the examples of a failed check)."""
+	return "; ".join(f"{e.operation} {e.status} {(e.messages or [''])[0][:60]}" for e in host.log_for(name))
+
+
 def check(host, docs: dict[str, dict], expected: dict[str, str], invoices, notes, contacts) -> dict:
 	"""Compare Xero with ERPNext: counts of every kind of problem (all must be zero)."""
 	problems: Counter = Counter()
@@ -182,10 +187,7 @@ def check(host, docs: dict[str, dict], expected: dict[str, str], invoices, notes
 			absent_ok.append(name)
 			continue
 		if not copies:
-			history = "; ".join(
-				f"{e.operation} {e.status} {(e.messages or [''])[0][:60]}" for e in host.log_for(name)
-			)
-			bad("lost", f"{name} ({history})")
+			bad("lost", f"{name} ({history(host, name)})")
 			continue
 		if len(copies) > 1:
 			bad("duplicate", f"{name} x{len(copies)}")
@@ -198,7 +200,7 @@ def check(host, docs: dict[str, dict], expected: dict[str, str], invoices, notes
 		state = host.get_state(name)
 		xero_id = element.get("InvoiceID") or element.get("CreditNoteID")
 		if not state or state.xero_id != xero_id:
-			bad("ERPNext not linked", name)
+			bad("ERPNext not linked", f"{name} ({history(host, name)})")
 	for number in set(found) - set(expected):
 		bad("unexpected in Xero", str(number))
 	by_account = Counter(c.get("AccountNumber") for c in contacts if c.get("AccountNumber"))
@@ -328,6 +330,14 @@ def main(argv: list[str] | None = None) -> int:
 		)
 		for reason, count in reasons.most_common(5):
 			say(f"  {count:>5} x {reason}")
+		linked = Counter(
+			"by number (already in Xero)" if "already in Xero" in text else "after an unknown outcome"
+			for e in host.log
+			if e.status == "Success" and e.operation == "push"
+			for text in (e.messages or [""])[:1]
+			if "linked" in text
+		)
+		say(f"recovered links:     {dict(sorted(linked.items())) or 0}")
 		say(f"worker crashes:      {len(workers.crashes)}")
 		for crash in workers.crashes[:3]:
 			say(crash)

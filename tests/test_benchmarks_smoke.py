@@ -35,11 +35,6 @@ def test_bench_push_and_pull_tiny():
 	assert "skipped: no bench" in result.stdout
 
 
-@pytest.mark.xfail(
-	reason="known engine bug being fixed: a batch committed in Xero whose response was lost can stay "
-	"unlinked and later attempts fail with 'Invoice # must be unique.' (soak seeds 11, 12)",
-	strict=False,
-)
 def test_soak_tiny_has_no_duplicates_or_losses():
 	result = run(
 		"soak.py", "--n", "40", "--customers", "6", "--lines", "2", "--batch", "10", "--time-scale", "60"

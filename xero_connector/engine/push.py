@@ -8,6 +8,14 @@ per request → record Xero's IDs, status and totals, or the failure with Xero's
 messages and the catalogue's cause and fix. A mismatch between Xero's computed
 Total and ERPNext's is recorded as Failed.
 
+The write-ahead mark stays whenever the write may have reached Xero: after a
+time-out or 5xx, and also after a 401, 429 or day limit that followed such an
+attempt within the same call (the client's ``maybe_committed``). It is removed
+only when Xero's answer is definitive, and only if no other run changed the
+state meanwhile. Should a create still find its number taken ("Invoice # must
+be unique."), the number is read back and linked when it is evidently this
+document (:mod:`.recovery`), else Failed with the reason.
+
 Called by :meth:`xero_connector.engine.sync.SyncEngine.push` with documents of one kind.
 """
 
@@ -22,6 +30,7 @@ from xero_connector.engine.host import SyncState
 from xero_connector.engine.keys import batch_key, idempotency_key
 from xero_connector.engine.log import Outcome, explain, outcome_for_error, outcome_unknown
 from xero_connector.engine.records import KINDS, state_from_element
+from xero_connector.engine.recovery import LABEL, choose, number_taken, taken_reason
 from xero_connector.engine.xero_port import chunks, element_errors
 from xero_connector.xero.errors import XeroError
 
@@ -53,6 +62,7 @@ def push_documents(engine, docs: list[dict], kind: str) -> list[str]:
 	jobs = _resolve_contacts(engine, jobs)
 	jobs = [job for job in jobs if _map(engine, job) and not _unchanged(engine, job)]
 	jobs = _recover_unknown(engine, jobs, kind)
+	jobs = [job for job in jobs if not _linked_meanwhile(engine, job)]
 	done = []
 	creates = [job for job in jobs if not job.xero_id]
 	updates = [job for job in jobs if job.xero_id]
@@ -182,11 +192,41 @@ def _recover_unknown(engine, jobs: list[Job], kind: str) -> list[Job]:
 	return remaining
 
 
+def _linked_meanwhile(engine, job: Job) -> bool:
+	"""Another run (worker) linked the document since it was read: adopt its state, so that
+	it is updated or skipped rather than created again. True when it is now skipped."""
+	current = engine.host.get_state(job.name)
+	if job.xero_id or not (current and current.xero_id):
+		return False
+	job.previous = current
+	return _unchanged(engine, job)
+
+
+def may_have_written(error: XeroError) -> bool:
+	"""The failed request may have reached Xero: keep the write-ahead mark."""
+	return outcome_unknown(error) or bool(getattr(error, "maybe_committed", False))
+
+
+def _release(engine, job: Job, mark: SyncState) -> None:
+	"""Xero's answer was definitive (nothing written): put the state back as it was, unless
+	another run changed it since the mark was written. An older mark goes too: the number was
+	looked up before this write (:func:`_recover_unknown`) and that earlier write was not there."""
+	current = engine.host.get_state(job.name)
+	if (
+		current is not None
+		and current.outcome_unknown
+		and current.pending_hash == mark.pending_hash
+		and current.xero_id == mark.xero_id
+	):
+		previous = job.previous and replace(job.previous, pending_hash=None, outcome_unknown=False)
+		engine.host.save_state(job.name, previous)
+
+
 def _send(engine, jobs: list[Job], kind: str) -> list[str]:
 	"""One request: creates (PUT, never overwriting a number that exists) or updates (POST by ID)."""
 	update_method, id_field, _, create_method = KINDS[kind]
 	method = update_method if jobs[0].xero_id else create_method
-	elements, keys = [], []
+	elements, keys, marks = [], [], []
 	for job in jobs:
 		payload = dict(job.xdoc.payload)
 		if job.xero_id:
@@ -195,21 +235,25 @@ def _send(engine, jobs: list[Job], kind: str) -> list[str]:
 		keys.append(idempotency_key(engine.site_id, job.name, job.operation, job.digest))
 		mark = replace(job.previous or SyncState(kind=kind), pending_hash=job.digest, outcome_unknown=True)
 		engine.host.save_state(job.name, mark)
+		marks.append(mark)
 	key = batch_key(engine.site_id, jobs[0].operation, keys) if len(jobs) > 1 else keys[0]
 	try:
 		results = getattr(engine.port, method)(elements, key)
 	except XeroError as error:
-		unknown = outcome_unknown(error)
-		for job in jobs:
+		unknown = may_have_written(error)
+		for job, mark in zip(jobs, marks, strict=True):
 			if not unknown:
-				engine.host.save_state(job.name, job.previous)
+				_release(engine, job, mark)
 			engine.recorder.record(outcome_for_error(job.name, job.operation, error), idempotency_key=key)
 		return []
-	done = []
-	for job, element, payload in zip(jobs, results, elements, strict=True):
+	done, taken = [], []
+	for job, mark, element, payload in zip(jobs, marks, results, elements, strict=True):
 		errors = element_errors(element)
+		if errors and not job.xero_id and number_taken(errors):
+			taken.append((job, mark, errors, payload, element))
+			continue
 		if errors or not element.get(id_field):
-			engine.host.save_state(job.name, job.previous)
+			_release(engine, job, mark)
 			cause, fix = explain(errors)
 			reason = "; ".join(errors) or "Xero returned no ID"
 			engine.recorder.record(
@@ -223,6 +267,52 @@ def _send(engine, jobs: list[Job], kind: str) -> list[str]:
 		engine.host.save_state(job.name, state)
 		if _check_total(engine, job, state, "sent", key=key, request=payload, response=element):
 			done.append(job.name)
+	if taken:
+		done += _link_taken(engine, taken, kind, key)
+	return done
+
+
+def _link_taken(engine, taken: list[tuple], kind: str, key: str) -> list[str]:
+	"""Creates refused because the number is in Xero already: read the numbers back and link
+	each document to the Xero one that is evidently it; fail the rest with the reason."""
+	_, _, number_field, _ = KINDS[kind]
+	read = engine.port.get_invoices if kind == "invoice" else engine.port.get_credit_notes
+	found: dict[str, list[dict]] = {}
+	try:
+		for part in chunks(taken):
+			for element in read(numbers=[job.xdoc.number for job, *_ in part]):
+				found.setdefault(element.get(number_field), []).append(element)
+	except XeroError as error:
+		for job, mark, _, payload, _ in taken:
+			_release(engine, job, mark)  # nothing was created; the next run tries (and looks) again
+			engine.recorder.record(
+				outcome_for_error(job.name, job.operation, error), idempotency_key=key, request=payload
+			)
+		return []
+	done = []
+	for job, mark, errors, payload, response in taken:
+		element, reasons = choose(job, found.get(job.xdoc.number, []))
+		if element is not None:
+			state = replace(state_from_element(element, kind, job.previous), payload_hash=job.digest)
+			engine.host.save_state(job.name, state)
+			verb = (
+				f"already in Xero: linked to the existing Xero {LABEL[kind]} {job.xdoc.number} "
+				"instead of creating it again"
+			)
+			if _check_total(engine, job, state, verb, key=key, request=payload, response=element):
+				done.append(job.name)
+			continue
+		_release(engine, job, mark)
+		cause, fix = explain(errors)
+		reason = taken_reason(kind, job.xdoc.number, errors[0], reasons)
+		engine.recorder.record(
+			_outcome(
+				job, "Failed", reason, job.previous, messages=[*errors, reason], cause=cause, resolution=fix
+			),
+			idempotency_key=key,
+			request=payload,
+			response=response,
+		)
 	return done
 
 

@@ -7,6 +7,12 @@ builds the request, and the outcome is classified with the error catalogue —
 5xx/timeouts/dropped connections are retried with jittered backoff using the
 same ``Idempotency-Key``, and everything else becomes a typed exception.
 
+Every exception raised by :meth:`XeroClient.call` carries ``maybe_committed``:
+True when an earlier attempt of the same call ended without a definitive answer
+(time-out, dropped connection or 5xx — Xero may have committed the write), so
+that a later 401, 429 or day limit does not make the caller believe nothing was
+written. Writers (the engine's push) keep their "outcome unknown" mark then.
+
 Called by the engine (push, void, allocate, payment pull), the CLI and the
 Frappe shell's jobs. Plain dicts in Xero's JSON shape (PascalCase) in and out;
 money is parsed as Decimal.
@@ -50,6 +56,7 @@ log = logging.getLogger(__name__)
 BATCH_SIZE = 50
 PAGE_SIZE = 1000
 MAX_KEY_LENGTH = 128
+MAX_REFRESHES_PER_CALL = 3
 TRANSIENT_STATUSES = frozenset({500, 502, 503, 504})
 MONEY_KEYS = frozenset(
 	{
@@ -219,9 +226,19 @@ class XeroClient:
 	def call(self, sdk_method: str, *args, **kwargs) -> dict:
 		"""Call ``AccountingApi.<sdk_method>(tenant_id, *args, **kwargs)`` through the
 		pipeline and return the decoded JSON body ({} for an empty body)."""
+		attempts = {"ambiguous": False}
+		try:
+			return self._call(sdk_method, attempts, *args, **kwargs)
+		except XeroError as error:
+			error.maybe_committed = attempts["ambiguous"] or isinstance(error, XeroTransientError)
+			raise
+
+	def _call(self, sdk_method: str, attempts: dict, *args, **kwargs) -> dict:
+		"""The retry loop of :meth:`call`; sets ``attempts["ambiguous"]`` once an attempt may
+		have reached Xero without a definitive answer."""
 		fn = getattr(self.api, sdk_method)
-		retries = rate_waits = 0
-		refreshed = False
+		retries = rate_waits = refreshes = 0
+		refreshed_last = False  # the previous attempt was a 401 answered by a refresh
 		while True:
 			lease = self.limiter.acquire(self.tenant_id)
 			headers, status, body, failure = {}, None, None, None
@@ -262,8 +279,10 @@ class XeroClient:
 			if failure is None and 200 <= status < 300:
 				return _money(body) if body is not None else {}
 
+			refreshed_last, was_refreshed = False, refreshed_last
 			# ----- transient: retry with backoff and the same Idempotency-Key
 			if failure or status in TRANSIENT_STATUSES:
+				attempts["ambiguous"] = True
 				entry = catalogue.get(failure) if failure else catalogue.for_http(status)
 				retries += 1
 				if retries >= self.retry.attempts:
@@ -278,8 +297,11 @@ class XeroClient:
 			lower = {k.lower(): v for k, v in headers.items()}
 			detail = _detail(body)
 			if status == 401:
-				if not refreshed:
-					refreshed = True
+				# Refresh once per expiry: again only if the token worked (or another answer
+				# came) since the last refresh — a token can expire again during a long call.
+				if not was_refreshed and refreshes < MAX_REFRESHES_PER_CALL:
+					refreshes += 1
+					refreshed_last = True
 					self.tokens.refresh(stale_access_token=token)
 					continue
 				raise XeroAuthError(
