@@ -270,7 +270,9 @@ def main(argv: list[str] | None = None) -> int:
 	if not args.skip_pull:
 		status |= bench_pull(args)
 	say(
-		"\n== Submit overhead in a bench ==\nskipped: no bench (run in a Frappe bench; see benchmarks/RESULTS.md)"
+		"\n== Submit overhead in a bench ==\nmeasured inside a Frappe bench, not here: on a test site run\n"
+		"  bench --site SITE execute xero_connector.xero_connector.benchmarks.submit_overhead.run"
+		" --kwargs \"{'n': 200}\"\n(figures in benchmarks/RESULTS.md)"
 	)
 	return status
 

@@ -32,7 +32,7 @@ def test_bench_push_and_pull_tiny():
 	assert result.returncode == 0, result.stdout + result.stderr
 	assert "invoices in Xero:        60/60" in result.stdout
 	assert "poll with    10 of 120 changed: 1 calls, 10 updated" in result.stdout
-	assert "skipped: no bench" in result.stdout
+	assert "benchmarks.submit_overhead.run" in result.stdout  # the bench-side figure says how to run it
 
 
 def test_soak_tiny_has_no_duplicates_or_losses():
@@ -45,19 +45,7 @@ def test_soak_tiny_has_no_duplicates_or_losses():
 	assert "RESULT: PASS" in result.stdout
 
 
-@pytest.mark.xfail(
-	reason="core gaps found by the probe: text quantity crashes mapping (TypeError), "
-	"no guard against a switched tenant (see benchmarks/RESULTS.md)",
-	strict=False,
-)
 def test_probe_handles_every_case_and_finds_no_secret():
 	result = run("probe.py")
 	assert "secrets: 0 found" in result.stdout, result.stdout + result.stderr
 	assert result.returncode == 0, result.stdout + result.stderr
-
-
-def test_probe_runs_and_finds_no_secret():
-	result = run("probe.py")
-	assert "cases," in result.stdout, result.stdout + result.stderr
-	assert ": 0 found" in result.stdout
-	assert "SECRET FOUND" not in result.stdout

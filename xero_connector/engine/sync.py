@@ -80,6 +80,8 @@ class SyncEngine:
 		An unsynced original of a return in the set is pushed first if the Host has it."""
 		start = len(self.recorder.outcomes)
 		docs = self._load(names)
+		if self._refused_other_organisation(docs, "push"):
+			return self.recorder.outcomes[start:]
 		invoices = [d for d in docs if d.get("docstatus") == 1 and not d.get("is_return")]
 		returns = [d for d in docs if d.get("docstatus") == 1 and d.get("is_return")]
 		cancelled = [d for d in docs if d.get("docstatus") == 2]
@@ -101,13 +103,17 @@ class SyncEngine:
 	def cancel(self, names: list[str]) -> list[Outcome]:
 		"""Void or delete the Xero documents of these (cancelled) Sales Invoices."""
 		start = len(self.recorder.outcomes)
-		self._guarded(cancel_documents, self._load(names))
+		docs = self._load(names)
+		if not self._refused_other_organisation(docs, "void"):
+			self._guarded(cancel_documents, docs)
 		return self.recorder.outcomes[start:]
 
 	def allocate(self, names: list[str]) -> list[Outcome]:
 		"""Retry only the allocation step of these returns."""
 		start = len(self.recorder.outcomes)
-		self._guarded(allocate_returns, self._load(names))
+		docs = self._load(names)
+		if not self._refused_other_organisation(docs, "allocate"):
+			self._guarded(allocate_returns, docs)
 		return self.recorder.outcomes[start:]
 
 	def pull(self, kinds=("invoice", "credit_note"), page_size: int = 1000) -> PullReport:
@@ -115,6 +121,35 @@ class SyncEngine:
 		return pull_changes(self, kinds, page_size)
 
 	# -- helpers ----------------------------------------------------------------------------------
+
+	def _refused_other_organisation(self, docs: list[dict], operation: str) -> bool:
+		"""The last line of the organisation guard, for every Host (the Frappe shell also compares
+		OrganisationIDs before it builds the engine): the Host's documents belong to the tenant it
+		names; a port connected to another tenant must not receive them. Records a Failed outcome
+		per document and returns True when refused; nothing is sent."""
+		expected = (self.host.tenant_id or "").lower()
+		current = (getattr(self.port, "tenant_id", "") or "").lower()
+		if not docs or not expected or not current or expected == current:
+			return False
+		reason = (
+			f"the Xero connection now points at organisation {current}, not {expected} which these "
+			f"invoices are synced with: nothing was sent"
+		)
+		for doc in docs:
+			self.recorder.record(
+				Outcome(
+					doc["name"],
+					operation,
+					"Failed",
+					reason,
+					cause="The connection was switched to a different Xero organisation.",
+					resolution=(
+						"Reconnect to the organisation these invoices were synced with, or, if the switch "
+						"is intended, confirm it in Xero Settings (a Xero Manager)."
+					),
+				)
+			)
+		return True
 
 	def _guarded(self, step, docs: list[dict], *args):
 		"""Run a step unless there is nothing to do; a failed reference read queues its documents."""

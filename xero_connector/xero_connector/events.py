@@ -121,7 +121,7 @@ def preflight_problems(name: str, doc: dict) -> list:
 	from xero_connector.engine.preflight import preflight
 	from xero_connector.xero_connector.host import FrappeHost
 
-	plain = json.loads(frappe.as_json(doc))
+	plain = json.loads(frappe.as_json(doc, indent=None))  # same values, no pretty-printing
 	host = FrappeHost(commit=False)
 	return list(preflight(plain, host.mapping_context(plain)))
 

@@ -265,7 +265,8 @@ class FrappeHost:
 def set_invoice_sync_status(name: str, operation: str, status: str) -> None:
 	"""Keep Sales Invoice.xero_sync_status (list filter, number cards) in step with
 	the newest log row of an invoice operation. Called by write_log, events and jobs."""
-	if operation not in INVOICE_OPERATIONS or not frappe.db.exists(SALES_INVOICE, name):
+	# no existence check: an UPDATE of a missing name changes nothing (one query less per submit)
+	if operation not in INVOICE_OPERATIONS or not name:
 		return
 	if status == STATUS_SUCCESS:
 		value = SYNC_SYNCED

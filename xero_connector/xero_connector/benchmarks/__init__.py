@@ -1,0 +1,1 @@
+"""Bench-side benchmarks, run with ``bench execute`` (never collected as tests)."""
