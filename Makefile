@@ -20,7 +20,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 demo: $(STAMP)
-	$(BIN)/python -m xero_connector.demo
+	$(BIN)/python -m xero_connector.demo $(ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_push.py

@@ -143,7 +143,14 @@ def run(keep_running: bool = False, out=None) -> int:
 		)
 		for failure in failures:
 			print(f"FAILED: {failure}", file=out)
-		print(f"Sandbox web page: {sb.url}/", file=out)
+		if keep_running:
+			print(f"Sandbox web page: {sb.url}/", file=out)
+		else:
+			print(
+				f"Sandbox web page: {sb.url}/ (it stops with the demo: run `make demo ARGS=--keep-running` "
+				"to keep it up and browse what arrived)",
+				file=out,
+			)
 		out.flush()
 		if keep_running:
 			print("Sandbox running; press Ctrl-C to stop.", file=out, flush=True)
