@@ -12,12 +12,11 @@ import cProfile
 import pstats
 import sys
 import time
-from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from fixtures.mapping_helpers import small_context
+from fixtures.mapping_helpers import invoice, item, small_context
 
 from xero_connector.engine.mapping import map_sales_invoice
 from xero_connector.engine.preflight import preflight
@@ -26,65 +25,15 @@ CODES = ["WIDGET-A", "WIDGET-B", "SUPPORT-PLAN", "PRECISION-PART", "CONSULT-HR"]
 
 
 def ten_line_invoice(n: int) -> dict:
-	"""A realistic submitted invoice: ten lines, GST 15 % On Net Total, a rounding adjustment."""
-	items = []
-	net_total = Decimal(0)
+	"""A realistic submitted invoice: ten lines with HTML descriptions, GST 15 % On Net Total,
+	a rounding adjustment (built with the tests' ``invoice``/``item`` helpers)."""
+	lines = []
 	for i in range(10):
-		qty = (n + i) % 9 + 1
-		rate = Decimal(str(round(7.35 + 13.17 * i + (n % 13) * 0.11, 2)))
-		amount = (qty * rate).quantize(Decimal("0.01"))
-		net_total += amount
-		items.append(
-			{
-				"idx": i + 1,
-				"item_code": CODES[i % len(CODES)],
-				"item_name": CODES[i % len(CODES)].title(),
-				"description": f"<p>{CODES[i % len(CODES)].title()}</p>",
-				"item_group": "Products",
-				"income_account": "Sales - AL",
-				"qty": float(qty),
-				"rate": float(rate),
-				"amount": float(amount),
-				"net_rate": float(rate),
-				"net_amount": float(amount),
-				"item_tax_template": None,
-				"item_tax_rate": "{}",
-			}
-		)
-	tax = (net_total * Decimal("0.15")).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-	grand = net_total + tax
-	rounded = grand.quantize(Decimal(1), rounding=ROUND_HALF_UP)
-	return {
-		"name": f"ACC-SINV-BENCH-{n:06d}",
-		"docstatus": 1,
-		"customer": "Kiwi Retail Ltd",
-		"customer_name": "Kiwi Retail Ltd",
-		"currency": "NZD",
-		"conversion_rate": 1.0,
-		"posting_date": "2026-11-02",
-		"due_date": "2026-12-02",
-		"is_return": 0,
-		"po_no": "",
-		"taxes_and_charges": "New Zealand - AL",
-		"discount_amount": 0.0,
-		"grand_total": float(grand),
-		"rounded_total": float(rounded),
-		"rounding_adjustment": float(rounded - grand),
-		"disable_rounded_total": 0,
-		"items": items,
-		"taxes": [
-			{
-				"idx": 1,
-				"charge_type": "On Net Total",
-				"account_head": "GST - AL",
-				"rate": 15.0,
-				"included_in_print_rate": 0,
-				"tax_amount": float(tax),
-				"tax_amount_after_discount_amount": float(tax),
-				"description": "GST",
-			}
-		],
-	}
+		code = CODES[i % len(CODES)]
+		qty = float((n + i) % 9 + 1)
+		rate = round(7.35 + 13.17 * i + (n % 13) * 0.11, 2)
+		lines.append(item(code, qty, rate, description=f"<p>{code.title()}</p>"))
+	return invoice(lines, name=f"ACC-SINV-BENCH-{n:06d}")
 
 
 def measure(label: str, fn, docs, ctx, rounds: int = 5) -> float:

@@ -28,7 +28,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_support import (
 	Connection,
 	IndexedHost,
-	add_customers,
 	customer_name,
 	load_context,
 	machine,
@@ -36,7 +35,8 @@ from bench_support import (
 	peak_rss_mib,
 	percentile,
 	reset_sandbox_limits,
-	seed_contacts,
+	say,
+	seeded_organisation,
 	start_sandbox,
 )
 
@@ -67,10 +67,6 @@ class PushIndexedHost(IndexedHost):
 		return name if state is not None and state.xero_id == xero_id else None
 
 
-def say(text: str = "") -> None:
-	print(text, flush=True)
-
-
 def met(ok: bool) -> str:
 	return "met" if ok else "NOT met"
 
@@ -79,12 +75,8 @@ def bench_push(args) -> int:
 	scale = args.time_scale
 	sb = start_sandbox(time_scale=scale, limits=False)
 	try:
-		ctx, masters = load_context()
-		customers = add_customers(masters, args.customers)
-		new = max(0, round(args.customers * args.new_fraction))
-		setup = Connection(sb, time_scale=scale)
-		setup_port = setup.port(limits=False)
-		seed_contacts(setup_port, list(range(new, args.customers)))  # the first `new` are not in Xero
+		new = max(0, round(args.customers * args.new_fraction))  # the first `new` are not in Xero
+		ctx, customers, setup_port = seeded_organisation(sb, args.customers, new, scale)
 		conn = Connection(sb, time_scale=scale)
 		port = conn.port()
 		host = PushIndexedHost(ctx, site_id="bench", tenant_id=conn.tenant_id)

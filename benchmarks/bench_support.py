@@ -68,6 +68,11 @@ def machine() -> str:
 	return f"{os.cpu_count()} CPUs ({model}), {ram} RAM, Python {platform.python_version()}"
 
 
+def say(text: str = "") -> None:
+	"""Print a report line at once (the figure scripts run for minutes)."""
+	print(text, flush=True)
+
+
 def peak_rss_mib() -> float:
 	"""Peak resident memory of this process so far (Linux reports KiB)."""
 	return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -226,6 +231,19 @@ def seed_contacts(port: ClientPort, numbers: list[int]) -> None:
 		part = numbers[start : start + 50]
 		contacts = [{"Name": customer_name(c), "AccountNumber": account_number(c)} for c in part]
 		port.create_contacts(contacts, f"seed-contacts-{part[0]}-{part[-1]}")
+
+
+def seeded_organisation(
+	sb: Sandbox, customers: int, new: int, time_scale: float
+) -> tuple[MappingContext, list[str], ClientPort]:
+	"""The start of a push run (bench_push, soak): Acceptance Ltd's context with ``customers``
+	bench customers, all but the first ``new`` already contacts in Xero, and the unlimited port
+	that seeded them (for reading reference data before the clock starts)."""
+	ctx, masters = load_context()
+	names = add_customers(masters, customers)
+	setup_port = Connection(sb, time_scale=time_scale).port(limits=False)
+	seed_contacts(setup_port, list(range(new, customers)))
+	return ctx, names, setup_port
 
 
 _TEMPLATE_CACHE: dict = {}

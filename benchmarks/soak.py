@@ -34,23 +34,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_support import (
 	Connection,
 	IndexedHost,
-	add_customers,
 	expected_total,
-	load_context,
 	machine,
 	make_invoice,
 	peak_rss_mib,
 	reset_sandbox_limits,
-	seed_contacts,
+	say,
+	seeded_organisation,
 	start_sandbox,
 )
 
 from xero_connector.engine.sync import SyncEngine
 from xero_connector.xero.retry import RetryPolicy
-
-
-def say(text: str = "") -> None:
-	print(text, flush=True)
 
 
 class Chaos:
@@ -231,13 +226,9 @@ def main(argv: list[str] | None = None) -> int:
 	started = time.perf_counter()
 	sb = start_sandbox(time_scale=scale, limits=False, fault_seed=args.seed)
 	try:
-		ctx, masters = load_context()
-		customers = add_customers(masters, args.customers)
 		new = args.customers // 3
-		setup = Connection(sb, time_scale=scale)
-		setup_port = setup.port(limits=False)
-		seed_contacts(setup_port, list(range(new, args.customers)))
-		host = IndexedHost(ctx, site_id="soak", tenant_id=setup.tenant_id)
+		ctx, customers, setup_port = seeded_organisation(sb, args.customers, new, scale)
+		host = IndexedHost(ctx, site_id="soak", tenant_id=sb.tenant_id)
 		reference = SyncEngine(host, setup_port).reference()
 		docs = {}
 		for n in range(args.n):

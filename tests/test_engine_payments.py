@@ -18,28 +18,27 @@ from xero_connector.engine.payments import (
 )
 from xero_connector.sandbox.clock import ManualClock
 from xero_connector.sandbox.server import Sandbox, SandboxConfig
-from xero_connector.sandbox.testing import SandboxHttp
 from xero_connector.xero.retry import RetryPolicy, no_sleep
 
 BANKS = [BankMapping(account="Bank NZD - XTL", xero_account_code="090", mode_of_payment="Wire Transfer")]
 
 
 @pytest.fixture
-def sb():
+def sandbox():
+	"""conftest's sandbox (and so its ``xero_http``), with the clock fixed at 2026-01-01 UTC."""
 	with Sandbox(SandboxConfig(port=0), clock=ManualClock(start=1_767_225_600.0)) as started:
 		yield started
 
 
 @pytest.fixture
-def xero(sb):
-	http = SandboxHttp(sb)
-	yield http
-	http.close()
+def xero(xero_http):
+	"""HTTP only here (conftest's ``xero`` also runs each test in-process)."""
+	return xero_http
 
 
 @pytest.fixture
-def client(sb):
-	return sandbox_port(sb, retry=RetryPolicy(attempts=2, sleep=no_sleep)).client
+def client(sandbox):
+	return sandbox_port(sandbox, retry=RetryPolicy(attempts=2, sleep=no_sleep)).client
 
 
 def contact_id(xero):
@@ -156,22 +155,22 @@ def test_payments_on_invoices_raised_in_xero_are_skipped_and_unmapped_banks_fail
 	assert "Xero account 091 is not mapped" in failed.reason
 
 
-def test_bank_mapped_by_account_id(xero, client, sb):
+def test_bank_mapped_by_account_id(xero, client, sandbox):
 	doc = invoice(xero, "SINV-7", 100)
 	pay(xero, {"Invoice": {"InvoiceID": doc["InvoiceID"]}}, 100, code="091")
-	savings = sb.organisation().account_by_code("091")["AccountID"]
+	savings = sandbox.organisation().account_by_code("091")["AccountID"]
 	banks = [*BANKS, BankMapping(account="Savings - XTL", xero_account_id=savings.upper())]
 	(intent,) = plan_payments(fetch_payments(client, None), ours(doc), banks, "NZD")
 	assert (intent.action, intent.account) == ("create", "Savings - XTL")
 
 
-def test_if_modified_since_reads_only_newer_changes(xero, client, sb):
+def test_if_modified_since_reads_only_newer_changes(xero, client, sandbox):
 	doc = invoice(xero, "SINV-8", 300)
 	pay(xero, {"Invoice": {"InvoiceID": doc["InvoiceID"]}}, 100)
 	first = plan_payments(fetch_payments(client, None), ours(doc), BANKS, "NZD")
 	mark = next_watermark(None, [i.updated for i in first], [])
 	assert mark == first[0].updated
-	sb.clock.advance(5)
+	sandbox.clock.advance(5)
 	later = pay(xero, {"Invoice": {"InvoiceID": doc["InvoiceID"]}}, 50)
 	again = plan_payments(fetch_payments(client, mark), ours(doc), BANKS, "NZD")
 	assert [i.payment_id for i in again] == [later["PaymentID"]]

@@ -1,24 +1,10 @@
 """Sandbox contacts (issue 2, point 5): create, update, look-ups, uniqueness and archived contacts."""
 
-import pytest
-
-from xero_connector.sandbox.inprocess import InProcessClient
-
 NAME_TAKEN = (
 	"The contact name {} is already assigned to another contact. "
 	"The contact name must be unique across all active contacts."
 )
 ACCOUNT_NUMBER_EXISTS = "The Account Number already exists. Please enter a different Account Number."
-
-
-@pytest.fixture(params=["direct", "http"])
-def xero(request):
-	if request.param == "direct":
-		return InProcessClient()
-	try:
-		return request.getfixturevalue("xero_http")
-	except pytest.FixtureLookupError:
-		pytest.skip("the platform's xero_http fixture is not available yet")
 
 
 def messages(element):

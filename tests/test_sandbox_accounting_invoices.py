@@ -9,16 +9,6 @@ from xero_connector.sandbox.inprocess import InProcessClient
 ZERO_ID = "00000000-0000-0000-0000-000000000000"
 
 
-@pytest.fixture(params=["direct", "http"])
-def xero(request):
-	if request.param == "direct":
-		return InProcessClient()
-	try:
-		return request.getfixturevalue("xero_http")
-	except pytest.FixtureLookupError:
-		pytest.skip("the platform's xero_http fixture is not available yet")
-
-
 def contact_id(xero, name="Boom FM"):
 	response = xero.get("/Contacts", params={"where": f'Name=="{name}"', "includeArchived": "true"})
 	return response.json()["Contacts"][0]["ContactID"]

@@ -2,18 +2,6 @@
 
 import pytest
 
-from xero_connector.sandbox.inprocess import InProcessClient
-
-
-@pytest.fixture(params=["direct", "http"])
-def xero(request):
-	if request.param == "direct":
-		return InProcessClient()
-	try:
-		return request.getfixturevalue("xero_http")
-	except pytest.FixtureLookupError:
-		pytest.skip("the platform's xero_http fixture is not available yet")
-
 
 def messages(element):
 	return [e["Message"] for e in element.get("ValidationErrors", [])]

@@ -3,22 +3,10 @@
 import re
 from datetime import datetime, timedelta, timezone
 
-import pytest
-
 from xero_connector.sandbox.clock import ManualClock
 from xero_connector.sandbox.inprocess import InProcessClient
 from xero_connector.sandbox.seed import demo_organisation
 from xero_connector.sandbox.state import Organisation
-
-
-@pytest.fixture(params=["direct", "http"])
-def xero(request):
-	if request.param == "direct":
-		return InProcessClient()
-	try:
-		return request.getfixturevalue("xero_http")
-	except pytest.FixtureLookupError:
-		pytest.skip("the platform's xero_http fixture is not available yet")
 
 
 def contact_id(xero, name="Boom FM"):

@@ -25,6 +25,12 @@ def quote(xero, number="QU-T1", method="put", status=None, **extra):
 	return getattr(xero, method)("/Quotes", json={"Quotes": [body]}, params={"summarizeErrors": "false"})
 
 
+def set_status(xero, quote_id, status):
+	return xero.post(
+		f"/Quotes/{quote_id}", json={"Quotes": [{"Status": status}]}, params={"summarizeErrors": "false"}
+	)
+
+
 def only(answer):
 	assert answer.status_code == 200, answer.text
 	(element,) = answer.json()["Quotes"]
@@ -79,31 +85,13 @@ def test_required_fields_and_empty_bodies(xero_http):
 
 def test_status_rules(xero_http):
 	q = only(quote(xero_http, "QU-T3", status="SENT"))
-	accepted = only(
-		xero_http.post(
-			f"/Quotes/{q['QuoteID']}",
-			json={"Quotes": [{"Status": "ACCEPTED"}]},
-			params={"summarizeErrors": "false"},
-		)
-	)
+	accepted = only(set_status(xero_http, q["QuoteID"], "ACCEPTED"))
 	assert accepted["Status"] == "ACCEPTED"
 	edit = only(quote(xero_http, "QU-T3", method="post", Reference="changed"))
 	assert messages(edit) and "cannot be changed" in messages(edit)[0]
-	invoiced = only(
-		xero_http.post(
-			f"/Quotes/{q['QuoteID']}",
-			json={"Quotes": [{"Status": "INVOICED"}]},
-			params={"summarizeErrors": "false"},
-		)
-	)
+	invoiced = only(set_status(xero_http, q["QuoteID"], "INVOICED"))
 	assert invoiced["Status"] == "INVOICED"
-	deleted = only(
-		xero_http.post(
-			f"/Quotes/{q['QuoteID']}",
-			json={"Quotes": [{"Status": "DELETED"}]},
-			params={"summarizeErrors": "false"},
-		)
-	)
+	deleted = only(set_status(xero_http, q["QuoteID"], "DELETED"))
 	assert messages(deleted) == ["The quote status cannot be changed from INVOICED to DELETED."]
 	assert only(quote(xero_http, "QU-T4", status="ACCEPTED"))["ValidationErrors"]
 

@@ -10,8 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from xero_connector.sandbox.inprocess import InProcessClient
-
 SPEC = Path(__file__).resolve().parents[2] / "shared" / "xero-openapi" / "xero_accounting.yaml"
 SPEC_URI = "urn:xero-accounting"
 
@@ -64,16 +62,6 @@ def registry(spec):
 	from referencing.jsonschema import DRAFT4
 
 	return Registry().with_resource(SPEC_URI, Resource.from_contents(spec, default_specification=DRAFT4))
-
-
-@pytest.fixture(params=["direct", "http"])
-def xero(request):
-	if request.param == "direct":
-		return InProcessClient()
-	try:
-		return request.getfixturevalue("xero_http")
-	except pytest.FixtureLookupError:
-		pytest.skip("the platform's xero_http fixture is not available yet")
 
 
 def schema_ref(spec, method: str, template: str, status: int) -> str:

@@ -18,7 +18,7 @@ from . import messages as msg
 from . import render
 from .common import Ctx, Outcome, Refused
 from .lines import build_lines
-from .totals import LINE_AMOUNT_TYPES, ZERO, BadNumber, dec, document_totals, money
+from .totals import LINE_AMOUNT_TYPES, ZERO, BadNumber, DocumentTotals, dec, document_totals, money
 from .xerodates import BadDate, parse_date
 
 EDITABLE = ("DRAFT", "SUBMITTED")
@@ -176,18 +176,24 @@ def _fill(ctx: Ctx, kind: Kind, doc: dict, element: dict, status: str, errors: l
 	for key in ("Reference", "Url", "BrandingThemeID", "SentToContact"):
 		if key in element:
 			doc[key] = element[key]
-	lat = element.get("LineAmountTypes", doc.get("LineAmountTypes") or "Exclusive")
-	lat = next((t for t in LINE_AMOUNT_TYPES if str(lat).lower() == t.lower()), None)
-	if lat is None:
-		errors.append(msg.line_amount_types_invalid(element.get("LineAmountTypes")))
-		lat = "Exclusive"
-	doc["LineAmountTypes"] = lat
-	from_request = "LineItems" in element
-	raw_lines = element["LineItems"] if from_request else _stored_as_input(doc.get("LineItems", []))
+	lat = _line_amount_types(doc, element, errors)
+	raw_lines, from_request = _requested_lines(doc, element)
 	if not isinstance(raw_lines, list):
 		raw_lines = []
 	if not raw_lines and status != "DRAFT":
 		errors.append(msg.LINE_ITEMS_REQUIRED)
+	totals = set_lines_and_totals(ctx, doc, raw_lines, lat, status, from_request, errors)
+	doc["IsDiscounted"] = totals.total_discount != 0
+	_set_balances(kind, doc)
+	return new_contact
+
+
+def set_lines_and_totals(
+	ctx: Ctx, doc: dict, raw_lines: list, lat: str, status: str, from_request: bool, errors: list[str]
+) -> DocumentTotals:
+	"""Store ``doc``'s LineItems and Xero's totals (SubTotal, TotalTax, Total, TotalDiscount) as
+	strings; line errors and a negative total go to ``errors``. Called for invoices and credit
+	notes (above) and for quotes (quotes.py)."""
 	lines, results, line_errors = build_lines(
 		ctx, raw_lines, lat, status, doc.get("LineItems", []), ctx.unitdp if from_request else 4
 	)
@@ -202,9 +208,27 @@ def _fill(ctx: Ctx, kind: Kind, doc: dict, element: dict, status: str, errors: l
 		Total=str(totals.total),
 		TotalDiscount=str(totals.total_discount),
 	)
-	doc["IsDiscounted"] = totals.total_discount != 0
-	_set_balances(kind, doc)
-	return new_contact
+	return totals
+
+
+def _line_amount_types(doc: dict, element: dict, errors: list[str]) -> str:
+	"""The element's LineAmountTypes in Xero's spelling (else the stored one, else Exclusive),
+	stored on ``doc``; an unknown value is reported. Called for invoices, credit notes and quotes."""
+	lat = element.get("LineAmountTypes", doc.get("LineAmountTypes") or "Exclusive")
+	lat = next((t for t in LINE_AMOUNT_TYPES if str(lat).lower() == t.lower()), None)
+	if lat is None:
+		errors.append(msg.line_amount_types_invalid(element.get("LineAmountTypes")))
+		lat = "Exclusive"
+	doc["LineAmountTypes"] = lat
+	return lat
+
+
+def _requested_lines(doc: dict, element: dict) -> tuple[object, bool]:
+	"""The element's LineItems (as sent, maybe not a list) and True; else ``doc``'s stored lines
+	fed back through validation and False. Called for invoices, credit notes and quotes."""
+	if "LineItems" in element:
+		return element["LineItems"], True
+	return _stored_as_input(doc.get("LineItems", [])), False
 
 
 def _stored_as_input(lines: list[dict]) -> list[dict]:

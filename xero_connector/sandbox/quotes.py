@@ -24,10 +24,8 @@ import uuid
 from . import messages as msg
 from . import render
 from .common import Ctx, Outcome, Refused
-from .documents import _contact, _currency
-from .lines import build_lines
+from .documents import _contact, _currency, _line_amount_types, _requested_lines, set_lines_and_totals
 from .query import first
-from .totals import LINE_AMOUNT_TYPES, document_totals
 from .xerodates import BadDate, parse_date
 
 STATUSES = ("DRAFT", "SENT", "DECLINED", "ACCEPTED", "INVOICED", "DELETED")
@@ -148,39 +146,13 @@ def _fill(ctx: Ctx, quote: dict, element: dict, status: str, errors: list[str]) 
 	for key in ("Reference", "Terms", "Title", "Summary", "BrandingThemeID"):
 		if key in element:
 			quote[key] = element[key]
-	lat = element.get("LineAmountTypes", quote.get("LineAmountTypes") or "Exclusive")
-	lat = next((t for t in LINE_AMOUNT_TYPES if str(lat).lower() == t.lower()), None)
-	if lat is None:
-		errors.append(msg.line_amount_types_invalid(element.get("LineAmountTypes")))
-		lat = "Exclusive"
-	quote["LineAmountTypes"] = lat
-	from_request = "LineItems" in element
-	raw = (
-		element["LineItems"]
-		if from_request
-		else [
-			{**line, "LineAmount": None, "TaxAmount": line["TaxAmount"] if line.get("_taxOverride") else None}
-			for line in quote.get("LineItems", [])
-		]
-	)
+	lat = _line_amount_types(quote, element, errors)
+	raw, from_request = _requested_lines(quote, element)
 	if not isinstance(raw, list) or not raw:
 		errors.append(msg.LINE_ITEMS_REQUIRED)
 		raw = raw if isinstance(raw, list) else []
 	# a quote posts nothing: AccountCode is optional on its lines (as on a DRAFT invoice)
-	lines, results, line_errors = build_lines(
-		ctx, raw, lat, "DRAFT", quote.get("LineItems", []), ctx.unitdp if from_request else 4
-	)
-	errors.extend(line_errors)
-	quote["LineItems"] = lines
-	totals = document_totals(results, lat)
-	if totals.total < 0:
-		errors.append(msg.NEGATIVE_TOTAL)
-	quote.update(
-		SubTotal=str(totals.sub_total),
-		TotalTax=str(totals.total_tax),
-		Total=str(totals.total),
-		TotalDiscount=str(totals.total_discount),
-	)
+	set_lines_and_totals(ctx, quote, raw, lat, "DRAFT", from_request, errors)
 	return new_contact
 
 

@@ -212,23 +212,30 @@ def credit_summary(org: Organisation, record: dict) -> dict:
 	}
 
 
+def _invoice_summary(invoice_id: str, number: str | None, **extra) -> dict:
+	"""The Invoice Xero nests in an allocation or a payment: empty money lists, no lines
+	(``extra`` goes before LineItems). Called by allocation() and payment()."""
+	return {
+		"InvoiceID": invoice_id,
+		"InvoiceNumber": number,
+		"Payments": [],
+		"CreditNotes": [],
+		"Prepayments": [],
+		"Overpayments": [],
+		"HasErrors": False,
+		"IsDiscounted": False,
+		**extra,
+		"LineItems": [],
+	}
+
+
 def allocation(org: Organisation, record: dict, from_credit_note: bool = False) -> dict:
 	invoice_doc = org.invoices.get(record["InvoiceID"], {})
 	out = {
 		"AllocationID": record["AllocationID"],
 		"Amount": num(record["Amount"]),
 		**_dated(record, "Date", False),
-		"Invoice": {
-			"InvoiceID": record["InvoiceID"],
-			"InvoiceNumber": invoice_doc.get("InvoiceNumber"),
-			"Payments": [],
-			"CreditNotes": [],
-			"Prepayments": [],
-			"Overpayments": [],
-			"HasErrors": False,
-			"IsDiscounted": False,
-			"LineItems": [],
-		},
+		"Invoice": _invoice_summary(record["InvoiceID"], invoice_doc.get("InvoiceNumber")),
 		"IsDeleted": False,
 	}
 	if not from_credit_note:
@@ -263,17 +270,12 @@ def payment(org: Organisation, record: dict) -> dict:
 		doc = org.invoices[record["InvoiceID"]]
 		out["Invoice"] = {
 			"Type": doc["Type"],
-			"InvoiceID": doc["InvoiceID"],
-			"InvoiceNumber": doc.get("InvoiceNumber"),
-			"Payments": [],
-			"CreditNotes": [],
-			"Prepayments": [],
-			"Overpayments": [],
-			"HasErrors": False,
-			"IsDiscounted": False,
-			"Contact": contact_summary(org, doc["ContactID"]),
-			"CurrencyCode": doc["CurrencyCode"],
-			"LineItems": [],
+			**_invoice_summary(
+				doc["InvoiceID"],
+				doc.get("InvoiceNumber"),
+				Contact=contact_summary(org, doc["ContactID"]),
+				CurrencyCode=doc["CurrencyCode"],
+			),
 		}
 	else:
 		doc = org.credit_notes[record["CreditNoteID"]]
