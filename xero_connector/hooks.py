@@ -27,6 +27,7 @@ doc_events = {
 	},
 	"Sales Invoice": {
 		"before_insert": "xero_connector.xero_connector.events.before_insert",
+		"before_submit": "xero_connector.xero_connector.events.before_submit",
 		"on_submit": "xero_connector.xero_connector.events.on_submit",
 		"before_cancel": "xero_connector.xero_connector.events.before_cancel",
 		"on_cancel": "xero_connector.xero_connector.events.on_cancel",

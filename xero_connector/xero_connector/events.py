@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import frappe
 from frappe import _
+from frappe.model.document import Document
 from frappe.utils import flt
 
 from xero_connector.constants import (
@@ -20,7 +21,9 @@ from xero_connector.constants import (
 	SALES_INVOICE_SYNC_FIELDS,
 	SETTINGS,
 	STATUS_FAILED,
+	SYNC_FAILED,
 	SYNC_LOG,
+	SYNC_QUEUED,
 	TRIGGER_MANUAL,
 )
 from xero_connector.exceptions import PreflightFailed, XeroHasPayments
@@ -43,21 +46,33 @@ def before_insert(doc, method=None):
 		doc.set(field, 0)
 
 
+def before_submit(doc, method=None):
+	"""doc_events Sales Invoice before_submit: when on_submit will queue the push, mark
+	the invoice Queued now, so the submit's own UPDATE writes xero_sync_status (no
+	query of ours). A pre-flight problem found in on_submit turns it to Failed."""
+	s = settings()
+	if s.enabled and s.sync_trigger != TRIGGER_MANUAL:
+		doc.set("xero_sync_status", SYNC_QUEUED)
+		doc.flags.xero_status_queued = True
+
+
 def on_submit(doc, method=None):
 	"""doc_events Sales Invoice on_submit: pre-flight, then queue the push (returns
 	become credit notes and are allocated by the same job)."""
 	s = settings()
 	if not s.enabled or s.sync_trigger == TRIGGER_MANUAL:
 		return
-	problems = preflight_problems(doc.name, doc.as_dict())
+	problems = preflight_problems(doc.name, doc)
 	if problems:
 		message = problems_message(problems)
 		if s.block_submit_on_preflight:
 			frappe.throw(message, PreflightFailed, title=_("Xero would reject this invoice"))
 		log_preflight(doc.name, problems)
+		doc.set("xero_sync_status", SYNC_FAILED)  # as log_preflight wrote it (before_submit set Queued)
 		frappe.msgprint(message, title=_("Not sent to Xero"), indicator="orange")
 		return
-	enqueue_sync(doc.name, OP_PUSH)
+	# before_submit wrote the Queued status in the submit's own UPDATE (when it ran)
+	enqueue_sync(doc.name, OP_PUSH, status_written=bool(doc.flags.xero_status_queued))
 
 
 def before_cancel(doc, method=None):
@@ -112,18 +127,17 @@ def on_update_after_submit(doc, method=None):
 # -- pre-flight ---------------------------------------------------------------------------------
 
 
-def preflight_problems(name: str, doc: dict) -> list:
-	"""Every reason Xero would refuse this document, found locally (no Xero call).
+def preflight_problems(name: str, doc) -> list:
+	"""Every reason Xero would refuse this document (a Sales Invoice or its as_dict),
+	found locally (no Xero call).
 
 	Called by on_submit and by api.send_to_xero."""
-	import json
-
 	from xero_connector.engine.preflight import preflight
-	from xero_connector.xero_connector.host import FrappeHost
+	from xero_connector.xero_connector.host import FrappeHost, plain
 
-	plain = json.loads(frappe.as_json(doc, indent=None))  # same values, no pretty-printing
+	data = plain(doc.as_dict() if isinstance(doc, Document) else doc)  # JSON-safe values
 	host = FrappeHost(commit=False)
-	return list(preflight(plain, host.mapping_context(plain)))
+	return list(preflight(data, host.mapping_context(data)))
 
 
 def problems_message(problems: list) -> str:

@@ -54,7 +54,27 @@ JOB_OPERATIONS = {
 
 def as_plain_dict(doc) -> dict:
 	"""A document as JSON-safe plain data (dates as ISO text), as the engine expects."""
-	return json.loads(frappe.as_json(doc.as_dict(no_default_fields=False)))
+	return plain(doc.as_dict(no_default_fields=False))
+
+
+_JSON_SCALARS = (str, int, float, bool, type(None))
+
+
+def plain(value):
+	"""``value`` with the values JSON cannot hold converted as ``frappe.as_json`` converts
+	them (dates and datetimes as text, Decimal as float, Documents as dicts): the same
+	result as ``json.loads(frappe.as_json(value))`` without writing and parsing JSON text
+	(this runs inside every submit). Called by as_plain_dict, events.preflight_problems
+	and the master loaders below."""
+	if isinstance(value, _JSON_SCALARS):
+		return value
+	if isinstance(value, dict):
+		return {str(key): plain(item) for key, item in value.items()}
+	if isinstance(value, list | tuple):
+		return [plain(item) for item in value]
+	from frappe.utils.response import json_handler
+
+	return plain(json_handler(value))
 
 
 class FrappeHost:
@@ -144,7 +164,7 @@ class FrappeHost:
 		templates = {}
 		_add(templates, "Sales Taxes and Charges Template", doc.get("taxes_and_charges"))
 		customers = {}
-		_add(customers, "Customer", doc.get("customer"))
+		_add_customer(customers, doc.get("customer"), self.settings.billing_code_field)
 		return Masters(
 			items=items,
 			item_groups=groups,
@@ -355,7 +375,7 @@ def _system_time(value: datetime) -> datetime:
 
 
 def _cached(doctype: str, name: str) -> dict:
-	return json.loads(frappe.as_json(frappe.get_cached_doc(doctype, name).as_dict()))
+	return plain(frappe.get_cached_doc(doctype, name).as_dict())
 
 
 def _add(target: dict, doctype: str, name: str | None) -> None:
@@ -364,6 +384,17 @@ def _add(target: dict, doctype: str, name: str | None) -> None:
 			target[name] = _cached(doctype, name)
 		except frappe.DoesNotExistError:
 			frappe.clear_last_message()
+
+
+def _add_customer(target: dict, name: str | None, billing_code_field: str | None) -> None:
+	"""The Customer fields the engine reads (contacts.customer_key, mapping): its name and
+	the field holding the Xero billing account code, plus the stored ContactID."""
+	if not name or name in target:
+		return
+	fields = dict.fromkeys(("customer_name", "xero_contact_id", billing_code_field or "xero_account_number"))
+	values = frappe.get_cached_value("Customer", name, list(fields), as_dict=True)
+	if values:
+		target[name] = plain({"name": name, **values})
 
 
 def _item(code: str) -> dict | None:

@@ -167,7 +167,7 @@ def _upsert(doctype: str, name: str, values: dict) -> None:
 	doc.save()
 
 
-CACHE_KEY = "xero_connector:reference"
+CACHE_KEY = "xero_connector:reference:v2"  # v2 adds "fetched" (has_reference)
 
 
 def xero_reference(base_currency: str | None = None):
@@ -188,9 +188,10 @@ def xero_reference(base_currency: str | None = None):
 
 def _reference_data() -> dict:
 	# The status column wins over the stored JSON: DELETED marks rows Xero stopped returning
+	account_rows = frappe.get_all(XERO_ACCOUNT, fields=["xero_data", "status"])
 	accounts = [
 		{**_loads(row.xero_data), "Status": row.status}
-		for row in frappe.get_all(XERO_ACCOUNT, fields=["xero_data", "status"])
+		for row in account_rows
 		if row.xero_data and row.status != "DELETED"
 	]
 	tax_rates = [
@@ -200,7 +201,12 @@ def _reference_data() -> dict:
 	]
 	codes = frappe.db.get_single_value(SETTINGS, "xero_currencies") or ""
 	currencies = [{"Code": c.strip()} for c in codes.split(",") if c.strip()]
-	return {"accounts": accounts, "tax_rates": tax_rates, "currencies": currencies}
+	return {
+		"accounts": accounts,
+		"tax_rates": tax_rates,
+		"currencies": currencies,
+		"fetched": bool(account_rows),  # has_reference(): any row, DELETED ones included
+	}
 
 
 def clear_cache(*args, **kwargs) -> None:
@@ -211,5 +217,8 @@ def clear_cache(*args, **kwargs) -> None:
 
 
 def has_reference() -> bool:
-	"""True once Fetch from Xero has run (pre-flight can then check codes locally)."""
-	return bool(frappe.db.count(XERO_ACCOUNT))
+	"""True once Fetch from Xero has run (pre-flight can then check codes locally).
+
+	Called by host.FrappeHost.reference in every submit, so it reads the cached reference
+	data (no query; :func:`clear_cache` runs whenever Xero Account rows change)."""
+	return bool(frappe.cache.get_value(CACHE_KEY, generator=_reference_data).get("fetched"))
