@@ -122,8 +122,6 @@ class Connection:
 				minute_limit=10**9, concurrent_limit=10**6, day_limit=10**9, app_minute_limit=10**9
 			)
 		limiter = RateLimiter(chosen, self.limiter_backend)
-		if not limits:  # the sandbox still sends X-MinLimit-Remaining: 0 with its limits off
-			limiter.observe = lambda tenant_id, headers: None
 		client = XeroClient(
 			manager,
 			self.tenant_id,

@@ -95,10 +95,14 @@ def test_time_scale_shortens_the_minute_and_keeps_the_ratios():
 	rl.release(rl.admit("t1"))
 
 
-def test_disabled_limits_still_report_remaining_calls():
+def test_disabled_limits_report_the_whole_budget_so_clients_never_slow_down():
 	rl = limiter(enabled=False)
-	admit_many(rl, "t1", 100)
-	assert rl.headers("t1")["X-MinLimit-Remaining"] == "0"
+	admit_many(rl, "t1", 100)  # no 429 past 60
+	assert rl.headers("t1") == {
+		"X-DayLimit-Remaining": "5000",
+		"X-MinLimit-Remaining": "60",
+		"X-AppMinLimit-Remaining": "10000",
+	}
 
 
 def test_remaining_headers_on_every_response_and_429_over_http():

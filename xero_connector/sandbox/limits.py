@@ -163,6 +163,12 @@ class RateLimiter:
 
 	def _headers(self, state: _TenantState) -> dict[str, str]:
 		cfg = self.config
+		if not cfg.enabled:  # nothing counts against the budgets: report them whole
+			return {
+				"X-DayLimit-Remaining": str(cfg.per_day),
+				"X-MinLimit-Remaining": str(cfg.per_minute),
+				"X-AppMinLimit-Remaining": str(cfg.app_per_minute),
+			}
 		return {
 			"X-DayLimit-Remaining": str(max(0, cfg.per_day - len(state.day.calls))),
 			"X-MinLimit-Remaining": str(max(0, cfg.per_minute - len(state.minute.calls))),
