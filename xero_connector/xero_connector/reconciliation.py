@@ -15,6 +15,7 @@ from frappe import _
 from frappe.utils import flt
 
 from xero_connector.exceptions import XeroConnectorError
+from xero_connector.xero_connector.payment_entries import enabled as payment_entries_enabled
 from xero_connector.xero_connector.permissions import require_manager
 
 SALES_INVOICE = "Sales Invoice"
@@ -47,10 +48,14 @@ def erpnext_rows(company: str, from_date: str, to_date: str) -> list[dict]:
 			"disable_rounded_total",
 			"outstanding_amount",
 			"xero_invoice_id",
+			"xero_amount_due",
 		],
 		order_by="name asc",
 		limit=0,
 	)
+	# Without Payment Entries from Xero, payments recorded in Xero never reduce ERPNext's
+	# outstanding: the amount due to compare is then the one the payment pull last brought back.
+	payments_in_erpnext = payment_entries_enabled()
 	out = []
 	for row in rows:
 		if row.docstatus == 2 and not row.xero_invoice_id:
@@ -67,7 +72,11 @@ def erpnext_rows(company: str, from_date: str, to_date: str) -> list[dict]:
 				"posting_date": str(row.posting_date),
 				"currency": row.currency,
 				"total": str(total),
-				"outstanding": str(row.outstanding_amount),
+				"outstanding": str(
+					row.outstanding_amount
+					if payments_in_erpnext or row.xero_amount_due is None
+					else row.xero_amount_due
+				),
 				"xero_id": row.xero_invoice_id,
 			}
 		)
