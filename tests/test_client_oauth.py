@@ -180,6 +180,18 @@ def test_forged_unknown_and_expired_states_are_rejected(consent_sandbox):
 		oauth.complete(callback)
 
 
+def test_a_state_begun_for_one_user_is_refused_for_another_and_burnt(consent_sandbox):
+	oauth = oauth_for(consent_sandbox)
+	request = oauth.begin(REDIRECT, extra={"user": "alice@example.com"})
+	callback = browser_consent(consent_sandbox, request.url)
+	with pytest.raises(InvalidState):
+		oauth.complete(callback, expect={"user": "mallory@example.com"})
+	with pytest.raises(InvalidState):  # single use: the right user cannot replay it either
+		oauth.complete(callback, expect={"user": "alice@example.com"})
+	fresh = browser_consent(consent_sandbox, oauth.begin(REDIRECT, extra={"user": "alice@example.com"}).url)
+	assert oauth.complete(fresh, expect={"user": "alice@example.com"}).access_token
+
+
 def test_wrong_pkce_verifier_is_invalid_grant(consent_sandbox):
 	oauth = oauth_for(consent_sandbox)
 	request = oauth.begin(REDIRECT)

@@ -55,6 +55,19 @@ class TestConnection(XeroTestCase):
 			complete_connect(forged)
 		self.assertEqual(frappe.db.get_single_value(SETTINGS, "connection_status"), "Connected")
 
+	def test_a_callback_for_another_users_connect_is_refused(self):
+		from xero_connector.tests.fixtures import make_user
+		from xero_connector.xero_connector.api import complete_connect, start_connect
+
+		params = authorise(start_connect())  # started by Administrator
+		frappe.set_user(make_user("other-xero-manager@example.com", ["Xero Manager"]))
+		try:
+			with self.assertRaises(OAuthStateInvalid):
+				complete_connect(params)
+		finally:
+			frappe.set_user("Administrator")
+		self.assertEqual(frappe.db.get_single_value(SETTINGS, "connection_status"), "Connected")
+
 	def test_tokens_never_reach_the_browser(self):
 		from frappe.desk.form.load import getdoc
 

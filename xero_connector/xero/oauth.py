@@ -158,14 +158,19 @@ class OAuthClient:
 			f"{self.endpoints.authorize_url}?{query}", state, redirect_uri, self.scope
 		)
 
-	def complete(self, callback: str | Mapping) -> TokenSet:
+	def complete(self, callback: str | Mapping, *, expect: Mapping | None = None) -> TokenSet:
 		"""Finish a connect from the callback's query (a URL, a query string or a dict):
-		check the state (single use, unexpired), then exchange the code."""
+		check the state (single use, unexpired, and — with ``expect`` — begun with the same
+		``extra`` values, e.g. by the same user), then exchange the code."""
 		params = _callback_params(callback)
 		state = params.get("state") or ""
 		pending = self.state_store.take(state) if state else None
 		if pending is None:
 			log.warning("Rejected an OAuth callback with an unknown, reused or expired state")
+			raise InvalidState()
+		started = pending.get("extra") or {}
+		if any(started.get(key) != value for key, value in (expect or {}).items()):
+			log.warning("Rejected an OAuth callback whose state was issued to another session")
 			raise InvalidState()
 		if params.get("error"):
 			raise OAuthError(

@@ -64,7 +64,7 @@ def complete_connect(params: dict) -> dict:
 
 	oauth = oauth_client()
 	try:
-		tokens = oauth.complete({k: v for k, v in params.items() if v})
+		tokens = oauth.complete({k: v for k, v in params.items() if v}, expect={"user": frappe.session.user})
 	except InvalidState:
 		frappe.throw(
 			_(
