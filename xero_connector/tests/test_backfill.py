@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 from contextlib import contextmanager
+from datetime import timedelta
 from unittest.mock import patch
 
 import frappe
@@ -353,3 +354,95 @@ class TestBackfillSelection(BackfillTestCase):
 			with self.assertRaises(frappe.ValidationError):
 				doc.save()
 			backfill.pause(run)
+
+
+def clear_day_limit(sandbox, tenant_id: str) -> None:
+	"""Xero's day rolls over: the sandbox forgets the day's calls and the site's limiter
+	(in Redis) its day block."""
+	from xero_connector.xero_connector.client import rate_limiter
+
+	state = sandbox.limiter._tenant(tenant_id)
+	state.day.calls.clear()
+	limiter = rate_limiter()
+	frappe.cache.delete(limiter.backend._key(limiter._keys(tenant_id)["day_block"]))
+
+
+class TestBackfillDayLimit(BackfillTestCase):
+	prefix = "XBTDAY-"
+	month = 9
+
+	def test_the_day_limit_pauses_the_run_and_the_sweep_resumes_it_after_the_reset(self):
+		names = self.make_invoices(120)
+		run = self.new_backfill()
+		tenant_id = frappe.db.get_single_value("Xero Settings", "tenant_id")
+		real_create = ClientPort.create_invoices
+		writes = []
+
+		def day_used_up_before_the_2nd_write(port, invoices, idempotency_key):
+			writes.append(len(invoices))
+			if len(writes) == 2:
+				self.sandbox.limiter.exhaust(tenant_id, "day")
+			return real_create(port, invoices, idempotency_key)
+
+		try:
+			with captured_progress() as realtime, captured_jobs() as jobs:
+				backfill.start(run)
+				with patch.object(ClientPort, "create_invoices", day_used_up_before_the_2nd_write):
+					jobs.run()
+
+				paused = self.state(run)
+				self.assertEqual(paused.status, "Paused")
+				self.assertTrue(paused.resume_at)
+				resume_at = frappe.utils.get_datetime(paused.resume_at)
+				self.assertGreater(resume_at, frappe.utils.now_datetime(), "Xero's day has not rolled over")
+				self.assertEqual(
+					paused.status_message,
+					"Xero's daily API limit for this organisation is used up; the backfill resumes "
+					f"automatically at {frappe.utils.format_datetime(resume_at)}",
+				)
+				self.assertEqual(realtime.events[-1]["status"], "Paused")
+				self.assertEqual(realtime.events[-1]["status_message"], paused.status_message)
+				# the deferred batch is neither failed nor skipped: it waits, in flight
+				self.assertEqual(
+					(paused.processed, paused.synced, paused.failed, paused.skipped), (50, 50, 0, 0)
+				)
+				self.assertEqual(frappe.parse_json(paused.in_flight), sorted(names)[50:100])
+
+				# before the resume time the sweep leaves it paused
+				self.assertNotIn(run, backfill.resume_stalled())
+				self.assertEqual(self.state(run).status, "Paused")
+
+				clear_day_limit(self.sandbox, tenant_id)
+				self.assertEqual(len(self.xero_numbers(names)), 50, "the second batch waits")
+				later = resume_at + timedelta(minutes=1)
+				with patch.object(backfill, "now_datetime", return_value=later):
+					self.assertIn(run, backfill.resume_stalled())
+				# (leftover runs of earlier test sessions the sweep may also queue are not run here)
+				jobs.calls[:] = [c for c in jobs.calls if c["kwargs"]["name"] == run]
+				self.assertEqual(len(jobs.calls), 1)
+				self.assertEqual(self.state(run).status, "Queued")
+				self.assertFalse(self.state(run).resume_at)
+				self.assertFalse(self.state(run).status_message)
+				jobs.run()
+		finally:
+			clear_day_limit(self.sandbox, tenant_id)
+			frappe.db.commit()
+
+		done = self.state(run)
+		self.assertEqual(done.status, "Completed")
+		self.assertEqual((done.processed, done.synced, done.failed, done.skipped), (120, 120, 0, 0))
+		self.assertEqual(done.batches, 3)
+		in_xero = self.xero_numbers(names)
+		self.assertEqual(len(in_xero), 120, "every invoice is in Xero")
+		self.assertEqual(max(in_xero.values()), 1, "and none twice")
+
+	def test_a_run_paused_by_a_user_is_not_resumed_by_the_sweep(self):
+		self.make_invoices(2)
+		run = self.new_backfill()
+		with captured_jobs() as jobs:
+			backfill.start(run)
+			backfill.pause(run)
+			self.assertNotIn(run, backfill.resume_stalled())
+			self.assertEqual([c["kwargs"]["name"] for c in jobs.calls].count(run), 1, "only the start's job")
+		self.assertEqual(self.state(run).status, "Paused")
+		self.assertFalse(self.state(run).resume_at)

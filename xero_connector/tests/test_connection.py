@@ -31,6 +31,15 @@ class TestConnection(XeroTestCase):
 		self.assertIn("USD", settings.xero_currencies)
 		self.assertIsNotNone(settings.api_minute_remaining)
 
+	def test_fetch_from_xero_keeps_xero_item_codes(self):
+		from xero_connector.xero_connector.reference import stored_items, xero_reference
+
+		xero_items = self.sandbox.organisation().items.values()
+		expected = sorted((i["Code"], i["Name"], i["ItemID"]) for i in xero_items)
+		self.assertTrue(expected)
+		self.assertEqual(sorted((i["Code"], i["Name"], i["ItemID"]) for i in stored_items()), expected)
+		self.assertEqual(xero_reference("NZD").item_codes(), {code for code, _, _ in expected})
+
 	def test_authorise_url_carries_state_and_pkce(self):
 		from xero_connector.xero_connector.api import start_connect
 

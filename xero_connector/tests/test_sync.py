@@ -307,3 +307,41 @@ class TestTokenRevoked(XeroTestCase):
 		self.assertEqual(
 			frappe.db.count("Notification Log", notices) - before, 1, "one notice, not one per check"
 		)
+
+
+class TestItemCode(XeroTestCase):
+	def test_a_line_carries_itemcode_only_when_the_item_is_in_xero(self):
+		from xero_connector.xero_connector import api
+		from xero_connector.xero_connector.reference import stored_items, xero_reference
+
+		organisation = self.sandbox.organisation()
+		item_id = "7c6a5c9d-0000-4000-8000-00000000b1d9"
+		with self.sandbox.organisation_lock(self.sandbox.tenant_id):
+			seeded = next(iter(organisation.items.values()))  # one of the demo company's items
+			organisation.items[item_id] = {**seeded, "ItemID": item_id, "Code": ITEM, "Name": "Xero Widget"}
+		try:
+			counts = api.fetch_reference()  # the Fetch from Xero button
+			frappe.db.commit()
+			self.assertEqual(counts["items"], len(organisation.items))
+			self.assertIn(
+				{"Code": ITEM, "Name": "Xero Widget", "ItemID": item_id}, stored_items(), "kept in the site"
+			)
+			self.assertIn(ITEM, xero_reference("NZD").item_codes(), "handed to the engine")
+
+			known = self.submit_and_sync(items=[(ITEM, 2, 40)])
+			unknown = self.submit_and_sync(items=[("XERO-UNMAPPED", 1, 10)])
+			self.assertEqual(known.xero_sync_status, "Synced")
+			self.assertEqual(unknown.xero_sync_status, "Synced")
+			lines = xero_client().get_invoice(known.xero_invoice_id)["LineItems"]
+			self.assertEqual([line.get("ItemCode") for line in lines], [ITEM])
+			lines = xero_client().get_invoice(unknown.xero_invoice_id)["LineItems"]
+			self.assertTrue(lines)
+			self.assertEqual(
+				[line.get("ItemCode") for line in lines if line.get("ItemCode")], [], "not in Xero"
+			)
+		finally:
+			with self.sandbox.organisation_lock(self.sandbox.tenant_id):
+				organisation.items.pop(item_id, None)
+			api.fetch_reference()
+			frappe.db.commit()
+		self.assertNotIn(ITEM, xero_reference("NZD").item_codes(), "a new fetch forgets it")

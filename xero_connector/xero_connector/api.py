@@ -166,7 +166,7 @@ def fetch_reference() -> dict:
 	client = xero_client()
 	try:
 		organisation = client.organisation()
-		counts = store(client.accounts(), client.tax_rates(), client.currencies())
+		counts = store(client.accounts(), client.tax_rates(), client.currencies(), items=client.items())
 	except Exception as exc:
 		_throw_xero(exc)
 	frappe.db.set_single_value(

@@ -16,18 +16,34 @@ sent, and the position only moves once the batch is done. The scheduler sweep
 job (new run token: the old one, if it is somehow still alive, stops at its next
 batch) sends the in-flight batch again, where the engine skips or links whatever
 already reached Xero.
+
+Xero's daily call limit: when the organisation's day budget runs out (the engine
+returns the documents as Queued "deferred", or the client raises DayLimitReached)
+the run pauses itself with the time Xero accepts calls again (``resume_at``); the
+batch stays in flight, nothing is counted as failed or skipped, and the sweep
+queues the run again once that time has passed.
 """
 
 from __future__ import annotations
 
 import json
+import re
+from datetime import datetime, timedelta, timezone
 
 import frappe
 from frappe import _
-from frappe.utils import add_to_date, cint, get_datetime, now_datetime
+from frappe.utils import (
+	add_to_date,
+	cint,
+	convert_utc_to_system_timezone,
+	format_datetime,
+	get_datetime,
+	now_datetime,
+)
 
 from xero_connector.engine.xero_port import MAX_BATCH
 from xero_connector.exceptions import XeroConnectorError, describe, log_exception
+from xero_connector.xero.errors import DayLimitReached
 from xero_connector.xero_connector.jobs import _is_expected
 from xero_connector.xero_connector.permissions import require_manager
 
@@ -39,6 +55,10 @@ QUEUE = "long"
 JOB_TIMEOUT = 6 * 3600
 STALE_MINUTES = 10  # a Running backfill without a batch for this long has lost its worker
 PROGRESS_EVENT = "xero_backfill_progress"
+DEFERRED = "deferred"  # the reason prefix of an outcome the engine deferred for the day limit
+DAY_LIMIT_MESSAGE = (
+	"Xero's daily API limit for this organisation is used up; the backfill resumes automatically at {0}"
+)
 
 DRAFT, QUEUED, RUNNING, PAUSED, COMPLETED, FAILED = (
 	"Draft",
@@ -109,6 +129,8 @@ def start(name: str) -> dict:
 		"in_flight": None,
 		"error": None,
 		"completed_on": None,
+		"resume_at": None,
+		"status_message": None,
 		"started_by": frappe.session.user,
 		"started_on": now_datetime(),
 	}
@@ -122,7 +144,7 @@ def pause(name: str) -> dict:
 	doc = _for_change(name)
 	if doc.status not in ACTIVE:
 		frappe.throw(_("Only a queued or running backfill can be paused."), BackfillStateError)
-	frappe.db.set_value(BACKFILL, name, "status", PAUSED)
+	frappe.db.set_value(BACKFILL, name, {"status": PAUSED, "resume_at": None, "status_message": None})
 	_publish(name)
 	return {"status": PAUSED}
 
@@ -133,7 +155,6 @@ def resume(name: str) -> dict:
 	doc = _for_change(name)
 	if doc.status not in (PAUSED, FAILED):
 		frappe.throw(_("Only a paused or failed backfill can be resumed."), BackfillStateError)
-	frappe.db.set_value(BACKFILL, name, "error", None)
 	return _queue(name)
 
 
@@ -151,7 +172,15 @@ def _queue(name: str) -> dict:
 	frappe.db.set_value(
 		BACKFILL,
 		name,
-		{"status": QUEUED, "run_token": token, "job_id": job_id, "heartbeat": now_datetime()},
+		{
+			"status": QUEUED,
+			"run_token": token,
+			"job_id": job_id,
+			"heartbeat": now_datetime(),
+			"error": None,
+			"resume_at": None,
+			"status_message": None,
+		},
 	)
 	frappe.enqueue(
 		RUN_METHOD,
@@ -185,9 +214,12 @@ def run(name: str, token: str) -> str | None:
 		client = xero_client(host.settings)
 		engine = SyncEngine(host, xero_port(client))
 		while True:
-			status = _step(engine, name, token)
+			status = _step(engine, name, token, client)
 			if status != RUNNING:
 				return status
+	except DayLimitReached as exc:
+		frappe.db.rollback()
+		return _pause_for_day_limit(name, token, _system_time(exc.resume_at))
 	except Exception as exc:
 		frappe.db.rollback()
 		return _fail(name, token, exc)
@@ -210,7 +242,7 @@ def _claim(name: str, token: str) -> bool:
 	return True
 
 
-def _step(engine, name: str, token: str) -> str:
+def _step(engine, name: str, token: str, client=None) -> str:
 	"""One batch: choose it, mark it in flight, push it, record the counts. Returns the
 	status to go on with (RUNNING to continue)."""
 	row = _locked(name)
@@ -242,6 +274,9 @@ def _step(engine, name: str, token: str) -> str:
 	to_send = [n for n in batch if n not in already]
 	outcomes = engine.push(to_send) if to_send else []
 	synced = set(_synced(batch))
+	deferred = [o for o in outcomes if _is_deferred(o) and o.name in batch and o.name not in synced]
+	if deferred:  # the batch stays in flight: the resumed run sends what is not in Xero yet
+		return _pause_for_day_limit(name, token, _resume_time(client, deferred))
 	failed = {o.name for o in outcomes if o.status == "Failed" and o.name in batch and o.name not in synced}
 	return _record(name, token, batch, len(synced), len(failed))
 
@@ -270,6 +305,59 @@ def _record(name: str, token: str, batch: list[str], synced: int, failed: int) -
 	frappe.db.commit()
 	_publish(name)
 	return row.status  # Paused when someone paused during the batch
+
+
+# -- Xero's daily limit ------------------------------------------------------------------------------
+
+
+def _is_deferred(outcome) -> bool:
+	return outcome.status == "Queued" and (outcome.reason or "").startswith(DEFERRED)
+
+
+def _system_time(epoch: float) -> datetime:
+	"""Epoch seconds as the naive system-time-zone datetime Frappe stores."""
+	utc = datetime.fromtimestamp(float(epoch), tz=timezone.utc).replace(tzinfo=None)
+	return convert_utc_to_system_timezone(utc).replace(tzinfo=None, microsecond=0)
+
+
+def _resume_time(client, deferred: list) -> datetime:
+	"""When Xero accepts calls again: the client limiter's day block (exact), else the
+	minute the engine's "deferred … until YYYY-MM-DD HH:MM UTC" reason names (plus one), else
+	an hour from now."""
+	if client is not None:
+		limiter = client.limiter
+		key = limiter._keys(client.tenant_id)["day_block"]
+		until = limiter.backend.blocked_until(key, limiter.clock())
+		if until:
+			return _system_time(until)
+	for outcome in deferred:
+		found = re.search(r"until (\d{4}-\d{2}-\d{2} \d{2}:\d{2}) UTC", outcome.reason or "")
+		if found:
+			utc = datetime.strptime(found.group(1), "%Y-%m-%d %H:%M").replace(tzinfo=timezone.utc)
+			return _system_time((utc + timedelta(minutes=1)).timestamp())
+	return add_to_date(now_datetime(), hours=1)
+
+
+def _pause_for_day_limit(name: str, token: str, resume_at: datetime) -> str | None:
+	"""Pause the run until ``resume_at`` (the sweep resumes it then). A run a user paused
+	meanwhile stays paused without a resume time; another run token's run is left alone."""
+	row = _locked(name)
+	if not row or row.run_token != token:
+		frappe.db.rollback()
+		return None
+	if row.status != RUNNING:
+		frappe.db.commit()
+		_publish(name)
+		return row.status
+	message = _(DAY_LIMIT_MESSAGE).format(format_datetime(resume_at))
+	frappe.db.set_value(
+		BACKFILL,
+		name,
+		{"status": PAUSED, "resume_at": resume_at, "status_message": message, "heartbeat": now_datetime()},
+	)
+	frappe.db.commit()
+	_publish(name)
+	return PAUSED
 
 
 def _fail(name: str, token: str, exc: Exception) -> str | None:
@@ -319,7 +407,10 @@ def progress(name: str) -> dict:
 	row = frappe.db.get_value(
 		BACKFILL,
 		name,
-		["name", "status", "total", "processed", "synced", "skipped", "failed", "last_position", "error"],
+		[
+			*("name", "status", "total", "processed", "synced", "skipped", "failed"),
+			*("last_position", "error", "resume_at", "status_message"),
+		],
 		as_dict=True,
 	)
 	total = cint(row.total)
@@ -342,16 +433,26 @@ def get_progress(name: str) -> dict:
 
 
 def resume_stalled() -> list[str]:
-	"""Scheduler (cron */5): queue again each Queued or Running backfill whose worker has
-	died — no batch for STALE_MINUTES and its job no longer waiting or running in RQ
-	(or, a job RQ still calls "started", silent for three times as long). Returns the
-	backfills queued again."""
+	"""Scheduler (cron */5): queue again each backfill paused by Xero's daily limit whose
+	resume time has passed, and each Queued or Running backfill whose worker has died — no
+	batch for STALE_MINUTES and its job no longer waiting or running in RQ (or, a job RQ
+	still calls "started", silent for three times as long). Returns the backfills queued
+	again."""
 	from frappe.utils.background_jobs import is_job_enqueued
 
 	now = now_datetime()
+	requeued = []
+	for name in frappe.get_all(
+		BACKFILL,
+		# "is set" too: Frappe compares an empty date as 0001-01-01, before any resume time
+		filters=[["status", "=", PAUSED], ["resume_at", "is", "set"], ["resume_at", "<=", now]],
+		order_by="resume_at asc",
+		pluck="name",
+	):
+		_queue(name)
+		requeued.append(name)
 	stale = add_to_date(now, minutes=-STALE_MINUTES)
 	dead = add_to_date(now, minutes=-3 * STALE_MINUTES)
-	requeued = []
 	for row in frappe.get_all(
 		BACKFILL,
 		filters={"status": ("in", ACTIVE)},

@@ -1,4 +1,4 @@
-"""Xero's accounts, tax rates and currencies as cached in the site, and the
+"""Xero's accounts, tax rates, currencies and items as cached in the site, and the
 rules a mapping must satisfy (DESIGN.md: the account exists, is ACTIVE and of a
 revenue class; the tax type exists, is ACTIVE and can apply to revenue).
 
@@ -82,12 +82,15 @@ def tax_type_problem(tax_type: str | None) -> str | None:
 	return None
 
 
-def store(accounts: list[dict], tax_rates: list[dict], currencies: list[dict]) -> dict:
-	"""Upsert what Xero returned for GET /Accounts, /TaxRates and /Currencies.
+def store(
+	accounts: list[dict], tax_rates: list[dict], currencies: list[dict], items: list[dict] | None = None
+) -> dict:
+	"""Upsert what Xero returned for GET /Accounts, /TaxRates, /Currencies and /Items.
 
 	Called by api.fetch_reference (the settings button) and by tests. Rows Xero no
 	longer returns are kept (mappings may still link them) but marked DELETED so
-	validation refuses them.
+	validation refuses them. Items (Code, Name, ItemID only: the engine sends a line's
+	ItemCode when Xero has that item) replace the stored list; ``None`` leaves it as is.
 	"""
 	seen_codes = set()
 	for account in accounts:
@@ -142,8 +145,33 @@ def store(accounts: list[dict], tax_rates: list[dict], currencies: list[dict]) -
 	frappe.db.set_single_value(
 		SETTINGS, {"xero_currencies": ", ".join(codes), "reference_fetched_on": now_datetime()}
 	)
+	counts = {"accounts": len(seen_codes), "tax_rates": len(seen_types), "currencies": len(codes)}
+	if items is not None:
+		counts["items"] = len(store_items(items))
 	clear_cache()
-	return {"accounts": len(seen_codes), "tax_rates": len(seen_types), "currencies": len(codes)}
+	return counts
+
+
+ITEMS_KEY = "xero_items"
+ITEMS_PARENT = "__xero_connector"  # a DefaultValue parent of its own: not loaded into every boot
+
+
+def store_items(items: list[dict]) -> list[dict]:
+	"""Keep Xero's item codes (GET /Items: Code, Name, ItemID) in the site. Called by
+	:func:`store`; returns what was kept."""
+	kept = [
+		{"Code": item["Code"], "Name": item.get("Name"), "ItemID": item.get("ItemID")}
+		for item in items
+		if item.get("Code")
+	]
+	frappe.db.set_default(ITEMS_KEY, json.dumps(kept), parent=ITEMS_PARENT)
+	return kept
+
+
+def stored_items() -> list[dict]:
+	"""The items :func:`store_items` kept ([] before the first fetch)."""
+	text = frappe.db.get_default(ITEMS_KEY, parent=ITEMS_PARENT)
+	return json.loads(text) if text else []
 
 
 def _dumps(value: dict) -> str:
@@ -167,7 +195,7 @@ def _upsert(doctype: str, name: str, values: dict) -> None:
 	doc.save()
 
 
-CACHE_KEY = "xero_connector:reference:v2"  # v2 adds "fetched" (has_reference)
+CACHE_KEY = "xero_connector:reference:v3"  # v2 adds "fetched" (has_reference), v3 "items"
 
 
 def xero_reference(base_currency: str | None = None):
@@ -182,6 +210,7 @@ def xero_reference(base_currency: str | None = None):
 		accounts=data["accounts"],
 		tax_rates=data["tax_rates"],
 		currencies=data["currencies"],
+		items=data.get("items") or [],
 		base_currency=base_currency,
 	)
 
@@ -205,6 +234,7 @@ def _reference_data() -> dict:
 		"accounts": accounts,
 		"tax_rates": tax_rates,
 		"currencies": currencies,
+		"items": stored_items(),
 		"fetched": bool(account_rows),  # has_reference(): any row, DELETED ones included
 	}
 
