@@ -194,14 +194,11 @@ def line_taxes(
 						fraction = rate / HUNDRED
 					else:
 						rate, fraction = row_rate, row_fraction
-					if row.charge_type == PREVIOUS_ROW_AMOUNT:
-						base, base_coef = row_amounts[ref][i], row_coefs[ref][i]
-						if not base and not base_coef:
-							continue
-						amounts[i] = fraction * base
-						coefs[i] = None if base_coef is None else fraction * base_coef
-					elif row.charge_type == PREVIOUS_ROW_TOTAL:
-						base, base_coef = totals[ref][i], total_coefs[ref][i]
+					if row.charge_type in (PREVIOUS_ROW_AMOUNT, PREVIOUS_ROW_TOTAL):
+						if row.charge_type == PREVIOUS_ROW_AMOUNT:
+							base, base_coef = row_amounts[ref][i], row_coefs[ref][i]
+						else:
+							base, base_coef = totals[ref][i], total_coefs[ref][i]
 						if not base and not base_coef:
 							continue
 						amounts[i] = fraction * base

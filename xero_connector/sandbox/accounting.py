@@ -284,14 +284,7 @@ class AccountingAPI:
 		if pages is not None and not where and not first(query, "order"):
 			items, pagination = page_of(records, *pages)  # render only the page asked for
 			return self._ok({"pagination": pagination, key: [render_one(r) for r in items]})
-		rendered = [render_one(r) for r in records]
-		if where:
-			predicate = where_filter(where)
-			rendered = [r for r in rendered if predicate(r)]
-		order = first(query, "order")
-		if order:
-			sort_key, reverse = order_key(order)
-			rendered.sort(key=sort_key, reverse=reverse)
+		rendered = filtered_and_ordered([render_one(r) for r in records], query)
 		if pages is None:
 			return self._ok({key: rendered})
 		items, pagination = page_of(rendered, *pages)
@@ -389,18 +382,24 @@ class AccountingAPI:
 
 	def _static(self, key: str, records: list[dict], query) -> ApiResponse:
 		"""Lists without UpdatedDateUTC (tax rates, currencies): where and order only."""
-		where = first(query, "where")
-		if where:
-			predicate = where_filter(where)
-			records = [r for r in records if predicate(r)]
-		order = first(query, "order")
-		if order:
-			sort_key, reverse = order_key(order)
-			records.sort(key=sort_key, reverse=reverse)
-		return self._ok({key: records})
+		return self._ok({key: filtered_and_ordered(records, query)})
 
 
 def _contact_matches(contact: dict, term: str) -> bool:
 	fields = ("Name", "FirstName", "LastName", "ContactNumber", "CompanyNumber", "EmailAddress")
 	text = " ".join(str(contact.get(f) or "") for f in fields).casefold()
 	return term.casefold() in text
+
+
+def filtered_and_ordered(records: list[dict], query) -> list[dict]:
+	"""Xero's ``where`` and ``order`` query parameters over rendered records (a new list:
+	the organisation's own lists are never reordered)."""
+	where = first(query, "where")
+	if where:
+		predicate = where_filter(where)
+		records = [r for r in records if predicate(r)]
+	order = first(query, "order")
+	if order:
+		sort_key, reverse = order_key(order)
+		records = sorted(records, key=sort_key, reverse=reverse)
+	return records
