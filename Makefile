@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test demo sandbox bench soak probe lint format clean venv
+.PHONY: test test-host demo sandbox bench soak probe lint format clean venv
 
 venv: $(STAMP)
 
@@ -18,6 +18,11 @@ $(STAMP): pyproject.toml
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+
+# The app in real benches that already exist (XERO_BENCHES; README: "Testing in a
+# real bench"): bench tests, browser and over-HTTP tests on a fresh site of each.
+test-host: $(STAMP)
+	VENV=$(VENV) bash .ci/host
 
 demo: $(STAMP)
 	$(BIN)/python -m xero_connector.demo $(ARGS)

@@ -72,6 +72,31 @@ def test_archived_contact_fails_only_its_invoice_with_cause_and_fix(env):
 	assert contact_row(env, "Hamilton Smith").status == "Failed"
 
 
+def test_the_fix_given_for_an_archived_contact_works_a_new_billing_code_then_resend(env):
+	"""The Sync Log says: restore the contact in Xero, or give the Customer another billing
+	account code, then resend. The second must work too: the new code matches no contact,
+	so the archived namesake is not taken again; a new contact is made (Xero's names are
+	unique among ACTIVE contacts only) and the invoice goes; nothing piles up."""
+	invoice_for(env, "Hamilton Smith Ltd", "HAMSMITH", "INV-ARCH2")
+	assert env.by_name(env.push("INV-ARCH2"), "INV-ARCH2").status == "Failed"
+	row = env.host.last_log("INV-ARCH2", "push")
+	assert row.messages == [] and "archived" in row.cause  # the app's words, not passed off as Xero's
+	assert row.contact_rule == "account_number"
+
+	env.host.context.masters.customers["Hamilton Smith Ltd"]["xero_account_number"] = "HAMSMITH-2"
+	outcome = env.by_name(env.fresh_engine().push(["INV-ARCH2"]), "INV-ARCH2")
+	assert outcome.status == "Success", outcome.reason
+	contact = env.org.contacts[env.host.get_contact_id("Hamilton Smith Ltd")]
+	assert (contact["Name"], contact["AccountNumber"], contact["ContactStatus"]) == (
+		"Hamilton Smith Ltd",
+		"HAMSMITH-2",
+		"ACTIVE",
+	)
+	assert env.host.last_log("INV-ARCH2", "push").contact_rule == "created"
+	assert len(env.xero_invoices("INV-ARCH2")) == 1
+	assert [r.status for r in env.host.log_for("INV-ARCH2", "push")] == ["Failed", "Success"]
+
+
 def test_duplicate_name_clash_is_explained_by_the_catalogue(env):
 	"""Xero compares names without case; ERPNext's 'marine systems' is not an exact match, so the
 	connector creates it and Xero refuses the duplicate name."""

@@ -95,7 +95,7 @@ def test_invoice_voided_in_xero_is_reported(env):
 	report = env.fresh_engine().pull()
 	assert report.voided_in_xero == ["ACC-SINV-2026-00018"]
 	row = env.host.last_log("ACC-SINV-2026-00018", "pull")
-	assert row.status == "Failed" and "voided in Xero but is not cancelled in ERPNext" in row.messages[0]
+	assert row.status == "Failed" and "voided in Xero but is not cancelled in ERPNext" in row.cause
 	assert env.host.get_state("ACC-SINV-2026-00018").xero_status == "VOIDED"
 
 

@@ -84,7 +84,7 @@ def _assert_nothing_written(env, name: str, before_contacts: int):
 	assert env.host.get_state(name) is None
 	assert len(env.org.contacts) == before_contacts
 	row = env.host.last_log(name)
-	assert row.status == "Failed" and row.messages and row.resolution
+	assert row.status == "Failed" and row.cause and row.resolution
 
 
 @pytest.mark.parametrize(
@@ -149,10 +149,12 @@ def test_each_preflight_problem_fails_the_document_before_any_write(env, spoil, 
 	assert outcome.status == "Failed"
 	_assert_nothing_written(env, doc["name"], contacts)
 	row = env.host.last_log(doc["name"])
-	assert all(doc["name"] in m for m in row.messages)  # each message names the document...
+	problems = row.cause.splitlines()
+	assert problems and all(doc["name"] in p for p in problems)  # each problem names the document...
 	if field:
-		assert any(f"({field}" in m for m in row.messages), row.messages  # ...and the field
-	assert "Fix:" in row.messages[0]
+		assert any(f"({field}" in p for p in problems), problems  # ...and the field
+	assert row.resolution and "Fix:" not in row.cause  # the fix once, in its own field
+	assert row.messages == []  # nothing here came from Xero
 
 
 def test_every_problem_of_a_document_is_reported_at_once(env):
@@ -164,7 +166,7 @@ def test_every_problem_of_a_document_is_reported_at_once(env):
 	}
 	env.add(doc)
 	env.push(doc["name"])
-	messages = env.host.last_log(doc["name"]).messages
+	messages = env.host.last_log(doc["name"]).cause.splitlines()
 	assert len(messages) >= 3
 	assert (
 		any("JPY" in m for m in messages)
@@ -189,8 +191,30 @@ def test_xero_refusal_is_recorded_with_its_message_and_the_catalogue_fix(env):
 	row = env.host.last_log(doc["name"], "push")
 	assert "archived" in row.cause.lower() and row.resolution
 	assert env.xero_invoices(doc["name"]) == []
-	assert env.host.get_state(doc["name"]) is None  # the write-ahead mark was removed again
+	state = env.host.get_state(doc["name"])  # the write-ahead mark was removed again
+	assert not state.outcome_unknown and not state.pending_hash and not state.xero_id
 	assert len(env.org.contacts) == contacts_before + 1  # the contact itself was fine
+
+
+def test_resend_after_a_refusal_reaches_xero_afresh_and_creates_one_invoice(env):
+	"""The cause fixed in Xero (the account active again) within Xero's six-minute replay
+	window: the resend is not answered with the stored refusal, and nothing is doubled."""
+	doc = sample("00018")
+	env.add(doc)
+	env.engine.reference()
+	account = next(a for a in env.org.accounts.values() if a["Code"] == "260")
+	account["Status"] = "ARCHIVED"
+	assert env.by_name(env.push(doc["name"]), doc["name"]).status == "Failed"
+	account["Status"] = "ACTIVE"
+
+	env.fresh_engine()
+	outcome = env.by_name(env.push(doc["name"]), doc["name"])
+	assert outcome.status == "Success", outcome.reason
+	assert len(env.xero_invoices(doc["name"])) == 1
+	# and a plain retry of that successful write changes nothing
+	env.fresh_engine()
+	env.push(doc["name"])
+	assert len(env.xero_invoices(doc["name"])) == 1
 
 
 def test_one_bad_document_does_not_stop_the_rest_of_the_batch(env):

@@ -65,7 +65,19 @@ def describe(exc: BaseException) -> Described:
 	arguments, which might hold a secret).
 	"""
 	from xero_connector.constants import KIND_NEEDS_REAUTH, KIND_PERMANENT, KIND_TRANSIENT
+	from xero_connector.xero import XeroError
 
+	if isinstance(exc, XeroError):
+		# the client's own errors (raised before or inside the engine: organisation check,
+		# token refresh, day limit, re-authorisation): their catalogue entry explains them
+		messages = list(getattr(exc, "messages", None) or [exc.message])
+		return Described(
+			kind=_kind_name(exc.kind),
+			cause=" ".join(dict.fromkeys(e.cause for e in exc.entries)),
+			resolution=" ".join(dict.fromkeys(e.resolution for e in exc.entries)),
+			messages=[str(m) for m in messages],
+			http_status=_int_or_none(exc.status),
+		)
 	kind = _attr(exc, "kind")
 	cause = _attr(exc, "cause")
 	resolution = _attr(exc, "resolution")

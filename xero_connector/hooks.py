@@ -13,6 +13,9 @@ after_install = "xero_connector.install.after_install"
 after_migrate = "xero_connector.install.after_migrate"
 before_uninstall = "xero_connector.uninstall.before_uninstall"
 
+# bench run-tests --app xero_connector: the setup data a fresh site lacks (tests/fixtures.py)
+before_tests = "xero_connector.tests.fixtures.before_tests"
+
 # Desk: Xero status and the Send / Resend button on the Sales Invoice form
 doctype_js = {
 	"Sales Invoice": "public/js/sales_invoice.js",

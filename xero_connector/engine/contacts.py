@@ -87,9 +87,11 @@ def _match_existing(engine, keys: dict, results: dict[str, Resolution]) -> list[
 		name, code = keys[customer]
 		if code and code in by_number:
 			results[customer] = _matched(customer, by_number[code], "account_number")
-		elif name in by_name:
+		elif name in by_name and not (code and by_name[name].get("ContactStatus") == "ARCHIVED"):
 			results[customer] = _matched(customer, by_name[name], "name")
 		else:
+			# a billing code no contact has, beside an archived namesake: a new contact with
+			# that code (Xero's names are unique among ACTIVE contacts only)
 			missing.append(customer)
 	return missing
 
@@ -105,7 +107,6 @@ def _matched(customer: str, contact: dict, rule: str) -> Resolution:
 		return Resolution(
 			customer,
 			rule=rule,
-			messages=[f"The contact {contact.get('Name')} is archived."],
 			cause=ARCHIVED_CAUSE.format(contact=label),
 			resolution=ARCHIVED_FIX,
 		)

@@ -46,6 +46,9 @@ class SyncState:
 	allocated: Decimal | None = None  # credit notes: amount this app allocated to the original
 	last_synced_at: datetime | None = None
 	attempts: int = 0
+	# writes Xero refused outright: part of the next write's idempotency key, so a resend
+	# after the cause is fixed reaches Xero afresh instead of replaying the refusal
+	refusals: int = 0
 
 	def to_dict(self) -> dict:
 		"""JSON-safe dict (Decimal and datetime as strings)."""
@@ -86,6 +89,9 @@ class LogEntry:
 	messages: list[str] = field(default_factory=list)  # Xero's validation messages, verbatim
 	cause: str | None = None
 	resolution: str | None = None
+	error_kind: str | None = None  # transient | permanent | needs_reauthorisation | rate_limited | preflight
+	http_status: int | None = None  # Xero's HTTP status, when Xero answered
+	contact_rule: str | None = None  # how the customer's Xero contact was found (contacts.Resolution.rule)
 	created_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
 
 	def to_dict(self) -> dict:

@@ -37,6 +37,9 @@ class Outcome:
 	messages: list[str] = field(default_factory=list)
 	cause: str | None = None
 	resolution: str | None = None
+	error_kind: str | None = None  # the client error's kind, when one stopped the step
+	http_status: int | None = None
+	contact_rule: str | None = None  # stored | account_number | name | created
 
 	@property
 	def failed(self) -> bool:
@@ -86,6 +89,16 @@ class Recorder:
 		"""Write the log row for ``outcome`` and (with ``keep``) add it to :attr:`outcomes`."""
 		attempt = self.host.count_attempts(outcome.name, outcome.operation) + 1
 		cause, resolution = outcome.cause, outcome.resolution
+		if (
+			outcome.status in ("Failed", "Queued")
+			and outcome.reason
+			and not outcome.messages
+			and outcome.error_kind != "preflight"
+			and cause
+			and outcome.reason not in cause
+		):
+			# what happened (the app's words) before why it happens (the catalogue's)
+			cause = f"{outcome.reason[0].upper()}{outcome.reason[1:]}. {cause}"
 		self.host.write_log(
 			LogEntry(
 				reference_doctype=doctype,
@@ -97,9 +110,15 @@ class Recorder:
 				xero_ids=[outcome.xero_id] if outcome.xero_id else [],
 				request=dump(request),
 				response=dump(response),
-				messages=list(outcome.messages) or ([outcome.reason] if outcome.reason else []),
+				# Xero's own messages only; where Xero said nothing (pre-flight, a lost answer)
+				# the app's sentence is the cause, never passed off as Xero's
+				messages=list(outcome.messages)
+				or ([outcome.reason] if outcome.reason and outcome.status in ("Success", "Skipped") else []),
 				cause=cause or (outcome.reason if outcome.status != "Success" else None),
 				resolution=resolution,
+				error_kind=outcome.error_kind,
+				http_status=outcome.http_status,
+				contact_rule=outcome.contact_rule,
 			)
 		)
 		if keep:
@@ -134,6 +153,8 @@ def outcome_for_error(name: str, operation: str, error: Exception, **fields) -> 
 		messages=messages,
 		cause=cause,
 		resolution=resolution,
+		error_kind=getattr(error, "kind", None),
+		http_status=getattr(error, "status", None),
 		**fields,
 	)
 

@@ -22,11 +22,15 @@ class Problem:
 	kind: str = ""  # a stable code for the kind of problem, e.g. "unmapped_account"
 
 	def __str__(self) -> str:
+		return f"{self.what()} Fix: {self.fix}"
+
+	def what(self) -> str:
+		"""Where and what, without the fix: "ACC-SINV-1, row 2 (items.item_code = X): ..."."""
 		where = self.document or "(unnamed document)"
 		if self.row is not None:
 			where += f", row {self.row}"
 		subject = self.field if self.value in (None, "") else f"{self.field} = {self.value}"
-		return f"{where} ({subject}): {self.message} Fix: {self.fix}"
+		return f"{where} ({subject}): {self.message}"
 
 	def as_dict(self) -> dict:
 		return {

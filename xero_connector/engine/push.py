@@ -46,6 +46,7 @@ class Job:
 	xdoc: object = None  # mapping.XeroDocument
 	digest: str | None = None
 	contact_id: str | None = None
+	contact_rule: str | None = None
 
 	@property
 	def xero_id(self) -> str | None:
@@ -73,6 +74,7 @@ def push_documents(engine, docs: list[dict], kind: str) -> list[str]:
 
 
 def _fail(engine, job: Job, reason: str, **fields) -> None:
+	fields.setdefault("contact_rule", job.contact_rule)
 	engine.recorder.record(Outcome(job.name, job.operation, "Failed", reason, **fields))
 
 
@@ -86,9 +88,9 @@ def _prepare(engine, doc: dict) -> Job | None:
 			engine,
 			job,
 			"not sent: " + "; ".join(p.message for p in problems),
-			messages=[str(p) for p in problems],
-			cause="; ".join(p.message for p in problems),
-			resolution="; ".join(dict.fromkeys(p.fix for p in problems)),
+			cause="\n".join(p.what() for p in problems),
+			resolution="\n".join(dict.fromkeys(p.fix for p in problems)),
+			error_kind="preflight",
 		)
 		return None
 	return job
@@ -105,6 +107,7 @@ def _resolve_contacts(engine, jobs: list[Job]) -> list[Job]:
 	ready = []
 	for job in jobs:
 		result = resolved[job.doc["customer"]]
+		job.contact_rule = result.rule
 		if result.ok:
 			job.contact_id = result.contact_id
 			ready.append(job)
@@ -143,6 +146,7 @@ def _unchanged(engine, job: Job) -> bool:
 
 def _outcome(job: Job, status: str, reason: str, state: SyncState | None, **fields) -> Outcome:
 	fields.setdefault("operation", job.operation)
+	fields.setdefault("contact_rule", job.contact_rule)
 	return Outcome(
 		name=job.name,
 		status=status,
@@ -207,10 +211,11 @@ def may_have_written(error: XeroError) -> bool:
 	return outcome_unknown(error) or bool(getattr(error, "maybe_committed", False))
 
 
-def _release(engine, job: Job, mark: SyncState) -> None:
+def _release(engine, job: Job, mark: SyncState, *, refused: bool = False) -> None:
 	"""Xero's answer was definitive (nothing written): put the state back as it was, unless
 	another run changed it since the mark was written. An older mark goes too: the number was
-	looked up before this write (:func:`_recover_unknown`) and that earlier write was not there."""
+	looked up before this write (:func:`_recover_unknown`) and that earlier write was not there.
+	``refused``: Xero refused this very write; the count goes into the next write's key."""
 	current = engine.host.get_state(job.name)
 	if (
 		current is not None
@@ -219,7 +224,18 @@ def _release(engine, job: Job, mark: SyncState) -> None:
 		and current.xero_id == mark.xero_id
 	):
 		previous = job.previous and replace(job.previous, pending_hash=None, outcome_unknown=False)
+		if refused:
+			base = previous or SyncState(kind=mark.kind)
+			previous = replace(base, refusals=base.refusals + 1)
 		engine.host.save_state(job.name, previous)
+
+
+def write_key(engine, job: Job) -> str:
+	"""The Idempotency-Key of this write: the same for a retry of the same write (a lost
+	answer is replayed by Xero, never applied twice), new once Xero refused it."""
+	refusals = job.previous.refusals if job.previous else 0
+	digest = job.digest if not refusals else f"{job.digest[:16]}r{refusals}{job.digest[16:]}"
+	return idempotency_key(engine.site_id, job.name, job.operation, digest)
 
 
 def _send(engine, jobs: list[Job], kind: str) -> list[str]:
@@ -232,7 +248,7 @@ def _send(engine, jobs: list[Job], kind: str) -> list[str]:
 		if job.xero_id:
 			payload[id_field] = job.xero_id
 		elements.append(payload)
-		keys.append(idempotency_key(engine.site_id, job.name, job.operation, job.digest))
+		keys.append(write_key(engine, job))
 		mark = replace(job.previous or SyncState(kind=kind), pending_hash=job.digest, outcome_unknown=True)
 		engine.host.save_state(job.name, mark)
 		marks.append(mark)
@@ -241,9 +257,10 @@ def _send(engine, jobs: list[Job], kind: str) -> list[str]:
 		results = getattr(engine.port, method)(elements, key)
 	except XeroError as error:
 		unknown = may_have_written(error)
+		refused = not unknown and getattr(error, "kind", None) == "permanent"
 		for job, mark in zip(jobs, marks, strict=True):
 			if not unknown:
-				_release(engine, job, mark)
+				_release(engine, job, mark, refused=refused)
 			engine.recorder.record(outcome_for_error(job.name, job.operation, error), idempotency_key=key)
 		return []
 	done, taken = [], []
@@ -253,7 +270,7 @@ def _send(engine, jobs: list[Job], kind: str) -> list[str]:
 			taken.append((job, mark, errors, payload, element))
 			continue
 		if errors or not element.get(id_field):
-			_release(engine, job, mark)
+			_release(engine, job, mark, refused=True)
 			cause, fix = explain(errors)
 			reason = "; ".join(errors) or "Xero returned no ID"
 			engine.recorder.record(

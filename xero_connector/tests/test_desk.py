@@ -1,10 +1,14 @@
 """What the desk shows: the Sales Invoice's Connections, the Xero workspace and
 its number cards, the callback redirect and the Xero panel data."""
 
+import json
+
 import frappe
 
 from xero_connector.constants import SYNC_LOG
-from xero_connector.tests.fixtures import XeroTestCase, captured_jobs, make_invoice
+from xero_connector.exceptions import PreflightFailed
+from xero_connector.tests.fixtures import XeroTestCase, captured_jobs, make_invoice, sync_logs
+from xero_connector.xero_connector.api import send_to_xero
 
 
 class TestDesk(XeroTestCase):
@@ -44,6 +48,32 @@ class TestDesk(XeroTestCase):
 		finally:
 			frappe.db.set_single_value("Xero Settings", "default_account_code", "200")
 		self.assertEqual(get_result(failed.as_dict(), None), before + 1)
+
+	def test_failed_syncs_shortcut_counts_invoices_failed_now_not_log_rows(self):
+		"""A failure fixed by a successful resend no longer counts; several failed attempts
+		of one invoice count once."""
+		shortcut = next(s for s in frappe.get_doc("Workspace", "Xero").shortcuts if s.label == "Failed Syncs")
+		self.assertEqual(shortcut.link_to, "Sales Invoice")
+		filters = [f[1:4] for f in json.loads(shortcut.stats_filter)]
+
+		def failed_now() -> int:
+			return frappe.db.count("Sales Invoice", {f: (op, v) for f, op, v in filters})
+
+		before = failed_now()
+		frappe.db.set_single_value("Xero Settings", "default_account_code", None)
+		try:
+			with captured_jobs():
+				si = make_invoice(items=[("XERO-UNMAPPED", 1, 1)])
+				with self.assertRaises(PreflightFailed):
+					send_to_xero(si.name)  # a second failed attempt of the same invoice
+		finally:
+			frappe.db.set_single_value("Xero Settings", "default_account_code", "200")
+		self.assertEqual(len(sync_logs(si.name, status="Failed")), 2)
+		self.assertEqual(failed_now(), before + 1)
+		with captured_jobs() as jobs:
+			send_to_xero(si.name)  # the cause fixed: the resend succeeds
+			jobs.run()
+		self.assertEqual(failed_now(), before)
 
 	def test_oauth_callback_redirects_to_the_settings(self):
 		from urllib.parse import parse_qs, urlsplit

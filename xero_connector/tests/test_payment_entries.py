@@ -33,7 +33,10 @@ def entries_for(payment_id: str) -> list[dict]:
 	)
 
 
-class TestPaymentEntries(XeroTestCase):
+class PaymentEntrySetup(XeroTestCase):
+	"""A connected site with Payment Entries from Xero on: a bank ledger for Xero's
+	090 account, a USD receivable and customer (also used by test_real_worker)."""
+
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
@@ -89,6 +92,8 @@ class TestPaymentEntries(XeroTestCase):
 		frappe.db.commit()
 		super().tearDownClass()
 
+
+class TestPaymentEntries(PaymentEntrySetup):
 	# -- helpers ------------------------------------------------------------------------------------
 
 	def pay(self, si, amount, **extra) -> str:

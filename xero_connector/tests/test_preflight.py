@@ -152,6 +152,21 @@ class TestMappingValidation(XeroTestCase):
 		settings.default_account_code = "310"
 		self.assert_refused(settings.save, "Default Sales Account", "not a revenue account")
 
+	def test_income_account_is_refused_as_a_tax_account(self):
+		from xero_connector.tests.fixtures import GST_ACCOUNT, SALES_ACCOUNT
+
+		self.assert_refused(lambda: map_tax("Tax Account", SALES_ACCOUNT, "OUTPUT2"), "is not a tax account")
+		map_tax("Tax Account", GST_ACCOUNT, "OUTPUT2").delete()  # a tax account is accepted
+
+	def test_rounding_account_is_not_one_of_xeros_system_accounts(self):
+		settings = frappe.get_single(SETTINGS)
+		settings.rounding_account_code = "860"  # Xero's Rounding system account
+		self.assert_refused(settings.save, "Rounding Account", "system account")
+		settings.reload()
+		settings.rounding_account_code = "260"
+		settings.save()
+		frappe.db.set_single_value(SETTINGS, "rounding_account_code", None)
+
 	def item_tax_template(self):
 		from xero_connector.tests.fixtures import ABBR, COMPANY, GST_ACCOUNT, ensure
 

@@ -105,22 +105,20 @@ class TestReconciliation(XeroTestCase):
 		self.assertIn(bad.name, mismatched)
 		self.assertNotIn(good.name, mismatched)
 
-	def test_a_payment_recorded_only_in_xero_is_no_mismatch_once_pulled(self):
-		"""Payment Entries from Xero are off (the default): ERPNext's outstanding never moves,
-		so the amount due compared is the one the payment pull brought back."""
+	def test_a_payment_recorded_only_in_xero_is_a_mismatch_until_erpnext_has_it(self):
+		"""Payment Entries from Xero are off (the default): the payment pull brings Xero's
+		amount due back, but ERPNext's own outstanding is what the report compares, so a
+		payment ERPNext does not know of stays a mismatch, pulled or not."""
 		from xero_connector.tests.test_sync import TestPaymentPull
 
 		frappe.db.set_single_value("Xero Settings", "create_payment_entries", 0)
 		si = self.submit_and_sync(**self.dated(7))
 		TestPaymentPull.pay(self, si, 40)
-		row = self.rows()[si.name]
-		self.assertTrue(row["amount_due_mismatch"])  # Xero moved on, the app has not pulled yet
-
 		TestPaymentPull.run_scheduled_pull(self)
 		row = self.rows()[si.name]
-		self.assertFalse(row["amount_due_mismatch"])
+		self.assertTrue(row["amount_due_mismatch"])
+		self.assertEqual(row["erpnext_outstanding"], Decimal(str(owed(si))).quantize(Decimal("0.01")))
 		self.assertEqual(row["xero_amount_due"], Decimal(str(owed(si) - 40)).quantize(Decimal("0.01")))
-		self.assertEqual(row["erpnext_outstanding"], row["xero_amount_due"])
 
 	def test_missing_in_xero_is_listed_and_resend_sends_it(self):
 		si = self.unsent()

@@ -14,6 +14,7 @@ from xero_connector.tests.fixtures import (
 	ITEM,
 	XeroTestCase,
 	captured_jobs,
+	connect,
 	inject,
 	make_invoice,
 	owed,
@@ -299,14 +300,24 @@ class TestTokenRevoked(XeroTestCase):
 		self.assertEqual(settings.connection_status, "Needs Reauthorisation")
 		self.assertIn("re-authorised", settings.reauth_message)
 		row = sync_logs(si.name, operation="push")[-1]
-		self.assertIn(row.status, ("Queued", "Failed"))
-		self.assertTrue(row.cause)
+		# it waits for the connection (not a permanent failure, not an "unexpected error")
+		self.assertEqual((row.status, row.error_kind), ("Queued", "needs_reauthorisation"))
+		self.assertNotIn("Unexpected error", row.cause)
+		self.assertIn("connect", (row.cause + row.resolution).lower())
 
 		self.assertEqual(check_connection(), "Needs Reauthorisation")
 		self.assertEqual(check_connection(), "Needs Reauthorisation")
 		self.assertEqual(
 			frappe.db.count("Notification Log", notices) - before, 1, "one notice, not one per check"
 		)
+
+		# the administrator connects again: what waited is sent at once
+		with captured_jobs() as jobs:
+			connect(self.sandbox)
+			self.assertIn(si.name, [c["kwargs"].get("name") for c in jobs.calls])
+			jobs.run()
+		si.reload()
+		self.assertEqual(si.xero_status, "AUTHORISED")
 
 
 class TestItemCode(XeroTestCase):

@@ -27,6 +27,7 @@ from xero_connector.constants import (
 from xero_connector.exceptions import OAuthStateInvalid, PreflightFailed, XeroConnectorError, XeroNotConnected
 from xero_connector.xero_connector.doctype.xero_settings.xero_settings import get_redirect_uri
 from xero_connector.xero_connector.permissions import is_manager, require_manager
+from xero_connector.xero_connector.settings_state import write_state
 
 
 @frappe.whitelist(methods=["POST"])
@@ -103,7 +104,7 @@ def complete_connect(params: dict) -> dict:
 	else:
 		values.update({"tenant_id": None, "organisation_name": None, "connection_status": NOT_CONNECTED})
 		choose = True
-	frappe.db.set_single_value(SETTINGS, values)
+	write_state(values)
 	if not choose:
 		_after_connect()
 	frappe.db.commit()
@@ -118,7 +119,7 @@ def select_tenant(tenant_id: str):
 	tenant = next((t for t in tenants if t["tenantId"] == tenant_id), None)
 	if not tenant:
 		frappe.throw(_("That organisation was not granted to this site: connect again and tick it in Xero."))
-	frappe.db.set_single_value(SETTINGS, _tenant_values(tenant))
+	write_state(_tenant_values(tenant))
 	_after_connect()
 	return {"tenant_id": tenant_id, "organisation_name": tenant["tenantName"]}
 
@@ -143,8 +144,7 @@ def disconnect():
 				)
 			)
 	store.clear()
-	frappe.db.set_single_value(
-		SETTINGS,
+	write_state(
 		{
 			"connection_status": NOT_CONNECTED,
 			"tenant_id": None,
@@ -169,8 +169,7 @@ def fetch_reference() -> dict:
 		counts = store(client.accounts(), client.tax_rates(), client.currencies(), items=client.items())
 	except Exception as exc:
 		_throw_xero(exc)
-	frappe.db.set_single_value(
-		SETTINGS,
+	write_state(
 		{
 			"organisation_name": organisation.get("Name"),
 			"base_currency": organisation.get("BaseCurrency"),
@@ -254,11 +253,15 @@ def _tenant_values(tenant: dict) -> dict:
 
 
 def _after_connect():
-	"""Read the organisation and the reference data right after connecting."""
+	"""Read the organisation and the reference data right after connecting, then send
+	again what waited for the connection (tasks.resend_waiting_for_connection)."""
+	from xero_connector.xero_connector.tasks import resend_waiting_for_connection
+
 	try:
 		fetch_reference()
 	except Exception:
 		frappe.clear_last_message()
+	resend_waiting_for_connection()
 
 
 def _throw_xero(exc: Exception):

@@ -21,6 +21,7 @@ from xero_connector.xero_connector.redis_backends import (
 	RedisLock,
 	RedisStateStore,
 )
+from xero_connector.xero_connector.settings_state import write_state
 
 
 def get_settings():
@@ -94,8 +95,7 @@ def record_budget(client: XeroClient) -> None:
 	remaining = client.limiter.remaining.get(client.tenant_id)
 	if not remaining:
 		return
-	frappe.db.set_single_value(
-		SETTINGS,
+	write_state(
 		{
 			"api_minute_remaining": remaining.get("minute"),
 			"api_day_remaining": remaining.get("day"),
@@ -110,6 +110,6 @@ def needs_reauthorisation(message: str) -> None:
 	connection and tell the managers, once (tasks.notify_reauthorisation)."""
 	from xero_connector.xero_connector.tasks import notify_reauthorisation
 
-	frappe.db.set_single_value(SETTINGS, {"connection_status": NEEDS_REAUTH, "reauth_message": message})
+	write_state({"connection_status": NEEDS_REAUTH, "reauth_message": message})
 	frappe.db.commit()
 	notify_reauthorisation(message)

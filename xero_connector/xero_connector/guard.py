@@ -24,6 +24,7 @@ from xero_connector.engine.guard import (
 )
 from xero_connector.exceptions import XeroConnectorError
 from xero_connector.xero_connector.permissions import require_manager
+from xero_connector.xero_connector.settings_state import write_state
 
 SYNCED = ("synced_organisation_id", "synced_organisation_name", "synced_base_currency", "synced_tenant_id")
 CONNECTED = (
@@ -110,7 +111,7 @@ def _store(result: GuardResult, values: dict) -> None:
 	updates["organisation_mismatch"] = str(result.error) if result.error else None
 	changed = {k: v for k, v in updates.items() if (values.get(k) or None) != (v or None)}
 	if changed:
-		frappe.db.set_single_value(SETTINGS, changed)
+		write_state(changed)
 		frappe.clear_document_cache(SETTINGS, SETTINGS)
 
 
@@ -139,7 +140,7 @@ def confirm_organisation_switch() -> dict:
 		frappe.throw(_("No connected organisation is known yet: click Fetch from Xero first."))
 	if (values.get("tenant_id") or "").lower() != (current.tenant_id or ""):
 		frappe.throw(_("The connection changed since it was last checked: click Fetch from Xero first."))
-	frappe.db.set_single_value(SETTINGS, {**_values(current, SYNCED), "organisation_mismatch": None})
+	write_state({**_values(current, SYNCED), "organisation_mismatch": None})
 	frappe.clear_document_cache(SETTINGS, SETTINGS)
 	return {"organisation_id": current.organisation_id, "organisation_name": current.name}
 

@@ -38,6 +38,7 @@ from xero_connector.xero_connector.doctype.xero_account_mapping.xero_account_map
 )
 from xero_connector.xero_connector.doctype.xero_tax_mapping.xero_tax_mapping import get_tax_mappings
 from xero_connector.xero_connector.reference import has_reference, xero_reference
+from xero_connector.xero_connector.settings_state import write_state
 
 SALES_INVOICE = "Sales Invoice"
 ERROR_KINDS = ("transient", "permanent", "needs_reauthorisation", "rate_limited", "preflight")
@@ -272,9 +273,7 @@ class FrappeHost:
 		marks = _watermarks()
 		marks[f"{tenant_id}:{resource}"] = value.isoformat()
 		newest = max(marks.values())
-		frappe.db.set_single_value(
-			SETTINGS, {"watermarks": json.dumps(marks, sort_keys=True), "payment_watermark": newest}
-		)
+		write_state({"watermarks": json.dumps(marks, sort_keys=True), "payment_watermark": newest})
 		self._commit()
 
 	def _commit(self) -> None:
@@ -334,7 +333,7 @@ def state_fields(state: SyncState | None) -> dict:
 def log_values(entry: LogEntry) -> dict:
 	"""Xero Sync Log field values for an engine LogEntry."""
 	ids = [i for i in entry.xero_ids if i]
-	kind = getattr(entry, "kind", None) or {"Failed": "permanent", "Queued": "transient"}.get(entry.status)
+	kind = entry.error_kind or {"Failed": "permanent", "Queued": "transient"}.get(entry.status)
 	doctype = entry.reference_doctype or SALES_INVOICE
 	return {
 		"reference_doctype": doctype,
@@ -352,7 +351,18 @@ def log_values(entry: LogEntry) -> dict:
 		"cause": entry.cause,
 		"resolution": entry.resolution,
 		"error_kind": kind if entry.status != "Success" and kind in ERROR_KINDS else None,
+		"http_status": entry.http_status or None,
+		"contact_rule": CONTACT_RULES.get(entry.contact_rule or "", entry.contact_rule),
 	}
+
+
+# how the customer's Xero contact was found, as the Sync Log's "Contact Matched By" says it
+CONTACT_RULES = {
+	"stored": "Link kept from an earlier sync",
+	"account_number": "Billing account code (Xero AccountNumber)",
+	"name": "Same name",
+	"created": "Created in Xero",
+}
 
 
 def _redacted(value):

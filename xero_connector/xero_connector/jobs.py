@@ -36,6 +36,7 @@ from xero_connector.constants import (
 )
 from xero_connector.exceptions import describe, log_exception
 from xero_connector.xero_connector.permissions import require_manager
+from xero_connector.xero_connector.settings_state import write_state
 
 SYNC_METHOD = "xero_connector.xero_connector.jobs.sync_invoice"
 PULL_METHOD = "xero_connector.xero_connector.jobs.pull_payments"
@@ -75,6 +76,17 @@ def enqueue_pull(ids: list[str] | None = None, queued: str | None = None) -> Non
 
 
 def _enqueue(method: str, job: str, **kwargs) -> None:
+	"""Queue after the commit, once: RQ's deduplication only sees jobs already in Redis,
+	and jobs queued after commit reach Redis together, so a second request for the same
+	job in one transaction (a submit and a resend) is dropped here."""
+	pending = frappe.local.flags.setdefault("xero_jobs_this_transaction", set())
+	if job in pending:
+		return
+	if not pending:
+		forget = lambda: frappe.local.flags.pop("xero_jobs_this_transaction", None)  # noqa: E731
+		frappe.db.after_commit.add(forget)
+		frappe.db.after_rollback.add(forget)
+	pending.add(job)
 	frappe.enqueue(
 		method,
 		queue=QUEUE,
@@ -212,7 +224,7 @@ def pull_payments(ids: list[str] | None = None, queued_log: str | None = None):
 
 	``ids`` (from a webhook) only distinguish the job: Xero's events arrive after the
 	change, so the pull since the watermark already includes those documents."""
-	frappe.db.set_single_value(SETTINGS, "last_payment_pull", now_datetime())
+	write_state({"last_payment_pull": now_datetime()})
 
 	def pull(engine):
 		report = engine.pull()
@@ -255,6 +267,10 @@ def run_engine(step, *, name: str, operation: str, queued: str | None):
 	from xero_connector.xero_connector.client import record_budget, xero_client, xero_port
 	from xero_connector.xero_connector.host import FrappeHost
 
+	if frappe.session.user == "Guest":
+		# queued by Xero's webhook (a guest request): the pull creates Payment Entries,
+		# which a guest may not; the scheduler's jobs run as Administrator too
+		frappe.set_user("Administrator")
 	host = FrappeHost(commit=True, queued_log=queued, job_id=_current_job_id())
 	client = None
 	try:
@@ -278,20 +294,29 @@ def run_engine(step, *, name: str, operation: str, queued: str | None):
 
 
 def record_failure(host, name: str, operation: str, exc: BaseException) -> None:
+	"""The row for an error the engine did not record itself. A client error gets the
+	status the engine gives it (transient, rate and day limits, a connection that needs
+	authorising again: Queued, retried; the rest Failed); anything else is Failed."""
 	from xero_connector.engine.host import LogEntry
+	from xero_connector.engine.log import outcome_for_error
+	from xero_connector.xero import XeroError
 
 	described = describe(exc)
+	status = STATUS_FAILED
+	if isinstance(exc, XeroError):
+		status = outcome_for_error(name, operation, exc).status
 	entry = LogEntry(
 		reference_doctype="Xero Settings" if operation == OP_PULL else "Sales Invoice",
 		reference_name=name,
-		operation=operation if operation != OP_UPDATE else OP_UPDATE,
-		status=STATUS_FAILED,
+		operation=operation,
+		status=status,
 		attempt=host.count_attempts(name, operation) + 1,
 		messages=described.messages,
 		cause=described.cause,
 		resolution=described.resolution,
+		error_kind=described.kind,
+		http_status=described.http_status,
 	)
-	entry.kind = described.kind
 	host.write_log(entry)
 
 

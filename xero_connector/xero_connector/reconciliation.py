@@ -15,7 +15,6 @@ from frappe import _
 from frappe.utils import flt
 
 from xero_connector.exceptions import XeroConnectorError
-from xero_connector.xero_connector.payment_entries import enabled as payment_entries_enabled
 from xero_connector.xero_connector.permissions import require_manager
 
 SALES_INVOICE = "Sales Invoice"
@@ -53,9 +52,9 @@ def erpnext_rows(company: str, from_date: str, to_date: str) -> list[dict]:
 		order_by="name asc",
 		limit=0,
 	)
-	# Without Payment Entries from Xero, payments recorded in Xero never reduce ERPNext's
-	# outstanding: the amount due to compare is then the one the payment pull last brought back.
-	payments_in_erpnext = payment_entries_enabled()
+	# ERPNext's own outstanding, always: a payment or a return that ERPNext and Xero see
+	# differently is exactly what this report is for (the amount due last pulled from Xero
+	# would hide it whenever Payment Entries from Xero are off).
 	out = []
 	for row in rows:
 		if row.docstatus == 2 and not row.xero_invoice_id:
@@ -72,11 +71,7 @@ def erpnext_rows(company: str, from_date: str, to_date: str) -> list[dict]:
 				"posting_date": str(row.posting_date),
 				"currency": row.currency,
 				"total": str(total),
-				"outstanding": str(
-					row.outstanding_amount
-					if payments_in_erpnext or row.xero_amount_due is None
-					else row.xero_amount_due
-				),
+				"outstanding": str(row.outstanding_amount),
 				"xero_id": row.xero_invoice_id,
 			}
 		)

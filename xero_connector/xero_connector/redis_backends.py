@@ -28,6 +28,7 @@ from xero_connector.constants import CONNECTED, NEEDS_REAUTH, NOT_CONNECTED, SET
 from xero_connector.xero.limiter import Window
 from xero_connector.xero.locks import LockTimeout
 from xero_connector.xero.tokens import TokenSet
+from xero_connector.xero_connector.settings_state import write_state
 
 PASSWORD_MASK = "*" * 10
 
@@ -63,8 +64,7 @@ class FrappeTokenStore:
 		frappe.cache.delete(site_key(self.redis_key))
 		for field in ("access_token", "refresh_token"):
 			frappe.db.delete("__Auth", {"doctype": SETTINGS, "name": SETTINGS, "fieldname": field})
-		frappe.db.set_single_value(
-			SETTINGS,
+		write_state(
 			{
 				"access_token": None,
 				"refresh_token": None,
@@ -104,8 +104,7 @@ class FrappeTokenStore:
 			status = NEEDS_REAUTH
 		elif status != CONNECTED and frappe.db.get_single_value(SETTINGS, "tenant_id"):
 			status = CONNECTED
-		frappe.db.set_single_value(
-			SETTINGS,
+		write_state(
 			{
 				"access_token": PASSWORD_MASK if tokens.access_token else None,
 				"refresh_token": PASSWORD_MASK if tokens.refresh_token else None,

@@ -24,6 +24,7 @@ from xero_connector.constants import (
 	XERO_ACCOUNT,
 	XERO_TAX_RATE,
 )
+from xero_connector.xero_connector.settings_state import write_state
 
 
 def account_problem(code: str | None) -> str | None:
@@ -49,14 +50,21 @@ def account_problem(code: str | None) -> str | None:
 
 
 def existing_account_problem(code: str | None) -> str | None:
-	"""Like :func:`account_problem` without the revenue rule (for the rounding account)."""
+	"""Like :func:`account_problem` without the revenue rule (for the rounding account):
+	an ACTIVE account that lines may post to, so not one of Xero's system accounts."""
 	if not code:
 		return None
-	status = frappe.db.get_value(XERO_ACCOUNT, code, "status")
-	if not status:
+	row = frappe.db.get_value(XERO_ACCOUNT, code, ["status", "system_account", "account_name"], as_dict=True)
+	if not row:
 		return _("Xero has no account with code {0}.").format(frappe.bold(code))
-	if status != ACTIVE:
-		return _("Xero account {0} is {1}: pick an ACTIVE account.").format(frappe.bold(code), status)
+	if row.status != ACTIVE:
+		return _("Xero account {0} is {1}: pick an ACTIVE account.").format(frappe.bold(code), row.status)
+	if row.system_account:
+		return _(
+			"Xero account {0} ({1}) is Xero's {2} system account: Xero keeps it for its own"
+			" entries and refuses invoice lines on it. Pick a revenue or expense account for"
+			" the rounding line (for example 260 Other Revenue)."
+		).format(frappe.bold(code), row.account_name, row.system_account)
 	return None
 
 
@@ -110,6 +118,7 @@ def store(
 				"tax_type": account.get("TaxType"),
 				"account_id": account.get("AccountID"),
 				"enable_payments": 1 if account.get("EnablePaymentsToAccount") else 0,
+				"system_account": account.get("SystemAccount") or None,
 				"xero_data": _dumps(account),
 			},
 		)
@@ -142,9 +151,7 @@ def store(
 
 	clear_cache()
 	codes = sorted({c.get("Code") for c in currencies if c.get("Code")})
-	frappe.db.set_single_value(
-		SETTINGS, {"xero_currencies": ", ".join(codes), "reference_fetched_on": now_datetime()}
-	)
+	write_state({"xero_currencies": ", ".join(codes), "reference_fetched_on": now_datetime()})
 	counts = {"accounts": len(seen_codes), "tax_rates": len(seen_types), "currencies": len(codes)}
 	if items is not None:
 		counts["items"] = len(store_items(items))

@@ -23,6 +23,7 @@ from xero_connector.constants import (
 	STATUS_QUEUED,
 	SYNC_LOG,
 )
+from xero_connector.xero_connector.settings_state import write_state
 
 
 def pull_payments_if_due():
@@ -121,7 +122,7 @@ def notify_reauthorisation(reason: str) -> bool:
 	if not claimed:
 		if frappe.db.get_single_value(SETTINGS, "reauth_notified", cache=False):
 			return False
-		frappe.db.set_single_value(SETTINGS, "reauth_notified", 1)
+		write_state({"reauth_notified": 1})
 	frappe.db.commit()
 	subject = _("Xero needs to be connected again")
 	message = _(
@@ -169,3 +170,46 @@ def manager_users() -> list[str]:
 def manager_emails() -> list[str]:
 	emails = frappe.get_all("User", filters={"name": ("in", manager_users() or [""])}, pluck="email")
 	return sorted({e for e in emails if e})
+
+
+WAITING_KINDS = ("needs_reauthorisation", "transient", "rate_limited")
+
+
+def resend_waiting_for_connection() -> list[str]:
+	"""Called right after a (re)connection (api._after_connect): queue again every
+	Sales Invoice whose newest attempt stopped because the connection was down or
+	needed authorising, so nothing waits for the 15-minute sweep or a person.
+	Returns the invoices queued."""
+	from xero_connector.xero_connector.jobs import enqueue_sync
+
+	rows = frappe.get_all(
+		SYNC_LOG,
+		filters={
+			"reference_doctype": "Sales Invoice",
+			"status": ("in", (STATUS_QUEUED, "Failed")),
+			"error_kind": ("in", WAITING_KINDS),
+			"operation": ("in", ("push", "update", "void", "allocate")),
+		},
+		fields=["name", "reference_name", "operation", "status", "creation"],
+		order_by="creation desc",
+		limit=1000,
+	)
+	queued = []
+	for row in rows:
+		if row.reference_name in queued:
+			continue
+		newest = frappe.get_all(
+			SYNC_LOG,
+			filters={"reference_name": row.reference_name, "operation": row.operation},
+			fields=["name"],
+			order_by="creation desc",
+			limit=1,
+			pluck="name",
+		)
+		if newest and newest[0] != row.name:
+			continue  # a later attempt settled it
+		if frappe.db.get_value("Sales Invoice", row.reference_name, "docstatus") not in (1, 2):
+			continue
+		enqueue_sync(row.reference_name, row.operation)
+		queued.append(row.reference_name)
+	return queued

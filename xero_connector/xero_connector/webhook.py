@@ -73,4 +73,11 @@ def handle_events(events) -> list[str]:
 
 
 def _empty(status: int) -> Response:
+	"""Xero's answer: a status and nothing else. Xero rejects a webhook response that
+	sets a cookie, so the guest session's cookies (user_id, full_name, ...) that Frappe
+	would add to every response are dropped from this one."""
+	manager = getattr(frappe.local, "cookie_manager", None)
+	if manager is not None:
+		manager.cookies.clear()
+		manager.to_delete.clear()
 	return Response(b"", status=status, content_type="text/plain")

@@ -8,7 +8,7 @@ frappe.ui.form.on("Xero Settings", {
 		frm.set_query("default_account_code", () => ({
 			filters: { status: "ACTIVE", account_class: "REVENUE" },
 		}));
-		frm.set_query("rounding_account_code", () => ({ filters: { status: "ACTIVE" } }));
+		frm.set_query("rounding_account_code", () => ({ filters: { status: "ACTIVE", system_account: ["is", "not set"] } }));
 		for (const field of ["default_tax_type", "zero_tax_type"]) {
 			frm.set_query(field, () => ({ filters: { status: "ACTIVE", can_apply_to_revenue: 1 } }));
 		}

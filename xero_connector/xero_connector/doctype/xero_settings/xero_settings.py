@@ -30,6 +30,7 @@ class XeroSettings(Document):
 		self.set_urls()
 
 	def validate(self):
+		self.keep_app_values()
 		self.set_urls()
 		if self.sandbox_url:
 			self.sandbox_url = self.sandbox_url.strip().rstrip("/")
@@ -39,6 +40,18 @@ class XeroSettings(Document):
 			frappe.throw(
 				_("Enter the Client ID of your Xero app before enabling the connector."), XeroNotConfigured
 			)
+
+	def keep_app_values(self):
+		"""What jobs and the connect flow keep here (tokens' metadata, budget, watermarks,
+		organisation) is the database's, never the form's: a form opened before a job
+		wrote them must not put the old values back (settings_state.write_state)."""
+		from xero_connector.xero_connector.settings_state import app_owned_fields
+
+		fields = app_owned_fields(self.meta)
+		stored = frappe.db.get_singles_dict(self.doctype, cast=True)
+		for fieldname in fields:
+			if fieldname in stored or self.get(fieldname) is not None:
+				self.set(fieldname, stored.get(fieldname))
 
 	def set_urls(self):
 		self.redirect_uri = get_redirect_uri()

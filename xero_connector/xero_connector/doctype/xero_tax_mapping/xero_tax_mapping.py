@@ -25,13 +25,20 @@ class XeroTaxMapping(XeroMappingDocument):
 	def check_reference(self):
 		if self.mapping_type != "Tax Account":
 			return
-		account_type = frappe.db.get_value("Account", self.reference_name, "account_type")
-		if account_type and account_type not in ("Tax", "Chargeable"):
+		account = frappe.db.get_value(
+			"Account", self.reference_name, ["account_type", "root_type"], as_dict=True
+		)
+		if not account or account.account_type in ("Tax", "Chargeable"):
+			return
+		if account.account_type or account.root_type in ("Income", "Expense"):
+			kind = account.account_type or _("{0} account").format(_(account.root_type))
 			frappe.throw(
-				_("{0} is not a tax account (its account type is {1}).").format(
-					frappe.bold(self.reference_name), account_type
-				),
+				_(
+					"{0} is not a tax account (it is a {1}). Map tax accounts here (Account Type Tax);"
+					" income accounts belong in Xero Account Mapping."
+				).format(frappe.bold(self.reference_name), kind),
 				MappingInvalid,
+				title=_("Not a tax account"),
 			)
 
 	def code_problem(self, code):

@@ -1,0 +1,108 @@
+"""The browser and over-HTTP tests: a throw-away site of a real bench, reached
+through the bench's own web server, with a real ``bench worker`` and the Xero
+sandbox running here in the test process.
+
+``.ci/host`` (``make test-host``) makes the site and runs these with:
+
+- ``XERO_SITE``: the site's name; ``XERO_SITE_URL``: its web server (by address,
+  for HTTP); ``XERO_DESK_URL``: the same by the site's name (Chromium resolves
+  ``*.localhost``), as people reach it and as Xero redirects back to it;
+- ``XERO_BENCH_BIN``: a ``bench`` for that bench (runs in its chroot if it has one);
+- ``XERO_SCREENSHOTS``: where each test saves its screenshots.
+
+Without them (plain ``make test``) every test here is skipped, saying why.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import subprocess
+from pathlib import Path
+
+import pytest
+import requests
+
+SITE_URL = os.environ.get("XERO_SITE_URL", "")
+REASON = "needs a throw-away site of a real bench: run `make test-host` (README: 'Testing in a real bench')"
+
+
+def pytest_collection_modifyitems(config, items):
+	if SITE_URL:
+		return
+	skip = pytest.mark.skip(reason=REASON)
+	for item in items:
+		if "tests/host/" in str(item.fspath).replace(os.sep, "/"):
+			item.add_marker(skip)
+
+
+class Site:
+	"""The site under test: its URL, `bench execute` of the app's host_site helpers,
+	and logged-in HTTP sessions."""
+
+	def __init__(self):
+		self.url = SITE_URL.rstrip("/")
+		self.desk_url = os.environ.get("XERO_DESK_URL", SITE_URL).rstrip("/")
+		self.name = os.environ.get("XERO_SITE", "")
+		self.bench = os.environ.get("XERO_BENCH_BIN", "bench")
+		self.version = os.environ.get("XERO_FRAPPE_VERSION", "")
+		self.users: dict[str, str] = {}
+		self.password = ""
+		self.company = ""
+
+	def execute(self, function: str, **kwargs):
+		"""``bench --site SITE execute xero_connector.tests.host_site.FUNCTION``; its JSON answer."""
+		command = [self.bench, "--site", self.name, "execute", f"xero_connector.tests.host_site.{function}"]
+		if kwargs:
+			command += ["--kwargs", json.dumps(kwargs)]
+		done = subprocess.run(command, capture_output=True, text=True, timeout=300)
+		if done.returncode != 0:
+			raise AssertionError(
+				f"{shlex.join(command[1:])} failed ({done.returncode}):\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+			)
+		lines = [line for line in done.stdout.splitlines() if line.strip()]
+		return json.loads(lines[-1]) if lines else None
+
+	def session(self, kind: str | None) -> requests.Session:
+		"""A requests session logged in as one of the prepared users (None: Guest)."""
+		http = requests.Session()
+		if kind:
+			answer = http.post(
+				f"{self.url}/api/method/login",
+				data={"usr": self.users.get(kind, kind), "pwd": self.password},
+				timeout=30,
+			)
+			assert answer.status_code == 200, (kind, answer.status_code, answer.text[:300])
+		return http
+
+
+@pytest.fixture(scope="session")
+def sandbox():
+	"""The Xero sandbox for the site, with Xero's consent page (organisation picker)."""
+	from xero_connector.sandbox.server import Sandbox, SandboxConfig
+
+	with Sandbox(SandboxConfig(port=0, consent_page=True)) as started:
+		yield started
+
+
+@pytest.fixture(scope="session")
+def site(sandbox) -> Site:
+	found = Site()
+	prepared = found.execute(
+		"prepare",
+		sandbox_url=sandbox.url,
+		client_id=sandbox.client_id,
+		client_secret=sandbox.client_secret,
+	)
+	found.users = prepared["users"]
+	found.password = prepared["password"]
+	found.company = prepared["company"]
+	return found
+
+
+@pytest.fixture(scope="session")
+def screenshots() -> Path:
+	folder = Path(os.environ.get("XERO_SCREENSHOTS") or "build/screenshots")
+	folder.mkdir(parents=True, exist_ok=True)
+	return folder

@@ -1,0 +1,196 @@
+"""A person at the desk, in Debian's Chromium driven by Selenium: logs in, opens
+pages, clicks what a person clicks, waits for what a person waits for, saves
+screenshots, and collects what the browser console reported."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+CHROMIUM = os.environ.get("XERO_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
+CHROMEDRIVER = os.environ.get("XERO_CHROMEDRIVER", shutil.which("chromedriver") or "/usr/bin/chromedriver")
+
+# Console lines that are not the app's errors: the browser asking for things this
+# offline machine does not serve.
+IGNORED_CONSOLE = (
+	re.compile(r"favicon\.ico"),
+	re.compile(r"net::ERR_(NAME_NOT_RESOLVED|INTERNET_DISCONNECTED|CONNECTION_REFUSED)"),
+)
+
+
+def xpath_literal(text: str) -> str:
+	if "'" not in text:
+		return f"'{text}'"
+	return "concat('" + "', \"'\", '".join(text.split("'")) + "')"
+
+
+class Desk:
+	def __init__(self, base_url: str, screenshots: Path, width: int = 1400, height: int = 1000):
+		self.base_url = base_url.rstrip("/")
+		self.screenshots = screenshots
+		self.profile = tempfile.mkdtemp(prefix="xero-chromium-")
+		options = webdriver.ChromeOptions()
+		options.binary_location = CHROMIUM
+		for flag in (
+			"--headless=new",
+			"--no-sandbox",
+			"--disable-gpu",
+			"--disable-dev-shm-usage",
+			"--disable-quic",
+			"--no-first-run",
+			"--disable-background-networking",
+			"--disable-component-update",
+			"--disable-sync",
+			f"--user-data-dir={self.profile}",
+			f"--window-size={width},{height}",
+		):
+			options.add_argument(flag)
+		options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+		self.driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+		self.driver.set_page_load_timeout(60)
+		self.console: list[dict] = []
+
+	# -- navigation --------------------------------------------------------------------------------
+
+	def login(self, user: str, password: str):
+		self.driver.delete_all_cookies()
+		self.open("/login")
+		self.wait_css("#login_email").send_keys(user)
+		self.wait_css("#login_password").send_keys(password + Keys.ENTER)
+		WebDriverWait(self.driver, 60).until(lambda d: "/login" not in d.current_url)
+		self.wait_desk()
+
+	def open(self, path: str):
+		self.driver.get(self.base_url + path if path.startswith("/") else path)
+
+	def go(self, route: str):
+		"""Open a desk route (``/app/...``) and wait until the desk has drawn it."""
+		self.open(route)
+		self.wait_desk()
+
+	def wait_desk(self, timeout: float = 60):
+		"""The desk has booted and is not busy (no freeze, no pending calls)."""
+		WebDriverWait(self.driver, timeout).until(
+			lambda d: d.execute_script(
+				"return !!(window.frappe && frappe.boot && frappe.container && frappe.container.page"
+				" && !(frappe.dom && frappe.dom.freeze_count) && !(frappe.request && frappe.request.ajax_count))"
+			)
+		)
+		time.sleep(0.3)
+
+	# -- finding and waiting -----------------------------------------------------------------------
+
+	def wait_css(self, selector: str, timeout: float = 30, visible: bool = True):
+		condition = EC.visibility_of_element_located if visible else EC.presence_of_element_located
+		return WebDriverWait(self.driver, timeout).until(condition((By.CSS_SELECTOR, selector)))
+
+	def wait_xpath(self, xpath: str, timeout: float = 30):
+		return WebDriverWait(self.driver, timeout).until(EC.visibility_of_element_located((By.XPATH, xpath)))
+
+	def wait_text(self, text: str, timeout: float = 30, scope: str = "//body"):
+		"""A visible element of the page whose text contains ``text``."""
+		return self.wait_xpath(f"{scope}//*[contains(normalize-space(.), {xpath_literal(text)})][not(*)]", timeout)
+
+	def wait_until(self, predicate, timeout: float = 60, message: str = ""):
+		return WebDriverWait(self.driver, timeout, poll_frequency=0.5).until(lambda d: predicate(), message)
+
+	def page_text(self) -> str:
+		return self.driver.find_element(By.TAG_NAME, "body").text
+
+	def click(self, element):
+		self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
+		try:
+			element.click()
+		except Exception:
+			self.driver.execute_script("arguments[0].click();", element)
+
+	def button(self, label: str, timeout: float = 30):
+		"""A visible button (or dropdown item) whose label is ``label``."""
+		literal = xpath_literal(label)
+		xpath = (
+			f"//button[normalize-space(.)={literal}] | //a[contains(@class,'dropdown-item')][normalize-space(.)={literal}]"
+			f" | //button[@data-label={xpath_literal(label.replace(' ', '%20'))}]"
+		)
+		end = time.monotonic() + timeout
+		while True:
+			for element in self.driver.find_elements(By.XPATH, xpath):
+				try:
+					if element.is_displayed():
+						return element
+				except StaleElementReferenceException:
+					continue
+			if time.monotonic() > end:
+				raise TimeoutException(f"no visible button {label!r} on {self.driver.current_url}")
+			time.sleep(0.3)
+
+	def click_button(self, label: str, group: str | None = None, timeout: float = 30):
+		"""Click a form's button; ``group``: the dropdown it sits in (e.g. "Xero")."""
+		if group:
+			self.click(self.button(group, timeout))
+			time.sleep(0.3)
+		self.click(self.button(label, timeout))
+
+	def fill(self, fieldname: str, value: str, scope: str = ""):
+		"""Type into a form field as a person does (and leave it)."""
+		field = self.wait_css(f"{scope} .frappe-control[data-fieldname='{fieldname}'] input")
+		field.clear()
+		field.send_keys(value)
+		return field
+
+	def awesomplete_options(self, fieldname: str, typed: str = "", scope: str = "") -> list[str]:
+		"""What a Link field's dropdown offers once ``typed`` is typed."""
+		field = self.fill(fieldname, typed, scope)
+		field.click()
+		try:
+			WebDriverWait(self.driver, 15).until(
+				lambda d: any(
+					li.is_displayed()
+					for li in d.find_elements(
+						By.CSS_SELECTOR, f"{scope} .frappe-control[data-fieldname='{fieldname}'] ul[role=listbox] li"
+					)
+				)
+			)
+		except TimeoutException:
+			return []
+		time.sleep(0.5)
+		items = self.driver.find_elements(
+			By.CSS_SELECTOR, f"{scope} .frappe-control[data-fieldname='{fieldname}'] ul[role=listbox] li"
+		)
+		return [li.text.strip() for li in items if li.is_displayed() and li.text.strip()]
+
+	# -- evidence ----------------------------------------------------------------------------------
+
+	def screenshot(self, name: str) -> Path:
+		path = self.screenshots / f"{name}.png"
+		self.driver.save_screenshot(str(path))
+		return path
+
+	def console_errors(self) -> list[str]:
+		"""SEVERE console lines since the last call, less the offline machine's noise."""
+		for entry in self.driver.get_log("browser"):
+			self.console.append(entry)
+		errors = [
+			e["message"]
+			for e in self.console
+			if e.get("level") == "SEVERE" and not any(p.search(e["message"]) for p in IGNORED_CONSOLE)
+		]
+		self.console.clear()
+		return errors
+
+	def quit(self):
+		try:
+			self.driver.quit()
+		finally:
+			shutil.rmtree(self.profile, ignore_errors=True)

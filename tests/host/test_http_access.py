@@ -1,0 +1,191 @@
+"""Who may do what, over real HTTP through the bench's web server: every
+whitelisted method of the app called as Guest, as a user without roles, as an
+Accounts User and as a Xero Manager; what Xero Settings and the Sync Log show to
+whom; and the webhook endpoint answering Xero as Xero requires."""
+
+from __future__ import annotations
+
+import ast
+import base64
+import hashlib
+import hmac
+import time
+from pathlib import Path
+
+import pytest
+
+APP = Path(__file__).resolve().parents[2] / "xero_connector"
+
+# Who may call each whitelisted method: "guest" (anyone, Xero's webhook),
+# "reader" (an Accounts User may: the invoice's own Xero status and payload),
+# "manager" (Xero Manager or System Manager only).
+ACCESS = {
+	"xero_connector.xero_connector.webhook.receive": "guest",
+	"xero_connector.xero_connector.api.invoice_status": "reader",
+	"xero_connector.xero_connector.preview.invoice_payload": "reader",
+	"xero_connector.xero_connector.preview.sync_log_payload": "reader",
+	"xero_connector.xero_connector.customer_panel.customer_invoices": "reader",
+	"xero_connector.xero_connector.guard.organisation_status": "reader",
+	"xero_connector.xero_connector.api.start_connect": "manager",
+	"xero_connector.xero_connector.api.oauth_callback": "manager",
+	"xero_connector.xero_connector.api.select_tenant": "manager",
+	"xero_connector.xero_connector.api.disconnect": "manager",
+	"xero_connector.xero_connector.api.fetch_reference": "manager",
+	"xero_connector.xero_connector.api.pull_payments_now": "manager",
+	"xero_connector.xero_connector.api.send_to_xero": "manager",
+	"xero_connector.xero_connector.guard.confirm_organisation_switch": "manager",
+	"xero_connector.xero_connector.reconciliation.resend": "manager",
+	"xero_connector.xero_connector.reconciliation.link": "manager",
+	"xero_connector.xero_connector.readiness.check": "manager",
+	"xero_connector.xero_connector.readiness.export_csv": "manager",
+	"xero_connector.xero_connector.readiness.create_mapping": "manager",
+	"xero_connector.xero_connector.readiness.create_contact": "manager",
+	"xero_connector.xero_connector.readiness.link_contact": "manager",
+	"xero_connector.xero_connector.backfill.start": "manager",
+	"xero_connector.xero_connector.backfill.pause": "manager",
+	"xero_connector.xero_connector.backfill.resume": "manager",
+	"xero_connector.xero_connector.backfill.get_progress": "manager",
+	"xero_connector.xero_connector.doctype.xero_sync_log.xero_sync_log.resend": "manager",
+}
+# methods whose call by a manager would change the connection under the other tests
+NOT_CALLED_AS_MANAGER = {
+	"xero_connector.xero_connector.api.disconnect",
+	"xero_connector.xero_connector.api.start_connect",
+	"xero_connector.xero_connector.api.oauth_callback",
+	"xero_connector.xero_connector.api.select_tenant",
+	"xero_connector.xero_connector.guard.confirm_organisation_switch",
+}
+
+
+def whitelisted_methods() -> dict[str, str]:
+	"""Every module-level function of the app decorated with ``frappe.whitelist``,
+	read from the source, with the HTTP method it allows ("GET", "POST" or "any")."""
+	found = {}
+	for path in sorted(APP.rglob("*.py")):
+		if "tests" in path.parts or "sandbox" in path.parts:
+			continue
+		module = ".".join(path.relative_to(APP.parent).with_suffix("").parts)
+		for node in ast.parse(path.read_text()).body:
+			if not isinstance(node, ast.FunctionDef):
+				continue
+			for decorator in node.decorator_list:
+				call = decorator if isinstance(decorator, ast.Call) else None
+				target = call.func if call else decorator
+				if ast.unparse(target) != "frappe.whitelist":
+					continue
+				http = "any"
+				for keyword in call.keywords if call else []:
+					if keyword.arg == "methods":
+						http = ast.literal_eval(keyword.value)[0]
+				found[f"{module}.{node.name}"] = http
+	return found
+
+
+def test_every_whitelisted_method_has_a_declared_audience():
+	"""A new whitelisted method must be added to ACCESS (and so tested below)."""
+	assert set(whitelisted_methods()) == set(ACCESS)
+
+
+def call(http, site, method: str, verb: str, args: dict):
+	url = f"{site.url}/api/method/{method}"
+	if verb == "GET":
+		return http.get(url, params=args, timeout=60, allow_redirects=False)
+	return http.post(url, data=args, timeout=60, allow_redirects=False)
+
+
+@pytest.fixture(scope="module")
+def invoice(site, connected):
+	return site.execute("make_invoice")["name"]
+
+
+@pytest.fixture(scope="module")
+def connected(site, sandbox):
+	"""Connected already (the browser tests connect through Xero's pages) or now, from
+	the server side, with Xero's consent step approving at once."""
+	if site.execute("settings")["connection_status"] == "Connected":
+		return
+	sandbox.config.consent_page = False
+	try:
+		site.execute("connect_directly", sandbox_url=sandbox.url)
+	finally:
+		sandbox.config.consent_page = True
+
+
+def arguments(method: str, invoice: str, site) -> dict:
+	name = method.rsplit(".", 1)[1]
+	return {
+		"invoice_status": {"name": invoice},
+		"invoice_payload": {"name": invoice},
+		"send_to_xero": {"name": invoice},
+		"customer_invoices": {"customer": "Xero Test Customer"},
+		"sync_log_payload": {"log": "no-such-log"},
+		"resend": {"name": invoice, "names": "[]"},
+		"link": {"name": invoice},
+		"check": {"company": site.company, "from_date": "2026-01-01", "to_date": "2026-01-31"},
+		"export_csv": {"company": "x", "from_date": "2026-01-01", "to_date": "2026-01-31"},
+		"create_mapping": {"kind": "account", "mapping_type": "Item", "reference_name": "nothing", "xero_code": "200"},
+		"create_contact": {"customer": "nothing"},
+		"link_contact": {"customer": "nothing", "contact_id": "nothing"},
+		"start": {"name": "nothing"},
+		"pause": {"name": "nothing"},
+		"resume": {"name": "nothing"},
+		"get_progress": {"name": "nothing"},
+		"select_tenant": {"tenant_id": "nothing"},
+	}.get(name, {})
+
+
+@pytest.mark.parametrize("who", ["guest", "norole", "accounts", "manager"])
+def test_each_method_answers_each_kind_of_user_as_declared(site, invoice, who):
+	methods = whitelisted_methods()
+	http = site.session(None if who == "guest" else who)
+	wrong = []
+	for method, audience in sorted(ACCESS.items()):
+		if method.endswith("webhook.receive"):
+			continue  # tested on its own below
+		if who == "manager" and method in NOT_CALLED_AS_MANAGER:
+			continue
+		allowed = who == "manager" or (who == "accounts" and audience == "reader")
+		verb = methods[method] if methods[method] != "any" else "GET"
+		answer = call(http, site, method, verb, arguments(method, invoice, site))
+		denied = answer.status_code == 403
+		if allowed == denied or answer.status_code >= 500:
+			wrong.append(f"{method}: {answer.status_code} {answer.text[:160]}")
+		if "Traceback" in answer.text:
+			wrong.append(f"{method}: a traceback reached the user")
+	assert not wrong, f"as {who}:\n" + "\n".join(wrong)
+
+
+def test_settings_and_tokens_are_for_managers_and_never_readable(site, connected):
+	path = f"{site.url}/api/resource/Xero%20Settings/Xero%20Settings"
+	assert site.session(None).get(path, timeout=30).status_code == 403
+	assert site.session("accounts").get(path, timeout=30).status_code == 403
+	answer = site.session("manager").get(path, timeout=30)
+	assert answer.status_code == 200
+	data = answer.json()["data"]
+	for field in ("access_token", "refresh_token", "client_secret"):
+		assert not data.get(field) or set(data[field]) == {"*"}, field
+
+
+def sign(body: bytes, key: str) -> str:
+	return base64.b64encode(hmac.new(key.encode(), body, hashlib.sha256).digest()).decode()
+
+
+def test_webhook_answers_with_an_empty_body_no_cookie_and_in_time(site, sandbox):
+	key = site.execute("set_webhook_key")["key"]
+	url = f"{site.url}/api/method/xero_connector.xero_connector.webhook.receive"
+	intent = b'{"events":[],"firstEventSequence":0,"lastEventSequence":0,"entropy":"ABCDEF"}'
+	for body, signature, status in (
+		(intent, sign(intent, key), 200),  # Intent to Receive, signed right
+		(intent, sign(intent, "another key"), 401),  # signed with another key
+		(intent, None, 401),  # unsigned
+	):
+		headers = {"Content-Type": "application/json"}
+		if signature:
+			headers["x-xero-signature"] = signature
+		start = time.monotonic()
+		answer = site.session(None).post(url, data=body, headers=headers, timeout=30)
+		took = time.monotonic() - start
+		assert answer.status_code == status, answer.text[:300]
+		assert answer.content == b"", answer.content[:200]
+		assert "set-cookie" not in {k.lower() for k in answer.headers}, answer.headers
+		assert took < 2.0, f"answered in {took:.2f}s; Xero waits 5s at most"

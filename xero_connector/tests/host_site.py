@@ -1,0 +1,175 @@
+"""Set-up and look-ups for the browser and over-HTTP tests (``tests/host``), which
+drive a throw-away site through its own web server. They call these through
+``bench --site SITE execute xero_connector.tests.host_site.FUNCTION --kwargs JSON``
+(shell access to the bench: nothing here is whitelisted). Each returns plain JSON."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import frappe
+
+from xero_connector.constants import SETTINGS, SYNC_LOG, XERO_MANAGER
+from xero_connector.tests import fixtures
+
+# users of the throw-away site, one per kind of person the tests act as
+USERS = {
+	"manager": ("xero.manager@example.com", ["Xero Manager", "Accounts User"]),
+	"accounts": ("accounts.user@example.com", ["Accounts User"]),
+	"norole": ("no.roles@example.com", []),
+}
+PASSWORD = "Host-Tests-Only-7391!"  # a throw-away site's users; never a real one
+
+
+def _require_throwaway():
+	if not frappe.conf.get("xero_throwaway_site"):
+		frappe.throw("host_site runs only on a throw-away site (site config xero_throwaway_site)")
+
+
+def prepare(sandbox_url: str, client_id: str, client_secret: str) -> dict:
+	"""Masters, the three users with passwords, and Xero Settings pointing at the
+	sandbox (not yet connected: the browser test connects through the OAuth pages)."""
+	from frappe.utils.password import update_password
+
+	_require_throwaway()
+	frappe.set_user("Administrator")
+	complete_setup_wizard()
+	fixtures.make_masters()
+	users = {}
+	for kind, (email, roles) in USERS.items():
+		fixtures.make_user(email, roles)
+		update_password(email, PASSWORD)
+		users[kind] = email
+	sandbox = SimpleNamespace(url=sandbox_url, client_id=client_id, client_secret=client_secret)
+	fixtures.configure_settings(sandbox)
+	frappe.db.commit()
+	return {"users": users, "password": PASSWORD, "company": fixtures.COMPANY}
+
+
+def complete_setup_wizard() -> None:
+	"""What a new ERPNext user does first: the setup wizard, for the test company (a
+	fresh site's desk opens on the wizard until it is done)."""
+	from frappe.desk.page.setup_wizard.setup_wizard import setup_complete
+	from frappe.utils import getdate, today
+
+	if frappe.is_setup_complete():
+		return
+	year = getdate(today()).year
+	setup_complete(
+		{
+			"currency": "NZD",
+			"full_name": "Xero Test Owner",
+			"company_name": fixtures.COMPANY,
+			"company_abbr": fixtures.ABBR,
+			"timezone": "Pacific/Auckland",
+			"industry": "Services",
+			"country": "New Zealand",
+			"fy_start_date": f"{year}-01-01",
+			"fy_end_date": f"{year}-12-31",
+			"language": "english",
+			"company_tagline": "Testing the Xero connector",
+			"email": "owner@example.com",
+			"password": PASSWORD,
+			"chart_of_accounts": "Standard",
+		}
+	)
+	frappe.db.commit()
+
+
+def connect_directly(sandbox_url: str) -> dict:
+	"""The OAuth flow run from the server side (as fixtures.connect does), for tests
+	that need a connected site without going through the browser."""
+	_require_throwaway()
+	frappe.set_user("Administrator")
+	result = fixtures.connect(SimpleNamespace(url=sandbox_url))
+	fixtures.set_defaults(default_account_code="200", default_tax_type="OUTPUT2")
+	fixtures.map_tax("Sales Taxes and Charges Template", fixtures.TAX_TEMPLATE, "OUTPUT2")
+	frappe.db.commit()
+	return {"result": str(result)}
+
+
+def settings() -> dict:
+	doc = frappe.get_single(SETTINGS)
+	return {
+		"connection_status": doc.connection_status,
+		"tenant_id": doc.tenant_id,
+		"tenant_name": doc.get("tenant_name"),
+		"enabled": doc.enabled,
+	}
+
+
+def make_invoice(customer: str | None = None, submit: bool = True, as_user: str | None = None) -> dict:
+	"""A Sales Invoice of the test company (as ``as_user`` when given); returns its name."""
+	_require_throwaway()
+	frappe.set_user(as_user or "Administrator")
+	si = fixtures.make_invoice(customer=customer or fixtures.CUSTOMER, submit=submit)
+	frappe.db.commit()
+	return {"name": si.name}
+
+
+def make_customer(name: str, billing_code: str | None = None) -> dict:
+	_require_throwaway()
+	frappe.set_user("Administrator")
+	fixtures.make_customer(name, billing_code)
+	frappe.db.commit()
+	return {"name": name}
+
+
+def invoice(name: str) -> dict:
+	fields = ["name", "docstatus", "xero_invoice_id", "xero_status", "xero_amount_due", "xero_link"]
+	values = frappe.db.get_value("Sales Invoice", name, fields, as_dict=True) or {}
+	values["logs"] = frappe.get_all(
+		SYNC_LOG,
+		filters={"reference_name": name},
+		fields=["name", "status", "operation", "error_kind", "http_status"],
+		order_by="creation asc",
+	)
+	return {
+		k: (str(v) if v is not None and not isinstance(v, int | str | list) else v) for k, v in values.items()
+	}
+
+
+def managers() -> dict:
+	return {"users": frappe.get_all("Has Role", filters={"role": XERO_MANAGER}, pluck="parent")}
+
+
+def set_webhook_key() -> dict:
+	"""A new webhook signing key in Xero Settings (a Password field); returns it."""
+	_require_throwaway()
+	key = frappe.generate_hash(length=64)
+	settings = frappe.get_single(SETTINGS)
+	settings.webhook_key = key
+	settings.flags.ignore_permissions = True
+	settings.save()
+	frappe.db.commit()
+	return {"key": key}
+
+
+def set_defaults_for_desk() -> dict:
+	"""The defaults an administrator sets once connected: revenue account and tax type,
+	and the GST template mapped."""
+	_require_throwaway()
+	frappe.set_user("Administrator")
+	fixtures.set_defaults(default_account_code="200", default_tax_type="OUTPUT2")
+	fixtures.map_tax("Sales Taxes and Charges Template", fixtures.TAX_TEMPLATE, "OUTPUT2")
+	frappe.db.commit()
+	return {}
+
+
+def wait_for_log(name: str, status: str, timeout: float = 90) -> dict | None:
+	"""The newest Sync Log row of ``name`` with ``status``, waiting for the worker."""
+	import time
+
+	deadline = time.monotonic() + timeout
+	while True:
+		frappe.db.rollback()  # see the worker's commits
+		rows = frappe.get_all(
+			SYNC_LOG,
+			filters={"reference_name": name, "status": status},
+			fields=["name", "status", "operation", "cause", "resolution", "xero_messages", "http_status"],
+			order_by="creation desc",
+			limit=1,
+		)
+		if rows or time.monotonic() > deadline:
+			return rows[0] if rows else None
+		time.sleep(1)

@@ -1,0 +1,154 @@
+"""The sync path as production runs it: real ``bench worker`` processes (burst mode)
+pick up what ``on_submit``, Xero's webhook and the scheduler queued in Redis after
+the commit; a job queued twice for one invoice runs once; two workers at once
+share Xero's per-minute limit through Redis."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from decimal import Decimal
+
+import frappe
+from frappe.utils import today
+
+from xero_connector.constants import SETTINGS, SYNC_LOG
+from xero_connector.tests.fixtures import XeroTestCase, make_invoice, sync_logs, xero_client
+from xero_connector.tests.test_payment_entries import BANK, PaymentEntrySetup, entries_for
+from xero_connector.tests.test_webhook import deliver
+from xero_connector.xero.webhooks import signature_for
+
+KEY = "real-worker-webhook-key-0123456789abcdef"
+
+
+def start_worker() -> subprocess.Popen:
+	"""``bench worker --burst``: a separate process that works the queues until they are
+	empty, exactly as Frappe's workers do (the bench CLI runs the same module)."""
+	return subprocess.Popen(
+		[sys.executable, "-m", "frappe.utils.bench_helper", "frappe", "worker", "--burst"],
+		cwd=frappe.utils.get_bench_path() + "/sites",
+		stdout=subprocess.PIPE,
+		stderr=subprocess.STDOUT,
+		text=True,
+	)
+
+
+def run_workers(count: int = 1, timeout: float = 240) -> list[str]:
+	"""Run ``count`` burst workers side by side until the queues are empty; their output."""
+	frappe.db.commit()
+	workers = [start_worker() for _ in range(count)]
+	outputs = []
+	for worker in workers:
+		out, _ = worker.communicate(timeout=timeout)
+		outputs.append(out)
+		assert worker.returncode == 0, out[-3000:]
+	frappe.db.rollback()  # a new transaction: see what the workers committed
+	return outputs
+
+
+class TestRealWorker(PaymentEntrySetup, XeroTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		settings = frappe.get_single(SETTINGS)
+		settings.webhook_key = KEY
+		settings.flags.ignore_permissions = True
+		settings.save()
+		frappe.db.commit()
+
+	def test_submit_is_pushed_by_a_real_worker_after_the_commit(self):
+		si = make_invoice()
+		self.assertEqual(frappe.db.get_value("Sales Invoice", si.name, "xero_sync_status"), "Queued")
+		run_workers()
+		si.reload()
+		self.assertEqual(si.xero_status, "AUTHORISED")
+		self.assertEqual([r.status for r in sync_logs(si.name, operation="push")], ["Success"])
+
+	def test_a_job_queued_twice_for_one_invoice_runs_once(self):
+		from xero_connector.xero_connector.jobs import enqueue_sync
+
+		si = make_invoice()
+		enqueue_sync(si.name)  # Resend clicked while the submit's job still waits
+		frappe.db.commit()
+		run_workers()
+		rows = sync_logs(si.name, operation="push")
+		self.assertEqual([r.status for r in rows], ["Success"], rows)
+		self.assertEqual(len(self.sandbox_invoices(si.name)), 1)
+
+	def test_two_workers_at_once_send_each_invoice_once(self):
+		names = [make_invoice().name for _ in range(12)]
+		run_workers(count=2)
+		for name in names:
+			self.assertEqual(len(self.sandbox_invoices(name)), 1, name)
+			self.assertEqual(frappe.db.get_value("Sales Invoice", name, "xero_status"), "AUTHORISED")
+
+	def test_webhook_payment_becomes_a_payment_entry_within_seconds(self):
+		si = make_invoice()
+		run_workers()
+		si.reload()
+		payment_id = self.pay(si, si.grand_total)
+		event = {
+			"resourceUrl": f"https://api.xero.com/api.xro/2.0/Invoices/{si.xero_invoice_id}",
+			"resourceId": si.xero_invoice_id,
+			"eventDateUtc": "2026-01-01T00:00:00.000",
+			"eventType": "UPDATE",
+			"eventCategory": "INVOICE",
+			"tenantId": self.sandbox.tenant_id,
+			"tenantType": "ORGANISATION",
+		}
+		body = frappe.as_json(
+			{"events": [event], "firstEventSequence": 1, "lastEventSequence": 1, "entropy": "QWERTY"}
+		).encode()
+		frappe.set_user("Guest")  # Xero's delivery is a guest request; its job runs as Guest
+		try:
+			answer = deliver(body, signature_for(body, KEY))
+			self.assertEqual(answer.status_code, 200)
+			frappe.db.commit()
+		finally:
+			frappe.set_user("Administrator")
+		started = time.monotonic()
+		run_workers()
+		self.assertLess(time.monotonic() - started, 60)
+		self.assertEqual(len(entries_for(payment_id)), 1, "no Payment Entry from the webhook's pull")
+		failed = frappe.get_all(
+			SYNC_LOG,
+			filters={"operation": "pull", "status": "Failed", "creation": (">", si.creation)},
+			pluck="cause",
+		)
+		self.assertEqual(failed, [])
+
+	def test_the_scheduler_runs_the_payment_pull_as_a_scheduled_job(self):
+		si = make_invoice()
+		run_workers()
+		si.reload()
+		self.pay(si, Decimal("50"))
+		frappe.db.set_single_value(SETTINGS, "last_payment_pull", None)
+		job_type = frappe.get_doc(
+			"Scheduled Job Type", {"method": "xero_connector.xero_connector.tasks.pull_payments_if_due"}
+		)
+		job_type.enqueue(force=True)  # what the scheduler does when the cron is due
+		run_workers()  # runs the scheduled job, which queues the pull, which it runs too
+		self.assertEqual(frappe.db.get_value("Sales Invoice", si.name, "xero_amount_paid"), 50)
+
+	def sandbox_invoices(self, number: str) -> list[dict]:
+		org = self.sandbox.organisation(self.sandbox.tenant_id)
+		return [i for i in org.invoices.values() if i.get("InvoiceNumber") == number]
+
+	def pay(self, si, amount) -> str:
+		results = xero_client().create_payments(
+			[
+				{
+					"Invoice": {"InvoiceID": si.xero_invoice_id},
+					"Account": {"Code": "090"},
+					"Amount": Decimal(str(amount)),
+					"Date": today(),
+				}
+			],
+			idempotency_key=f"worker-test-{si.name}-{amount}",
+		)
+		self.assertTrue(results[0].ok, results[0].messages)
+		return results[0].data["PaymentID"]
+
+
+__all__ = ["BANK"]

@@ -1,0 +1,42 @@
+"""Xero Settings as an administrator edits it while jobs run: what the jobs write
+(API budget, watermarks, token metadata) never makes the open form unsaveable and
+is never overwritten by the form's stale copy."""
+
+import frappe
+
+from xero_connector.constants import SETTINGS
+from xero_connector.tests.fixtures import XeroTestCase
+from xero_connector.xero_connector.settings_state import write_state
+
+
+def stored_modified():
+	return frappe.db.sql("select value from `tabSingles` where doctype=%s and field='modified'", SETTINGS)[0][
+		0
+	]
+
+
+class TestSettingsFormAndJobs(XeroTestCase):
+	def test_form_opened_before_a_job_wrote_the_budget_still_saves_and_keeps_the_jobs_values(self):
+		form = frappe.get_doc(SETTINGS)  # the administrator opens the form
+		form.load_from_db()
+		opened_modified = stored_modified()
+		# a sync job finishes meanwhile and records Xero's budget and a watermark
+		write_state(
+			{
+				"api_day_remaining": 4321,
+				"api_minute_remaining": 17,
+				"payment_watermark": "2026-12-01T10:00:00",
+			}
+		)
+		frappe.db.commit()
+		self.assertEqual(stored_modified(), opened_modified)
+
+		form.payment_pull_interval = 30  # the administrator's own change
+		form.api_day_remaining = 5000  # the stale value the form still holds
+		form.save()  # no "Document has been modified after you have opened it"
+
+		self.assertEqual(frappe.db.get_single_value(SETTINGS, "payment_pull_interval"), 30)
+		self.assertEqual(frappe.db.get_single_value(SETTINGS, "api_day_remaining"), 4321)
+		self.assertEqual(frappe.db.get_single_value(SETTINGS, "payment_watermark"), "2026-12-01T10:00:00")
+		frappe.db.set_single_value(SETTINGS, "payment_pull_interval", 15)
+		frappe.db.commit()

@@ -1,0 +1,34 @@
+"""The one writer of what the app itself keeps on Xero Settings: tokens' metadata,
+the connection and organisation, watermarks, the API budget, the last pull.
+
+Jobs write these while an administrator may have the form open. They are written
+without touching the document's ``modified`` (so saving the open form is never
+refused as "modified after you opened it"), and the form never writes them back
+(XeroSettings.keep_app_values restores them from the database on save).
+Called by the client, the token store, the host, jobs, the scheduler and the
+connect flow."""
+
+from __future__ import annotations
+
+import frappe
+
+from xero_connector.constants import SETTINGS
+
+
+def write_state(values: dict) -> None:
+	frappe.db.set_single_value(SETTINGS, values, update_modified=False)
+	frappe.clear_document_cache(SETTINGS, SETTINGS)
+
+
+def app_owned_fields(meta) -> list[str]:
+	"""Fields of Xero Settings the form shows but never writes: read-only or hidden
+	data fields, except the URLs the controller computes on every load."""
+	computed = {"redirect_uri", "webhook_url"}
+	return [
+		df.fieldname
+		for df in meta.fields
+		if (df.read_only or df.hidden)
+		and df.fieldtype not in frappe.model.no_value_fields
+		and df.fieldtype not in ("Password", "Table")
+		and df.fieldname not in computed
+	]
