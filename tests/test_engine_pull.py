@@ -131,3 +131,14 @@ def test_more_than_a_thousand_changed_invoices_are_paged_to_the_end(env):
 	assert all(env.host.get_state(d["name"]).xero_status == "AUTHORISED" for d in docs)
 	newest = max(parse_xero_datetime(i["UpdatedDateUTC"]) for i in env.port.get_invoices())
 	assert env.host.get_watermark(env.port.tenant_id, "Invoices") == newest
+
+
+def test_a_pulled_credit_note_is_described_in_credit_note_words():
+	from xero_connector.engine.host import SyncState
+	from xero_connector.engine.pull import pulled_summary
+
+	note = SyncState(xero_status="PAID", amount_due=Decimal("0.00"), amount_credited=Decimal("23.00"))
+	text = pulled_summary(note, "credit_note")
+	assert "None" not in text and "remaining credit 0.00" in text and "allocated 23.00" in text
+	invoice = SyncState(xero_status="AUTHORISED", amount_due=Decimal("60.00"), amount_paid=None)
+	assert pulled_summary(invoice, "invoice") == "AUTHORISED, due 60.00, paid 0"

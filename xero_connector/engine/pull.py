@@ -104,7 +104,7 @@ def _apply(engine, kind: str, element: dict, report: PullReport) -> None:
 				name,
 				"pull",
 				"Success",
-				f"{after.xero_status}, due {after.amount_due}, paid {after.amount_paid}",
+				pulled_summary(after, kind),
 				xero_id=after.xero_id,
 				xero_status=after.xero_status,
 				kind=kind,
@@ -123,3 +123,20 @@ def _view(state) -> tuple:
 		state.amount_credited,
 		state.fully_paid_on,
 	)
+
+
+def pulled_summary(state, kind: str) -> str:
+	"""What the pull found, in the words Xero uses for the document: an invoice is due
+	and paid; a credit note has credit remaining and credit allocated."""
+	if kind == "credit_note":
+		parts = [state.xero_status, f"remaining credit {_amount(state.amount_due)}"]
+		if state.allocated is not None or state.amount_credited is not None:
+			parts.append(
+				f"allocated {state.allocated if state.allocated is not None else state.amount_credited}"
+			)
+		return ", ".join(str(p) for p in parts)
+	return f"{state.xero_status}, due {_amount(state.amount_due)}, paid {_amount(state.amount_paid)}"
+
+
+def _amount(value) -> str:
+	return str(value) if value is not None else "0"

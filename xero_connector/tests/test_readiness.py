@@ -154,6 +154,26 @@ class TestReadiness(XeroTestCase):
 		self.assertTrue(result["ready"], kinds)
 		self.assertEqual(result["invoices_checked"], 1)
 
+	def test_a_xero_manager_who_cannot_edit_customers_links_the_contact_or_is_told_why(self):
+		customer = f"Readiness Reader {frappe.generate_hash(length=6)} Ltd"  # new each run
+		make_customer(customer, None)
+		frappe.db.set_value("Customer", customer, "xero_contact_id", None)
+		reader = make_user(
+			"xero-manager-reads-customers@example.com", ["Xero Manager", "Accounts User"]
+		)  # reads Customers
+		blind = make_user("xero-manager-only@example.com", ["Xero Manager"])  # cannot see Customers
+		frappe.set_user(blind)
+		try:
+			with self.assertRaises(frappe.PermissionError) as refused:
+				readiness.create_contact(customer)
+			self.assertIn("Ask a System Manager for read access to Customers", str(refused.exception))
+			frappe.set_user(reader)
+			self.assertFalse(frappe.has_permission("Customer", "write", customer))
+			contact_id = readiness.create_contact(customer)
+		finally:
+			frappe.set_user("Administrator")
+		self.assertEqual(frappe.db.get_value("Customer", customer, "xero_contact_id"), contact_id)
+
 	def test_only_managers_check_or_fix(self):
 		user = make_user("readiness-clerk@example.com", ["Accounts User"])
 		frappe.set_user(user)

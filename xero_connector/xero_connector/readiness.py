@@ -117,7 +117,7 @@ def create_contact(customer: str) -> str:
 	from xero_connector.xero_connector.host import FrappeHost
 
 	require_manager()
-	frappe.has_permission("Customer", "write", customer, throw=True)
+	require_customer(customer)
 	host = FrappeHost(commit=False)
 	ctx = host.mapping_context({"customer": customer, "company": None})
 	name, code = customer_key(customer, ctx)
@@ -144,7 +144,7 @@ def link_contact(customer: str, contact_id: str) -> str:
 	from xero_connector.xero_connector.host import FrappeHost
 
 	require_manager()
-	frappe.has_permission("Customer", "write", customer, throw=True)
+	require_customer(customer)
 	host = FrappeHost(commit=False)
 	name, _code = customer_key(customer, host.mapping_context({"customer": customer, "company": None}))
 	found = xero_client(host.settings).list_contacts(
@@ -167,3 +167,19 @@ def link_contact(customer: str, contact_id: str) -> str:
 		)
 	frappe.db.set_value("Customer", customer, "xero_contact_id", contact_id)
 	return contact_id
+
+
+def require_customer(customer: str) -> None:
+	"""The contact link is the integration's own field (read-only on the Customer), so a
+	Xero Manager needs to see the Customer, not to edit it; one who cannot is told why."""
+	if not frappe.db.exists("Customer", customer):
+		frappe.throw(_("There is no Customer {0}.").format(frappe.bold(customer)), frappe.DoesNotExistError)
+	if not frappe.has_permission("Customer", "read", customer):
+		frappe.throw(
+			_(
+				"You cannot see Customer {0}, so you cannot link it to a Xero contact. Ask a System"
+				" Manager for read access to Customers (the Xero Manager role alone does not give it)."
+			).format(frappe.bold(customer)),
+			frappe.PermissionError,
+			title=_("Not permitted"),
+		)
