@@ -227,3 +227,64 @@ def test_delete_draft_and_reference_data(client):
 	assert client.organisation()["BaseCurrency"] == "NZD"
 	rates = {t["TaxType"]: t for t in client.tax_rates()}
 	assert isinstance(rates["OUTPUT2"]["EffectiveRate"], Decimal)
+
+
+def wire_bodies(monkeypatch) -> list[bytes]:
+	"""Every request body exactly as it leaves for Xero."""
+	from xero_connector.xero import transport
+
+	sent: list[bytes] = []
+	original = transport.SdkTransport.request
+
+	def record(self, method, url, query_params=None, headers=None, body=None, **kwargs):
+		sent.append(
+			body if isinstance(body, bytes) else transport.encode_json(body) if body is not None else b""
+		)
+		return original(self, method, url, query_params, headers, body, **kwargs)
+
+	monkeypatch.setattr(transport.SdkTransport, "request", record)
+	return sent
+
+
+def test_money_reaches_the_wire_as_the_exact_decimal_never_a_float(client, monkeypatch):
+	"""xero-python's serializer turns Decimal into float; the client must not let it."""
+	sent = wire_bodies(monkeypatch)
+	exact = Decimal("1234567890123.4567")  # float would send 1234567890123.4568
+	number = f"EXACT-{uuid.uuid4().hex[:6]}"
+	client.create_invoices([invoice(number, UnitAmount=exact, Quantity=Decimal("1"))], idempotency_key=number)
+	body = next(b for b in sent if number.encode() in b)
+	assert b'"UnitAmount":1234567890123.4567' in body, body[:400]
+
+
+def test_a_batch_is_cut_by_size_as_well_as_by_count(client, monkeypatch):
+	"""50 invoices of about 80 KB each are 4 MB in one request, which Xero refuses above
+	3.5 MB: they go in requests under the limit, and every one is created."""
+	from xero_connector.xero.client import MAX_BODY_BYTES
+
+	sent = wire_bodies(monkeypatch)
+	run = uuid.uuid4().hex[:6]
+	invoices = []
+	for i in range(50):
+		doc = invoice(f"BIG{run}-{i:02d}")
+		doc["LineItems"] = [
+			dict(doc["LineItems"][0], Description=f"Line {n} " + "x" * 3900) for n in range(20)
+		]
+		invoices.append(doc)
+
+	results = client.create_invoices(invoices, idempotency_key=f"big:{run}")
+
+	assert all(r.ok for r in results), [r.messages for r in results if not r.ok][:2]
+	assert [r.index for r in results] == list(range(50))
+	writes = [b for b in sent if run.encode() in b]
+	assert len(writes) >= 2 and all(len(b) < MAX_BODY_BYTES for b in writes), [len(b) for b in writes]
+
+
+def test_an_element_over_the_limit_fails_alone_and_the_rest_are_sent(client):
+	run = uuid.uuid4().hex[:6]
+	huge = invoice(f"HUGE{run}")
+	huge["LineItems"] = [dict(huge["LineItems"][0], Description="y" * 3900) for _ in range(900)]
+	results = client.create_invoices(
+		[invoice(f"OK{run}-1"), huge, invoice(f"OK{run}-2")], idempotency_key=f"huge:{run}"
+	)
+	assert [r.ok for r in results] == [True, False, True]
+	assert results[1].entry.key == "request_too_large" and "3.5 MB" in results[1].messages[0]

@@ -240,3 +240,35 @@ def test_json_file_store_round_trip_is_private_and_reprs_hide_tokens(sb, tmp_pat
 	assert loaded == tokens
 	for text in (repr(loaded), str(loaded), repr(store), repr(TokenManager(None, store))):
 		assert tokens.access_token not in text and tokens.refresh_token not in text
+
+
+class HtmlInsteadOfTokens(TokenEndpointTraffic):
+	"""A proxy's maintenance page answering the token endpoint with 200 text/html."""
+
+	def send(self, request, **kwargs):
+		response = super().send(request, **kwargs)
+		if request.url.endswith("/connect/token"):
+			response._content = b"<html><body>Service temporarily unavailable</body></html>"
+			response.headers["Content-Type"] = "text/html"
+		return response
+
+
+def test_a_token_endpoint_answering_html_is_a_typed_transient_error_without_the_token(sb):
+	import traceback
+
+	from xero_connector.xero import XeroTransientError
+
+	tokens = sandbox_tokens(sb)
+	manager = TokenManager(oauth_with(sb, HtmlInsteadOfTokens()), MemoryTokenStore(expired(tokens)))
+	with pytest.raises(XeroTransientError) as caught:
+		client_with(sb, manager).organisation()
+	assert caught.value.kind == "transient"  # retried later, never a permanent failure
+	# the traceback with every frame's locals, as Frappe's Error Log would show it
+	exc = caught.value
+	text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+	frame = exc.__traceback__
+	while frame is not None:
+		text += repr(frame.tb_frame.f_locals)
+		frame = frame.tb_next
+	assert tokens.refresh_token not in text and tokens.access_token not in text
+	assert "JSONDecodeError" not in text

@@ -49,11 +49,14 @@ from xero_connector.xero.limiter import RateLimiter
 from xero_connector.xero.redact import redact
 from xero_connector.xero.retry import RetryPolicy
 from xero_connector.xero.tokens import TokenManager
-from xero_connector.xero.transport import decode_json, make_api_client
+from xero_connector.xero.transport import decode_json, encode_json, make_api_client
 
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 50
+# Xero refuses a request body over 3.5 MB (HTTP 413); batches are cut well below it
+MAX_BODY_BYTES = 3_500_000
+BATCH_BODY_BYTES = 3_000_000
 PAGE_SIZE = 1000
 MAX_KEY_LENGTH = 128
 MAX_REFRESHES_PER_CALL = 3
@@ -119,6 +122,35 @@ def fit_key(key: str) -> str:
 		return key
 	digest = hashlib.sha256(key.encode()).hexdigest()
 	return f"{key[: MAX_KEY_LENGTH - 65]}-{digest}"
+
+
+def size_chunks(items: list[dict]) -> tuple[list[tuple[int, list[dict]]], list[tuple[int, int]]]:
+	"""Cut a batch into requests of at most 50 elements and at most BATCH_BODY_BYTES of
+	JSON each, keeping the order. Returns ``[(index of the first element, elements)]`` and
+	the elements too large to send at all as ``[(index, bytes)]``. Elements in one request
+	must be consecutive, so a skipped element ends the request before it."""
+	chunks: list[tuple[int, list[dict]]] = []
+	too_large: list[tuple[int, int]] = []
+	current: list[dict] = []
+	start, size = 0, 0
+	for index, item in enumerate(items):
+		item_size = len(encode_json(item)) + 1
+		if item_size > BATCH_BODY_BYTES:
+			if current:
+				chunks.append((start, current))
+			too_large.append((index, item_size))
+			current, size = [], 0
+			continue
+		if current and (len(current) == BATCH_SIZE or size + item_size > BATCH_BODY_BYTES):
+			chunks.append((start, current))
+			current, size = [], 0
+		if not current:
+			start = index
+		current.append(item)
+		size += item_size
+	if current:
+		chunks.append((start, current))
+	return chunks, too_large
 
 
 def _money(value):
@@ -227,6 +259,9 @@ class XeroClient:
 		"""Call ``AccountingApi.<sdk_method>(tenant_id, *args, **kwargs)`` through the
 		pipeline and return the decoded JSON body ({} for an empty body)."""
 		attempts = {"ambiguous": False}
+		# bodies go to the SDK already encoded: its serializer would turn every Decimal into
+		# a float (xero_python.api_client.serializer.serialize_float); bytes pass through it
+		args = tuple(encode_json(a) if isinstance(a, dict | list) else a for a in args)
 		try:
 			return self._call(sdk_method, attempts, *args, **kwargs)
 		except XeroError as error:
@@ -356,10 +391,18 @@ class XeroClient:
 		items = list(items)
 		if not items:
 			return []
-		chunks = [items[i : i + BATCH_SIZE] for i in range(0, len(items), BATCH_SIZE)]
-		results: list[ElementResult] = []
-		for number, chunk in enumerate(chunks):
-			offset = number * BATCH_SIZE
+		chunks, too_large = size_chunks(items)
+		results: list[ElementResult] = [
+			ElementResult(
+				index,
+				False,
+				{},
+				[f"This document is {size:,} bytes as JSON, over Xero's 3.5 MB request limit."],
+				[catalogue.get("request_too_large")],
+			)
+			for index, size in too_large
+		]
+		for number, (offset, chunk) in enumerate(chunks):
 			key = chunk_key(idempotency_key, number, len(chunks))
 			try:
 				body = self.call(
@@ -379,7 +422,7 @@ class XeroClient:
 					f"Xero answered {len(elements)} {collection} for {len(chunk)} sent", status=200
 				)
 			results += [_element_result(offset + i, el) for i, el in enumerate(elements)]
-		return results
+		return sorted(results, key=lambda r: r.index)
 
 	def _single(self, collection: str, body: dict) -> dict:
 		items = body.get(collection) or []

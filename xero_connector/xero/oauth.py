@@ -37,7 +37,7 @@ from xero_connector.xero.errors import (
 	XeroNotFound,
 	XeroTransientError,
 )
-from xero_connector.xero.redact import mask, register_secret
+from xero_connector.xero.redact import Secret, mask, register_secret
 from xero_connector.xero.scopes import GRANULAR, scope_string
 from xero_connector.xero.tokens import TokenSet
 
@@ -199,6 +199,7 @@ class OAuthClient:
 	def refresh(self, refresh_token: str) -> TokenSet:
 		"""Exchange a refresh token for a new token set (the old refresh token is rotated).
 		Called by TokenManager under its lock."""
+		refresh_token = Secret(refresh_token)  # this frame's locals may be printed by an error log
 		body = self._token_request({"grant_type": "refresh_token", "refresh_token": refresh_token})
 		tokens = TokenSet.from_response(body, self.clock())
 		if not tokens.refresh_token:
@@ -256,22 +257,36 @@ class OAuthClient:
 
 	def _post(self, url: str, form: dict) -> requests.Response:
 		form, auth = self._client_auth(form)
+		failure = None
 		try:
 			return self.session.post(url, data=form, auth=auth, timeout=self.timeout)
 		except requests.Timeout:
-			raise XeroTransientError(
+			failure = XeroTransientError(
 				"Xero's identity service did not answer in time", entries=[catalogue.get("timeout")]
 			)
 		except requests.ConnectionError:
-			raise XeroTransientError(
+			failure = XeroTransientError(
 				"The connection to Xero's identity service failed",
 				entries=[catalogue.get("connection_dropped")],
 			)
+		# raised outside the handler and without the requests chain, whose frames hold the
+		# form (a code or refresh token) and the client secret
+		form = auth = None
+		raise failure from None
 
 	def _token_request(self, form: dict) -> dict:
 		response = self._post(self.endpoints.token_url, form)
+		form = None
 		if response.status_code == 200:
-			body = response.json()
+			body = _json_or_none(response)
+			if not isinstance(body, dict) or not body.get("access_token"):
+				# a proxy's or maintenance page answered for Xero: nothing was issued, try later
+				raise XeroTransientError(
+					f"Xero's identity service answered HTTP 200 without tokens "
+					f"({response.headers.get('Content-Type') or 'no content type'})",
+					entries=[catalogue.for_http(502)],
+					status=200,
+				) from None
 			for key in ("access_token", "refresh_token", "id_token"):
 				register_secret(body.get(key))
 			return body
@@ -324,6 +339,13 @@ class OAuthClient:
 				detail, entries=[catalogue.for_http(response.status_code)], status=response.status_code
 			)
 		raise OAuthError(detail, error=f"http_{response.status_code}", status=response.status_code)
+
+
+def _json_or_none(response: requests.Response):
+	try:
+		return response.json()
+	except ValueError:
+		return None
 
 
 def _detail(response: requests.Response) -> str:

@@ -159,3 +159,12 @@ def install_log_redaction(logger: logging.Logger | None = None) -> None:
 		if handler not in _installed:
 			handler.addFilter(SecretFilter())
 			_installed.add(handler)
+
+
+class Secret(str):
+	"""A token or secret that still works as a ``str`` (requests sends it as it is) but
+	shows as ``'***'`` wherever it is repr'd: traceback locals (Frappe's Error Log prints
+	every frame's variables), logs and debuggers."""
+
+	def __repr__(self) -> str:
+		return "'***'"

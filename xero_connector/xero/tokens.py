@@ -35,7 +35,7 @@ from typing import Protocol
 from xero_connector.xero import catalogue
 from xero_connector.xero.errors import NeedsReauthorisation, OAuthError, XeroTransientError
 from xero_connector.xero.locks import Lock, ThreadLock
-from xero_connector.xero.redact import mask, register_secret
+from xero_connector.xero.redact import Secret, mask, register_secret
 
 log = logging.getLogger(__name__)
 
@@ -214,6 +214,8 @@ class TokenManager:
 
 		``stale_access_token`` is the token the caller found expired (or got a 401
 		with); if the stored one differs and is still fresh, it is returned as is."""
+		if stale_access_token is not None:
+			stale_access_token = Secret(stale_access_token)  # masked in traceback locals
 		with self.lock.hold(self.lock_name, self.lock_timeout):
 			tokens = self.current()  # reload: another worker may have refreshed
 			fresh = not tokens.expires_within(self.refresh_margin, self.clock())
