@@ -17,7 +17,7 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 CHROMIUM = os.environ.get("XERO_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("XERO_CHROMEDRIVER", shutil.which("chromedriver") or "/usr/bin/chromedriver")
@@ -53,6 +53,9 @@ class Desk:
 			"--disable-background-networking",
 			"--disable-component-update",
 			"--disable-sync",
+			# the desk plays a sound with some alerts; headless Chromium refuses autoplay
+			# without a click and logs it as an uncaught error (the browser's policy, not the app)
+			"--autoplay-policy=no-user-gesture-required",
 			f"--user-data-dir={self.profile}",
 			f"--window-size={width},{height}",
 		):
@@ -169,6 +172,73 @@ class Desk:
 			By.CSS_SELECTOR, f"{scope} .frappe-control[data-fieldname='{fieldname}'] ul[role=listbox] li"
 		)
 		return [li.text.strip() for li in items if li.is_displayed() and li.text.strip()]
+
+	def link_values(self, fieldname: str, typed: str = "", scope: str = "") -> list[str]:
+		"""The values (names) a Link field's dropdown offers once ``typed`` is typed: the
+		rows of the list, not its "Create a new" / "Advanced Search" / filter lines."""
+		self.awesomplete_options(fieldname, typed, scope)
+		return self.driver.execute_script(
+			"""
+			const items = document.querySelectorAll(arguments[0]);
+			return Array.from(items).filter((li) => li.offsetParent !== null)
+				.map((li) => (($(li).data("item.autocomplete") || {}).value || ""))
+				.filter((value) => value && !value.endsWith("__link_option"));
+			""",
+			f"{scope} .frappe-control[data-fieldname='{fieldname}'] ul[role=listbox] li",
+		)
+
+	def pick(self, fieldname: str, value: str, scope: str = ""):
+		"""Type into a Link field and click the dropdown row of ``value``, as a person does."""
+		offered = self.link_values(fieldname, value, scope)
+		assert value in offered, f"{value!r} is not offered in {fieldname}: {offered}"
+		for li in self.driver.find_elements(
+			By.CSS_SELECTOR, f"{scope} .frappe-control[data-fieldname='{fieldname}'] ul[role=listbox] li"
+		):
+			found = self.driver.execute_script(
+				"return ($(arguments[0]).data('item.autocomplete') || {}).value", li
+			)
+			if found == value and li.is_displayed():
+				self.click(li)
+				break
+		field = self.driver.find_element(By.CSS_SELECTOR, f"{scope} .frappe-control[data-fieldname='{fieldname}'] input")
+		self.wait_until(lambda: field.get_attribute("value") == value, 15, f"{fieldname} did not take {value!r}")
+		time.sleep(0.5)  # the control's change handlers (validate the link, fetch its fields)
+
+	def choose(self, fieldname: str, value: str, scope: str = ""):
+		"""Choose an option of a Select field."""
+		element = self.wait_css(f"{scope} .frappe-control[data-fieldname='{fieldname}'] select")
+		Select(element).select_by_value(value)
+		self.wait_until(lambda: self.doc_value(fieldname) == value, 15, f"{fieldname} did not take {value!r}")
+
+	def doc_value(self, fieldname: str):
+		"""The open form's document value of ``fieldname``."""
+		return self.driver.execute_script("return window.cur_frm && cur_frm.doc[arguments[0]]", fieldname)
+
+	def form_state(self) -> dict:
+		return self.driver.execute_script(
+			"return window.cur_frm ? {name: cur_frm.doc.name, docstatus: cur_frm.doc.docstatus,"
+			" is_new: !!cur_frm.is_new(), dirty: !!cur_frm.is_dirty()} : {}"
+		)
+
+	def save(self):
+		"""Ctrl+S on the open form; waits until it is saved."""
+		self.driver.find_element(By.TAG_NAME, "body").send_keys(Keys.CONTROL, "s")
+		self.wait_until(
+			lambda: not self.form_state().get("is_new") and not self.form_state().get("dirty"),
+			30,
+			"the form was not saved",
+		)
+		self.wait_desk()
+
+	def alert(self, text: str, timeout: float = 30):
+		"""A desk alert (the green toast at the bottom right) containing ``text``."""
+		return self.wait_xpath(
+			f"//div[contains(@class,'desk-alert')][contains(normalize-space(.), {xpath_literal(text)})]", timeout
+		)
+
+	def dialog(self, timeout: float = 30):
+		"""The modal dialog on top."""
+		return self.wait_css(".modal.show .modal-dialog", timeout)
 
 	# -- evidence ----------------------------------------------------------------------------------
 

@@ -42,8 +42,32 @@ def prepare(sandbox_url: str, client_id: str, client_secret: str) -> dict:
 		users[kind] = email
 	sandbox = SimpleNamespace(url=sandbox_url, client_id=client_id, client_secret=client_secret)
 	fixtures.configure_settings(sandbox)
+	forget_connection()
+	# as a production site is set: no Python traceback in the answers people get (the
+	# over-HTTP tests check that the app's own answers carry none either)
+	frappe.db.set_single_value("System Settings", "allow_error_traceback", 0)
 	frappe.db.commit()
 	return {"users": users, "password": PASSWORD, "company": fixtures.COMPANY}
+
+
+def forget_connection() -> None:
+	"""Each run starts a new sandbox, which knows nothing of the tokens a kept site
+	holds from an earlier run: forget them, as Disconnect does (without telling the
+	old sandbox, which is gone), so the administrator connects afresh."""
+	from xero_connector.constants import NOT_CONNECTED
+	from xero_connector.xero_connector.redis_backends import FrappeTokenStore
+	from xero_connector.xero_connector.settings_state import write_state
+
+	FrappeTokenStore().clear()
+	write_state(
+		{
+			"connection_status": NOT_CONNECTED,
+			"tenant_id": None,
+			"organisation_name": None,
+			"granted_tenants": None,
+			"reauth_message": None,
+		}
+	)
 
 
 def complete_setup_wizard() -> None:
@@ -93,7 +117,7 @@ def settings() -> dict:
 	return {
 		"connection_status": doc.connection_status,
 		"tenant_id": doc.tenant_id,
-		"tenant_name": doc.get("tenant_name"),
+		"organisation_name": doc.get("organisation_name"),
 		"enabled": doc.enabled,
 	}
 
@@ -172,4 +196,61 @@ def wait_for_log(name: str, status: str, timeout: float = 90) -> dict | None:
 		)
 		if rows or time.monotonic() > deadline:
 			return rows[0] if rows else None
+		time.sleep(1)
+
+
+def unmap(kind: str, mapping_type: str, reference_name: str) -> dict:
+	"""Delete the account (``kind`` "account") or tax mapping of one ERPNext record, so
+	that the browser test can create it afresh through the form."""
+	from xero_connector.constants import ACCOUNT_MAPPING, TAX_MAPPING
+
+	_require_throwaway()
+	frappe.set_user("Administrator")
+	doctype = {"account": ACCOUNT_MAPPING, "tax": TAX_MAPPING}[kind]
+	fixtures.unmap(doctype, mapping_type=mapping_type, reference_name=reference_name)
+	frappe.db.commit()
+	return {}
+
+
+def mapping(kind: str, name: str) -> dict | None:
+	"""A saved account or tax mapping, as stored."""
+	from xero_connector.constants import ACCOUNT_MAPPING, TAX_MAPPING
+
+	doctype = {"account": ACCOUNT_MAPPING, "tax": TAX_MAPPING}[kind]
+	row = frappe.db.get_value(doctype, name, "*", as_dict=True)
+	return {k: (v if isinstance(v, int | str) or v is None else str(v)) for k, v in row.items()} if row else None
+
+
+def number_cards() -> dict:
+	"""What each number card of the Xero workspace counts, by its own filters (as the
+	Administrator, who sees every Sales Invoice; the test's manager also does)."""
+	frappe.set_user("Administrator")
+	workspace = frappe.get_doc("Workspace", "Xero")
+	counts = {}
+	for row in workspace.number_cards:
+		card = frappe.get_doc("Number Card", row.number_card_name)
+		filters = frappe.parse_json(card.filters_json or "[]")
+		counts[card.name] = {
+			"labels": [row.label, card.label],
+			"count": frappe.db.count(card.document_type, filters=[f[:4] for f in filters]),
+		}
+	return counts
+
+
+def sync_logs(names: list[str]) -> dict:
+	"""The Sync Log rows of each Sales Invoice in ``names``, oldest first."""
+	frappe.db.rollback()
+	return {name: invoice(name)["logs"] for name in names}
+
+
+def wait_for_status(name: str, status: str, timeout: float = 90) -> str | None:
+	"""Wait for the worker to set the invoice's xero_sync_status to ``status``."""
+	import time
+
+	deadline = time.monotonic() + timeout
+	while True:
+		frappe.db.rollback()
+		found = frappe.db.get_value("Sales Invoice", name, "xero_sync_status")
+		if found == status or time.monotonic() > deadline:
+			return found
 		time.sleep(1)

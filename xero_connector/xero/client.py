@@ -397,7 +397,9 @@ class XeroClient:
 				index,
 				False,
 				{},
-				[f"This document is {size:,} bytes as JSON, over Xero's 3.5 MB request limit."],
+				[
+					f"This document is too large for Xero: {size:,} bytes as JSON, over Xero's 3.5 MB request limit."
+				],
 				[catalogue.get("request_too_large")],
 			)
 			for index, size in too_large
