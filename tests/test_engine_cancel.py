@@ -137,3 +137,35 @@ def test_unknown_outcome_is_looked_up_before_cancelling(env):
 	outcome = env.by_name(env.fresh_engine().push([doc["name"]]), doc["name"])
 	assert (outcome.operation, outcome.status) == ("void", "Success")
 	assert [i["Status"] for i in env.xero_invoices(doc["name"])] == ["VOIDED"]
+
+
+def _two_invoices_with_b_pointing_at_a(env):
+	"""A and B both in Xero; B's stored Xero ID then wrongly names A's invoice."""
+	from dataclasses import replace
+
+	a, b = sample("00033"), sample("00018")
+	env.add({**a, "docstatus": 1}, {**b, "docstatus": 1})
+	env.push(a["name"], b["name"])
+	a_state = env.host.get_state(a["name"])
+	env.host.save_state(b["name"], replace(env.host.get_state(b["name"]), xero_id=a_state.xero_id))
+	return a, b
+
+
+def test_cancel_never_voids_another_invoice_that_a_wrong_stored_id_names(env):
+	a, b = _two_invoices_with_b_pointing_at_a(env)
+	env.add(cancelled(b))
+	outcome = env.by_name(env.fresh_engine().push([b["name"]]), b["name"])
+	assert outcome.status == "Failed" and a["name"] in outcome.reason
+	assert env.xero_invoices(a["name"])[0]["Status"] == "AUTHORISED"  # A untouched
+	row = env.host.last_log(b["name"], "void")
+	assert "points at another Xero document" in row.cause and row.resolution
+
+
+def test_an_update_never_renumbers_another_invoice_that_a_wrong_stored_id_names(env):
+	a, b = _two_invoices_with_b_pointing_at_a(env)
+	changed = {**b, "docstatus": 1, "due_date": "2026-12-31"}
+	env.add(changed)
+	outcome = env.by_name(env.fresh_engine().push([b["name"]]), b["name"])
+	assert outcome.status == "Failed" and a["name"] in outcome.reason
+	(still_a,) = env.xero_invoices(a["name"])
+	assert still_a["InvoiceNumber"] == a["name"]

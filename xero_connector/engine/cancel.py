@@ -55,6 +55,9 @@ def _cancel_kind(engine, docs: list[dict], kind: str) -> None:
 				Outcome(name, "void", "Failed", f"{LABEL[kind]} {state.xero_id} no longer exists in Xero")
 			)
 			continue
+		if not number_matches(element, kind, name):
+			engine.recorder.record(wrong_document(name, "void", kind, element, state.xero_id))
+			continue
 		state = state_from_element(element, kind, state)
 		engine.host.save_state(name, state)
 		target = _decide(engine, name, kind, element, state)
@@ -215,3 +218,25 @@ def _write(engine, kind: str, writes: list) -> None:
 			request=request,
 			response=element,
 		)
+
+
+def number_matches(element: dict, kind: str, name: str) -> bool:
+	"""The Xero document carries this Sales Invoice's number (the number is the document's
+	name, see mapping): anything else means the stored Xero ID points at another document."""
+	return (element.get(KINDS[kind][2]) or "") == name
+
+
+def wrong_document(name: str, operation: str, kind: str, element: dict, xero_id: str) -> Outcome:
+	"""Refuse to touch a Xero document that is not this invoice's (a wrong stored ID)."""
+	other = element.get(KINDS[kind][2]) or "(no number)"
+	return Outcome(
+		name,
+		operation,
+		"Failed",
+		f"the stored Xero ID {xero_id} belongs to {LABEL[kind]} {other}, not to {name}: nothing was changed in Xero",
+		cause=f"ERPNext's link to Xero for {name} points at another Xero document ({other}).",
+		resolution=(
+			f"Find {name} in Xero and correct the link (Xero Reconciliation → Link), then resend; "
+			f"{other} was left as it is."
+		),
+	)

@@ -66,7 +66,7 @@ def push_documents(engine, docs: list[dict], kind: str) -> list[str]:
 	jobs = [job for job in jobs if not _linked_meanwhile(engine, job)]
 	done = []
 	creates = [job for job in jobs if not job.xero_id]
-	updates = [job for job in jobs if job.xero_id]
+	updates = _own_documents(engine, [job for job in jobs if job.xero_id], kind)
 	for group in (creates, updates):
 		for part in chunks(group):
 			done += _send(engine, part, kind)
@@ -194,6 +194,35 @@ def _recover_unknown(engine, jobs: list[Job], kind: str) -> list[Job]:
 			engine.host.save_state(job.name, job.previous)
 			remaining.append(job)
 	return remaining
+
+
+def _own_documents(engine, jobs: list[Job], kind: str) -> list[Job]:
+	"""Updates go by Xero ID, and Xero would renumber whatever document that ID names: read
+	the targets first (one call per 100) and refuse, logged, where the stored ID points at a
+	document with another number."""
+	from xero_connector.engine.cancel import number_matches, wrong_document
+
+	if not jobs:
+		return jobs
+	_, id_field, _, _ = KINDS[kind]
+	read = engine.port.get_invoices if kind == "invoice" else engine.port.get_credit_notes
+	found: dict[str, dict] = {}
+	try:
+		for part in chunks(jobs):
+			for element in read(ids=[job.xero_id for job in part]):
+				found[element.get(id_field)] = element
+	except XeroError as error:
+		for job in jobs:
+			engine.recorder.record(outcome_for_error(job.name, job.operation, error))
+		return []
+	own = []
+	for job in jobs:
+		element = found.get(job.xero_id)
+		if element is not None and not number_matches(element, kind, job.name):
+			engine.recorder.record(wrong_document(job.name, job.operation, kind, element, job.xero_id))
+			continue
+		own.append(job)  # missing: the update itself says so
+	return own
 
 
 def _linked_meanwhile(engine, job: Job) -> bool:
