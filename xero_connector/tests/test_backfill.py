@@ -45,8 +45,9 @@ def clear_month(month: int) -> None:
 	)
 	for start in range(0, len(names), 500):
 		part = names[start : start + 500]
-		for table in ("Sales Invoice Item", "Sales Taxes and Charges", "Payment Schedule"):
-			frappe.db.delete(table, {"parent": ("in", part)})
+		# every child table of the version running (v16 added Item Wise Tax Detail)
+		for df in frappe.get_meta("Sales Invoice").get_table_fields():
+			frappe.db.delete(df.options, {"parent": ("in", part), "parenttype": "Sales Invoice"})
 		frappe.db.delete("Sales Invoice", {"name": ("in", part)})
 
 
@@ -71,12 +72,12 @@ def clone_invoice(template: str, count: int, prefix: str) -> list[str]:
 			continue
 		rows = []
 		for new in names:
-			for row in source:
+			for position, row in enumerate(source):
 				values = dict(row)
 				if parentfield is None:
 					values["name"] = new
 				else:
-					values["name"] = f"{new}-{row['idx']}-{parentfield[:4]}"
+					values["name"] = f"{new}-{parentfield}-{position}"
 					values["parent"] = new
 				rows.append(tuple(values[c] for c in columns))
 		placeholders = "(" + ", ".join(["%s"] * len(columns)) + ")"

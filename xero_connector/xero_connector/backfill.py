@@ -204,19 +204,18 @@ def run(name: str, token: str) -> str | None:
 	left, the run is paused, or another run token took over. Returns the final status."""
 	if not _claim(name, token):
 		return None
-	client = None
-	try:
-		from xero_connector.engine.sync import SyncEngine
-		from xero_connector.xero_connector.client import xero_client, xero_port
-		from xero_connector.xero_connector.host import FrappeHost
+	from xero_connector.xero_connector.host import FrappeHost
+	from xero_connector.xero_connector.sync_session import open_engine
 
+	try:
 		host = FrappeHost(commit=True, job_id=frappe.db.get_value(BACKFILL, name, "job_id"))
-		client = xero_client(host.settings)
-		engine = SyncEngine(host, xero_port(client))
-		while True:
-			status = _step(engine, name, token, client)
-			if status != RUNNING:
-				return status
+		# the same door as every other job: the organisation guard first, so that a run
+		# resumed after reconnecting to another organisation sends nothing there
+		with open_engine(host) as (engine, client):
+			while True:
+				status = _step(engine, name, token, client)
+				if status != RUNNING:
+					return status
 	except DayLimitReached as exc:
 		frappe.db.rollback()
 		return _pause_for_day_limit(name, token, _system_time(exc.resume_at))
@@ -224,11 +223,7 @@ def run(name: str, token: str) -> str | None:
 		frappe.db.rollback()
 		return _fail(name, token, exc)
 	finally:
-		if client is not None:
-			from xero_connector.xero_connector.client import record_budget
-
-			record_budget(client)
-			frappe.db.commit()
+		frappe.db.commit()
 
 
 def _claim(name: str, token: str) -> bool:
@@ -245,6 +240,8 @@ def _claim(name: str, token: str) -> bool:
 def _step(engine, name: str, token: str, client=None) -> str:
 	"""One batch: choose it, mark it in flight, push it, record the counts. Returns the
 	status to go on with (RUNNING to continue)."""
+	from xero_connector.xero_connector.sync_session import locked_documents
+
 	row = _locked(name)
 	if row.run_token != token:
 		frappe.db.rollback()
@@ -272,7 +269,12 @@ def _step(engine, name: str, token: str, client=None) -> str:
 	# sent again (the engine links documents whose earlier write's outcome is unknown)
 	already = set(_synced(batch)) if resumed else set()
 	to_send = [n for n in batch if n not in already]
-	outcomes = engine.push(to_send) if to_send else []
+	outcomes = []
+	if to_send:
+		# a document another worker is sending right now (its submit's job, another run) is
+		# left to it: two workers never write the same invoice at once
+		with locked_documents(to_send) as held:
+			outcomes = engine.push(held) if held else []
 	synced = set(_synced(batch))
 	deferred = [o for o in outcomes if _is_deferred(o) and o.name in batch and o.name not in synced]
 	if deferred:  # the batch stays in flight: the resumed run sends what is not in Xero yet

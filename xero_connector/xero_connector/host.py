@@ -215,9 +215,12 @@ class FrappeHost:
 			doc.request = _redacted(values.get("request"))
 			doc.response = _redacted(values.get("response"))
 			doc.flags.ignore_permissions = True
+			doc.flags.ignore_links = True  # the ledger records what happened, deleted documents too
 			doc.save()
 		else:
-			doc = frappe.get_doc({"doctype": SYNC_LOG, **values}).insert(ignore_permissions=True)
+			doc = frappe.get_doc({"doctype": SYNC_LOG, **values}).insert(
+				ignore_permissions=True, ignore_links=True
+			)
 		self.logs_written.append(doc.name)
 		if entry.reference_doctype in (None, "", SALES_INVOICE):
 			set_invoice_sync_status(entry.reference_name, entry.operation, entry.status)

@@ -209,8 +209,9 @@ def sync_invoice(name: str, operation: str = OP_PUSH, queued_log: str | None = N
 	for a return, the credit note and its allocation). The engine decides from the
 	document's docstatus; ``operation`` only names the log row to complete."""
 	from xero_connector.xero_connector.redis_backends import RedisLock
+	from xero_connector.xero_connector.sync_session import document_lock
 
-	with RedisLock(lease_seconds=JOB_TIMEOUT).hold(f"document:{name}", timeout=JOB_TIMEOUT / 2):
+	with RedisLock(lease_seconds=JOB_TIMEOUT).hold(document_lock(name), timeout=JOB_TIMEOUT / 2):
 		run_engine(
 			lambda engine: engine.allocate([name]) if operation == OP_ALLOCATE else engine.push([name]),
 			name=name,
@@ -261,26 +262,20 @@ def record_pull(host, report) -> None:
 
 
 def run_engine(step, *, name: str, operation: str, queued: str | None):
-	"""Build host, client and engine; run ``step(engine)``; record anything the engine
-	could not (an error before it ran, or a bug) as a Failed row with the reason."""
-	from xero_connector.engine.sync import SyncEngine
-	from xero_connector.xero_connector.client import record_budget, xero_client, xero_port
+	"""Open the engine (sync_session.open_engine: organisation guard, limiter, budget) and
+	run ``step(engine)``; record anything the engine could not (an error before it ran, or
+	a bug) as a row with the reason."""
 	from xero_connector.xero_connector.host import FrappeHost
+	from xero_connector.xero_connector.sync_session import open_engine
 
 	if frappe.session.user == "Guest":
 		# queued by Xero's webhook (a guest request): the pull creates Payment Entries,
 		# which a guest may not; the scheduler's jobs run as Administrator too
 		frappe.set_user("Administrator")
 	host = FrappeHost(commit=True, queued_log=queued, job_id=_current_job_id())
-	client = None
 	try:
-		client = xero_client(host.settings)
-		port = xero_port(client)
-		from xero_connector.xero_connector.guard import ensure_same_organisation
-
-		ensure_same_organisation(port)  # never send to another organisation (issue 6)
-		engine = SyncEngine(host, port)
-		return step(engine)
+		with open_engine(host) as (engine, _client):
+			return step(engine)
 	except Exception as exc:
 		frappe.db.rollback()
 		if not _is_expected(exc):
@@ -288,8 +283,6 @@ def run_engine(step, *, name: str, operation: str, queued: str | None):
 		record_failure(host, name, operation, exc)
 	finally:
 		host.finish_queued()
-		if client is not None:
-			record_budget(client)
 		frappe.db.commit()
 
 

@@ -67,6 +67,14 @@ def requeue_stuck():
 		if row.operation == OP_PULL:
 			enqueue_pull(queued=row.name)
 		elif row.reference_doctype == "Sales Invoice":
+			if not frappe.db.exists("Sales Invoice", row.reference_name):
+				# the invoice was deleted (a draft's row): nothing left to send
+				frappe.db.set_value(
+					SYNC_LOG,
+					row.name,
+					{"status": "Skipped", "cause": "The Sales Invoice no longer exists: nothing to send."},
+				)
+				continue
 			if is_job_enqueued(job_id(row.reference_name, row.operation)):
 				continue
 			enqueue_sync(row.reference_name, row.operation)
