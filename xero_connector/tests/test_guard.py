@@ -81,6 +81,26 @@ class TestOrganisationGuard(XeroTestCase):
 		self.assertEqual(guard.organisation_status()["mismatch"], expected)
 		self.assertEqual(settings_value("synced_organisation_id"), self.demo_org_id, "never overwritten")
 
+	def test_a_backfill_resumed_after_reconnecting_elsewhere_sends_nothing_there(self):
+		from xero_connector.tests.test_backfill import BackfillTestCase
+		from xero_connector.xero_connector import backfill
+
+		helper = BackfillTestCase("setUp")
+		helper.month = 3
+		names = BackfillTestCase.make_invoices(helper, 3)
+		run = BackfillTestCase.new_backfill(helper)
+		other = self.sandbox.organisation(SECOND_TENANT_ID)
+		before = len(other.invoices)
+		self.switch_tenant_underneath()  # reconnected to another organisation meanwhile
+		with captured_jobs() as jobs:
+			backfill.start(run)
+			jobs.run()
+		self.assertEqual(len(other.invoices), before, "the other organisation received invoices")
+		state = frappe.get_doc("Xero Backfill", run)
+		self.assertEqual(state.status, "Failed")
+		self.assertIn(SECOND_TENANT_NAME, state.error)
+		self.assertFalse(frappe.db.get_value("Sales Invoice", names[0], "xero_invoice_id"))
+
 	def test_switching_back_lets_the_push_through(self):
 		self.switch_tenant_underneath()
 		with captured_jobs() as jobs:
