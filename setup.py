@@ -13,7 +13,9 @@ except ImportError:  # Python 3.10
 	import tomli as tomllib
 
 project = tomllib.loads((here / "pyproject.toml").read_text())["project"]
-version = re.search(r'__version__ = "([^"]+)"', (here / "xero_connector" / "__init__.py").read_text()).group(1)
+version = re.search(r'__version__ = "([^"]+)"', (here / "xero_connector" / "__init__.py").read_text()).group(
+	1
+)
 
 setup(
 	name=project["name"],

@@ -11,7 +11,6 @@ Prints a table (case, expected, got, ok); exits 1 if any case is not handled or 
 
 from __future__ import annotations
 
-import copy
 import io
 import json
 import logging

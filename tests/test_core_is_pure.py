@@ -29,7 +29,9 @@ def frappe_imports(path: Path) -> list[str]:
 			names = [node.module or ""]
 		else:
 			continue
-		found += [f"{path}:{node.lineno} imports {n}" for n in names if n.split(".")[0] in ("frappe", "erpnext")]
+		found += [
+			f"{path}:{node.lineno} imports {n}" for n in names if n.split(".")[0] in ("frappe", "erpnext")
+		]
 	return found
 
 

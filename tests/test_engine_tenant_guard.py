@@ -1,7 +1,7 @@
 """The engine's own organisation guard: a Host's invoices never go to a connection that
 points at another Xero organisation, whatever drives the engine (CLI, demo, Frappe)."""
 
-from tests.engine_support import env, sample
+from tests.engine_support import env, sample  # noqa: F401  (the pytest fixture)
 from xero_connector.engine.connection import sandbox_port
 from xero_connector.engine.sync import SyncEngine
 from xero_connector.xero.retry import RetryPolicy, no_sleep

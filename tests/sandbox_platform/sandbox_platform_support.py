@@ -10,7 +10,6 @@ import uuid
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-import pytest
 import requests
 
 from xero_connector.sandbox.clock import ManualClock

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pytest
 import requests
-from sandbox_platform_support import Api
 
 from xero_connector.sandbox.faults import Fault, FaultInjector, FaultSpecError
 

@@ -65,7 +65,6 @@ from xero_connector.engine.money import (
 	distribute,
 	dumps,
 	fits_4dp,
-	is_cent_midpoint,
 	money,
 	plain,
 	q4,

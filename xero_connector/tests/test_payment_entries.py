@@ -16,7 +16,6 @@ from xero_connector.tests.fixtures import (
 	captured_jobs,
 	ensure,
 	make_customer,
-	make_invoice,
 	sync_logs,
 	xero_client,
 )

@@ -17,7 +17,6 @@ from frappe.utils import get_url, now_datetime
 
 from xero_connector.constants import (
 	CONNECTED,
-	MANAGER_ROLES,
 	NOT_CONNECTED,
 	OP_PULL,
 	OP_PUSH,

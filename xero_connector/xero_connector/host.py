@@ -12,10 +12,9 @@ import json
 from datetime import datetime, timezone
 
 import frappe
-from frappe.utils import convert_utc_to_system_timezone, get_datetime, now_datetime
+from frappe.utils import convert_utc_to_system_timezone
 
 from xero_connector.constants import (
-	ACCOUNT_MAPPING_DOCTYPES,
 	INVOICE_OPERATIONS,
 	SETTINGS,
 	STATUS_FAILED,
@@ -27,7 +26,6 @@ from xero_connector.constants import (
 	SYNC_QUEUED,
 	SYNC_SKIPPED,
 	SYNC_SYNCED,
-	TAX_MAPPING_DOCTYPES,
 	XERO_CREDIT_NOTE_URL,
 	XERO_INVOICE_URL,
 )

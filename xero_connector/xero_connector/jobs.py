@@ -22,7 +22,6 @@ from xero_connector.constants import (
 	JOB_TIMEOUT,
 	JOB_UPDATE,
 	JOB_VOID,
-	MANAGER_ROLES,
 	OP_ALLOCATE,
 	OP_PULL,
 	OP_PUSH,

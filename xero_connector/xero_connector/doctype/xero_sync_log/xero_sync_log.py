@@ -4,12 +4,11 @@
 import json
 
 import frappe
-from frappe import _
 from frappe.model.document import Document
 from frappe.query_builder import Interval
 from frappe.query_builder.functions import Now
 
-from xero_connector.constants import MANAGER_ROLES, STATUS_SUCCESS, SYNC_LOG
+from xero_connector.constants import STATUS_SUCCESS, SYNC_LOG
 from xero_connector.xero.redact import redact, redact_text
 from xero_connector.xero_connector.permissions import require_manager
 
