@@ -168,3 +168,18 @@ class Secret(str):
 
 	def __repr__(self) -> str:
 		return "'***'"
+
+
+def redacted_json(value) -> str | None:
+	"""Readable JSON text of a request or response body (JSON text or an object), with
+	secrets masked; text that is not JSON is redacted as text. Used for the Sync Log."""
+	import json
+
+	if value in (None, ""):
+		return None
+	if isinstance(value, str):
+		try:
+			value = json.loads(value)
+		except ValueError:
+			return redact_text(value)
+	return json.dumps(redact(value), indent=1, sort_keys=True, default=str)

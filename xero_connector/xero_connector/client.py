@@ -107,8 +107,8 @@ def record_budget(client: XeroClient) -> None:
 
 def needs_reauthorisation(message: str) -> None:
 	"""TokenManager's callback when Xero refuses the refresh token: mark the
-	connection and tell the managers, once (tasks.notify_reauthorisation)."""
-	from xero_connector.xero_connector.tasks import notify_reauthorisation
+	connection and tell the managers, once (notices.notify_reauthorisation)."""
+	from xero_connector.xero_connector.notices import notify_reauthorisation
 
 	write_state({"connection_status": NEEDS_REAUTH, "reauth_message": message})
 	frappe.db.commit()

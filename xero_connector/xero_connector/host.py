@@ -367,9 +367,9 @@ CONTACT_RULES = {
 
 
 def _redacted(value):
-	from xero_connector.xero_connector.doctype.xero_sync_log.xero_sync_log import _redacted_json
+	from xero_connector.xero.redact import redacted_json
 
-	return _redacted_json(value)
+	return redacted_json(value)
 
 
 def _watermarks() -> dict:

@@ -9,7 +9,7 @@ from frappe.query_builder import Interval
 from frappe.query_builder.functions import Now
 
 from xero_connector.constants import STATUS_SUCCESS, SYNC_LOG
-from xero_connector.xero.redact import redact, redact_text
+from xero_connector.xero.redact import redact_text, redacted_json
 from xero_connector.xero_connector.permissions import require_manager
 
 
@@ -21,8 +21,8 @@ class XeroSyncLog(Document):
 	"""
 
 	def before_insert(self):
-		self.request = _redacted_json(self.request)
-		self.response = _redacted_json(self.response)
+		self.request = redacted_json(self.request)
+		self.response = redacted_json(self.response)
 		for field in ("cause", "resolution", "xero_messages"):
 			if self.get(field):
 				self.set(field, redact_text(self.get(field)))
@@ -43,17 +43,6 @@ class XeroSyncLog(Document):
 			table,
 			filters=(table.modified < (Now() - Interval(days=days))) & (table.status == STATUS_SUCCESS),
 		)
-
-
-def _redacted_json(value) -> str | None:
-	if value in (None, ""):
-		return None
-	if isinstance(value, str):
-		try:
-			value = json.loads(value)
-		except ValueError:
-			return redact_text(value)
-	return json.dumps(redact(value), indent=1, sort_keys=True, default=str)
 
 
 @frappe.whitelist()
