@@ -114,3 +114,15 @@ def test_backoff_is_jittered_exponential_and_capped():
 	assert [policy.delay(n) for n in range(6)] == [1.0, 2.0, 4.0, 8.0, 8.0, 8.0]
 	low = RetryPolicy(base_delay=1.0, max_delay=8.0, random=lambda: 0.0)
 	assert [low.delay(n) for n in range(4)] == [0.5, 1.0, 2.0, 4.0]
+
+
+def test_retry_after_is_read_as_seconds_or_as_an_http_date():
+	from email.utils import formatdate
+
+	from xero_connector.xero.client import retry_after_seconds
+
+	now = 1_800_000_000.0
+	assert retry_after_seconds("30", now) == 30.0
+	assert retry_after_seconds(formatdate(now + 42, usegmt=True), now) == 42.0
+	assert retry_after_seconds(formatdate(now - 5, usegmt=True), now) == 0.0
+	assert retry_after_seconds("soon", now) is None and retry_after_seconds(None, now) is None

@@ -95,3 +95,22 @@ def test_verification_uses_constant_time_comparison(monkeypatch):
 	monkeypatch.setattr("xero_connector.xero.webhooks.hmac.compare_digest", spy)
 	assert verify_signature(BODY, xero_signature(BODY, KEY), KEY)
 	assert len(calls) == 1
+
+
+@pytest.mark.parametrize(
+	"body",
+	[
+		{"events": [{"tenantId": 12345, "resourceId": "x", "eventCategory": "INVOICE"}]},
+		{"events": [], "firstEventSequence": "first"},
+		{"events": [{"resourceId": ["a", "b"], "eventCategory": "INVOICE"}]},
+		{"events": ["not an object"]},
+		{"events": [], "entropy": {"a": 1}},
+	],
+)
+def test_a_signed_payload_with_wrong_field_types_is_refused_cleanly(body):
+	import json
+
+	from xero_connector.xero.webhooks import WebhookPayloadError, parse_payload
+
+	with pytest.raises(WebhookPayloadError):
+		parse_payload(json.dumps(body))

@@ -346,7 +346,7 @@ class XeroClient:
 				)
 			if status == 429:
 				problem = lower.get("x-rate-limit-problem")
-				retry_after = _float(lower.get("retry-after"))
+				retry_after = retry_after_seconds(lower.get("retry-after"))
 				wait = self.limiter.rate_limited(self.tenant_id, problem, retry_after)  # raises for "day"
 				rate_waits += 1
 				if rate_waits > self.retry.max_rate_limit_waits:
@@ -717,3 +717,23 @@ def _float(value) -> float | None:
 		return float(value)
 	except (TypeError, ValueError):
 		return None
+
+
+def retry_after_seconds(value, now: float | None = None) -> float | None:
+	"""``Retry-After`` in either form RFC 9110 §10.2.3 allows: delay-seconds ("30") or an
+	HTTP-date ("Wed, 21 Oct 2026 07:28:00 GMT"), as seconds from now (never negative)."""
+	import time
+	from email.utils import parsedate_to_datetime
+
+	if value is None:
+		return None
+	seconds = _float(value)
+	if seconds is not None:
+		return max(seconds, 0.0)
+	try:
+		moment = parsedate_to_datetime(str(value))
+	except (TypeError, ValueError, IndexError):
+		return None
+	if moment is None or moment.tzinfo is None:
+		return None
+	return max(moment.timestamp() - (time.time() if now is None else now), 0.0)

@@ -32,15 +32,34 @@ class WebhookEvent:
 
 	@classmethod
 	def from_dict(cls, data: dict) -> WebhookEvent:
+		"""Raises WebhookPayloadError when a field is not the text Xero sends."""
 		return cls(
-			resource_url=data.get("resourceUrl") or "",
-			resource_id=data.get("resourceId") or "",
-			event_date_utc=data.get("eventDateUtc") or "",
-			event_type=data.get("eventType") or "",
-			event_category=data.get("eventCategory") or "",
-			tenant_id=data.get("tenantId") or "",
-			tenant_type=data.get("tenantType") or "ORGANISATION",
+			resource_url=_text(data, "resourceUrl"),
+			resource_id=_text(data, "resourceId"),
+			event_date_utc=_text(data, "eventDateUtc"),
+			event_type=_text(data, "eventType"),
+			event_category=_text(data, "eventCategory"),
+			tenant_id=_text(data, "tenantId"),
+			tenant_type=_text(data, "tenantType") or "ORGANISATION",
 		)
+
+
+def _text(data: dict, key: str) -> str:
+	value = data.get(key)
+	if value is None:
+		return ""
+	if not isinstance(value, str):
+		raise WebhookPayloadError(f"Webhook field {key} is {type(value).__name__}, not text")
+	return value
+
+
+def _sequence(data: dict, key: str) -> int:
+	value = data.get(key)
+	if value is None:
+		return 0
+	if isinstance(value, bool) or not isinstance(value, int):
+		raise WebhookPayloadError(f"Webhook field {key} is {type(value).__name__}, not a whole number")
+	return value
 
 
 @dataclass(frozen=True)
@@ -88,9 +107,12 @@ def parse_payload(raw_body: bytes | str | dict) -> WebhookPayload:
 			raise WebhookPayloadError(f"Webhook body is not JSON: {exc}") from None
 	if not isinstance(data, dict) or not isinstance(data.get("events", []), list):
 		raise WebhookPayloadError("Webhook body has no events list")
+	events = data.get("events") or []
+	if not all(isinstance(e, dict) for e in events):
+		raise WebhookPayloadError("Webhook events must be objects")
 	return WebhookPayload(
-		events=[WebhookEvent.from_dict(e) for e in data.get("events") or [] if isinstance(e, dict)],
-		first_event_sequence=int(data.get("firstEventSequence") or 0),
-		last_event_sequence=int(data.get("lastEventSequence") or 0),
-		entropy=str(data.get("entropy") or ""),
+		events=[WebhookEvent.from_dict(e) for e in events],
+		first_event_sequence=_sequence(data, "firstEventSequence"),
+		last_event_sequence=_sequence(data, "lastEventSequence"),
+		entropy=_text(data, "entropy"),
 	)
