@@ -354,3 +354,41 @@ def test_document_linked_by_another_worker_since_it_was_read_is_not_created_agai
 	assert len(env.xero_invoices(DOC)) == 1
 	# The other worker's contact look-up, contact create and invoice create; none from this one.
 	assert env.port.calls - before == 3
+
+
+def _garble_invoice_writes(monkeypatch, answer: bytes, times: int = 1):
+	"""Xero (or a proxy) answers the next ``times`` invoice writes with HTTP 200 and
+	``answer``, after the write was applied."""
+	from xero_connector.xero import transport
+
+	original = transport.SdkTransport.request
+	left = {"n": times}
+
+	def request(self, method, url, *args, **kwargs):
+		response = original(self, method, url, *args, **kwargs)
+		if method in ("PUT", "POST") and "/Invoices" in url and left["n"] > 0:
+			left["n"] -= 1
+			response.data = answer
+		return response
+
+	monkeypatch.setattr(transport.SdkTransport, "request", request)
+
+
+@pytest.mark.parametrize(
+	"answer", [b"<html>Service Unavailable</html>", b'{"Invoices": []}'], ids=["not JSON", "no element"]
+)
+def test_a_200_that_does_not_say_what_happened_keeps_the_mark_and_the_next_run_links(
+	env, monkeypatch, answer
+):
+	doc = sample("00018")
+	env.add(doc)
+	_garble_invoice_writes(monkeypatch, answer)
+	outcome = env.by_name(env.push(doc["name"]), doc["name"])
+	assert outcome.status == "Queued", outcome.reason  # not Failed: it may well be in Xero
+	state = env.host.get_state(doc["name"])
+	assert state.outcome_unknown and state.pending_hash  # the write-ahead mark is kept
+	assert env.host.last_log(doc["name"], "push").status == "Queued"
+
+	outcome = env.by_name(env.fresh_engine().push([doc["name"]]), doc["name"])
+	assert outcome.status == "Success", outcome.reason
+	assert len(env.xero_invoices(doc["name"])) == 1  # looked up by number, never sent twice

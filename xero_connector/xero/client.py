@@ -291,7 +291,10 @@ class XeroClient:
 					**kwargs,
 				)
 				headers = dict(raw_headers or {})
-				body = decode_json(response.data)
+				try:
+					body = decode_json(response.data)
+				except ValueError:
+					failure = "not_json"
 			except HTTPStatusException as exc:
 				status = exc.http_resp.status
 				headers = dict(exc.http_resp.getheaders() or {})
@@ -313,6 +316,15 @@ class XeroClient:
 			)
 			if failure is None and 200 <= status < 300:
 				return _money(body) if body is not None else {}
+			if failure == "not_json":
+				# Xero (or something in between) answered 2xx with a body we cannot read: a
+				# write may have been applied, so the caller keeps its write-ahead mark
+				attempts["ambiguous"] = True
+				raise XeroTransientError(
+					f"Xero answered {sdk_method} with HTTP {status} and a body that is not JSON",
+					entries=[catalogue.for_http(502)],
+					status=status,
+				)
 
 			refreshed_last, was_refreshed = False, refreshed_last
 			# ----- transient: retry with backoff and the same Idempotency-Key
@@ -420,9 +432,14 @@ class XeroClient:
 					]
 					continue
 			if len(elements) != len(chunk):
-				raise XeroBadRequest(
-					f"Xero answered {len(elements)} {collection} for {len(chunk)} sent", status=200
+				# an answer that does not say what became of each element: some may be written
+				error = XeroTransientError(
+					f"Xero answered {len(elements)} {collection} for {len(chunk)} sent",
+					entries=[catalogue.for_http(502)],
+					status=200,
 				)
+				error.maybe_committed = True
+				raise error
 			results += [_element_result(offset + i, el) for i, el in enumerate(elements)]
 		return sorted(results, key=lambda r: r.index)
 
