@@ -183,3 +183,22 @@ def test_day_limit_error_says_when_to_resume():
 	assert error.kind == RATE_LIMITED and error.retryable
 	assert "2026-01-02 00:00:00 UTC" in str(error)
 	assert error.resume_at_datetime.year == 2026
+
+
+def test_a_hostile_message_is_read_only_as_far_as_a_real_one_goes():
+	"""Matching is bounded by MATCH_CHARS whatever the message's size (a 200 KB message
+	shaped to make the patterns backtrack took 18 s to match before): a phrase placed
+	after that many characters is not looked for."""
+	from xero_connector.xero import catalogue
+
+	late = "account " * 25_000 + "Account code '260' has been archived"
+	assert catalogue.match_message(late).key == catalogue.UNKNOWN_VALIDATION.key
+	early = "Account code '260' has been archived " + "account " * 25_000
+	assert catalogue.match_message(early).key != catalogue.UNKNOWN_VALIDATION.key
+
+
+def test_a_real_message_is_still_matched_at_the_start_of_a_long_one():
+	from xero_connector.xero import catalogue
+
+	message = "Account code '260' has been archived, or is not a valid account. " + "x" * 100_000
+	assert catalogue.match_message(message).key != catalogue.UNKNOWN_VALIDATION.key

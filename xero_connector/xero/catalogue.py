@@ -27,6 +27,9 @@ RATE_LIMITED = "rate_limited"
 KINDS = (TRANSIENT, PERMANENT, NEEDS_REAUTHORISATION, RATE_LIMITED)
 
 
+MATCH_CHARS = 600  # how much of a message the patterns read
+
+
 @dataclass(frozen=True)
 class CatalogueEntry:
 	"""One known failure. ``pattern`` matches Xero's message (case-insensitive);
@@ -43,7 +46,13 @@ class CatalogueEntry:
 	_regex: re.Pattern | None = field(default=None, repr=False, compare=False)
 
 	def matches(self, message: str) -> bool:
-		return bool(self.pattern and re.search(self.pattern, message or "", re.IGNORECASE | re.DOTALL))
+		if not self.pattern:
+			return False
+		if self._regex is None:  # compiled once per entry (the dataclass is frozen)
+			object.__setattr__(self, "_regex", re.compile(self.pattern, re.IGNORECASE | re.DOTALL))
+		# Xero's messages are a sentence or two; a hostile 200 KB one is read as far as a real
+		# message goes, so that matching stays linear in the message (issue 14)
+		return bool(self._regex.search((message or "")[:MATCH_CHARS]))
 
 	@property
 	def retryable(self) -> bool:
