@@ -356,3 +356,34 @@ class TestItemCode(XeroTestCase):
 			api.fetch_reference()
 			frappe.db.commit()
 		self.assertNotIn(ITEM, xero_reference("NZD").item_codes(), "a new fetch forgets it")
+
+
+class TestQueueDown(XeroTestCase):
+	def test_submit_succeeds_while_redis_is_down_and_the_sweep_sends_it_later(self):
+		from unittest.mock import patch
+
+		from redis.exceptions import ConnectionError as RedisDown
+
+		from xero_connector.xero_connector.tasks import requeue_stuck
+
+		def redis_down(*args, **kwargs):
+			raise RedisDown("Error 111 connecting to 127.0.0.1:11000. Connection refused.")
+
+		frappe.clear_messages()
+		with patch.object(frappe, "enqueue", redis_down):
+			si = make_invoice()
+		frappe.db.commit()
+		self.assertEqual(si.docstatus, 1, "the submit succeeded")
+		self.assertIn("sent to Xero automatically", frappe.as_json(frappe.message_log))
+		row = sync_logs(si.name, operation="push")[-1]
+		self.assertEqual(row.status, "Queued")
+		self.assertEqual(frappe.db.get_value("Sales Invoice", si.name, "xero_sync_status"), "Queued")
+
+		frappe.db.set_value(
+			SYNC_LOG, row.name, "modified", frappe.utils.add_to_date(None, hours=-2), update_modified=False
+		)
+		with captured_jobs() as jobs:  # the queue is back: the sweep finds it
+			self.assertIn(row.name, requeue_stuck())
+			jobs.run()
+		si.reload()
+		self.assertEqual(si.xero_status, "AUTHORISED")

@@ -86,15 +86,30 @@ def _enqueue(method: str, job: str, **kwargs) -> None:
 		frappe.db.after_commit.add(forget)
 		frappe.db.after_rollback.add(forget)
 	pending.add(job)
-	frappe.enqueue(
-		method,
-		queue=QUEUE,
-		timeout=JOB_TIMEOUT,
-		enqueue_after_commit=True,
-		job_id=job,
-		deduplicate=True,
-		**kwargs,
-	)
+	from redis.exceptions import RedisError
+
+	try:
+		frappe.enqueue(
+			method,
+			queue=QUEUE,
+			timeout=JOB_TIMEOUT,
+			enqueue_after_commit=True,
+			job_id=job,
+			deduplicate=True,
+			**kwargs,
+		)
+	except RedisError:
+		# the queue (Redis) is down: the submit still succeeds; the Queued row written in
+		# this transaction stays, and tasks.requeue_stuck sends it once the queue is back
+		frappe.msgprint(
+			_(
+				"The background queue is not reachable right now, so this will be sent to Xero"
+				" automatically once it is back (the Xero Sync Log shows it as Queued)."
+			),
+			title=_("Xero: queued for later"),
+			indicator="orange",
+			alert=True,
+		)
 
 
 def job_id(name: str, operation: str) -> str:
