@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from xero_connector.engine.keys import batch_key, idempotency_key, payload_hash
 from xero_connector.engine.log import Outcome, explain, outcome_for_error
-from xero_connector.engine.records import KINDS, dec, state_from_element
+from xero_connector.engine.records import KINDS, dec, read_documents, state_from_element
 from xero_connector.engine.xero_port import chunks, element_errors
 from xero_connector.xero.errors import XeroError
 
@@ -42,7 +42,7 @@ def _cancel_kind(engine, docs: list[dict], kind: str) -> None:
 	if not linked:
 		return
 	try:
-		current = _read(engine, kind, ids=[state.xero_id for _, state in linked])
+		current = read_documents(engine, kind, ids=[state.xero_id for _, state in linked])
 	except XeroError as error:
 		for name, _ in linked:
 			engine.recorder.record(outcome_for_error(name, "void", error))
@@ -81,9 +81,8 @@ def _linked(engine, docs: list[dict], kind: str) -> list[tuple[str, object]]:
 				Outcome(doc["name"], "void", "Skipped", "never synced to Xero: nothing to cancel there")
 			)
 	if unsure:
-		_, _, number_field, _ = KINDS[kind]
 		try:
-			found = _read(engine, kind, numbers=[name for name, _ in unsure], key=number_field)
+			found = read_documents(engine, kind, numbers=[name for name, _ in unsure])
 		except XeroError as error:
 			for name, _ in unsure:
 				engine.recorder.record(outcome_for_error(name, "void", error))
@@ -100,18 +99,6 @@ def _linked(engine, docs: list[dict], kind: str) -> list[tuple[str, object]]:
 					Outcome(name, "void", "Skipped", "never reached Xero: nothing to cancel there")
 				)
 	return linked
-
-
-def _read(engine, kind: str, ids=None, numbers=None, key: str | None = None) -> dict[str, dict]:
-	_, id_field, _, _ = KINDS[kind]
-	read = engine.port.get_invoices if kind == "invoice" else engine.port.get_credit_notes
-	out = {}
-	values = ids or numbers
-	for part in chunks(values):
-		found = read(ids=part) if ids else read(numbers=part)
-		for element in found:
-			out[element.get(key or id_field)] = element
-	return out
 
 
 def _decide(engine, name: str, kind: str, element: dict, state) -> str | None:

@@ -29,7 +29,7 @@ from xero_connector.engine.context import MappingContext
 from xero_connector.engine.host import SyncState
 from xero_connector.engine.keys import batch_key, idempotency_key
 from xero_connector.engine.log import Outcome, explain, outcome_for_error, outcome_unknown
-from xero_connector.engine.records import KINDS, state_from_element
+from xero_connector.engine.records import KINDS, read_documents, state_from_element
 from xero_connector.engine.recovery import LABEL, choose, number_taken, taken_reason
 from xero_connector.engine.xero_port import chunks, element_errors
 from xero_connector.xero.errors import XeroError
@@ -166,14 +166,8 @@ def _recover_unknown(engine, jobs: list[Job], kind: str) -> list[Job]:
 	unsure = [j for j in jobs if j.previous and j.previous.outcome_unknown and not j.previous.xero_id]
 	if not unsure:
 		return jobs
-	_, _, number_field, _ = KINDS[kind]
-	read = engine.port.get_invoices if kind == "invoice" else engine.port.get_credit_notes
-	found: dict[str, dict] = {}
 	try:
-		for part in chunks(unsure):
-			for element in read(numbers=[j.xdoc.number for j in part]):
-				if element.get("Status") != "DELETED":
-					found[element.get(number_field)] = element
+		found = read_documents(engine, kind, numbers=[j.xdoc.number for j in unsure], live_only=True)
 	except XeroError as error:
 		for job in unsure:
 			engine.recorder.record(outcome_for_error(job.name, job.operation, error))
@@ -204,13 +198,8 @@ def _own_documents(engine, jobs: list[Job], kind: str) -> list[Job]:
 
 	if not jobs:
 		return jobs
-	_, id_field, _, _ = KINDS[kind]
-	read = engine.port.get_invoices if kind == "invoice" else engine.port.get_credit_notes
-	found: dict[str, dict] = {}
 	try:
-		for part in chunks(jobs):
-			for element in read(ids=[job.xero_id for job in part]):
-				found[element.get(id_field)] = element
+		found = read_documents(engine, kind, ids=[job.xero_id for job in jobs])
 	except XeroError as error:
 		for job in jobs:
 			engine.recorder.record(outcome_for_error(job.name, job.operation, error))

@@ -70,3 +70,20 @@ def state_from_element(element: dict, kind: str, previous: SyncState | None = No
 		outcome_unknown=False,
 		last_synced_at=now(),
 	)
+
+
+def read_documents(engine, kind: str, *, ids=None, numbers=None, live_only=False) -> dict[str, dict]:
+	"""Xero's invoices or credit notes (``kind``) named by ``ids`` or by ``numbers``, read
+	100 a call and keyed the way they were asked for; ``live_only`` leaves DELETED ones out
+	(a number may stand on a deleted document and a live one). Raises the client's XeroError."""
+	from xero_connector.engine.xero_port import chunks
+
+	_, id_field, number_field, _ = KINDS[kind]
+	read = engine.port.get_invoices if kind == "invoice" else engine.port.get_credit_notes
+	key = id_field if ids is not None else number_field
+	found: dict[str, dict] = {}
+	for part in chunks(list(ids if ids is not None else numbers or [])):
+		for element in read(ids=part) if ids is not None else read(numbers=part):
+			if not (live_only and element.get("Status") == "DELETED"):
+				found[element.get(key)] = element
+	return found

@@ -91,11 +91,8 @@ class PaymentEntrySetup(XeroTestCase):
 		frappe.db.commit()
 		super().tearDownClass()
 
-
-class TestPaymentEntries(PaymentEntrySetup):
-	# -- helpers ------------------------------------------------------------------------------------
-
 	def pay(self, si, amount, **extra) -> str:
+		"""Record a payment of ``amount`` on the invoice in Xero (through the Payments API)."""
 		results = xero_client().create_payments(
 			[
 				{
@@ -110,6 +107,10 @@ class TestPaymentEntries(PaymentEntrySetup):
 		)
 		self.assertTrue(results[0].ok, results[0].messages)
 		return results[0].data["PaymentID"]
+
+
+class TestPaymentEntries(PaymentEntrySetup):
+	# -- helpers ------------------------------------------------------------------------------------
 
 	def pull(self):
 		report = pull_payment_entries(xero_client())

@@ -11,10 +11,9 @@ import time
 from decimal import Decimal
 
 import frappe
-from frappe.utils import today
 
 from xero_connector.constants import SETTINGS, SYNC_LOG
-from xero_connector.tests.fixtures import XeroTestCase, make_invoice, sync_logs, xero_client
+from xero_connector.tests.fixtures import XeroTestCase, make_invoice, sync_logs
 from xero_connector.tests.test_payment_entries import BANK, PaymentEntrySetup, entries_for
 from xero_connector.tests.test_webhook import deliver
 from xero_connector.xero.webhooks import signature_for
@@ -134,21 +133,6 @@ class TestRealWorker(PaymentEntrySetup, XeroTestCase):
 	def sandbox_invoices(self, number: str) -> list[dict]:
 		org = self.sandbox.organisation(self.sandbox.tenant_id)
 		return [i for i in org.invoices.values() if i.get("InvoiceNumber") == number]
-
-	def pay(self, si, amount) -> str:
-		results = xero_client().create_payments(
-			[
-				{
-					"Invoice": {"InvoiceID": si.xero_invoice_id},
-					"Account": {"Code": "090"},
-					"Amount": Decimal(str(amount)),
-					"Date": today(),
-				}
-			],
-			idempotency_key=f"worker-test-{si.name}-{amount}",
-		)
-		self.assertTrue(results[0].ok, results[0].messages)
-		return results[0].data["PaymentID"]
 
 
 __all__ = ["BANK"]
