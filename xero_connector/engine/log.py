@@ -97,8 +97,9 @@ class Recorder:
 			and cause
 			and outcome.reason not in cause
 		):
-			# what happened (the app's words) before why it happens (the catalogue's)
-			cause = f"{outcome.reason[0].upper()}{outcome.reason[1:]}. {cause}"
+			# what happened (the app's words) before why it happens (the catalogue's), once
+			said = outcome.reason[0].upper() + outcome.reason[1:]
+			cause = said if cause in said else f"{said.rstrip('.')}. {cause}"
 		self.host.write_log(
 			LogEntry(
 				reference_doctype=doctype,

@@ -147,7 +147,9 @@ def confirm_organisation_switch() -> dict:
 
 @frappe.whitelist()
 def organisation_status() -> dict:
-	"""The banner on Xero Settings and the Sales Invoice form (any desk user)."""
+	"""The banner on Xero Settings and the Sales Invoice form: for those who may read
+	Sales Invoices (it names the Xero organisations)."""
+	frappe.has_permission("Sales Invoice", "read", throw=True)
 	return {"mismatch": mismatch_banner()}
 
 
