@@ -37,6 +37,14 @@ def pytest_collection_modifyitems(config, items):
 			item.add_marker(skip)
 
 
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+	"""Each phase's report on the test item (``rep_call``), for fixtures that act on failure."""
+	report = yield
+	setattr(item, f"rep_{report.when}", report)
+	return report
+
+
 class Site:
 	"""The site under test: its URL, `bench execute` of the app's host_site helpers,
 	and logged-in HTTP sessions."""
@@ -55,7 +63,8 @@ class Site:
 		"""``bench --site SITE execute xero_connector.tests.host_site.FUNCTION``; its JSON answer."""
 		command = [self.bench, "--site", self.name, "execute", f"xero_connector.tests.host_site.{function}"]
 		if kwargs:
-			command += ["--kwargs", json.dumps(kwargs)]
+			# `bench execute` eval()s --kwargs: a Python literal (JSON's true/null are not)
+			command += ["--kwargs", repr(kwargs)]
 		done = subprocess.run(command, capture_output=True, text=True, timeout=300)
 		if done.returncode != 0:
 			raise AssertionError(

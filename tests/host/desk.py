@@ -104,7 +104,9 @@ class Desk:
 
 	def wait_text(self, text: str, timeout: float = 30, scope: str = "//body"):
 		"""A visible element of the page whose text contains ``text``."""
-		return self.wait_xpath(f"{scope}//*[contains(normalize-space(.), {xpath_literal(text)})][not(*)]", timeout)
+		return self.wait_xpath(
+			f"{scope}//*[contains(normalize-space(.), {xpath_literal(text)})][not(*)]", timeout
+		)
 
 	def wait_until(self, predicate, timeout: float = 60, message: str = ""):
 		return WebDriverWait(self.driver, timeout, poll_frequency=0.5).until(lambda d: predicate(), message)
@@ -161,7 +163,8 @@ class Desk:
 				lambda d: any(
 					li.is_displayed()
 					for li in d.find_elements(
-						By.CSS_SELECTOR, f"{scope} .frappe-control[data-fieldname='{fieldname}'] ul[role=listbox] li"
+						By.CSS_SELECTOR,
+						f"{scope} .frappe-control[data-fieldname='{fieldname}'] ul[role=listbox] li",
 					)
 				)
 			)
@@ -180,9 +183,12 @@ class Desk:
 		return self.driver.execute_script(
 			"""
 			const items = document.querySelectorAll(arguments[0]);
+			// a row's first line is its value (the name); the filter note is muted and
+			// "Create a new" / "Advanced Search" are link options
 			return Array.from(items).filter((li) => li.offsetParent !== null)
-				.map((li) => (($(li).data("item.autocomplete") || {}).value || ""))
-				.filter((value) => value && !value.endsWith("__link_option"));
+				.filter((li) => !li.querySelector(".link-option, .text-muted:first-child"))
+				.map((li) => li.innerText.split("\\n")[0].trim())
+				.filter((value) => value && !value.startsWith("Filters applied"));
 			""",
 			f"{scope} .frappe-control[data-fieldname='{fieldname}'] ul[role=listbox] li",
 		)
@@ -190,18 +196,22 @@ class Desk:
 	def pick(self, fieldname: str, value: str, scope: str = ""):
 		"""Type into a Link field and click the dropdown row of ``value``, as a person does."""
 		offered = self.link_values(fieldname, value, scope)
-		assert value in offered, f"{value!r} is not offered in {fieldname}: {offered}"
+		if value not in offered:
+			self.screenshot(f"failed-pick-{fieldname}")
+			raise AssertionError(f"{value!r} is not offered in {fieldname}: {offered}")
 		for li in self.driver.find_elements(
 			By.CSS_SELECTOR, f"{scope} .frappe-control[data-fieldname='{fieldname}'] ul[role=listbox] li"
 		):
-			found = self.driver.execute_script(
-				"return ($(arguments[0]).data('item.autocomplete') || {}).value", li
-			)
+			found = self.driver.execute_script("return arguments[0].innerText.split('\\n')[0].trim()", li)
 			if found == value and li.is_displayed():
 				self.click(li)
 				break
-		field = self.driver.find_element(By.CSS_SELECTOR, f"{scope} .frappe-control[data-fieldname='{fieldname}'] input")
-		self.wait_until(lambda: field.get_attribute("value") == value, 15, f"{fieldname} did not take {value!r}")
+		field = self.driver.find_element(
+			By.CSS_SELECTOR, f"{scope} .frappe-control[data-fieldname='{fieldname}'] input"
+		)
+		self.wait_until(
+			lambda: field.get_attribute("value") == value, 15, f"{fieldname} did not take {value!r}"
+		)
 		time.sleep(0.5)  # the control's change handlers (validate the link, fetch its fields)
 
 	def choose(self, fieldname: str, value: str, scope: str = ""):
@@ -233,7 +243,8 @@ class Desk:
 	def alert(self, text: str, timeout: float = 30):
 		"""A desk alert (the green toast at the bottom right) containing ``text``."""
 		return self.wait_xpath(
-			f"//div[contains(@class,'desk-alert')][contains(normalize-space(.), {xpath_literal(text)})]", timeout
+			f"//div[contains(@class,'desk-alert')][contains(normalize-space(.), {xpath_literal(text)})]",
+			timeout,
 		)
 
 	def dialog(self, timeout: float = 30):

@@ -99,6 +99,12 @@ def invoice(site, connected):
 
 
 @pytest.fixture(scope="module")
+def log(site, invoice):
+	"""A Sync Log row of ``invoice`` (its submit queued one)."""
+	return site.execute("invoice", name=invoice)["logs"][0]["name"]
+
+
+@pytest.fixture(scope="module")
 def connected(site, sandbox):
 	"""Connected already (the browser tests connect through Xero's pages) or now, from
 	the server side, with Xero's consent step approving at once."""
@@ -111,19 +117,24 @@ def connected(site, sandbox):
 		sandbox.config.consent_page = True
 
 
-def arguments(method: str, invoice: str, site) -> dict:
+def arguments(method: str, invoice: str, log: str, site) -> dict:
 	name = method.rsplit(".", 1)[1]
 	return {
 		"invoice_status": {"name": invoice},
 		"invoice_payload": {"name": invoice},
 		"send_to_xero": {"name": invoice},
 		"customer_invoices": {"customer": "Xero Test Customer"},
-		"sync_log_payload": {"log": "no-such-log"},
+		"sync_log_payload": {"log": log},
 		"resend": {"name": invoice, "names": "[]"},
 		"link": {"name": invoice},
 		"check": {"company": site.company, "from_date": "2026-01-01", "to_date": "2026-01-31"},
 		"export_csv": {"company": "x", "from_date": "2026-01-01", "to_date": "2026-01-31"},
-		"create_mapping": {"kind": "account", "mapping_type": "Item", "reference_name": "nothing", "xero_code": "200"},
+		"create_mapping": {
+			"kind": "account",
+			"mapping_type": "Item",
+			"reference_name": "nothing",
+			"xero_code": "200",
+		},
 		"create_contact": {"customer": "nothing"},
 		"link_contact": {"customer": "nothing", "contact_id": "nothing"},
 		"start": {"name": "nothing"},
@@ -135,7 +146,7 @@ def arguments(method: str, invoice: str, site) -> dict:
 
 
 @pytest.mark.parametrize("who", ["guest", "norole", "accounts", "manager"])
-def test_each_method_answers_each_kind_of_user_as_declared(site, invoice, who):
+def test_each_method_answers_each_kind_of_user_as_declared(site, invoice, log, who):
 	methods = whitelisted_methods()
 	http = site.session(None if who == "guest" else who)
 	wrong = []
@@ -146,7 +157,7 @@ def test_each_method_answers_each_kind_of_user_as_declared(site, invoice, who):
 			continue
 		allowed = who == "manager" or (who == "accounts" and audience == "reader")
 		verb = methods[method] if methods[method] != "any" else "GET"
-		answer = call(http, site, method, verb, arguments(method, invoice, site))
+		answer = call(http, site, method, verb, arguments(method, invoice, log, site))
 		denied = answer.status_code == 403
 		if allowed == denied or answer.status_code >= 500:
 			wrong.append(f"{method}: {answer.status_code} {answer.text[:160]}")
@@ -156,14 +167,48 @@ def test_each_method_answers_each_kind_of_user_as_declared(site, invoice, who):
 
 
 def test_settings_and_tokens_are_for_managers_and_never_readable(site, connected):
+	"""Xero Settings (client secret, tokens, webhook key) only for a Xero Manager; and even
+	they never get a secret back: not from the REST API, not from the form's load."""
+	secrets = site.execute("secrets")["values"]
+	assert len(secrets) >= 3, "expected an access token, a refresh token and the client secret"
 	path = f"{site.url}/api/resource/Xero%20Settings/Xero%20Settings"
-	assert site.session(None).get(path, timeout=30).status_code == 403
-	assert site.session("accounts").get(path, timeout=30).status_code == 403
-	answer = site.session("manager").get(path, timeout=30)
-	assert answer.status_code == 200
-	data = answer.json()["data"]
-	for field in ("access_token", "refresh_token", "client_secret"):
+	form = f"{site.url}/api/method/frappe.desk.form.load.getdoc"
+	params = {"doctype": "Xero Settings", "name": "Xero Settings"}
+	for who in (None, "norole", "accounts"):
+		http = site.session(who)
+		assert http.get(path, timeout=30).status_code == 403, who
+		answer = http.get(form, params=params, timeout=30)
+		assert answer.status_code == 403, (who, answer.status_code)
+		assert not [s for s in secrets if s in answer.text], who
+	http = site.session("manager")
+	for answer in (http.get(path, timeout=30), http.get(form, params=params, timeout=30)):
+		assert answer.status_code == 200, answer.text[:300]
+		leaked = [s[:6] + "..." for s in secrets if s in answer.text]
+		assert not leaked, f"{answer.url}: secrets in the answer: {leaked}"
+	data = http.get(path, timeout=30).json()["data"]
+	for field in ("access_token", "refresh_token", "client_secret", "webhook_key"):
 		assert not data.get(field) or set(data[field]) == {"*"}, field
+	assert data["client_secret"], "the client secret is set (masked), not empty"
+
+
+def test_only_managers_resend_from_a_sync_log_row(site, log):
+	"""The Sync Log form's Resend (a document method: run_doc_method): an Accounts User
+	reads the row but may not queue it again."""
+	url = f"{site.url}/api/method/run_doc_method"
+	args = {"dt": "Xero Sync Log", "dn": log, "method": "resend"}
+	for who, status in ((None, 403), ("norole", 403), ("accounts", 403), ("manager", 200)):
+		answer = site.session(who).post(url, data=args, timeout=60)
+		assert answer.status_code == status, (who, answer.status_code, answer.text[:300])
+	assert (
+		site.session("accounts")
+		.get(f"{site.url}/api/resource/Xero%20Sync%20Log/{log}", timeout=30)
+		.status_code
+		== 200
+	), "an Accounts User reads the Sync Log"
+	assert (
+		site.session("norole").get(f"{site.url}/api/resource/Xero%20Sync%20Log/{log}", timeout=30).status_code
+		== 403
+	)
 
 
 def sign(body: bytes, key: str) -> str:

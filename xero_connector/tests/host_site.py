@@ -59,6 +59,8 @@ def forget_connection() -> None:
 	from xero_connector.xero_connector.settings_state import write_state
 
 	FrappeTokenStore().clear()
+	# the contacts the old sandbox made are not in the new one: match customers afresh
+	frappe.db.sql("update `tabCustomer` set xero_contact_id = null where xero_contact_id is not null")
 	write_state(
 		{
 			"connection_status": NOT_CONNECTED,
@@ -218,7 +220,9 @@ def mapping(kind: str, name: str) -> dict | None:
 
 	doctype = {"account": ACCOUNT_MAPPING, "tax": TAX_MAPPING}[kind]
 	row = frappe.db.get_value(doctype, name, "*", as_dict=True)
-	return {k: (v if isinstance(v, int | str) or v is None else str(v)) for k, v in row.items()} if row else None
+	return (
+		{k: (v if isinstance(v, int | str) or v is None else str(v)) for k, v in row.items()} if row else None
+	)
 
 
 def number_cards() -> dict:
@@ -254,3 +258,14 @@ def wait_for_status(name: str, status: str, timeout: float = 90) -> str | None:
 		if found == status or time.monotonic() > deadline:
 			return found
 		time.sleep(1)
+
+
+def secrets() -> dict:
+	"""The secrets Xero Settings holds now (tokens, client secret, webhook key), for the
+	over-HTTP tests to check that no answer carries them. A throw-away site's only."""
+	from frappe.utils.password import get_decrypted_password
+
+	_require_throwaway()
+	values = fixtures.token_values()
+	key = get_decrypted_password(SETTINGS, SETTINGS, "webhook_key", raise_exception=False)
+	return {"values": [v for v in [*values, key] if v]}

@@ -24,7 +24,11 @@ frappe.ui.form.on("Xero Tax Mapping", {
 	mapping_type(frm) {
 		const doctype = TAX_MAPPING_DOCTYPES[frm.doc.mapping_type];
 		if (frm.doc.reference_doctype !== doctype) {
-			frm.set_value("reference_doctype", doctype);
+			// set as it is, not through set_value: that would validate "Account" as a link to
+			// DocType, which only System Managers may read (a 403 for a Xero Manager)
+			frm.doc.reference_doctype = doctype;
+			frm.refresh_field("reference_doctype");
+			frm.dirty();
 			if (!frm.is_new() || frm.doc.reference_name) frm.set_value("reference_name", null);
 		}
 	},
