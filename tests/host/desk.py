@@ -19,6 +19,10 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
+# the rows of the Link dropdown open now (Frappe shows one at a time; a Dynamic Link's
+# list is not inside its control's element)
+OPEN_DROPDOWN_ITEMS = "ul[role=listbox] li"
+
 CHROMIUM = os.environ.get("XERO_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("XERO_CHROMEDRIVER", shutil.which("chromedriver") or "/usr/bin/chromedriver")
 
@@ -164,16 +168,14 @@ class Desk:
 					li.is_displayed()
 					for li in d.find_elements(
 						By.CSS_SELECTOR,
-						f"{scope} .frappe-control[data-fieldname='{fieldname}'] ul[role=listbox] li",
+						OPEN_DROPDOWN_ITEMS,
 					)
 				)
 			)
 		except TimeoutException:
 			return []
 		time.sleep(0.5)
-		items = self.driver.find_elements(
-			By.CSS_SELECTOR, f"{scope} .frappe-control[data-fieldname='{fieldname}'] ul[role=listbox] li"
-		)
+		items = self.driver.find_elements(By.CSS_SELECTOR, OPEN_DROPDOWN_ITEMS)
 		return [li.text.strip() for li in items if li.is_displayed() and li.text.strip()]
 
 	def link_values(self, fieldname: str, typed: str = "", scope: str = "") -> list[str]:
@@ -185,12 +187,12 @@ class Desk:
 			const items = document.querySelectorAll(arguments[0]);
 			// a row's first line is its value (the name); the filter note is muted and
 			// "Create a new" / "Advanced Search" are link options
-			return Array.from(items).filter((li) => li.offsetParent !== null)
-				.filter((li) => !li.querySelector(".link-option, .text-muted:first-child"))
+			const extra = ["Create a new", "Advanced Search", "Filters applied", "No results"];
+			return Array.from(items).filter((li) => li.getClientRects().length > 0)
 				.map((li) => li.innerText.split("\\n")[0].trim())
-				.filter((value) => value && !value.startsWith("Filters applied"));
+				.filter((value) => value && !extra.some((word) => value.startsWith(word)));
 			""",
-			f"{scope} .frappe-control[data-fieldname='{fieldname}'] ul[role=listbox] li",
+			OPEN_DROPDOWN_ITEMS,
 		)
 
 	def pick(self, fieldname: str, value: str, scope: str = ""):
@@ -199,9 +201,7 @@ class Desk:
 		if value not in offered:
 			self.screenshot(f"failed-pick-{fieldname}")
 			raise AssertionError(f"{value!r} is not offered in {fieldname}: {offered}")
-		for li in self.driver.find_elements(
-			By.CSS_SELECTOR, f"{scope} .frappe-control[data-fieldname='{fieldname}'] ul[role=listbox] li"
-		):
+		for li in self.driver.find_elements(By.CSS_SELECTOR, OPEN_DROPDOWN_ITEMS):
 			found = self.driver.execute_script("return arguments[0].innerText.split('\\n')[0].trim()", li)
 			if found == value and li.is_displayed():
 				self.click(li)
