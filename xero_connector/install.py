@@ -20,6 +20,7 @@ def after_install():
 	"""hooks.after_install."""
 	click.echo("Setting up Xero Connector...")
 	create_roles()
+	restore_desk_roles()
 	create_custom_fields(get_custom_fields(), ignore_validate=True)
 	register_log_clearing()
 
@@ -27,6 +28,7 @@ def after_install():
 def after_migrate():
 	"""hooks.after_migrate: re-apply custom fields (picks up changes to their definitions)."""
 	create_roles()
+	restore_desk_roles()
 	create_custom_fields(get_custom_fields(), ignore_validate=True)
 	register_log_clearing()
 
@@ -36,6 +38,17 @@ def create_roles():
 		frappe.get_doc({"doctype": "Role", "role_name": XERO_MANAGER, "desk_access": 1}).insert(
 			ignore_permissions=True
 		)
+
+
+DESK_PAGES = (("page", "xero_readiness"), ("report", "xero_reconciliation"))
+
+
+def restore_desk_roles():
+	"""The Readiness page and the Reconciliation report admit the Xero Manager. A role
+	deleted and made again (uninstall, then install) loses those rows while the page and
+	report stay, so both are reloaded from their JSON, roles included."""
+	for kind, name in DESK_PAGES:
+		frappe.reload_doc("xero_connector", kind, name, force=True)
 
 
 def register_log_clearing():

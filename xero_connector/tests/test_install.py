@@ -99,3 +99,27 @@ class TestInstall(TestCase):
 		XeroSyncLog.clear_old_logs(days=30)
 		self.assertFalse(frappe.db.exists(SYNC_LOG, names["Success"]))
 		self.assertTrue(frappe.db.exists(SYNC_LOG, names["Failed"]))
+
+
+class TestDeskRoles(TestCase):
+	def test_the_readiness_page_and_reconciliation_report_admit_the_xero_manager_after_a_role_is_remade(
+		self,
+	):
+		from xero_connector.install import restore_desk_roles
+
+		def admitted():
+			return {
+				(row.parenttype, row.parent)
+				for row in frappe.get_all(
+					"Has Role",
+					filters={"role": XERO_MANAGER, "parenttype": ("in", ("Page", "Report"))},
+					fields=["parenttype", "parent"],
+				)
+			}
+
+		expected = {("Page", "xero-readiness"), ("Report", "Xero Reconciliation")}
+		self.assertEqual(admitted() & expected, expected)
+		# what deleting and re-creating the role (uninstall, install) leaves behind
+		frappe.db.delete("Has Role", {"role": XERO_MANAGER, "parenttype": ("in", ("Page", "Report"))})
+		restore_desk_roles()
+		self.assertEqual(admitted() & expected, expected)
