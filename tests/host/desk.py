@@ -182,18 +182,18 @@ class Desk:
 		"""The values (names) a Link field's dropdown offers once ``typed`` is typed: the
 		rows of the list, not its "Create a new" / "Advanced Search" / filter lines."""
 		self.awesomplete_options(fieldname, typed, scope)
-		return self.driver.execute_script(
-			"""
-			const items = document.querySelectorAll(arguments[0]);
-			// a row's first line is its value (the name); the filter note is muted and
-			// "Create a new" / "Advanced Search" are link options
-			const extra = ["Create a new", "Advanced Search", "Filters applied", "No results"];
-			return Array.from(items).filter((li) => li.getClientRects().length > 0)
-				.map((li) => li.innerText.split("\\n")[0].trim())
-				.filter((value) => value && !extra.some((word) => value.startsWith(word)));
-			""",
-			OPEN_DROPDOWN_ITEMS,
-		)
+		extra = ("Create a new", "Advanced Search", "Filters applied", "No results")
+		values = []
+		for li in self.driver.find_elements(By.CSS_SELECTOR, OPEN_DROPDOWN_ITEMS):
+			try:
+				if not li.is_displayed():
+					continue
+				value = (li.text or "").split("\n")[0].strip()
+			except StaleElementReferenceException:
+				continue
+			if value and not value.startswith(extra):
+				values.append(value)
+		return values
 
 	def pick(self, fieldname: str, value: str, scope: str = ""):
 		"""Type into a Link field and click the dropdown row of ``value``, as a person does."""
@@ -202,8 +202,7 @@ class Desk:
 			self.screenshot(f"failed-pick-{fieldname}")
 			raise AssertionError(f"{value!r} is not offered in {fieldname}: {offered}")
 		for li in self.driver.find_elements(By.CSS_SELECTOR, OPEN_DROPDOWN_ITEMS):
-			found = self.driver.execute_script("return arguments[0].innerText.split('\\n')[0].trim()", li)
-			if found == value and li.is_displayed():
+			if li.is_displayed() and (li.text or "").split("\n")[0].strip() == value:
 				self.click(li)
 				break
 		field = self.driver.find_element(
