@@ -54,22 +54,13 @@ def forget_connection() -> None:
 	"""Each run starts a new sandbox, which knows nothing of the tokens a kept site
 	holds from an earlier run: forget them, as Disconnect does (without telling the
 	old sandbox, which is gone), so the administrator connects afresh."""
-	from xero_connector.constants import NOT_CONNECTED
 	from xero_connector.xero_connector.redis_backends import FrappeTokenStore
-	from xero_connector.xero_connector.settings_state import write_state
+	from xero_connector.xero_connector.settings_state import forget_connection
 
 	FrappeTokenStore().clear()
 	# the contacts the old sandbox made are not in the new one: match customers afresh
 	frappe.db.sql("update `tabCustomer` set xero_contact_id = null where xero_contact_id is not null")
-	write_state(
-		{
-			"connection_status": NOT_CONNECTED,
-			"tenant_id": None,
-			"organisation_name": None,
-			"granted_tenants": None,
-			"reauth_message": None,
-		}
-	)
+	forget_connection()
 
 
 def complete_setup_wizard() -> None:

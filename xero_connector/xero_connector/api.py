@@ -26,7 +26,7 @@ from xero_connector.constants import (
 from xero_connector.exceptions import OAuthStateInvalid, PreflightFailed, XeroConnectorError, XeroNotConnected
 from xero_connector.xero_connector.doctype.xero_settings.xero_settings import get_redirect_uri
 from xero_connector.xero_connector.permissions import is_manager, require_manager
-from xero_connector.xero_connector.settings_state import write_state
+from xero_connector.xero_connector.settings_state import forget_connection, write_state
 
 
 @frappe.whitelist(methods=["POST"])
@@ -143,15 +143,7 @@ def disconnect():
 				)
 			)
 	store.clear()
-	write_state(
-		{
-			"connection_status": NOT_CONNECTED,
-			"tenant_id": None,
-			"organisation_name": None,
-			"granted_tenants": None,
-			"reauth_message": None,
-		},
-	)
+	forget_connection()
 	return {"connection_status": NOT_CONNECTED}
 
 

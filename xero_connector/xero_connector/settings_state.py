@@ -12,12 +12,26 @@ from __future__ import annotations
 
 import frappe
 
-from xero_connector.constants import SETTINGS
+from xero_connector.constants import NOT_CONNECTED, SETTINGS
 
 
 def write_state(values: dict) -> None:
 	frappe.db.set_single_value(SETTINGS, values, update_modified=False)
 	frappe.clear_document_cache(SETTINGS, SETTINGS)
+
+
+def forget_connection() -> None:
+	"""What Disconnect leaves: no organisation, no granted tenants, Not Connected (the
+	tokens are cleared by the token store)."""
+	write_state(
+		{
+			"connection_status": NOT_CONNECTED,
+			"tenant_id": None,
+			"organisation_name": None,
+			"granted_tenants": None,
+			"reauth_message": None,
+		}
+	)
 
 
 def app_owned_fields(meta) -> list[str]:
