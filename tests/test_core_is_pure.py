@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from parsed_source import parse_files
+
 PACKAGE = Path(__file__).resolve().parents[1] / "xero_connector"
 PURE_PACKAGES = ["sandbox", "xero", "engine"]
 PURE_MODULES = ["cli.py", "demo.py"]
@@ -19,8 +21,7 @@ def pure_files():
 			yield PACKAGE / name
 
 
-def frappe_imports(path: Path) -> list[str]:
-	tree = ast.parse(path.read_text(), filename=str(path))
+def frappe_imports(path: Path, tree: ast.Module) -> list[str]:
 	found = []
 	for node in ast.walk(tree):
 		if isinstance(node, ast.Import):
@@ -38,7 +39,8 @@ def frappe_imports(path: Path) -> list[str]:
 def test_pure_core_has_no_frappe_import_statement():
 	files = list(pure_files())
 	assert files, "the pure core has no modules"
-	offenders = [hit for path in files for hit in frappe_imports(path)]
+	trees = parse_files(files)
+	offenders = [hit for path in files for hit in frappe_imports(path, trees[path])]
 	assert offenders == [], "\n".join(offenders)
 
 
@@ -65,4 +67,4 @@ def test_pure_core_imports_with_frappe_unavailable():
 def test_guard_detects_a_frappe_import(tmp_path):
 	sample = tmp_path / "probe.py"
 	sample.write_text("import os\nfrom frappe.utils import flt\n")
-	assert frappe_imports(sample) == [f"{sample}:2 imports frappe.utils"]
+	assert frappe_imports(sample, parse_files([sample])[sample]) == [f"{sample}:2 imports frappe.utils"]

@@ -5,6 +5,8 @@ for now: its server, routes and pipeline still import each other."""
 import ast
 from pathlib import Path
 
+from parsed_source import parse_files
+
 PACKAGE = Path(__file__).resolve().parents[1] / "xero_connector"
 LEFT_OUT = ("xero_connector.sandbox", "xero_connector.tests")
 
@@ -17,11 +19,12 @@ def module_name(path: Path) -> str:
 def graph() -> dict[str, set[str]]:
 	modules = {module_name(p): p for p in PACKAGE.rglob("*.py")}
 	edges: dict[str, set[str]] = {}
+	trees = parse_files([p for n, p in modules.items() if not n.startswith(LEFT_OUT)])
 	for name, path in modules.items():
 		if name.startswith(LEFT_OUT):
 			continue
 		targets = set()
-		for node in ast.walk(ast.parse(path.read_text())):
+		for node in ast.walk(trees[path]):
 			if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
 				# "from package import submodule" names the submodule, not the package
 				candidates = [

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import logging
 import socket
+import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlsplit
@@ -50,6 +51,14 @@ class SandboxHTTPServer(ThreadingHTTPServer):
 	def __init__(self, address, sandbox: Sandbox):
 		self.sandbox = sandbox
 		super().__init__(address, SandboxRequestHandler)
+
+	def handle_error(self, request, client_address):
+		"""A client that hangs up mid-request (a closed keep-alive connection, a
+		test's pool torn down) is routine: one debug line, not a printed traceback."""
+		if isinstance(sys.exc_info()[1], ConnectionError):
+			log.debug("client %s hung up", client_address[0])
+			return
+		log.exception("sandbox request from %s failed", client_address[0])
 
 
 def _json(status: int, payload, headers: dict | None = None) -> Outcome:
