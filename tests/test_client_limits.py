@@ -116,6 +116,9 @@ def test_day_limit_raises_day_limit_reached_and_defers_without_calling():
 		assert before < reached.value.resume_at <= before + 86_400 + 1
 		assert reached.value.kind == "rate_limited" and reached.value.entry.key == "rate_limit_day"
 		assert "resume after" in str(reached.value)
+		# every worker sharing the limiter's backend reads when calls go through again
+		assert client.limiter.day_limit_until(sb.tenant_id) == reached.value.resume_at
+		assert RateLimiter(backend=client.limiter.backend).day_limit_until("another-tenant") is None
 
 
 def test_day_limit_signalled_by_xero_defers_until_retry_after():

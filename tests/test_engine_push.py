@@ -6,6 +6,7 @@ deferral."""
 from __future__ import annotations
 
 import copy
+import time
 from decimal import Decimal
 
 import pytest
@@ -304,8 +305,11 @@ def test_day_limit_defers_the_document_without_failing_it(env):
 	env.add(doc)
 	env.engine.reference()
 	env.sb.limiter.exhaust(env.port.tenant_id, "day")
+	before = time.time()
 	outcome = env.by_name(env.push(doc["name"]), doc["name"])
 	assert outcome.status == "Queued" and "deferred" in outcome.reason
+	# the time the limit lifts travels as a number (the backfill pauses until then), not as prose
+	assert outcome.resume_at is not None and outcome.resume_at > before + 60, outcome
 	assert env.host.get_state(doc["name"]) is None  # known not written: no unknown-outcome mark
 	assert env.xero_invoices(doc["name"]) == []
 

@@ -40,6 +40,7 @@ class Outcome:
 	error_kind: str | None = None  # the client error's kind, when one stopped the step
 	http_status: int | None = None
 	contact_rule: str | None = None  # stored | account_number | name | created
+	resume_at: float | None = None  # deferred for Xero's day limit: epoch seconds it lifts
 
 	@property
 	def failed(self) -> bool:
@@ -137,6 +138,7 @@ def outcome_for_error(name: str, operation: str, error: Exception, **fields) -> 
 	cause, resolution = explain(messages, error)
 	if isinstance(error, errors.DayLimitReached):
 		status = "Queued"
+		fields["resume_at"] = error.resume_at
 		reason = (
 			f"deferred: Xero's daily limit is used up until {error.resume_at_datetime:%Y-%m-%d %H:%M} UTC"
 		)

@@ -189,6 +189,11 @@ class RateLimiter:
 			"day_block": f"{base}:day_blocked",
 		}
 
+	def day_limit_until(self, tenant_id: str) -> float | None:
+		"""When the organisation's spent day limit lets calls through again (epoch
+		seconds), or None while it is not spent. Shared by every worker of the backend."""
+		return self.backend.blocked_until(self._keys(tenant_id)["day_block"], self.clock())
+
 	@contextlib.contextmanager
 	def slot(self, tenant_id: str) -> Iterator[Lease]:
 		lease = self.acquire(tenant_id)

@@ -177,9 +177,10 @@ def fetch_reference() -> dict:
 def pull_payments_now():
 	"""Pull Payments Now button: queue a payment pull at once."""
 	require_manager()
-	from xero_connector.xero_connector.jobs import enqueue_pull, queued_log
+	from xero_connector.xero_connector import ledger
+	from xero_connector.xero_connector.jobs import enqueue_pull
 
-	enqueue_pull(queued=queued_log(SETTINGS, OP_PULL, reference_doctype=SETTINGS))
+	enqueue_pull(queued=ledger.queue(SETTINGS, OP_PULL, reference_doctype=SETTINGS))
 	return {"queued": True}
 
 
@@ -187,7 +188,8 @@ def pull_payments_now():
 def send_to_xero(name: str) -> dict:
 	"""Send / Resend to Xero button on a submitted Sales Invoice."""
 	require_manager()
-	from xero_connector.xero_connector.events import log_preflight, preflight_problems, problems_message
+	from xero_connector.xero_connector import ledger
+	from xero_connector.xero_connector.events import preflight_problems, problems_message
 	from xero_connector.xero_connector.jobs import enqueue_sync
 
 	doc = frappe.get_doc("Sales Invoice", name)
@@ -196,7 +198,7 @@ def send_to_xero(name: str) -> dict:
 		frappe.throw(_("Only submitted Sales Invoices are sent to Xero."))
 	problems = preflight_problems(doc.name, doc.as_dict())
 	if problems:
-		log_preflight(doc.name, problems)
+		ledger.record_preflight(doc.name, problems)
 		frappe.db.commit()
 		frappe.throw(problems_message(problems), PreflightFailed, title=_("Not sent to Xero"))
 	return {"log": enqueue_sync(doc.name, OP_PUSH)}

@@ -18,7 +18,8 @@ batch) sends the in-flight batch again, where the engine skips or links whatever
 already reached Xero.
 
 Xero's daily call limit: when the organisation's day budget runs out (the engine
-returns the documents as Queued "deferred", or the client raises DayLimitReached)
+returns the documents Queued with the time the limit lifts in ``Outcome.resume_at``, or the
+client raises DayLimitReached)
 the run pauses itself with the time Xero accepts calls again (``resume_at``); the
 batch stays in flight, nothing is counted as failed or skipped, and the sweep
 queues the run again once that time has passed.
@@ -27,8 +28,7 @@ queues the run again once that time has passed.
 from __future__ import annotations
 
 import json
-import re
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import frappe
 from frappe import _
@@ -55,7 +55,6 @@ QUEUE = "long"
 JOB_TIMEOUT = 6 * 3600
 STALE_MINUTES = 10  # a Running backfill without a batch for this long has lost its worker
 PROGRESS_EVENT = "xero_backfill_progress"
-DEFERRED = "deferred"  # the reason prefix of an outcome the engine deferred for the day limit
 DAY_LIMIT_MESSAGE = (
 	"Xero's daily API limit for this organisation is used up; the backfill resumes automatically at {0}"
 )
@@ -313,7 +312,7 @@ def _record(name: str, token: str, batch: list[str], synced: int, failed: int) -
 
 
 def _is_deferred(outcome) -> bool:
-	return outcome.status == "Queued" and (outcome.reason or "").startswith(DEFERRED)
+	return outcome.status == "Queued" and outcome.resume_at is not None
 
 
 def _system_time(epoch: float) -> datetime:
@@ -323,21 +322,10 @@ def _system_time(epoch: float) -> datetime:
 
 
 def _resume_time(client, deferred: list) -> datetime:
-	"""When Xero accepts calls again: the client limiter's day block (exact), else the
-	minute the engine's "deferred … until YYYY-MM-DD HH:MM UTC" reason names (plus one), else
-	an hour from now."""
-	if client is not None:
-		limiter = client.limiter
-		key = limiter._keys(client.tenant_id)["day_block"]
-		until = limiter.backend.blocked_until(key, limiter.clock())
-		if until:
-			return _system_time(until)
-	for outcome in deferred:
-		found = re.search(r"until (\d{4}-\d{2}-\d{2} \d{2}:\d{2}) UTC", outcome.reason or "")
-		if found:
-			utc = datetime.strptime(found.group(1), "%Y-%m-%d %H:%M").replace(tzinfo=timezone.utc)
-			return _system_time((utc + timedelta(minutes=1)).timestamp())
-	return add_to_date(now_datetime(), hours=1)
+	"""When Xero accepts calls again: the day block the client's limiter shares across
+	workers, else the latest resume time the engine's deferred outcomes carry."""
+	until = client.limiter.day_limit_until(client.tenant_id) if client is not None else None
+	return _system_time(until or max(outcome.resume_at for outcome in deferred))
 
 
 def _pause_for_day_limit(name: str, token: str, resume_at: datetime) -> str | None:

@@ -14,20 +14,18 @@ from frappe.utils import flt
 
 from xero_connector.constants import (
 	FIELDS_SYNCED_AFTER_SUBMIT,
-	KIND_PREFLIGHT,
 	OP_PUSH,
 	OP_UPDATE,
 	OP_VOID,
 	SALES_INVOICE_SYNC_FIELDS,
 	SETTINGS,
-	STATUS_FAILED,
 	SYNC_FAILED,
 	SYNC_LOG,
 	SYNC_QUEUED,
 	TRIGGER_MANUAL,
 )
 from xero_connector.exceptions import PreflightFailed, XeroHasPayments
-from xero_connector.xero_connector.host import set_invoice_sync_status
+from xero_connector.xero_connector import ledger
 from xero_connector.xero_connector.jobs import enqueue_sync
 
 
@@ -67,8 +65,8 @@ def on_submit(doc, method=None):
 		message = problems_message(problems)
 		if s.block_submit_on_preflight:
 			frappe.throw(message, PreflightFailed, title=_("Xero would reject this invoice"))
-		log_preflight(doc.name, problems)
-		doc.set("xero_sync_status", SYNC_FAILED)  # as log_preflight wrote it (before_submit set Queued)
+		ledger.record_preflight(doc.name, problems)
+		doc.set("xero_sync_status", SYNC_FAILED)  # as the ledger wrote it (before_submit set Queued)
 		frappe.msgprint(message, title=_("Not sent to Xero"), indicator="orange")
 		return
 	# before_submit wrote the Queued status in the submit's own UPDATE (when it ran)
@@ -160,26 +158,6 @@ def problems_message(problems: list) -> str:
 		frappe.bold(problems[0].document or "")
 	)
 	return f"{head}<ul>{''.join(rows)}</ul>"
-
-
-def log_preflight(name: str, problems: list) -> None:
-	"""One Failed push row listing the pre-flight problems (part of the submit's transaction)."""
-	attempt = frappe.db.count(SYNC_LOG, {"reference_name": name, "operation": OP_PUSH}) + 1
-	frappe.get_doc(
-		{
-			"doctype": SYNC_LOG,
-			"reference_doctype": "Sales Invoice",
-			"reference_name": name,
-			"operation": OP_PUSH,
-			"status": STATUS_FAILED,
-			"error_kind": KIND_PREFLIGHT,
-			"attempt": attempt,
-			"cause": "\n".join(str(p) for p in problems),
-			"resolution": "\n".join(dict.fromkeys(p.fix for p in problems)),
-			"xero_messages": None,
-		}
-	).insert(ignore_permissions=True)
-	set_invoice_sync_status(name, OP_PUSH, STATUS_FAILED)
 
 
 def _state(doc):

@@ -15,22 +15,17 @@ import frappe
 from frappe.utils import convert_utc_to_system_timezone
 
 from xero_connector.constants import (
-	INVOICE_OPERATIONS,
 	SETTINGS,
 	STATUS_FAILED,
-	STATUS_QUEUED,
 	STATUS_SKIPPED,
 	STATUS_SUCCESS,
-	SYNC_FAILED,
 	SYNC_LOG,
-	SYNC_QUEUED,
-	SYNC_SKIPPED,
-	SYNC_SYNCED,
 	XERO_CREDIT_NOTE_URL,
 	XERO_INVOICE_URL,
 )
 from xero_connector.engine.context import MappingContext, Mappings, Masters, Settings
 from xero_connector.engine.host import LogEntry, SyncState
+from xero_connector.xero_connector import ledger
 from xero_connector.xero_connector.doctype.xero_account_mapping.xero_account_mapping import (
 	get_account_mappings,
 )
@@ -39,16 +34,7 @@ from xero_connector.xero_connector.reference import has_reference, xero_referenc
 from xero_connector.xero_connector.settings_state import write_state
 
 SALES_INVOICE = "Sales Invoice"
-ERROR_KINDS = ("transient", "permanent", "needs_reauthorisation", "rate_limited", "preflight")
 DOCUMENT_TYPES = {"invoice": "Invoice", "credit_note": "Credit Note"}
-# Which log operations a queued job of each kind turns into (see FrappeHost.write_log)
-JOB_OPERATIONS = {
-	"push": ("push", "update"),
-	"update": ("push", "update"),
-	"void": ("void", "delete", "push"),
-	"allocate": ("allocate",),
-	"pull": ("pull",),
-}
 
 
 def as_plain_dict(doc) -> dict:
@@ -204,53 +190,22 @@ class FrappeHost:
 	# -- sync log -------------------------------------------------------------------------------
 
 	def write_log(self, entry: LogEntry) -> None:
-		values = log_values(entry)
+		values = ledger.entry_values(entry)
 		values.update(tenant_id=self.tenant_id or None, job_id=self.job_id)
-		queued = self._take_queued(entry)
-		if queued:
-			doc = frappe.get_doc(SYNC_LOG, queued)
-			doc.update(values)
-			doc.request = _redacted(values.get("request"))
-			doc.response = _redacted(values.get("response"))
-			doc.flags.ignore_permissions = True
-			doc.flags.ignore_links = True  # the ledger records what happened, deleted documents too
-			doc.save()
-		else:
-			doc = frappe.get_doc({"doctype": SYNC_LOG, **values}).insert(
-				ignore_permissions=True, ignore_links=True
-			)
-		self.logs_written.append(doc.name)
-		if entry.reference_doctype in (None, "", SALES_INVOICE):
-			set_invoice_sync_status(entry.reference_name, entry.operation, entry.status)
+		log, completed = ledger.record(values, queued=self.queued_log)
+		if completed:
+			self.queued_log = None
+		self.logs_written.append(log)
 		self._commit()
-
-	def _take_queued(self, entry: LogEntry) -> str | None:
-		if not self.queued_log:
-			return None
-		row = frappe.db.get_value(
-			SYNC_LOG, self.queued_log, ["reference_name", "operation", "status"], as_dict=True
-		)
-		if not row or row.status != STATUS_QUEUED or row.reference_name != entry.reference_name:
-			return None
-		if entry.operation not in JOB_OPERATIONS.get(row.operation, (row.operation,)):
-			return None
-		name, self.queued_log = self.queued_log, None
-		return name
 
 	def finish_queued(self) -> None:
 		"""Close the job's Queued row if the engine wrote nothing for it (nothing to do)."""
 		if not self.queued_log:
 			return
-		if frappe.db.get_value(SYNC_LOG, self.queued_log, "status") == STATUS_QUEUED:
-			frappe.db.set_value(
-				SYNC_LOG,
-				self.queued_log,
-				{
-					"status": STATUS_SKIPPED,
-					"cause": "Nothing to send: Xero already matches this document.",
-					"job_id": self.job_id,
-				},
-			)
+		closed = ledger.close_queued(
+			self.queued_log, "Nothing to send: Xero already matches this document.", job_id=self.job_id
+		)
+		if closed:
 			self._commit()
 		self.queued_log = None
 
@@ -280,23 +235,6 @@ class FrappeHost:
 	def _commit(self) -> None:
 		if self.commit:
 			frappe.db.commit()
-
-
-def set_invoice_sync_status(name: str, operation: str, status: str) -> None:
-	"""Keep Sales Invoice.xero_sync_status (list filter, number cards) in step with
-	the newest log row of an invoice operation. Called by write_log, events and jobs."""
-	# no existence check: an UPDATE of a missing name changes nothing (one query less per submit)
-	if operation not in INVOICE_OPERATIONS or not name:
-		return
-	if status == STATUS_SUCCESS:
-		value = SYNC_SYNCED
-	elif status == STATUS_FAILED:
-		value = SYNC_FAILED
-	elif status == STATUS_QUEUED:
-		value = SYNC_QUEUED
-	else:
-		value = SYNC_SYNCED if frappe.db.get_value(SALES_INVOICE, name, "xero_invoice_id") else SYNC_SKIPPED
-	frappe.db.set_value(SALES_INVOICE, name, "xero_sync_status", value, update_modified=False)
 
 
 def state_fields(state: SyncState | None) -> dict:
@@ -329,47 +267,6 @@ def state_fields(state: SyncState | None) -> dict:
 		"xero_link": url,
 		"xero_sync_state": json.dumps(state.to_dict(), sort_keys=True),
 	}
-
-
-def log_values(entry: LogEntry) -> dict:
-	"""Xero Sync Log field values for an engine LogEntry."""
-	ids = [i for i in entry.xero_ids if i]
-	kind = entry.error_kind or {"Failed": "permanent", "Queued": "transient"}.get(entry.status)
-	doctype = entry.reference_doctype or SALES_INVOICE
-	return {
-		"reference_doctype": doctype,
-		# a Dynamic Link to a Single holds the doctype's name (the engine names the resource)
-		"reference_name": SETTINGS if doctype == SETTINGS else entry.reference_name,
-		"operation": entry.operation,
-		"status": entry.status,
-		"attempt": entry.attempt,
-		"idempotency_key": entry.idempotency_key,
-		"xero_id": ids[0] if ids else None,
-		"xero_contact_id": ids[1] if len(ids) > 1 else None,
-		"request": entry.request,
-		"response": entry.response,
-		"xero_messages": "\n".join(entry.messages) or None,
-		"cause": entry.cause,
-		"resolution": entry.resolution,
-		"error_kind": kind if entry.status != "Success" and kind in ERROR_KINDS else None,
-		"http_status": entry.http_status or None,
-		"contact_rule": CONTACT_RULES.get(entry.contact_rule or "", entry.contact_rule),
-	}
-
-
-# how the customer's Xero contact was found, as the Sync Log's "Contact Matched By" says it
-CONTACT_RULES = {
-	"stored": "Link kept from an earlier sync",
-	"account_number": "Billing account code (Xero AccountNumber)",
-	"name": "Same name",
-	"created": "Created in Xero",
-}
-
-
-def _redacted(value):
-	from xero_connector.xero.redact import redacted_json
-
-	return redacted_json(value)
 
 
 def _watermarks() -> dict:

@@ -30,10 +30,10 @@ from xero_connector.constants import (
 	QUEUE,
 	SETTINGS,
 	STATUS_FAILED,
-	STATUS_QUEUED,
 	SYNC_LOG,
 )
 from xero_connector.exceptions import describe, log_exception
+from xero_connector.xero_connector import ledger
 from xero_connector.xero_connector.permissions import require_manager
 from xero_connector.xero_connector.settings_state import write_state
 
@@ -53,7 +53,7 @@ def enqueue_sync(name: str, operation: str = OP_PUSH, *, status_written: bool = 
 	while the first job waits reuses both. ``status_written``: the invoice's
 	xero_sync_status is already Queued in this transaction (events.before_submit).
 	Returns the log row's name."""
-	log = queued_log(name, operation, status_written=status_written)
+	log = ledger.queue(name, operation, status_written=status_written)
 	_enqueue(
 		SYNC_METHOD,
 		job_id(name, operation),
@@ -114,77 +114,6 @@ def _enqueue(method: str, job: str, **kwargs) -> None:
 
 def job_id(name: str, operation: str) -> str:
 	return JOB_IDS.get(operation, JOB_PUSH).format(name=name)
-
-
-def queued_log(
-	name: str, operation: str, reference_doctype: str = "Sales Invoice", *, status_written: bool = False
-) -> str:
-	"""The Queued row for (document, operation): an existing one, or a new one.
-
-	Called in every submit (through enqueue_sync), so it costs two queries: one read of
-	the document's rows for this operation (the newest Queued one, and the attempt
-	count) and one INSERT. A Queued row has nothing to redact or validate, so it skips
-	the full document insert; :func:`insert_queued_row` keeps what the list view needs."""
-	rows = frappe.db.sql(
-		f"SELECT `name`, `status` FROM `tab{SYNC_LOG}`"
-		" WHERE `reference_name`=%s AND `operation`=%s ORDER BY `modified` DESC",
-		(name, operation),
-	)
-	existing = next((row_name for row_name, status in rows if status == STATUS_QUEUED), None)
-	if existing:
-		return existing
-	log = insert_queued_row(reference_doctype, name, operation, attempt=len(rows) + 1)
-	if reference_doctype == "Sales Invoice" and not status_written:
-		from xero_connector.xero_connector.host import set_invoice_sync_status
-
-		set_invoice_sync_status(name, operation, STATUS_QUEUED)
-	return log
-
-
-QUEUED_ROW_COLUMNS = (
-	"name",
-	"owner",
-	"creation",
-	"modified",
-	"modified_by",
-	"docstatus",
-	"idx",
-	"reference_doctype",
-	"reference_name",
-	"operation",
-	"status",
-	"attempt",
-	"error_kind",
-)
-INSERT_QUEUED_ROW = "INSERT INTO `tab{doctype}` ({columns}) VALUES ({values})".format(
-	doctype=SYNC_LOG,
-	columns=", ".join(f"`{column}`" for column in QUEUED_ROW_COLUMNS),
-	values=", ".join(["%s"] * len(QUEUED_ROW_COLUMNS)),
-)
-
-
-def insert_queued_row(reference_doctype: str, name: str, operation: str, attempt: int) -> str:
-	"""INSERT a Queued Xero Sync Log row as Document.insert would store it (a name from
-	the doctype's ``hash`` autoname, owner and timestamps; the other columns keep their
-	defaults) and tell open list views after commit. Returns its name."""
-	from frappe.model.naming import make_autoname
-	from frappe.utils import now
-
-	user, timestamp = frappe.session.user, now()
-	for tries_left in range(5, -1, -1):
-		log = make_autoname("hash", SYNC_LOG)
-		values = (log, user, timestamp, timestamp, user, 0, 0, reference_doctype, name, operation)
-		try:
-			# error_kind "" as a new Document has it (the Select's first, empty option)
-			frappe.db.sql(INSERT_QUEUED_ROW, (*values, STATUS_QUEUED, attempt, ""))
-			break
-		except Exception as exc:
-			if not frappe.db.is_primary_key_violation(exc) or not tries_left:
-				raise  # a name collision is retried with a new hash, as Document.db_insert does
-	frappe.publish_realtime(
-		"list_update", {"doctype": SYNC_LOG, "name": log, "user": user}, after_commit=True
-	)
-	return log
 
 
 def resend_logs(names: list[str]) -> dict:

@@ -46,6 +46,7 @@ def requeue_stuck():
 	whose job is no longer waiting in RQ. Returns the rows queued again."""
 	from frappe.utils.background_jobs import is_job_enqueued
 
+	from xero_connector.xero_connector import ledger
 	from xero_connector.xero_connector.jobs import enqueue_pull, enqueue_sync, job_id
 
 	settings = frappe.get_single(SETTINGS)
@@ -67,11 +68,7 @@ def requeue_stuck():
 		elif row.reference_doctype == "Sales Invoice":
 			if not frappe.db.exists("Sales Invoice", row.reference_name):
 				# the invoice was deleted (a draft's row): nothing left to send
-				frappe.db.set_value(
-					SYNC_LOG,
-					row.name,
-					{"status": "Skipped", "cause": "The Sales Invoice no longer exists: nothing to send."},
-				)
+				ledger.close_queued(row.name, "The Sales Invoice no longer exists: nothing to send.")
 				continue
 			if is_job_enqueued(job_id(row.reference_name, row.operation)):
 				continue
@@ -79,7 +76,7 @@ def requeue_stuck():
 		else:
 			continue
 		# touch the row so that it is not picked again before its new job had a chance
-		frappe.db.set_value(SYNC_LOG, row.name, "modified", now_datetime(), update_modified=False)
+		ledger.touch(row.name)
 		requeued.append(row.name)
 	return requeued
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import frappe
 from werkzeug.wrappers import Response
 
-from xero_connector.constants import OP_PULL, SETTINGS, SYNC_LOG
+from xero_connector.constants import OP_PULL, SETTINGS
 from xero_connector.xero.webhooks import WebhookPayloadError, parse_payload, verify_signature
 
 RELEVANT = {"INVOICE", "CREDITNOTE"}
@@ -43,7 +43,8 @@ def handle_events(events) -> list[str]:
 	"""Queue one targeted pull for the invoices and credit notes Xero says changed
 	in the connected organisation; other tenants' and other resources' events are
 	ignored. Returns the resource ids queued."""
-	from xero_connector.xero_connector.jobs import enqueue_pull, queued_log
+	from xero_connector.xero_connector import ledger
+	from xero_connector.xero_connector.jobs import enqueue_pull
 
 	settings = frappe.get_cached_doc(SETTINGS)
 	if not settings.enabled or not settings.tenant_id:
@@ -58,13 +59,8 @@ def handle_events(events) -> list[str]:
 		}
 	)
 	if ids:
-		row = queued_log(SETTINGS, OP_PULL, reference_doctype=SETTINGS)
-		frappe.db.set_value(
-			SYNC_LOG,
-			row,
-			"xero_messages",
-			"Webhook: changed in Xero: " + ", ".join(ids),
-			update_modified=False,
+		row = ledger.queue(
+			SETTINGS, OP_PULL, reference_doctype=SETTINGS, note="Webhook: changed in Xero: " + ", ".join(ids)
 		)
 		enqueue_pull(ids, queued=row)
 		# a guest request: Frappe commits only on writes it knows of; the enqueue waits for commit

@@ -16,11 +16,13 @@ from xero_connector.xero_connector.permissions import require_manager
 class XeroSyncLog(Document):
 	"""One attempt to make Xero match an ERPNext document (or one payment pull).
 
-	Rows are written by host.FrappeHost (engine results) and events.py
-	(pre-flight problems); users read them and resend from them.
+	Rows are written only by ``xero_connector.xero_connector.ledger``; users read
+	them and resend from them.
 	"""
 
-	def before_insert(self):
+	def validate(self):
+		"""Whatever a row stores (new or completed) is redacted: no token or secret
+		in a request, response or message."""
 		self.request = redacted_json(self.request)
 		self.response = redacted_json(self.response)
 		for field in ("cause", "resolution", "xero_messages"):
