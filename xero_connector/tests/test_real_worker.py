@@ -136,3 +136,55 @@ class TestRealWorker(PaymentEntrySetup, XeroTestCase):
 
 
 __all__ = ["BANK"]
+
+
+def _number_without_the_unique_rule(ctx, kind, doc, element, errors):
+	"""The sandbox's document number check with Xero's "must be unique" rule left out: only
+	the connector's own per-document lock then stands between two workers and a duplicate."""
+	number = element.get(kind.number_key)
+	if number not in (None, ""):
+		doc[kind.number_key] = str(number).strip()
+
+
+class TestFourWorkers(XeroTestCase):
+	def test_four_workers_on_the_same_invoices_send_each_once_within_the_minute_limit(self):
+		"""Two backfill runs over the same month and a Resend of each invoice, worked by four
+		workers at once, with Xero's unique-number rule off: each invoice reaches Xero once,
+		and the four workers together stay within Xero's per-minute limit (Redis limiter)."""
+		from unittest.mock import patch
+
+		from xero_connector.sandbox import documents
+		from xero_connector.tests.test_backfill import BackfillTestCase
+		from xero_connector.xero_connector import backfill
+		from xero_connector.xero_connector.jobs import enqueue_sync
+
+		class Month(BackfillTestCase):
+			prefix = "XB4W-"
+			month = 5
+
+		month = Month()
+		names = month.make_invoices(40)
+		runs = [month.new_backfill(), month.new_backfill()]
+		for run in runs:
+			backfill.start(run)
+		for name in names:
+			enqueue_sync(name)  # bulk Resend from the list while the runs wait
+		self.sandbox.reset_stats()
+		# each write takes a moment in Xero, so the workers' attempts on one invoice overlap
+		self.sandbox.faults.add("slow", delay=0.2, count=None, method="PUT", path="/Invoices")
+		try:
+			with patch.object(documents, "_number", _number_without_the_unique_rule):
+				run_workers(count=4)
+		finally:
+			self.sandbox.faults.clear()
+
+		copies = month.xero_numbers(names)
+		self.assertEqual(
+			{name: n for name, n in copies.items() if n != 1}, {}, "an invoice reached Xero twice"
+		)
+		self.assertEqual(set(copies), set(names), "every invoice reached Xero")
+		stats = self.sandbox.stats
+		self.assertGreater(stats["totals"]["calls"], 40)
+		self.assertEqual(stats["totals"]["rate_limited"], 0, "the workers went over Xero's minute limit")
+		for run in runs:
+			self.assertEqual(frappe.db.get_value(backfill.BACKFILL, run, "status"), "Completed", run)
