@@ -20,6 +20,9 @@ before_tests = "xero_connector.tests.fixtures.before_tests"
 doctype_js = {
 	"Sales Invoice": "public/js/sales_invoice.js",
 	"Customer": "public/js/customer.js",  # issue 6: Xero on the Customer
+	# the mapping forms' shared ERPNext Record handling
+	"Xero Account Mapping": "public/js/mapping_form.js",
+	"Xero Tax Mapping": "public/js/mapping_form.js",
 }
 
 doc_events = {

@@ -20,17 +20,19 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 # the rows of the Link dropdown open now (Frappe shows one at a time; a Dynamic Link's
-# list is not inside its control's element)
-OPEN_DROPDOWN_ITEMS = "ul[role=listbox] li"
+# list is not inside its control's element): <li>, or <div role="option"> in Frappe 15
+OPEN_DROPDOWN_ITEMS = "ul[role=listbox] > li, ul[role=listbox] > [role=option]"
 
 CHROMIUM = os.environ.get("XERO_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("XERO_CHROMEDRIVER", shutil.which("chromedriver") or "/usr/bin/chromedriver")
 
 # Console lines that are not the app's errors: the browser asking for things this
-# offline machine does not serve.
+# offline machine does not serve, and Chromium noting that it did not ask "leave this
+# page?" when a test, not a person, leaves a form with unsaved changes.
 IGNORED_CONSOLE = (
 	re.compile(r"favicon\.ico"),
 	re.compile(r"net::ERR_(NAME_NOT_RESOLVED|INTERNET_DISCONNECTED|CONNECTION_REFUSED)"),
+	re.compile(r"Blocked attempt to show a 'beforeunload' confirmation panel"),
 )
 
 
@@ -196,21 +198,29 @@ class Desk:
 		return values
 
 	def pick(self, fieldname: str, value: str, scope: str = ""):
-		"""Type into a Link field and click the dropdown row of ``value``, as a person does."""
-		offered = self.link_values(fieldname, value, scope)
-		if value not in offered:
+		"""Type into a Link field and click the dropdown row of ``value``, as a person does
+		(a row shows the record's title first and its name under it where the doctype says so)."""
+		self.awesomplete_options(fieldname, value, scope)
+		rows = [
+			li
+			for li in self.driver.find_elements(By.CSS_SELECTOR, OPEN_DROPDOWN_ITEMS)
+			if li.is_displayed() and value in [line.strip() for line in (li.text or "").split("\n")]
+		]
+		if not rows:
 			self.screenshot(f"failed-pick-{fieldname}")
-			raise AssertionError(f"{value!r} is not offered in {fieldname}: {offered}")
-		for li in self.driver.find_elements(By.CSS_SELECTOR, OPEN_DROPDOWN_ITEMS):
-			if li.is_displayed() and (li.text or "").split("\n")[0].strip() == value:
-				self.click(li)
-				break
+			raise AssertionError(
+				f"{value!r} is not offered in {fieldname}: {self.link_values(fieldname, value, scope)}"
+			)
+		self.click(rows[0])
 		field = self.driver.find_element(
 			By.CSS_SELECTOR, f"{scope} .frappe-control[data-fieldname='{fieldname}'] input"
 		)
-		self.wait_until(
-			lambda: field.get_attribute("value") == value, 15, f"{fieldname} did not take {value!r}"
-		)
+
+		def taken():
+			# a form's field holds the name (its input may show the title); a dialog's input the name
+			return (self.doc_value(fieldname) if not scope else field.get_attribute("value")) == value
+
+		self.wait_until(taken, 15, f"{fieldname} did not take {value!r}")
 		time.sleep(0.5)  # the control's change handlers (validate the link, fetch its fields)
 
 	def choose(self, fieldname: str, value: str, scope: str = ""):

@@ -148,11 +148,6 @@ def test_administrator_connects_through_xeros_pages(desk, site, sandbox):
 	assert settings["tenant_id"] == sandbox.tenant_id, settings
 
 
-@pytest.mark.skip(
-	reason="not yet reliable: the ERPNext Record (Dynamic Link) dropdown shows the account but the"
-	" test cannot read its rows, and the form then answers validate_link with 403 for a Xero Manager"
-	" with Accounts User (issue 21, open)"
-)
 def test_mapping_selectors_offer_only_codes_xero_accepts(desk, site):
 	as_user(desk, site, "manager")
 	# reference data (accounts, tax rates) from Xero, through the form's button
@@ -180,7 +175,20 @@ def test_mapping_selectors_offer_only_codes_xero_accepts(desk, site):
 	) == ("Income Account", "Account", INCOME_ACCOUNT, "200"), saved
 	assert saved["xero_account_name"] == "Sales", saved  # fetched from the Xero Account
 
-	# Tax Mapping: the GST template is Xero's "GST on Income"
+	# Tax Mapping: an Accounts User cannot see Sales Taxes and Charges Templates, and the
+	# form says so instead of a search that answers 403
+	desk.go("/app/xero-tax-mapping/new")
+	desk.choose("mapping_type", "Sales Taxes and Charges Template")
+	desk.wait_until(
+		lambda: desk.driver.execute_script("return cur_frm.get_field('reference_name').df.read_only"),
+		15,
+		"ERPNext Record stayed editable without read access",
+	)
+	desk.wait_text("You cannot see Sales Taxes and Charges Template records")
+	desk.screenshot("06a-tax-mapping-no-access")
+
+	# the GST template is Xero's "GST on Income", mapped by an Accounts Manager
+	as_user(desk, site, "accounts_manager")
 	site.execute(
 		"unmap", kind="tax", mapping_type="Sales Taxes and Charges Template", reference_name=TAX_TEMPLATE
 	)

@@ -15,6 +15,9 @@ from xero_connector.tests import fixtures
 # users of the throw-away site, one per kind of person the tests act as
 USERS = {
 	"manager": ("xero.manager@example.com", ["Xero Manager", "Accounts User"]),
+	# who maps taxes: Sales Taxes and Charges Templates are readable by Accounts Managers
+	# (and Sales Users), not by Accounts Users
+	"accounts_manager": ("accounts.manager@example.com", ["Xero Manager", "Accounts Manager"]),
 	"accounts": ("accounts.user@example.com", ["Accounts User"]),
 	"norole": ("no.roles@example.com", []),
 }

@@ -14,18 +14,10 @@ frappe.ui.form.on("Xero Account Mapping", {
 				: {}
 		);
 	},
-	onload(frm) {
+	refresh(frm) {
 		frm.trigger("mapping_type");
 	},
 	mapping_type(frm) {
-		const doctype = ACCOUNT_MAPPING_DOCTYPES[frm.doc.mapping_type];
-		if (frm.doc.reference_doctype !== doctype) {
-			// set as it is, not through set_value: that would validate "Account" as a link to
-			// DocType, which only System Managers may read (a 403 for a Xero Manager)
-			frm.doc.reference_doctype = doctype;
-			frm.refresh_field("reference_doctype");
-			frm.dirty();
-			if (!frm.is_new() || frm.doc.reference_name) frm.set_value("reference_name", null);
-		}
+		xero_connector.mapping_form.use_doctype(frm, ACCOUNT_MAPPING_DOCTYPES[frm.doc.mapping_type]);
 	},
 });
