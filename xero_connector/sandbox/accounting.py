@@ -242,15 +242,23 @@ class AccountingAPI:
 		return self._batch(key, outcomes, query, "HasErrors")
 
 	def _list_documents(self, ctx, kind: Kind, key, query, headers) -> ApiResponse:
-		docs = list(getattr(ctx.org, kind.collection).values())
+		collection = getattr(ctx.org, kind.collection)
 		ids = id_list(query, "IDs")
-		if ids is not None:
-			wanted = {i.lower() for i in ids}
-			docs = [d for d in docs if d[kind.id_key] in wanted]
 		numbers = id_list(query, "InvoiceNumbers" if kind is INVOICE else "CreditNoteNumbers")
-		if numbers is not None:
-			wanted = {n.casefold() for n in numbers}
-			docs = [d for d in docs if str(d.get(kind.number_key) or "").casefold() in wanted]
+		# IDs and numbers are looked up, not searched for: a list costs the same at any store size
+		if ids is not None:
+			found = (collection.get(i) for i in dict.fromkeys(i.lower() for i in ids))
+			docs = [d for d in found if d is not None]
+		elif numbers is not None:
+			by_id = {
+				d[kind.id_key]: d for n in numbers for d in ctx.org.documents_numbered(kind.collection, n)
+			}
+			docs = list(by_id.values())
+		else:
+			docs = self._since(ctx, kind.collection, headers)
+		if ids is not None and numbers is not None:
+			wanted = {n.strip().casefold() for n in numbers}
+			docs = [d for d in docs if str(d.get(kind.number_key) or "").strip().casefold() in wanted]
 		contact_ids = id_list(query, "ContactIDs")
 		if contact_ids is not None:
 			wanted = {c.lower() for c in contact_ids}
@@ -273,6 +281,18 @@ class AccountingAPI:
 		)
 
 	# ---- the generic read ------------------------------------------------------
+
+	@staticmethod
+	def _since(ctx, collection: str, headers) -> list[dict]:
+		"""The collection's records, or with If-Modified-Since only those changed since, read from
+		the organisation's change log (no scan of the whole collection)."""
+		since = headers.get("if-modified-since")
+		if since:
+			moment = parse_if_modified_since(since)
+			changed = ctx.org.changed_since(collection, lambda s: modified_since(s, moment))
+			if changed is not None:
+				return changed
+		return list(getattr(ctx.org, collection).values())
 
 	def _list(self, key, records, query, headers, render_one, can_page: bool) -> ApiResponse:
 		since = headers.get("if-modified-since")
@@ -299,14 +319,17 @@ class AccountingAPI:
 			contact = find_contact(ctx, rest[0])
 			return self._ok({"Contacts": [render.contact(contact)]}) if contact else _not_found()
 		if method == "GET":
-			contacts = list(ctx.org.contacts.values())
 			ids = id_list(query, "IDs")
 			if ids is not None:
-				wanted = {i.lower() for i in ids}
-				contacts = [c for c in contacts if c["ContactID"] in wanted]
-			elif (first(query, "includeArchived") or "").lower() != "true" and "contactstatus" not in (
-				first(query, "where") or ""
-			).lower():
+				found = (ctx.org.contacts.get(i) for i in dict.fromkeys(i.lower() for i in ids))
+				contacts = [c for c in found if c is not None]
+			else:
+				contacts = self._since(ctx, "contacts", headers)
+			if (
+				ids is None
+				and (first(query, "includeArchived") or "").lower() != "true"
+				and "contactstatus" not in (first(query, "where") or "").lower()
+			):
 				contacts = [c for c in contacts if c["ContactStatus"] != "ARCHIVED"]
 			term = first(query, "searchTerm")
 			if term:
@@ -329,7 +352,7 @@ class AccountingAPI:
 			record = ctx.org.payments.get(rest[0].lower())
 			return self._ok({"Payments": [render.payment(ctx.org, record)]}) if record else _not_found()
 		if method == "GET":
-			records = list(ctx.org.payments.values())
+			records = self._since(ctx, "payments", headers)
 			return self._list("Payments", records, query, headers, lambda p: render.payment(ctx.org, p), True)
 		if method == "POST" and rest:
 			if rest[0].lower() not in ctx.org.payments:

@@ -76,8 +76,8 @@ def _create(ctx: Ctx, note: dict, element: dict) -> dict:
 		"Amount": str(amount),
 		"Date": on_date,
 	}
+	ctx.org.add_allocation(record)
 	ctx.touch(record)
-	ctx.org.allocations[record["AllocationID"]] = record
 	apply_money(ctx, INVOICE, invoice, ZERO, amount, on_date)
 	apply_money(ctx, CREDIT_NOTE, note, ZERO, amount, on_date)
 	return record

@@ -252,12 +252,9 @@ def _contact(ctx: Ctx, doc: dict, element: dict, errors: list[str]) -> dict | No
 	if given.get("ContactID"):
 		contact = org.contacts.get(str(given["ContactID"]).lower())
 	elif given.get("ContactNumber"):
-		contact = next(
-			(c for c in org.contacts.values() if c.get("ContactNumber") == given["ContactNumber"]), None
-		)
+		contact = next(iter(org.contacts_with_contact_number(given["ContactNumber"])), None)
 	else:
-		name = str(given["Name"]).strip().casefold()
-		matches = [c for c in org.contacts.values() if c["Name"].strip().casefold() == name]
+		matches = org.contacts_named(given["Name"])
 		contact = next(
 			(c for c in matches if c["ContactStatus"] == "ACTIVE"), matches[0] if matches else None
 		)
@@ -355,12 +352,11 @@ def _set_balances(kind: Kind, doc: dict) -> None:
 
 def _store(ctx: Ctx, kind: Kind, doc: dict, new_contact: dict | None, event: str) -> None:
 	if new_contact is not None:
+		ctx.org.store_contact(new_contact)
 		ctx.touch(new_contact)
-		ctx.org.contacts[new_contact["ContactID"]] = new_contact
 		ctx.event("CONTACT", new_contact["ContactID"], "CREATE")
+	ctx.org.store_document(kind.collection, doc)
 	ctx.touch(doc)
-	getattr(ctx.org, kind.collection)[doc[kind.id_key]] = doc
-	ctx.org.index_document(kind.collection, doc)
 	ctx.event(kind.resource, doc[kind.id_key], event)
 
 

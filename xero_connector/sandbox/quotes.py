@@ -158,8 +158,8 @@ def _fill(ctx: Ctx, quote: dict, element: dict, status: str, errors: list[str]) 
 
 def _store(ctx: Ctx, quote: dict, new_contact: dict | None) -> None:
 	if new_contact is not None:
+		ctx.org.store_contact(new_contact)
 		ctx.touch(new_contact)
-		ctx.org.contacts[new_contact["ContactID"]] = new_contact
 	ctx.touch(quote)
 	quotes_of(ctx.org)[quote["QuoteID"]] = quote
 
