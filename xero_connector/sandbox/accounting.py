@@ -70,11 +70,16 @@ class AccountingAPI:
 	organisation's lock, so handle() needn't be thread-safe itself."""
 
 	def __init__(
-		self, org: Organisation, clock, emit_event: Callable[[str, str, str], None] | None = None
+		self,
+		org: Organisation,
+		clock,
+		emit_event: Callable[[str, str, str], None] | None = None,
+		loosened: frozenset[str] = frozenset(),
 	) -> None:
 		self.org = org
 		self.clock = clock
 		self.emit_event = emit_event
+		self.loosened = loosened
 		self._wrote = False
 
 	@property
@@ -87,7 +92,7 @@ class AccountingAPI:
 	) -> ApiResponse:
 		now = utc_now(self.clock)
 		unitdp = 4 if first(query, "unitdp") == "4" else 2
-		ctx = Ctx(self.org, stamp(now), now.date().isoformat(), unitdp)
+		ctx = Ctx(self.org, stamp(now), now.date().isoformat(), unitdp, loosened=self.loosened)
 		self._wrote = False
 		try:
 			response = self._route(ctx, method.upper(), path, query, headers, body)
@@ -304,7 +309,7 @@ class AccountingAPI:
 		if pages is not None and not where and not first(query, "order"):
 			items, pagination = page_of(records, *pages)  # render only the page asked for
 			return self._ok({"pagination": pagination, key: [render_one(r) for r in items]})
-		rendered = filtered_and_ordered([render_one(r) for r in records], query)
+		rendered = filtered_and_ordered([render_one(r) for r in records], query, self._case_sensitive)
 		if pages is None:
 			return self._ok({key: rendered})
 		items, pagination = page_of(rendered, *pages)
@@ -405,7 +410,11 @@ class AccountingAPI:
 
 	def _static(self, key: str, records: list[dict], query) -> ApiResponse:
 		"""Lists without UpdatedDateUTC (tax rates, currencies): where and order only."""
-		return self._ok({key: filtered_and_ordered(records, query)})
+		return self._ok({key: filtered_and_ordered(records, query, self._case_sensitive)})
+
+	@property
+	def _case_sensitive(self) -> bool:
+		return "where_case" not in self.loosened
 
 
 def _contact_matches(contact: dict, term: str) -> bool:
@@ -414,12 +423,12 @@ def _contact_matches(contact: dict, term: str) -> bool:
 	return term.casefold() in text
 
 
-def filtered_and_ordered(records: list[dict], query) -> list[dict]:
+def filtered_and_ordered(records: list[dict], query, case_sensitive: bool = True) -> list[dict]:
 	"""Xero's ``where`` and ``order`` query parameters over rendered records (a new list:
 	the organisation's own lists are never reordered)."""
 	where = first(query, "where")
 	if where:
-		predicate = where_filter(where)
+		predicate = where_filter(where, case_sensitive)
 		records = [r for r in records if predicate(r)]
 	order = first(query, "order")
 	if order:

@@ -31,6 +31,11 @@ class Ctx:
 	unitdp: int = 2
 	events: list[tuple[str, str, str]] = field(default_factory=list)
 	wrote: bool = False
+	loosened: frozenset[str] = frozenset()  # rules.RULES a test chose to loosen
+
+	def strict(self, rule: str) -> bool:
+		"""True unless the sandbox was started with ``rule`` loosened (see :mod:`.rules`)."""
+		return rule not in self.loosened
 
 	def touch(self, record: dict) -> None:
 		"""Record a change: bump UpdatedDateUTC, remember that state changed, and move the record

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import uuid
 
+from . import lengths, render
 from . import messages as msg
-from . import render
 from .common import Ctx, Outcome, Refused
 
 TEXT_FIELDS = (
@@ -108,7 +108,7 @@ def _apply(record: dict, element: dict) -> None:
 
 
 def _check(ctx: Ctx, record: dict) -> None:
-	errors = []
+	errors = lengths.contact_errors(record) if ctx.strict("field_lengths") else []
 	name = record.get("Name", "")
 	if not name:
 		errors.append(msg.CONTACT_NAME_REQUIRED)
