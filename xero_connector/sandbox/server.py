@@ -87,6 +87,8 @@ class SandboxConfig:
 	save_interval: float = 1.0
 	# strict rules loosened for a test that needs it, by name (sandbox/rules.py); strict by default
 	loosen: frozenset[str] = frozenset()
+	# the app was created from 2 March 2026: only granular accounting scopes (sandbox/scopes.py)
+	granular_only_app: bool = False
 
 
 def default_backend(clock: Clock, loosen=()) -> AccountingBackend:
@@ -178,7 +180,10 @@ class Sandbox:
 		self.backend = backend or default_backend(self.clock, self.config.loosen)
 		self.identity = IdentityProvider(self.clock)
 		self.identity.register_client(
-			self.config.client_id, self.config.client_secret, self.config.redirect_uris
+			self.config.client_id,
+			self.config.client_secret,
+			self.config.redirect_uris,
+			granular_only=self.config.granular_only_app,
 		)
 		self.limiter = RateLimiter(self.config.limits, self.clock)
 		self.idempotency = IdempotencyStore(self.clock)
