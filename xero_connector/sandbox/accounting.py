@@ -13,12 +13,12 @@ import json
 import logging
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 from . import messages as msg
 from . import quotes, render
 from .allocations import write_allocation
+from .answers import ApiResponse, BadRequest, not_found, validation_body
 from .common import Ctx, Outcome
 from .contacts import find as find_contact
 from .contacts import write_contact
@@ -31,38 +31,8 @@ from .xerodates import BadDate, ms_date, parse_if_modified_since, stamp, utc_now
 log = logging.getLogger(__name__)
 
 PROVIDER_NAME = "xero_connector sandbox"
-NOT_FOUND_TEXT = "The resource you're looking for cannot be found"
+
 MAX_ELEMENTS = 50
-
-
-@dataclass
-class ApiResponse:
-	"""What the server sends back. ``body`` is JSON; when it is None and ``text`` is set, the
-	server sends ``text`` as ``text/plain`` (Xero's 404 body is plain text)."""
-
-	status: int
-	body: dict | None
-	headers: dict[str, str] = field(default_factory=dict)
-	text: str | None = None
-
-
-class _BadRequest(Exception):
-	def __init__(self, body: dict):
-		super().__init__(body.get("Message", "bad request"))
-		self.body = body
-
-
-def _validation_body(elements: list[dict]) -> dict:
-	return {
-		"ErrorNumber": 10,
-		"Type": "ValidationException",
-		"Message": "A validation exception occurred",
-		"Elements": elements,
-	}
-
-
-def _not_found() -> ApiResponse:
-	return ApiResponse(404, None, {"Content-Type": "text/plain; charset=utf-8"}, NOT_FOUND_TEXT)
 
 
 class AccountingAPI:
@@ -96,7 +66,7 @@ class AccountingAPI:
 		self._wrote = False
 		try:
 			response = self._route(ctx, method.upper(), path, query, headers, body)
-		except _BadRequest as bad:
+		except BadRequest as bad:
 			response = ApiResponse(400, bad.body)
 		except (BadQuery, BadDate) as bad:
 			response = ApiResponse(
@@ -129,7 +99,7 @@ class AccountingAPI:
 	def _route(self, ctx: Ctx, method: str, path: str, query, headers, body: bytes) -> ApiResponse:
 		parts = [p for p in path.split("?")[0].strip("/").split("/") if p]
 		if not parts:
-			return _not_found()
+			return not_found()
 		resource, rest = parts[0].lower(), parts[1:]
 		handler = {
 			"invoices": self._invoices,
@@ -144,7 +114,7 @@ class AccountingAPI:
 			"quotes": lambda *args: quotes.handle(self, *args),  # issue 6: sandbox/quotes.py
 		}.get(resource)
 		if handler is None or len(rest) > 2:
-			return _not_found()
+			return not_found()
 		return handler(ctx, method, rest, query, headers, body)
 
 	# ---- writes ---------------------------------------------------------------
@@ -153,7 +123,7 @@ class AccountingAPI:
 	def _elements(body: bytes, key: str) -> list:
 		"""The elements of a write: ``{"Invoices": [...]}``, a single object, or a bare list."""
 		if not body or not body.strip():
-			raise _BadRequest(
+			raise BadRequest(
 				{
 					"ErrorNumber": 14,
 					"Type": "PostDataInvalidException",
@@ -163,7 +133,7 @@ class AccountingAPI:
 		try:
 			data = json.loads(body, parse_float=Decimal)
 		except (ValueError, UnicodeDecodeError) as error:
-			raise _BadRequest(
+			raise BadRequest(
 				{
 					"ErrorNumber": 14,
 					"Type": "PostDataInvalidException",
@@ -179,12 +149,12 @@ class AccountingAPI:
 			else:
 				data = [data]
 		if not isinstance(data, list):
-			raise _BadRequest(
+			raise BadRequest(
 				{"ErrorNumber": 14, "Type": "PostDataInvalidException", "Message": "Invalid Json data"}
 			)
 		if len(data) > MAX_ELEMENTS:
-			raise _BadRequest(
-				_validation_body([{"ValidationErrors": [{"Message": msg.too_many_elements(key)}]}])
+			raise BadRequest(
+				validation_body([{"ValidationErrors": [{"Message": msg.too_many_elements(key)}]}])
 			)
 		return data
 
@@ -194,7 +164,7 @@ class AccountingAPI:
 		summarize = (first(query, "summarizeErrors") or "true").lower() != "false"
 		if summarize and any(not o.ok for o in outcomes):
 			return ApiResponse(
-				400, _validation_body([self._marked(o, error_flag) for o in outcomes if not o.ok])
+				400, validation_body([self._marked(o, error_flag) for o in outcomes if not o.ok])
 			)
 		return self._ok({key: [self._marked(o, error_flag) for o in outcomes]})
 
@@ -222,7 +192,7 @@ class AccountingAPI:
 		if len(rest) == 2 and rest[1].lower() == "allocations" and method in ("PUT", "POST"):
 			note = find(ctx, CREDIT_NOTE, rest[0])
 			if note is None:
-				return _not_found()
+				return not_found()
 			elements = self._elements(body, "Allocations")
 			outcomes = [write_allocation(ctx, note, element) for element in elements]
 			return self._batch("Allocations", outcomes, query, None)
@@ -230,14 +200,14 @@ class AccountingAPI:
 
 	def _documents(self, ctx, kind: Kind, key, method, rest, query, headers, body) -> ApiResponse:
 		if len(rest) > 1:
-			return _not_found()
+			return not_found()
 		if method == "GET" and rest:
 			doc = find(ctx, kind, rest[0])
-			return self._ok({key: [kind.render(ctx, doc)]}) if doc else _not_found()
+			return self._ok({key: [kind.render(ctx, doc)]}) if doc else not_found()
 		if method == "GET":
 			return self._list_documents(ctx, kind, key, query, headers)
 		if method not in ("PUT", "POST"):
-			return _not_found()
+			return not_found()
 		elements = self._elements(body, key)
 		path_key = rest[0] if rest else None
 		outcomes = [
@@ -319,10 +289,10 @@ class AccountingAPI:
 
 	def _contacts(self, ctx, method, rest, query, headers, body) -> ApiResponse:
 		if len(rest) > 1:
-			return _not_found()
+			return not_found()
 		if method == "GET" and rest:
 			contact = find_contact(ctx, rest[0])
-			return self._ok({"Contacts": [render.contact(contact)]}) if contact else _not_found()
+			return self._ok({"Contacts": [render.contact(contact)]}) if contact else not_found()
 		if method == "GET":
 			ids = id_list(query, "IDs")
 			if ids is not None:
@@ -341,7 +311,7 @@ class AccountingAPI:
 				contacts = [c for c in contacts if _contact_matches(c, term)]
 			return self._list("Contacts", contacts, query, headers, render.contact, can_page=True)
 		if method not in ("PUT", "POST"):
-			return _not_found()
+			return not_found()
 		elements = self._elements(body, "Contacts")
 		path_key = rest[0] if rest else None
 		outcomes = [
@@ -352,21 +322,21 @@ class AccountingAPI:
 
 	def _payments(self, ctx, method, rest, query, headers, body) -> ApiResponse:
 		if len(rest) > 1:
-			return _not_found()
+			return not_found()
 		if method == "GET" and rest:
 			record = ctx.org.payments.get(rest[0].lower())
-			return self._ok({"Payments": [render.payment(ctx.org, record)]}) if record else _not_found()
+			return self._ok({"Payments": [render.payment(ctx.org, record)]}) if record else not_found()
 		if method == "GET":
 			records = self._since(ctx, "payments", headers)
 			return self._list("Payments", records, query, headers, lambda p: render.payment(ctx.org, p), True)
 		if method == "POST" and rest:
 			if rest[0].lower() not in ctx.org.payments:
-				return _not_found()
+				return not_found()
 			elements = self._elements(body, "Payments")
 			outcomes = [delete_payment(ctx, rest[0], element) for element in elements[:1]]
 			return self._batch("Payments", outcomes, query, "HasValidationErrors")
 		if method not in ("PUT", "POST"):
-			return _not_found()
+			return not_found()
 		elements = self._elements(body, "Payments")
 		outcomes = [write_payment(ctx, element) for element in elements]
 		return self._batch("Payments", outcomes, query, "HasValidationErrors")
@@ -375,37 +345,37 @@ class AccountingAPI:
 
 	def _accounts(self, ctx, method, rest, query, headers, body) -> ApiResponse:
 		if method != "GET" or len(rest) > 1:
-			return _not_found()
+			return not_found()
 		accounts = list(ctx.org.accounts.values())
 		if rest:
 			found = [a for a in accounts if a["AccountID"] == rest[0].lower()]
-			return self._ok({"Accounts": [render.account(found[0])]}) if found else _not_found()
+			return self._ok({"Accounts": [render.account(found[0])]}) if found else not_found()
 		return self._list("Accounts", accounts, query, headers, render.account, can_page=False)
 
 	def _tax_rates(self, ctx, method, rest, query, headers, body) -> ApiResponse:
 		if method != "GET" or rest:
-			return _not_found()
+			return not_found()
 		records = [render.tax_rate(t) for t in ctx.org.tax_rates.values()]
 		return self._static("TaxRates", records, query)
 
 	def _currencies(self, ctx, method, rest, query, headers, body) -> ApiResponse:
 		if method != "GET" or rest:
-			return _not_found()
+			return not_found()
 		return self._static("Currencies", [dict(c) for c in ctx.org.currencies], query)
 
 	def _items(self, ctx, method, rest, query, headers, body) -> ApiResponse:
 		if method != "GET" or len(rest) > 1:
-			return _not_found()
+			return not_found()
 		items = list(ctx.org.items.values())
 		render_one = lambda i: render.item(i, ctx.unitdp)  # noqa: E731
 		if rest:
 			found = ctx.org.items.get(rest[0].lower()) or ctx.org.item_by_code(rest[0])
-			return self._ok({"Items": [render_one(found)]}) if found else _not_found()
+			return self._ok({"Items": [render_one(found)]}) if found else not_found()
 		return self._list("Items", items, query, headers, render_one, can_page=False)
 
 	def _organisation(self, ctx, method, rest, query, headers, body) -> ApiResponse:
 		if method != "GET" or rest:
-			return _not_found()
+			return not_found()
 		return self._ok({"Organisations": [render.organisation(ctx.org)]})
 
 	def _static(self, key: str, records: list[dict], query) -> ApiResponse:

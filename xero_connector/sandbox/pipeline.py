@@ -16,7 +16,6 @@ import logging
 import time
 import uuid
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from xero_connector.sandbox import scopes, wire
 from xero_connector.sandbox.contract import ApiRequest, ApiResponse
@@ -30,9 +29,7 @@ from xero_connector.sandbox.idempotency import (
 )
 from xero_connector.sandbox.identity import ApiAuthError
 from xero_connector.sandbox.limits import RETRY_AFTER_PROBLEMS, RateLimited
-
-if TYPE_CHECKING:
-	from xero_connector.sandbox.server import Sandbox
+from xero_connector.sandbox.services import SandboxServices
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +60,7 @@ def _encode(response: ApiResponse) -> tuple[dict[str, str], bytes]:
 
 
 class ApiPipeline:
-	def __init__(self, sandbox: Sandbox):
+	def __init__(self, sandbox: SandboxServices):
 		self.sandbox = sandbox
 
 	def call(
