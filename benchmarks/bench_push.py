@@ -135,8 +135,13 @@ def bench_push(args) -> int:
 		sb.stop()
 
 
-def seed_open_invoices(port, host, count: int, customers: list[str]) -> list[str]:
-	"""``count`` one-line open invoices created with batch PUTs (limits off), linked in the host."""
+def seed_open_invoices(
+	port, host, count: int, customers: list[str], marks: dict[int, float] | None = None
+) -> list[str]:
+	"""``count`` one-line open invoices created with batch PUTs (limits off), linked in the host.
+	``marks`` (if given) gets, for each 1,000 created, the seconds the last 1,000 took, so the cost
+	of a create can be compared at 2,000 and at 20,000 documents (issue 12: it must not grow)."""
+	tick = time.perf_counter()
 	contact_ids = {}
 	for start in range(0, len(customers), 50):
 		part = customers[start : start + 50]
@@ -174,7 +179,24 @@ def seed_open_invoices(port, host, count: int, customers: list[str]) -> list[str
 				raise RuntimeError(f"seeding failed: {element['ValidationErrors']}")
 			host.save_state(payload["InvoiceNumber"], state_from_element(element, "invoice"))
 			names.append(payload["InvoiceNumber"])
+		if marks is not None and len(names) % 1000 == 0:
+			now = time.perf_counter()
+			marks[len(names)] = now - tick
+			tick = now
 	return names
+
+
+def seeding_line(marks: dict[int, float], count: int) -> str:
+	"""Seconds per 1,000 creates around 2,000 and around ``count`` documents, and their ratio."""
+	early = [marks[k] for k in (1000, 2000, 3000) if k in marks]
+	late = [marks[k] for k in sorted(marks)[-3:]]
+	if not early or not late:
+		return "seeding per 1,000:      (too few invoices to compare)"
+	small, large = sum(early) / len(early), sum(late) / len(late)
+	return (
+		f"seeding per 1,000:      {small:.2f} s at 2,000 invoices, {large:.2f} s at {count:,} "
+		f"(ratio {large / small:.2f}; target near 1.0: {met(large / small <= 1.5)})"
+	)
 
 
 def pay(port, host, names: list[str], tag: str) -> None:
@@ -202,9 +224,11 @@ def bench_pull(args) -> int:
 		seeder = setup.port(limits=False)
 		host = PushIndexedHost(ctx, site_id="bench", tenant_id=setup.tenant_id)
 		began = time.perf_counter()
-		names = seed_open_invoices(seeder, host, args.open, [customer_name(c) for c in range(100)])
+		marks: dict[int, float] = {}
+		names = seed_open_invoices(seeder, host, args.open, [customer_name(c) for c in range(100)], marks)
 		say("\n== Payment pull ==")
 		say(f"seeded:                  {len(names):,} open invoices in {time.perf_counter() - began:.1f} s")
+		say(seeding_line(marks, len(names)))
 		reset_sandbox_limits(sb, enabled=True)
 		conn = Connection(sb, time_scale=scale)
 		engine = SyncEngine(host, conn.port())

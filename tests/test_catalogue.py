@@ -202,3 +202,12 @@ def test_a_real_message_is_still_matched_at_the_start_of_a_long_one():
 
 	message = "Account code '260' has been archived, or is not a valid account. " + "x" * 100_000
 	assert catalogue.match_message(message).key != catalogue.UNKNOWN_VALIDATION.key
+
+
+def test_403_authorization_unsuccessful_is_a_missing_scope():
+	"""The strict sandbox (and Xero) answers a token without the endpoint's scope with 403
+	AuthorizationUnsuccessful; a tenant not connected is 403 AuthenticationUnsuccessful."""
+	from xero_connector.xero import catalogue
+
+	assert catalogue.for_http(403, "AuthorizationUnsuccessful").key == "insufficient_scope"
+	assert catalogue.for_http(403, "AuthenticationUnsuccessful").key == "tenant_not_connected"

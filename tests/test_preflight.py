@@ -281,3 +281,21 @@ def test_numbers_written_as_text_still_map():
 		map_sales_invoice(as_text, small_context()).to_json()
 		== map_sales_invoice(doc, small_context()).to_json()
 	)
+
+
+def test_a_reference_longer_than_xero_takes_is_named_in_preflight():
+	"""Xero refuses a Reference over 255 characters (the strict sandbox too: issue 12); pre-flight
+	names the document, the field and the fix instead of a push that fails."""
+	problem = only(preflight(clean_invoice(po_no="P" * 256), small_context()))
+	assert problem.kind == "too_long" and problem.field == "po_no"
+	assert "Reference takes at most 255" in problem.message and "Shorten 'po_no'" in problem.fix
+	assert problem.document == "ACC-SINV-2026-00118"
+
+
+def test_a_billing_code_longer_than_an_account_number_is_named_in_preflight():
+	"""Contact AccountNumber ≤ 50 (components/schemas/Contact/properties/AccountNumber/maxLength)."""
+	ctx = small_context()
+	customer = clean_invoice()["customer"]
+	ctx.masters.customers[customer][ctx.settings.billing_code_field] = "C" * 51
+	problem = only(preflight(clean_invoice(), ctx))
+	assert problem.kind == "too_long" and "AccountNumber takes at most 50" in problem.message

@@ -310,8 +310,10 @@ def test_draft_and_submitted_can_be_deleted_not_voided(xero, start):
 	assert messages(refused.json()["Elements"][0]) == ["Invoice not of valid status for modification"]
 	deleted = set_status(xero, doc["InvoiceID"], "DELETED")
 	assert deleted.status_code == 200 and deleted.json()["Invoices"][0]["Status"] == "DELETED"
-	# a deleted invoice's number is free again
-	assert put_one(xero, invoice(xero, f"T-DEL-{start}")).status_code == 200
+	# a deleted invoice keeps its number (issue 12: tests/test_sandbox_conformance.py)
+	again = put_one(xero, invoice(xero, f"T-DEL-{start}"))
+	assert again.status_code == 400
+	assert messages(again.json()["Elements"][0]) == ["Invoice # must be unique."]
 
 
 def test_authorised_can_be_voided_not_deleted_and_void_is_final(xero):

@@ -95,6 +95,9 @@ class WebhookReceiver:
 	def __init__(self, key: str | None = None, always: int | None = None):
 		self.key = key
 		self.always = always
+		self.reply_body = b""  # a receiver that answers with a body fails Intent to Receive
+		self.set_cookie = False  # ... or with a Set-Cookie header
+		self.intent_sleep = 0.0  # ... or too late
 		self.script: list[tuple[str, float]] = []
 		self.received: list[dict] = []
 		self.lock = threading.Lock()
@@ -111,8 +114,12 @@ class WebhookReceiver:
 				signature = self.headers.get("x-xero-signature")
 				status = receiver.answer(body, signature)
 				self.send_response(status)
-				self.send_header("Content-Length", "0")
+				if receiver.set_cookie:
+					self.send_header("Set-Cookie", "session=abc; Path=/")
+				self.send_header("Content-Length", str(len(receiver.reply_body)))
 				self.end_headers()
+				if receiver.reply_body:
+					self.wfile.write(receiver.reply_body)
 
 		self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
 		self.server.daemon_threads = True
@@ -133,6 +140,8 @@ class WebhookReceiver:
 			step = self.script.pop(0) if payload["events"] and self.script else None
 		if step and step[0] == "sleep":
 			time.sleep(step[1])
+		if not payload["events"] and self.intent_sleep:
+			time.sleep(self.intent_sleep)
 		if step and step[0] == "status":
 			return int(step[1])
 		if self.always is not None:

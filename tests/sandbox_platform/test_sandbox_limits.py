@@ -70,7 +70,7 @@ def test_five_calls_may_be_in_progress_at_once():
 	with pytest.raises(RateLimited) as refused:
 		rl.admit("t1")
 	assert refused.value.problem == "concurrent"
-	assert int(refused.value.headers["Retry-After"]) >= 1
+	assert "Retry-After" not in refused.value.headers  # Xero: minute and day limits only
 	rl.release(held[0])
 	rl.release(rl.admit("t1"))
 

@@ -20,6 +20,55 @@ from xero_connector.engine.problems import Problem
 
 DOCSTATUS_NAMES = {0: "a draft", 1: "submitted", 2: "cancelled"}
 
+# Xero's length limits for what the connector sends (xero_accounting.yaml components/schemas:
+# Invoice.InvoiceNumber 255, Contact.Name 255, Contact.AccountNumber 50; Reference 255 from
+# developer.xero.com/documentation/api/accounting/invoices). Line descriptions are cut to 4,000
+# by the mapping itself.
+LIMITS = (
+	("name", "InvoiceNumber", 255),
+	("po_no", "Reference", 255),
+)
+CONTACT_NAME_LIMIT = 255
+ACCOUNT_NUMBER_LIMIT = 50
+
+
+def length_problems(doc: dict, ctx: MappingContext) -> list[Problem]:
+	"""Fields Xero would refuse as too long, each named with the Xero field and the fix."""
+	document = doc.get("name") or ""
+	problems = []
+	for field, xero_field, limit in LIMITS:
+		value = str(doc.get(field) or "").strip()
+		if len(value) > limit:
+			problems.append(_too_long(document, field, xero_field, limit, value))
+	master = ctx.masters.customers.get(doc.get("customer")) if doc.get("customer") else None
+	if master:
+		code_field = ctx.settings.billing_code_field
+		code = str(master.get(code_field) or "").strip()
+		if len(code) > ACCOUNT_NUMBER_LIMIT:
+			problems.append(
+				_too_long(
+					document, f"customer.{code_field}", "Contact AccountNumber", ACCOUNT_NUMBER_LIMIT, code
+				)
+			)
+		name = str(master.get("customer_name") or doc.get("customer_name") or "").strip()
+		if len(name) > CONTACT_NAME_LIMIT:
+			problems.append(
+				_too_long(document, "customer.customer_name", "Contact Name", CONTACT_NAME_LIMIT, name)
+			)
+	return problems
+
+
+def _too_long(document: str, field: str, xero_field: str, limit: int, value: str) -> Problem:
+	return Problem(
+		document=document,
+		row=None,
+		field=field,
+		message=f"'{field}' has {len(value)} characters; Xero's {xero_field} takes at most {limit}.",
+		fix=f"Shorten '{field}' to {limit} characters or fewer, then resend.",
+		value=value[:40] + ("…" if len(value) > 40 else ""),
+		kind="too_long",
+	)
+
 
 def docstatus_problem(doc: dict) -> Problem | None:
 	"""Only submitted documents (docstatus 1) are pushed."""
@@ -51,4 +100,5 @@ def preflight(doc: dict, ctx: MappingContext) -> list[Problem]:
 		problems.append(status)
 	_, mapping_problems = collect(doc, ctx)
 	problems.extend(mapping_problems)
+	problems.extend(length_problems(doc, ctx))
 	return problems

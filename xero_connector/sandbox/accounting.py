@@ -13,12 +13,12 @@ import json
 import logging
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 from . import messages as msg
 from . import quotes, render
 from .allocations import write_allocation
+from .answers import ApiResponse, BadRequest, not_found, validation_body
 from .common import Ctx, Outcome
 from .contacts import find as find_contact
 from .contacts import write_contact
@@ -31,38 +31,8 @@ from .xerodates import BadDate, ms_date, parse_if_modified_since, stamp, utc_now
 log = logging.getLogger(__name__)
 
 PROVIDER_NAME = "xero_connector sandbox"
-NOT_FOUND_TEXT = "The resource you're looking for cannot be found"
+
 MAX_ELEMENTS = 50
-
-
-@dataclass
-class ApiResponse:
-	"""What the server sends back. ``body`` is JSON; when it is None and ``text`` is set, the
-	server sends ``text`` as ``text/plain`` (Xero's 404 body is plain text)."""
-
-	status: int
-	body: dict | None
-	headers: dict[str, str] = field(default_factory=dict)
-	text: str | None = None
-
-
-class _BadRequest(Exception):
-	def __init__(self, body: dict):
-		super().__init__(body.get("Message", "bad request"))
-		self.body = body
-
-
-def _validation_body(elements: list[dict]) -> dict:
-	return {
-		"ErrorNumber": 10,
-		"Type": "ValidationException",
-		"Message": "A validation exception occurred",
-		"Elements": elements,
-	}
-
-
-def _not_found() -> ApiResponse:
-	return ApiResponse(404, None, {"Content-Type": "text/plain; charset=utf-8"}, NOT_FOUND_TEXT)
 
 
 class AccountingAPI:
@@ -70,11 +40,16 @@ class AccountingAPI:
 	organisation's lock, so handle() needn't be thread-safe itself."""
 
 	def __init__(
-		self, org: Organisation, clock, emit_event: Callable[[str, str, str], None] | None = None
+		self,
+		org: Organisation,
+		clock,
+		emit_event: Callable[[str, str, str], None] | None = None,
+		loosened: frozenset[str] = frozenset(),
 	) -> None:
 		self.org = org
 		self.clock = clock
 		self.emit_event = emit_event
+		self.loosened = loosened
 		self._wrote = False
 
 	@property
@@ -87,11 +62,11 @@ class AccountingAPI:
 	) -> ApiResponse:
 		now = utc_now(self.clock)
 		unitdp = 4 if first(query, "unitdp") == "4" else 2
-		ctx = Ctx(self.org, stamp(now), now.date().isoformat(), unitdp)
+		ctx = Ctx(self.org, stamp(now), now.date().isoformat(), unitdp, loosened=self.loosened)
 		self._wrote = False
 		try:
 			response = self._route(ctx, method.upper(), path, query, headers, body)
-		except _BadRequest as bad:
+		except BadRequest as bad:
 			response = ApiResponse(400, bad.body)
 		except (BadQuery, BadDate) as bad:
 			response = ApiResponse(
@@ -124,7 +99,7 @@ class AccountingAPI:
 	def _route(self, ctx: Ctx, method: str, path: str, query, headers, body: bytes) -> ApiResponse:
 		parts = [p for p in path.split("?")[0].strip("/").split("/") if p]
 		if not parts:
-			return _not_found()
+			return not_found()
 		resource, rest = parts[0].lower(), parts[1:]
 		handler = {
 			"invoices": self._invoices,
@@ -139,7 +114,7 @@ class AccountingAPI:
 			"quotes": lambda *args: quotes.handle(self, *args),  # issue 6: sandbox/quotes.py
 		}.get(resource)
 		if handler is None or len(rest) > 2:
-			return _not_found()
+			return not_found()
 		return handler(ctx, method, rest, query, headers, body)
 
 	# ---- writes ---------------------------------------------------------------
@@ -148,7 +123,7 @@ class AccountingAPI:
 	def _elements(body: bytes, key: str) -> list:
 		"""The elements of a write: ``{"Invoices": [...]}``, a single object, or a bare list."""
 		if not body or not body.strip():
-			raise _BadRequest(
+			raise BadRequest(
 				{
 					"ErrorNumber": 14,
 					"Type": "PostDataInvalidException",
@@ -158,7 +133,7 @@ class AccountingAPI:
 		try:
 			data = json.loads(body, parse_float=Decimal)
 		except (ValueError, UnicodeDecodeError) as error:
-			raise _BadRequest(
+			raise BadRequest(
 				{
 					"ErrorNumber": 14,
 					"Type": "PostDataInvalidException",
@@ -174,12 +149,12 @@ class AccountingAPI:
 			else:
 				data = [data]
 		if not isinstance(data, list):
-			raise _BadRequest(
+			raise BadRequest(
 				{"ErrorNumber": 14, "Type": "PostDataInvalidException", "Message": "Invalid Json data"}
 			)
 		if len(data) > MAX_ELEMENTS:
-			raise _BadRequest(
-				_validation_body([{"ValidationErrors": [{"Message": msg.too_many_elements(key)}]}])
+			raise BadRequest(
+				validation_body([{"ValidationErrors": [{"Message": msg.too_many_elements(key)}]}])
 			)
 		return data
 
@@ -189,7 +164,7 @@ class AccountingAPI:
 		summarize = (first(query, "summarizeErrors") or "true").lower() != "false"
 		if summarize and any(not o.ok for o in outcomes):
 			return ApiResponse(
-				400, _validation_body([self._marked(o, error_flag) for o in outcomes if not o.ok])
+				400, validation_body([self._marked(o, error_flag) for o in outcomes if not o.ok])
 			)
 		return self._ok({key: [self._marked(o, error_flag) for o in outcomes]})
 
@@ -217,7 +192,7 @@ class AccountingAPI:
 		if len(rest) == 2 and rest[1].lower() == "allocations" and method in ("PUT", "POST"):
 			note = find(ctx, CREDIT_NOTE, rest[0])
 			if note is None:
-				return _not_found()
+				return not_found()
 			elements = self._elements(body, "Allocations")
 			outcomes = [write_allocation(ctx, note, element) for element in elements]
 			return self._batch("Allocations", outcomes, query, None)
@@ -225,14 +200,14 @@ class AccountingAPI:
 
 	def _documents(self, ctx, kind: Kind, key, method, rest, query, headers, body) -> ApiResponse:
 		if len(rest) > 1:
-			return _not_found()
+			return not_found()
 		if method == "GET" and rest:
 			doc = find(ctx, kind, rest[0])
-			return self._ok({key: [kind.render(ctx, doc)]}) if doc else _not_found()
+			return self._ok({key: [kind.render(ctx, doc)]}) if doc else not_found()
 		if method == "GET":
 			return self._list_documents(ctx, kind, key, query, headers)
 		if method not in ("PUT", "POST"):
-			return _not_found()
+			return not_found()
 		elements = self._elements(body, key)
 		path_key = rest[0] if rest else None
 		outcomes = [
@@ -242,15 +217,23 @@ class AccountingAPI:
 		return self._batch(key, outcomes, query, "HasErrors")
 
 	def _list_documents(self, ctx, kind: Kind, key, query, headers) -> ApiResponse:
-		docs = list(getattr(ctx.org, kind.collection).values())
+		collection = getattr(ctx.org, kind.collection)
 		ids = id_list(query, "IDs")
-		if ids is not None:
-			wanted = {i.lower() for i in ids}
-			docs = [d for d in docs if d[kind.id_key] in wanted]
 		numbers = id_list(query, "InvoiceNumbers" if kind is INVOICE else "CreditNoteNumbers")
-		if numbers is not None:
-			wanted = {n.casefold() for n in numbers}
-			docs = [d for d in docs if str(d.get(kind.number_key) or "").casefold() in wanted]
+		# IDs and numbers are looked up, not searched for: a list costs the same at any store size
+		if ids is not None:
+			found = (collection.get(i) for i in dict.fromkeys(i.lower() for i in ids))
+			docs = [d for d in found if d is not None]
+		elif numbers is not None:
+			by_id = {
+				d[kind.id_key]: d for n in numbers for d in ctx.org.documents_numbered(kind.collection, n)
+			}
+			docs = list(by_id.values())
+		else:
+			docs = self._since(ctx, kind.collection, headers)
+		if ids is not None and numbers is not None:
+			wanted = {n.strip().casefold() for n in numbers}
+			docs = [d for d in docs if str(d.get(kind.number_key) or "").strip().casefold() in wanted]
 		contact_ids = id_list(query, "ContactIDs")
 		if contact_ids is not None:
 			wanted = {c.lower() for c in contact_ids}
@@ -274,6 +257,18 @@ class AccountingAPI:
 
 	# ---- the generic read ------------------------------------------------------
 
+	@staticmethod
+	def _since(ctx, collection: str, headers) -> list[dict]:
+		"""The collection's records, or with If-Modified-Since only those changed since, read from
+		the organisation's change log (no scan of the whole collection)."""
+		since = headers.get("if-modified-since")
+		if since:
+			moment = parse_if_modified_since(since)
+			changed = ctx.org.changed_since(collection, lambda s: modified_since(s, moment))
+			if changed is not None:
+				return changed
+		return list(getattr(ctx.org, collection).values())
+
 	def _list(self, key, records, query, headers, render_one, can_page: bool) -> ApiResponse:
 		since = headers.get("if-modified-since")
 		if since:
@@ -284,7 +279,7 @@ class AccountingAPI:
 		if pages is not None and not where and not first(query, "order"):
 			items, pagination = page_of(records, *pages)  # render only the page asked for
 			return self._ok({"pagination": pagination, key: [render_one(r) for r in items]})
-		rendered = filtered_and_ordered([render_one(r) for r in records], query)
+		rendered = filtered_and_ordered([render_one(r) for r in records], query, self._case_sensitive)
 		if pages is None:
 			return self._ok({key: rendered})
 		items, pagination = page_of(rendered, *pages)
@@ -294,26 +289,29 @@ class AccountingAPI:
 
 	def _contacts(self, ctx, method, rest, query, headers, body) -> ApiResponse:
 		if len(rest) > 1:
-			return _not_found()
+			return not_found()
 		if method == "GET" and rest:
 			contact = find_contact(ctx, rest[0])
-			return self._ok({"Contacts": [render.contact(contact)]}) if contact else _not_found()
+			return self._ok({"Contacts": [render.contact(contact)]}) if contact else not_found()
 		if method == "GET":
-			contacts = list(ctx.org.contacts.values())
 			ids = id_list(query, "IDs")
 			if ids is not None:
-				wanted = {i.lower() for i in ids}
-				contacts = [c for c in contacts if c["ContactID"] in wanted]
-			elif (first(query, "includeArchived") or "").lower() != "true" and "contactstatus" not in (
-				first(query, "where") or ""
-			).lower():
+				found = (ctx.org.contacts.get(i) for i in dict.fromkeys(i.lower() for i in ids))
+				contacts = [c for c in found if c is not None]
+			else:
+				contacts = self._since(ctx, "contacts", headers)
+			if (
+				ids is None
+				and (first(query, "includeArchived") or "").lower() != "true"
+				and "contactstatus" not in (first(query, "where") or "").lower()
+			):
 				contacts = [c for c in contacts if c["ContactStatus"] != "ARCHIVED"]
 			term = first(query, "searchTerm")
 			if term:
 				contacts = [c for c in contacts if _contact_matches(c, term)]
 			return self._list("Contacts", contacts, query, headers, render.contact, can_page=True)
 		if method not in ("PUT", "POST"):
-			return _not_found()
+			return not_found()
 		elements = self._elements(body, "Contacts")
 		path_key = rest[0] if rest else None
 		outcomes = [
@@ -324,21 +322,21 @@ class AccountingAPI:
 
 	def _payments(self, ctx, method, rest, query, headers, body) -> ApiResponse:
 		if len(rest) > 1:
-			return _not_found()
+			return not_found()
 		if method == "GET" and rest:
 			record = ctx.org.payments.get(rest[0].lower())
-			return self._ok({"Payments": [render.payment(ctx.org, record)]}) if record else _not_found()
+			return self._ok({"Payments": [render.payment(ctx.org, record)]}) if record else not_found()
 		if method == "GET":
-			records = list(ctx.org.payments.values())
+			records = self._since(ctx, "payments", headers)
 			return self._list("Payments", records, query, headers, lambda p: render.payment(ctx.org, p), True)
 		if method == "POST" and rest:
 			if rest[0].lower() not in ctx.org.payments:
-				return _not_found()
+				return not_found()
 			elements = self._elements(body, "Payments")
 			outcomes = [delete_payment(ctx, rest[0], element) for element in elements[:1]]
 			return self._batch("Payments", outcomes, query, "HasValidationErrors")
 		if method not in ("PUT", "POST"):
-			return _not_found()
+			return not_found()
 		elements = self._elements(body, "Payments")
 		outcomes = [write_payment(ctx, element) for element in elements]
 		return self._batch("Payments", outcomes, query, "HasValidationErrors")
@@ -347,42 +345,46 @@ class AccountingAPI:
 
 	def _accounts(self, ctx, method, rest, query, headers, body) -> ApiResponse:
 		if method != "GET" or len(rest) > 1:
-			return _not_found()
+			return not_found()
 		accounts = list(ctx.org.accounts.values())
 		if rest:
 			found = [a for a in accounts if a["AccountID"] == rest[0].lower()]
-			return self._ok({"Accounts": [render.account(found[0])]}) if found else _not_found()
+			return self._ok({"Accounts": [render.account(found[0])]}) if found else not_found()
 		return self._list("Accounts", accounts, query, headers, render.account, can_page=False)
 
 	def _tax_rates(self, ctx, method, rest, query, headers, body) -> ApiResponse:
 		if method != "GET" or rest:
-			return _not_found()
+			return not_found()
 		records = [render.tax_rate(t) for t in ctx.org.tax_rates.values()]
 		return self._static("TaxRates", records, query)
 
 	def _currencies(self, ctx, method, rest, query, headers, body) -> ApiResponse:
 		if method != "GET" or rest:
-			return _not_found()
+			return not_found()
 		return self._static("Currencies", [dict(c) for c in ctx.org.currencies], query)
 
 	def _items(self, ctx, method, rest, query, headers, body) -> ApiResponse:
 		if method != "GET" or len(rest) > 1:
-			return _not_found()
+			return not_found()
 		items = list(ctx.org.items.values())
 		render_one = lambda i: render.item(i, ctx.unitdp)  # noqa: E731
 		if rest:
 			found = ctx.org.items.get(rest[0].lower()) or ctx.org.item_by_code(rest[0])
-			return self._ok({"Items": [render_one(found)]}) if found else _not_found()
+			return self._ok({"Items": [render_one(found)]}) if found else not_found()
 		return self._list("Items", items, query, headers, render_one, can_page=False)
 
 	def _organisation(self, ctx, method, rest, query, headers, body) -> ApiResponse:
 		if method != "GET" or rest:
-			return _not_found()
+			return not_found()
 		return self._ok({"Organisations": [render.organisation(ctx.org)]})
 
 	def _static(self, key: str, records: list[dict], query) -> ApiResponse:
 		"""Lists without UpdatedDateUTC (tax rates, currencies): where and order only."""
-		return self._ok({key: filtered_and_ordered(records, query)})
+		return self._ok({key: filtered_and_ordered(records, query, self._case_sensitive)})
+
+	@property
+	def _case_sensitive(self) -> bool:
+		return "where_case" not in self.loosened
 
 
 def _contact_matches(contact: dict, term: str) -> bool:
@@ -391,12 +393,12 @@ def _contact_matches(contact: dict, term: str) -> bool:
 	return term.casefold() in text
 
 
-def filtered_and_ordered(records: list[dict], query) -> list[dict]:
+def filtered_and_ordered(records: list[dict], query, case_sensitive: bool = True) -> list[dict]:
 	"""Xero's ``where`` and ``order`` query parameters over rendered records (a new list:
 	the organisation's own lists are never reordered)."""
 	where = first(query, "where")
 	if where:
-		predicate = where_filter(where)
+		predicate = where_filter(where, case_sensitive)
 		records = [r for r in records if predicate(r)]
 	order = first(query, "order")
 	if order:

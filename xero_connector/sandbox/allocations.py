@@ -62,6 +62,9 @@ def _create(ctx: Ctx, note: dict, element: dict) -> dict:
 		errors.append(msg.ALLOCATION_CONTACT)
 	if invoice["CurrencyCode"] != note["CurrencyCode"]:
 		errors.append(msg.ALLOCATION_CURRENCY)
+	if not element.get("Date") and ctx.strict("allocation_date"):
+		# components/schemas/Allocation/required: [Amount, Invoice, Date]
+		errors.append(msg.ALLOCATION_DATE_REQUIRED)
 	try:
 		on_date = parse_date(element["Date"]) if element.get("Date") else ctx.today
 	except BadDate:
@@ -76,8 +79,8 @@ def _create(ctx: Ctx, note: dict, element: dict) -> dict:
 		"Amount": str(amount),
 		"Date": on_date,
 	}
+	ctx.org.add_allocation(record)
 	ctx.touch(record)
-	ctx.org.allocations[record["AllocationID"]] = record
 	apply_money(ctx, INVOICE, invoice, ZERO, amount, on_date)
 	apply_money(ctx, CREDIT_NOTE, note, ZERO, amount, on_date)
 	return record

@@ -11,6 +11,17 @@ from dataclasses import dataclass, field
 
 from .state import Organisation
 
+# which collection a record belongs to, by the first id key it carries (a payment also
+# names its invoice, a document its contact)
+_COLLECTION_OF = (
+	("PaymentID", "payments"),
+	("AllocationID", "allocations"),
+	("QuoteID", "quotes"),
+	("InvoiceID", "invoices"),
+	("CreditNoteID", "credit_notes"),
+	("ContactID", "contacts"),
+)
+
 
 @dataclass
 class Ctx:
@@ -20,11 +31,21 @@ class Ctx:
 	unitdp: int = 2
 	events: list[tuple[str, str, str]] = field(default_factory=list)
 	wrote: bool = False
+	loosened: frozenset[str] = frozenset()  # rules.RULES a test chose to loosen
+
+	def strict(self, rule: str) -> bool:
+		"""True unless the sandbox was started with ``rule`` loosened (see :mod:`.rules`)."""
+		return rule not in self.loosened
 
 	def touch(self, record: dict) -> None:
-		"""Record a change: bump UpdatedDateUTC and remember that state changed."""
+		"""Record a change: bump UpdatedDateUTC, remember that state changed, and move the record
+		to the end of its collection's change log (If-Modified-Since reads only the changes)."""
 		record["UpdatedDateUTC"] = self.now
 		self.wrote = True
+		for id_key, collection in _COLLECTION_OF:
+			if record.get(id_key):
+				self.org.mark_modified(collection, record[id_key], self.now)
+				break
 
 	def event(self, resource: str, resource_id: str, kind: str) -> None:
 		if (resource, resource_id, kind) not in self.events:

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import uuid
 
+from . import lengths, render
 from . import messages as msg
-from . import render
 from .common import Ctx, Outcome, Refused
 
 TEXT_FIELDS = (
@@ -39,7 +39,7 @@ def find(ctx: Ctx, key: str | None) -> dict | None:
 	if not key:
 		return None
 	found = ctx.org.contacts.get(str(key).lower())
-	return found or next((c for c in ctx.org.contacts.values() if c.get("ContactNumber") == key), None)
+	return found or next(iter(ctx.org.contacts_with_contact_number(key)), None)
 
 
 def write_contact(ctx: Ctx, element, path_key: str | None = None, create_only: bool = False) -> Outcome:
@@ -70,8 +70,8 @@ def _create(ctx: Ctx, element: dict) -> dict:
 	}
 	_apply(record, element)
 	_check(ctx, record)
+	ctx.org.store_contact(record)
 	ctx.touch(record)
-	ctx.org.contacts[record["ContactID"]] = record
 	ctx.event("CONTACT", record["ContactID"], "CREATE")
 	return record
 
@@ -85,6 +85,7 @@ def _update(ctx: Ctx, existing: dict, element: dict) -> dict:
 	_check(ctx, draft)
 	existing.clear()
 	existing.update(draft)
+	ctx.org.reindex_contact(existing)
 	ctx.touch(existing)
 	ctx.event("CONTACT", existing["ContactID"], "UPDATE")
 	return existing
@@ -107,19 +108,18 @@ def _apply(record: dict, element: dict) -> None:
 
 
 def _check(ctx: Ctx, record: dict) -> None:
-	errors = []
+	errors = lengths.contact_errors(record) if ctx.strict("field_lengths") else []
 	name = record.get("Name", "")
 	if not name:
 		errors.append(msg.CONTACT_NAME_REQUIRED)
 	if record["ContactStatus"] not in ("ACTIVE", "ARCHIVED"):
 		record["ContactStatus"] = "ACTIVE"
-	others = [c for c in ctx.org.contacts.values() if c["ContactID"] != record["ContactID"]]
+	org, own_id = ctx.org, record["ContactID"]
 	if name and record["ContactStatus"] == "ACTIVE":
-		folded = name.casefold()
-		if any(c["ContactStatus"] == "ACTIVE" and c["Name"].strip().casefold() == folded for c in others):
+		if any(c["ContactStatus"] == "ACTIVE" and c["ContactID"] != own_id for c in org.contacts_named(name)):
 			errors.append(msg.contact_name_taken(name))
-	number = (record.get("AccountNumber") or "").casefold()
-	if number and any((c.get("AccountNumber") or "").casefold() == number for c in others):
+	number = record.get("AccountNumber") or ""
+	if number and any(c["ContactID"] != own_id for c in org.contacts_with_account_number(number)):
 		errors.append(msg.ACCOUNT_NUMBER_EXISTS)
 	if errors:
 		raise Refused(*errors)

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from . import lengths, render
 from . import messages as msg
-from . import render
 from .common import Ctx, Outcome, Refused
 from .lines import build_lines
 from .totals import LINE_AMOUNT_TYPES, ZERO, BadNumber, DocumentTotals, dec, document_totals, money
@@ -88,6 +88,13 @@ def write_document(
 		return Outcome({}, [msg.INVALID_TYPE])
 	try:
 		existing = None if create_only else _existing(ctx, kind, element, path_key)
+		if create_only and element.get(kind.id_key) and ctx.strict("put_existing_id"):
+			# PUT creates (xero_accounting.yaml paths./Invoices.put: createInvoices); an ID that is
+			# already a document's does not make a second one
+			if getattr(ctx.org, kind.collection).get(str(element[kind.id_key]).lower()) is not None:
+				raise Refused(
+					msg.document_id_exists(kind.resource.lower(), kind.id_key, element[kind.id_key])
+				)
 		doc = _update(ctx, kind, existing, element) if existing else _create(ctx, kind, element)
 	except Refused as refused:
 		echo = render.echo(element)
@@ -176,26 +183,37 @@ def _fill(ctx: Ctx, kind: Kind, doc: dict, element: dict, status: str, errors: l
 	for key in ("Reference", "Url", "BrandingThemeID", "SentToContact"):
 		if key in element:
 			doc[key] = element[key]
+	if ctx.strict("field_lengths"):
+		errors.extend(lengths.over(doc, {kind.number_key: lengths.NUMBER, "Reference": lengths.REFERENCE}))
 	lat = _line_amount_types(doc, element, errors)
 	raw_lines, from_request = _requested_lines(doc, element)
 	if not isinstance(raw_lines, list):
 		raw_lines = []
 	if not raw_lines and status != "DRAFT":
 		errors.append(msg.LINE_ITEMS_REQUIRED)
-	totals = set_lines_and_totals(ctx, doc, raw_lines, lat, status, from_request, errors)
+	totals = set_lines_and_totals(
+		ctx, doc, raw_lines, lat, status, from_request, errors, discounts=kind is INVOICE
+	)
 	doc["IsDiscounted"] = totals.total_discount != 0
 	_set_balances(kind, doc)
 	return new_contact
 
 
 def set_lines_and_totals(
-	ctx: Ctx, doc: dict, raw_lines: list, lat: str, status: str, from_request: bool, errors: list[str]
+	ctx: Ctx,
+	doc: dict,
+	raw_lines: list,
+	lat: str,
+	status: str,
+	from_request: bool,
+	errors: list[str],
+	discounts: bool = True,
 ) -> DocumentTotals:
 	"""Store ``doc``'s LineItems and Xero's totals (SubTotal, TotalTax, Total, TotalDiscount) as
 	strings; line errors and a negative total go to ``errors``. Called for invoices and credit
-	notes (above) and for quotes (quotes.py)."""
+	notes (above; ``discounts`` False for credit notes) and for quotes (quotes.py)."""
 	lines, results, line_errors = build_lines(
-		ctx, raw_lines, lat, status, doc.get("LineItems", []), ctx.unitdp if from_request else 4
+		ctx, raw_lines, lat, status, doc.get("LineItems", []), ctx.unitdp if from_request else 4, discounts
 	)
 	errors.extend(line_errors)
 	doc["LineItems"] = lines
@@ -252,12 +270,9 @@ def _contact(ctx: Ctx, doc: dict, element: dict, errors: list[str]) -> dict | No
 	if given.get("ContactID"):
 		contact = org.contacts.get(str(given["ContactID"]).lower())
 	elif given.get("ContactNumber"):
-		contact = next(
-			(c for c in org.contacts.values() if c.get("ContactNumber") == given["ContactNumber"]), None
-		)
+		contact = next(iter(org.contacts_with_contact_number(given["ContactNumber"])), None)
 	else:
-		name = str(given["Name"]).strip().casefold()
-		matches = [c for c in org.contacts.values() if c["Name"].strip().casefold() == name]
+		matches = org.contacts_named(given["Name"])
 		contact = next(
 			(c for c in matches if c["ContactStatus"] == "ACTIVE"), matches[0] if matches else None
 		)
@@ -284,8 +299,11 @@ def _number(ctx: Ctx, kind: Kind, doc: dict, element: dict, errors: list[str]) -
 	if number in (None, ""):
 		return
 	number = str(number).strip()
-	other = ctx.org.document_by_number(kind.collection, number)
-	if other is not None and other[kind.id_key] != doc[kind.id_key]:
+	# a VOIDED or DELETED document keeps its number (issue 12); loosen with number_reuse
+	others = ctx.org.documents_numbered(kind.collection, number)
+	if not ctx.strict("number_reuse"):
+		others = [o for o in others if o["Status"] not in FINAL]
+	if any(o[kind.id_key] != doc[kind.id_key] for o in others):
 		errors.append(kind.unique)
 	doc[kind.number_key] = number
 
@@ -355,12 +373,11 @@ def _set_balances(kind: Kind, doc: dict) -> None:
 
 def _store(ctx: Ctx, kind: Kind, doc: dict, new_contact: dict | None, event: str) -> None:
 	if new_contact is not None:
+		ctx.org.store_contact(new_contact)
 		ctx.touch(new_contact)
-		ctx.org.contacts[new_contact["ContactID"]] = new_contact
 		ctx.event("CONTACT", new_contact["ContactID"], "CREATE")
+	ctx.org.store_document(kind.collection, doc)
 	ctx.touch(doc)
-	getattr(ctx.org, kind.collection)[doc[kind.id_key]] = doc
-	ctx.org.index_document(kind.collection, doc)
 	ctx.event(kind.resource, doc[kind.id_key], event)
 
 

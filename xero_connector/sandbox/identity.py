@@ -33,7 +33,15 @@ from datetime import datetime, timezone
 from urllib.parse import urlencode, urlsplit
 
 from xero_connector.sandbox.clock import Clock
+from xero_connector.sandbox.scopes import BROAD_ONLY
 
+BROAD_DEFAULT = (
+	"openid profile email accounting.transactions accounting.contacts accounting.settings offline_access"
+)
+GRANULAR_DEFAULT = (
+	"openid profile email accounting.invoices accounting.payments accounting.contacts "
+	"accounting.settings offline_access"
+)
 ACCESS_TOKEN_TTL = 1800
 REFRESH_GRACE = 1800
 REFRESH_TOKEN_TTL = 60 * 24 * 3600
@@ -52,6 +60,10 @@ KNOWN_SCOPES = frozenset(
 		"accounting.invoices.read",
 		"accounting.payments",
 		"accounting.payments.read",
+		"accounting.banktransactions",
+		"accounting.banktransactions.read",
+		"accounting.manualjournals",
+		"accounting.manualjournals.read",
 		"accounting.contacts",
 		"accounting.contacts.read",
 		"accounting.settings",
@@ -127,6 +139,8 @@ class OAuthClient:
 	client_secret: str = field(repr=False)
 	redirect_uris: tuple[str, ...] = ()
 	name: str = "Sandbox app"
+	# an app created from 2 March 2026: only granular accounting scopes (sandbox/scopes.py)
+	granular_only: bool = False
 
 
 @dataclass
@@ -260,10 +274,17 @@ class IdentityProvider:
 	# ----- registration -------------------------------------------------------------
 
 	def register_client(
-		self, client_id: str, client_secret: str, redirect_uris=(), name: str = "Sandbox app"
+		self,
+		client_id: str,
+		client_secret: str,
+		redirect_uris=(),
+		name: str = "Sandbox app",
+		granular_only: bool = False,
 	):
 		with self._lock:
-			self.clients[client_id] = OAuthClient(client_id, client_secret, tuple(redirect_uris), name)
+			self.clients[client_id] = OAuthClient(
+				client_id, client_secret, tuple(redirect_uris), name, granular_only
+			)
 			return self.clients[client_id]
 
 	def register_tenant(self, tenant_id: str, name: str, default: bool = False) -> Tenant:
@@ -294,6 +315,10 @@ class IdentityProvider:
 		if not scopes:
 			raise AuthorizeError("invalid_scope", "Missing scope", redirect_uri, state)
 		unknown = [s for s in scopes if s not in KNOWN_SCOPES]
+		if client.granular_only and not unknown:
+			# apps created from 2 March 2026 may not ask for accounting.transactions or
+			# accounting.reports.read (help.apideck.com/en/articles/8647746: "invalid_scope")
+			unknown = [s for s in scopes if s in BROAD_ONLY]
 		if unknown:
 			raise AuthorizeError("invalid_scope", f"Invalid scope: {' '.join(unknown)}", redirect_uri, state)
 		challenge = params.get("code_challenge")
@@ -615,13 +640,19 @@ class IdentityProvider:
 		self,
 		client_id: str,
 		tenant_ids: list[str] | None = None,
-		scope: str = "openid profile email accounting.transactions accounting.contacts accounting.settings offline_access",
+		scope: str | None = None,
 	) -> dict:
 		"""Connect ``tenant_ids`` (default organisations if None) for ``client_id``
-		and return a token response, as if the browser flow had run."""
+		and return a token response, as if the browser flow had run. ``scope`` defaults to the
+		broad set, or the granular one for an app created from 2 March 2026."""
 		with self._lock:
 			if client_id not in self.clients:
 				raise OAuthError("invalid_client")
+			granular_only = self.clients[client_id].granular_only
+			if scope is None:
+				scope = GRANULAR_DEFAULT if granular_only else BROAD_DEFAULT
+			elif granular_only and set(scope.split()) & BROAD_ONLY:
+				raise OAuthError("invalid_scope", "Invalid scope for client")
 			chosen = list(tenant_ids) if tenant_ids is not None else list(self.default_tenant_ids)
 			grant = _Grant(str(uuid.uuid4()), client_id, DEMO_USER_ID, scope, str(uuid.uuid4()), False)
 			self._grants[grant.id] = grant

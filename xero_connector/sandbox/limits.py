@@ -2,10 +2,13 @@
 
 Per tenant: 60 calls in any rolling minute, 5 in progress at once, 5,000 a day
 (1,000 on Xero's Starter tier); per app: 10,000 calls a minute across all
-tenants. Over a limit the call is answered 429 with ``Retry-After`` (seconds)
-and ``X-Rate-Limit-Problem`` (``day``, ``minute``, ``appminute`` or
-``concurrent``); every response carries ``X-MinLimit-Remaining``,
-``X-DayLimit-Remaining`` and ``X-AppMinLimit-Remaining``.
+tenants. Over a limit the call is answered 429 with ``X-Rate-Limit-Problem``
+(``day``, ``minute``, ``appminute`` or ``concurrent``), and ``Retry-After``
+(seconds) only for the minute and day limits; every response, the 429 included,
+carries ``X-MinLimit-Remaining``, ``X-DayLimit-Remaining`` and
+``X-AppMinLimit-Remaining`` (developer.xero.com/documentation/guides/oauth2/limits:
+"If you exceed the minute or daily limit you will also receive a Retry-After
+header"; the values of X-Rate-Limit-Problem: XeroAPI/xero-node#634).
 
 ``time_scale`` makes the "minute" and the "day" shorter for benchmarks while
 keeping every ratio: with ``time_scale=60`` a minute lasts one real second and
@@ -23,6 +26,8 @@ from xero_connector.sandbox.clock import Clock
 
 MINUTE = 60.0
 DAY = 86_400.0
+# developer.xero.com/documentation/guides/oauth2/limits: Retry-After on the minute and daily limits
+RETRY_AFTER_PROBLEMS = ("minute", "day")
 
 
 @dataclass
@@ -126,7 +131,8 @@ class RateLimiter:
 				if problem:
 					headers = self._headers(state)
 					retry_after = self._retry_after(wait)
-					headers["Retry-After"] = str(retry_after)
+					if problem in RETRY_AFTER_PROBLEMS:  # Xero sends Retry-After for these only
+						headers["Retry-After"] = str(retry_after)
 					headers["X-Rate-Limit-Problem"] = problem
 					raise RateLimited(problem, retry_after, headers)
 			state.minute.calls.append(now)

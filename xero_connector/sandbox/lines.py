@@ -8,26 +8,34 @@ from __future__ import annotations
 import uuid
 from decimal import Decimal
 
+from . import lengths
 from . import messages as msg
 from .common import Ctx
-from .totals import ZERO, BadNumber, LineInput, LineResult, compute_line, dec
+from .totals import ZERO, BadNumber, LineInput, LineResult, compute_line, dec, money
 
 NUMBER_FIELDS = ("Quantity", "UnitAmount", "LineAmount", "DiscountRate", "DiscountAmount", "TaxAmount")
 
 
 def build_lines(
-	ctx: Ctx, raw_lines: list, lat: str, status: str, previous: list[dict], unitdp: int
+	ctx: Ctx,
+	raw_lines: list,
+	lat: str,
+	status: str,
+	previous: list[dict],
+	unitdp: int,
+	discounts: bool = True,
 ) -> tuple[list[dict], list[LineResult], list[str]]:
 	"""Validate and compute every line. Returns stored lines, their amounts and Xero's messages.
 
-	``unitdp`` is 4 when re-validating stored lines, so their unit amounts are kept as they are."""
+	``unitdp`` is 4 when re-validating stored lines, so their unit amounts are kept as they are;
+	``discounts`` is False for credit notes, whose lines take no DiscountRate/DiscountAmount."""
 	stored, results, errors = [], [], []
 	previous_ids = {line["LineItemID"] for line in previous}
 	for raw in raw_lines:
 		if not isinstance(raw, dict):
 			errors.append(msg.DESCRIPTION_REQUIRED)
 			continue
-		line, result = _line(ctx, raw, lat, status, unitdp, errors)
+		line, result = _line(ctx, raw, lat, status, unitdp, errors, discounts)
 		if raw.get("LineItemID") and str(raw["LineItemID"]).lower() in previous_ids:
 			line["LineItemID"] = str(raw["LineItemID"]).lower()
 		stored.append(line)
@@ -40,7 +48,7 @@ def _unique(items: list[str]) -> list[str]:
 
 
 def _line(
-	ctx: Ctx, raw: dict, lat: str, status: str, unitdp: int, errors: list[str]
+	ctx: Ctx, raw: dict, lat: str, status: str, unitdp: int, errors: list[str], discounts: bool = True
 ) -> tuple[dict, LineResult]:
 	org = ctx.org
 	item = org.item_by_code(raw.get("ItemCode")) if raw.get("ItemCode") else None
@@ -59,6 +67,16 @@ def _line(
 	description = raw.get("Description") or (item or {}).get("Description")
 	if not description:
 		errors.append(msg.DESCRIPTION_REQUIRED)
+	elif ctx.strict("field_lengths") and len(str(description)) > lengths.DESCRIPTION:
+		errors.append(msg.too_long("Description", lengths.DESCRIPTION))
+	if (
+		not discounts
+		and ctx.strict("credit_note_discount")
+		and (numbers["DiscountRate"] or numbers["DiscountAmount"])
+	):
+		# components/schemas/LineItem/properties/DiscountRate (and DiscountAmount): "ACCPAY invoices
+		# and credit notes in Xero do not support discounts"
+		errors.append(msg.CREDIT_NOTE_NO_DISCOUNT)
 	account = _account(ctx, raw, sales, status, errors)
 	tax_type, rate = _tax(ctx, raw, sales, account, lat, errors)
 	result = compute_line(
@@ -74,6 +92,19 @@ def _line(
 		lat,
 		unitdp,
 	)
+	given = numbers["LineAmount"]
+	if (
+		given is not None
+		and numbers["Quantity"] is not None
+		and numbers["UnitAmount"] is not None
+		and money(given) != result.line_amount
+		and ctx.strict("line_amount")
+	):
+		# Xero checks a LineAmount sent with Quantity and UnitAmount against its own
+		# round(Quantity × UnitAmount × (1 − DiscountRate/100), 2) (or − DiscountAmount) to the cent,
+		# and refuses it: "The line total 1.00 does not match the expected line total 0.00"
+		# (XeroAPI/Xero-NetStandard#74, #147; community.xero.com/developer/discussion/144129369)
+		errors.append(msg.line_total_mismatch(money(given), result.line_amount))
 	if numbers["TaxAmount"] is not None and abs(result.tax_amount) > abs(result.line_amount):
 		errors.append(msg.TAX_AMOUNT_TOO_BIG)
 	line = {

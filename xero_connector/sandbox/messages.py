@@ -29,6 +29,23 @@ INVALID_TYPE = "The sandbox supports ACCREC invoices and ACCRECCREDIT credit not
 DOCUMENT_NOT_FOUND = "The document with the specified ID could not be found."  # sandbox wording
 
 
+def line_total_mismatch(given, expected) -> str:
+	# Xero's wording, quoted in XeroAPI/Xero-NetStandard#74 and #147
+	return f"The line total {given} does not match the expected line total {expected}"
+
+
+def too_long(field: str, limit: int) -> str:
+	return f"{field} must be no more than {limit} characters long."  # sandbox wording
+
+
+def document_id_exists(kind: str, key: str, value: str) -> str:
+	return f"A {kind} with {key} {value} already exists: update it with POST."  # sandbox wording
+
+
+CREDIT_NOTE_NO_DISCOUNT = "Discounts are not supported on credit note line items."  # sandbox wording
+ALLOCATION_DATE_REQUIRED = "A Date must be specified for the allocation."  # sandbox wording
+
+
 def account_not_valid(code: str) -> str:
 	return f"Account code '{code}' is not a valid code for this document."
 

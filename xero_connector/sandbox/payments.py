@@ -99,8 +99,8 @@ def _create(ctx: Ctx, element: dict) -> dict:
 		"PaymentType": "ACCRECPAYMENT" if kind is INVOICE else "ARCREDITPAYMENT",
 		"IsReconciled": bool(element.get("IsReconciled", False)),
 	}
+	ctx.org.add_payment(record)
 	ctx.touch(record)
-	ctx.org.payments[record["PaymentID"]] = record
 	apply_money(ctx, kind, doc, amount, ZERO, on_date)
 	return record
 

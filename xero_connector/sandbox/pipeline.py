@@ -16,9 +16,8 @@ import logging
 import time
 import uuid
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
-from xero_connector.sandbox import wire
+from xero_connector.sandbox import scopes, wire
 from xero_connector.sandbox.contract import ApiRequest, ApiResponse
 from xero_connector.sandbox.idempotency import (
 	IDEMPOTENT_METHODS,
@@ -29,10 +28,8 @@ from xero_connector.sandbox.idempotency import (
 	fingerprint,
 )
 from xero_connector.sandbox.identity import ApiAuthError
-from xero_connector.sandbox.limits import RateLimited
-
-if TYPE_CHECKING:
-	from xero_connector.sandbox.server import Sandbox
+from xero_connector.sandbox.limits import RETRY_AFTER_PROBLEMS, RateLimited
+from xero_connector.sandbox.services import SandboxServices
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +60,7 @@ def _encode(response: ApiResponse) -> tuple[dict[str, str], bytes]:
 
 
 class ApiPipeline:
-	def __init__(self, sandbox: Sandbox):
+	def __init__(self, sandbox: SandboxServices):
 		self.sandbox = sandbox
 
 	def call(
@@ -80,6 +77,14 @@ class ApiPipeline:
 			extra.update(sandbox.limiter.headers(None))
 			return _json(error.status, wire.problem_for(error.status, error.detail), {**common, **extra})
 		tenant_id = connection.tenant_id
+		granted, needed = scopes.allowed(token.scope, method, path)
+		if not granted and "scopes" not in sandbox.config.loosen:
+			# a token without the endpoint's scope is refused (sandbox/scopes.py gives the sources)
+			extra = {
+				"WWW-Authenticate": f'Bearer error="insufficient_scope", scope="{" ".join(sorted(needed))}"',
+				**sandbox.limiter.headers(None),
+			}
+			return _json(403, wire.problem_for(403, "AuthorizationUnsuccessful"), {**common, **extra})
 		organisation = sandbox.organisations.get(tenant_id)
 		if organisation is None:
 			return _json(403, wire.problem_for(403, "AuthenticationUnsuccessful"), common)
@@ -159,7 +164,9 @@ class ApiPipeline:
 		if fault.kind == "drop":
 			return Outcome(drop=True)
 		if fault.kind == "rate_limit":
-			headers = {"Retry-After": str(fault.retry_after), "X-Rate-Limit-Problem": fault.problem}
+			headers = {"X-Rate-Limit-Problem": fault.problem}
+			if fault.problem in RETRY_AFTER_PROBLEMS:  # as the real limiter (limits.py)
+				headers["Retry-After"] = str(fault.retry_after)
 			return _json(429, wire.problem_for(429, f"Rate limit exceeded: {fault.problem}"), headers)
 		return _json(fault.status, wire.problem_for(fault.status), {})
 

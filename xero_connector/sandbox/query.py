@@ -4,8 +4,9 @@
 ``AccountNumber=="A1" AND ContactStatus=="ACTIVE"``,
 ``Contact.ContactID==Guid("…")``, ``Status!="DELETED"``, ``AmountDue>0``,
 ``Date>=DateTime(2026,01,31)``, ``Name.Contains("acme")``, ``Name.StartsWith("A")``,
-with ``AND``/``&&``, ``OR``/``||``, ``NOT``/``!`` and parentheses. String comparisons
-are case-insensitive (as in Xero). Expressions are evaluated against the
+``Name.ToLower()=="acme"``, with ``AND``/``&&``, ``OR``/``||``, ``NOT``/``!`` and parentheses.
+String comparisons are case-sensitive, as in Xero, where ``ToLower()`` is the way to compare
+without case (calcinai/xero-php#416, freakboy3742/pyxero#71, XeroAPI/xero-ruby#184). Expressions are evaluated against the
 rendered (wire-format) record, with ``/Date(…)/`` values compared as dates.
 Called by :mod:`.accounting` for every list endpoint.
 """
@@ -130,13 +131,17 @@ class _Parser:
 				return ("lit", str(args[0]).lower())
 			return ("lit", date(*(int(a) for a in args[:3])))
 		path = [value]
+		node = None
 		while self.peek()[1] == ".":
 			self.take(".")
 			name = self.take()[1]
 			if self.peek()[1] == "(":
-				return ("call", name.upper(), ("field", path), self.arguments())
-			path.append(name)
-		return ("field", path)
+				node = ("call", name.upper(), node or ("field", path), self.arguments())
+			elif node is not None:
+				raise BadQuery(f"unexpected {name!r} after a method call in where clause")
+			else:
+				path.append(name)
+		return node or ("field", path)
 
 	def arguments(self) -> list:
 		self.take("(")
@@ -163,8 +168,9 @@ def _field(record: dict, path: list[str]):
 	return value
 
 
-def _normal(value):
-	"""Make a record value comparable with a literal: numbers → Decimal, MS dates → date, strings folded."""
+def _normal(value, fold: bool = True):
+	"""Make a record value comparable with a literal: numbers → Decimal, MS dates → date, strings
+	folded when ``fold`` (ordering; and ``where`` only with the loosened rule ``where_case``)."""
 	if isinstance(value, bool) or value is None:
 		return value
 	if isinstance(value, (int, float)):
@@ -173,23 +179,41 @@ def _normal(value):
 		match = _MS_DATE.match(value)
 		if match:
 			return datetime.fromtimestamp(int(match.group(1)) / 1000, tz=timezone.utc).date()
-		return value.casefold()
+		return value.casefold() if fold else value
 	return value
 
 
-def _value(node, record):
+def _raw(node, record):
+	"""A field's value, or a string method's result (``Name.ToLower()``) before normalising."""
+	if node[0] == "field":
+		return _field(record, node[1])
+	if node[0] == "call" and node[1] in ("TOLOWER", "TOUPPER"):
+		text = _raw(node[2], record)
+		if text is None:
+			return None
+		return str(text).lower() if node[1] == "TOLOWER" else str(text).upper()
+	return _value(node, record, False)
+
+
+def _value(node, record, fold: bool):
 	kind = node[0]
 	if kind == "lit":
-		return _normal(node[1]) if isinstance(node[1], str) else node[1]
+		return _normal(node[1], fold) if isinstance(node[1], str) else node[1]
 	if kind == "field":
-		return _normal(_field(record, node[1]))
+		return _normal(_field(record, node[1]), fold)
 	if kind == "call":
 		_, method, target, args = node
-		text = _field(record, target[1])
-		text = "" if text is None else str(text).casefold()
-		arg = str(args[0]).casefold() if args else ""
-		if method == "CONTAINS":
-			return arg in text
+		if method in ("TOLOWER", "TOUPPER"):
+			return _normal(_raw(node, record), fold)
+		text = _raw(target, record)
+		text = "" if text is None else str(text)
+		arg = str(args[0]) if args else ""
+		# Xero compares strings case-sensitively; ToLower() is how a caller asks otherwise
+		# (calcinai/xero-php#416, freakboy3742/pyxero#71, XeroAPI/xero-ruby#184)
+		if fold:
+			text, arg = text.casefold(), arg.casefold()
+		if method in ("CONTAINS", "EQUALS"):
+			return arg in text if method == "CONTAINS" else arg == text
 		if method == "STARTSWITH":
 			return text.startswith(arg)
 		if method == "ENDSWITH":
@@ -198,18 +222,18 @@ def _value(node, record):
 	raise BadQuery("bad where clause")
 
 
-def _eval(node, record) -> bool:
+def _eval(node, record, fold: bool) -> bool:
 	kind = node[0]
 	if kind == "and":
-		return _eval(node[1], record) and _eval(node[2], record)
+		return _eval(node[1], record, fold) and _eval(node[2], record, fold)
 	if kind == "or":
-		return _eval(node[1], record) or _eval(node[2], record)
+		return _eval(node[1], record, fold) or _eval(node[2], record, fold)
 	if kind == "not":
-		return not _eval(node[1], record)
+		return not _eval(node[1], record, fold)
 	if kind == "truthy":
-		return bool(_value(node[1], record))
+		return bool(_value(node[1], record, fold))
 	_, op, left_node, right_node = node
-	left, right = _value(left_node, record), _value(right_node, record)
+	left, right = _value(left_node, record, fold), _value(right_node, record, fold)
 	if op == "==":
 		return left == right
 	if op == "!=":
@@ -222,10 +246,12 @@ def _eval(node, record) -> bool:
 		return False
 
 
-def where_filter(text: str):
-	"""Compile a ``where`` clause into a predicate over rendered records."""
+def where_filter(text: str, case_sensitive: bool = True):
+	"""Compile a ``where`` clause into a predicate over rendered records. Strings compare
+	case-sensitively, as in Xero (``case_sensitive=False``: the loosened rule ``where_case``)."""
 	tree = _Parser(text).parse()
-	return lambda record: _eval(tree, record)
+	fold = not case_sensitive
+	return lambda record: _eval(tree, record, fold)
 
 
 # ---- order, modified-since, paging --------------------------------------------

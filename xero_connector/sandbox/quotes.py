@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import uuid
 
+from . import answers, render
 from . import messages as msg
-from . import render
 from .common import Ctx, Outcome, Refused
 from .documents import _contact, _currency, _line_amount_types, _requested_lines, set_lines_and_totals
 from .query import first
@@ -158,8 +158,8 @@ def _fill(ctx: Ctx, quote: dict, element: dict, status: str, errors: list[str]) 
 
 def _store(ctx: Ctx, quote: dict, new_contact: dict | None) -> None:
 	if new_contact is not None:
+		ctx.org.store_contact(new_contact)
 		ctx.touch(new_contact)
-		ctx.org.contacts[new_contact["ContactID"]] = new_contact
 	ctx.touch(quote)
 	quotes_of(ctx.org)[quote["QuoteID"]] = quote
 
@@ -229,13 +229,10 @@ class _Api:
 	answer, the generic list (If-Modified-Since, where, order, paging) and errors."""
 
 	def __init__(self, backend):
-		from . import accounting
-
 		self.backend = backend
-		self.accounting = accounting
 
 	def not_found(self):
-		return self.accounting._not_found()
+		return answers.not_found()
 
 	def ok(self, payload: dict):
 		return self.backend._ok(payload)
@@ -247,8 +244,8 @@ class _Api:
 		return self.backend._elements(body, key)
 
 	def validation_error(self, message: str):
-		body = self.accounting._validation_body([{"ValidationErrors": [{"Message": message}]}])
-		return self.accounting.ApiResponse(400, body)
+		body = answers.validation_body([{"ValidationErrors": [{"Message": message}]}])
+		return answers.ApiResponse(400, body)
 
 	def batch(self, key: str, outcomes: list[Outcome], query):
 		return self.backend._batch(key, outcomes, query, "HasErrors")

@@ -20,17 +20,14 @@ import logging
 import socket
 import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlsplit
 
 from xero_connector.sandbox import wire
 from xero_connector.sandbox.faults import Fault, FaultSpecError
 from xero_connector.sandbox.identity import ApiAuthError, AuthorizeError, ConnectionNotFound, OAuthError
 from xero_connector.sandbox.pipeline import Outcome
+from xero_connector.sandbox.services import SandboxServices
 from xero_connector.sandbox.webhooks import WebhookError
-
-if TYPE_CHECKING:
-	from xero_connector.sandbox.server import Sandbox
 
 log = logging.getLogger(__name__)
 API_PREFIX = "/api.xro/2.0"
@@ -48,7 +45,7 @@ class SandboxHTTPServer(ThreadingHTTPServer):
 	allow_reuse_address = True
 	request_queue_size = 128
 
-	def __init__(self, address, sandbox: Sandbox):
+	def __init__(self, address, sandbox: SandboxServices):
 		self.sandbox = sandbox
 		super().__init__(address, SandboxRequestHandler)
 
@@ -98,7 +95,7 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
 	# ----- plumbing --------------------------------------------------------------
 
 	@property
-	def sandbox(self) -> Sandbox:
+	def sandbox(self) -> SandboxServices:
 		return self.server.sandbox
 
 	def _read_body(self, limit: int) -> bytes:

@@ -165,14 +165,23 @@ class WebhookHub:
 			signing_key = (
 				subscription.key if correctly_signed else base64.b64encode(secrets.token_bytes(48)).decode()
 			)
-			status, elapsed, answer, error = self._post(subscription.url, body, sign(signing_key, body))
+			status, elapsed, answer, error, headers = self._post(
+				subscription.url, body, sign(signing_key, body), with_headers=True
+			)
 			expected = 200 if correctly_signed else 401
+			# developer.xero.com/documentation/guides/webhooks/configuring-your-server: Intent to
+			# Receive expects 200 (401 when the signature is wrong) within 5 seconds, with no body
+			# and no cookie headers; anything else fails it
 			if error:
 				reason = error
+			elif elapsed > self.timeout:
+				reason = f"answered after {elapsed:.1f}s (the limit is {self.timeout:g}s)"
 			elif status != expected:
 				reason = f"expected {expected} for a {'correctly' if correctly_signed else 'incorrectly'} signed payload, got {status}"
 			elif answer:
 				reason = "the response must have no body"
+			elif any(name.lower() == "set-cookie" for name in headers):
+				reason = "the response must set no cookie"
 			else:
 				reason = None
 			checks.append(
@@ -250,6 +259,8 @@ class WebhookHub:
 					subscription.batch_size = len(events)
 				body = subscription.batch
 			status, elapsed, _answer, error = self._post(subscription.url, body, sign(subscription.key, body))
+			if not error and elapsed > self.timeout:  # a 200 after the time-out is no answer for Xero
+				error = f"answered after {elapsed:.1f}s (the limit is {self.timeout:g}s)"
 			with self._lock:
 				if status == 200 and not error:
 					self._record(subscription, "event", subscription.batch_size, status, elapsed, "ok")
@@ -280,9 +291,14 @@ class WebhookHub:
 		)
 		del subscription.deliveries[:-200]
 
-	def _post(self, url: str, body: bytes, signature: str) -> tuple[int | None, float, bytes, str | None]:
-		"""POST ``body``; returns (status, seconds, response body, error). A time-out
-		or refused connection is an error with no status."""
+	def _post(self, url: str, body: bytes, signature: str, with_headers: bool = False) -> tuple:
+		"""POST ``body``; returns (status, seconds, response body, error), and the response's
+		header names when ``with_headers``. A time-out or refused connection is an error with no
+		status."""
+		status, elapsed, answer, error, headers = self._send(url, body, signature)
+		return (status, elapsed, answer, error, headers) if with_headers else (status, elapsed, answer, error)
+
+	def _send(self, url: str, body: bytes, signature: str) -> tuple:
 		request = urllib.request.Request(
 			url,
 			data=body,
@@ -297,15 +313,22 @@ class WebhookHub:
 		try:
 			with _DIRECT.open(request, timeout=self.timeout) as response:
 				answer = response.read()
-				return response.status, time.monotonic() - started, answer, None
+				return (
+					response.status,
+					time.monotonic() - started,
+					answer,
+					None,
+					list(response.headers.keys()),
+				)
 		except urllib.error.HTTPError as error:
 			answer = error.read() if error.fp else b""
-			return error.code, time.monotonic() - started, answer, None
+			names = list(error.headers.keys()) if error.headers else []
+			return error.code, time.monotonic() - started, answer, None, names
 		except (TimeoutError, OSError) as error:
 			elapsed = time.monotonic() - started
 			if isinstance(error, TimeoutError) or "timed out" in str(error):
-				return None, elapsed, b"", f"no answer within {self.timeout:g}s"
-			return None, elapsed, b"", f"could not connect: {error.__class__.__name__}"
+				return None, elapsed, b"", f"no answer within {self.timeout:g}s", []
+			return None, elapsed, b"", f"could not connect: {error.__class__.__name__}", []
 
 	# ----- background delivery ----------------------------------------------------
 

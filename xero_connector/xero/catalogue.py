@@ -597,7 +597,9 @@ def for_http(status: int, detail: str | None = None, problem: str | None = None)
 			"token_expired" if detail and "tokenexpired" in detail.lower() else "authentication_unsuccessful"
 		)
 	if status == 403:
-		if detail and re.search(r"scope", detail, re.IGNORECASE):
+		# Xero: 403 "AuthorizationUnsuccessful" when the token lacks the endpoint's scope,
+		# "AuthenticationUnsuccessful" when the tenant is not connected
+		if detail and re.search(r"scope|authorization", detail, re.IGNORECASE):
 			return get("insufficient_scope")
 		return get("tenant_not_connected")
 	if status == 400:

@@ -23,7 +23,12 @@ GRANULAR = "granular"
 
 IDENTITY_SCOPES = ("openid", "profile", "email", "offline_access")
 
-BROAD_SCOPES = (*IDENTITY_SCOPES, "accounting.transactions", "accounting.contacts", "accounting.settings")
+BROAD_SCOPES = (
+	*IDENTITY_SCOPES,
+	"accounting.transactions",
+	"accounting.contacts",
+	"accounting.settings.read",
+)
 
 GRANULAR_SCOPES = (
 	*IDENTITY_SCOPES,
