@@ -1,0 +1,170 @@
+"""The builder: an ERPNext Sales Invoice dict → the Xero document, phase by phase
+(checks, lines, taxes, totals, contact), and the two ways the engine calls it."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from xero_connector.engine import taxes as tax_model
+from xero_connector.engine.context import MappingContext
+from xero_connector.engine.mapping.checks import ChecksMixin
+from xero_connector.engine.mapping.contacts import ContactMixin
+from xero_connector.engine.mapping.lines import LinesMixin
+from xero_connector.engine.mapping.taxes import TaxesMixin
+from xero_connector.engine.mapping.text import iso_date
+from xero_connector.engine.mapping.totals import TotalsMixin
+from xero_connector.engine.money import ONE, RATE_6DP, dec, dumps, money
+from xero_connector.engine.problems import MappingError, Problem
+from xero_connector.engine.resolve import Resolved, resolve_account
+
+
+@dataclass
+class XeroDocument:
+	kind: str  # "invoice" or "credit_note"
+	number: str  # InvoiceNumber / CreditNoteNumber (= ERPNext name)
+	payload: dict  # Xero JSON (PascalCase) for PUT/POST /Invoices or /CreditNotes; numbers are Decimal
+	expected_total: Decimal  # what the customer owes in ERPNext, document currency, positive
+	currency: str
+	return_against: str | None = None
+
+	def payload_hash(self) -> str:
+		"""Stable sha256 of the canonical JSON payload (idempotency keys, change detection)."""
+		return hashlib.sha256(dumps(self.payload).encode()).hexdigest()
+
+	def to_json(self) -> str:
+		"""The payload as JSON text with exact Decimal numbers (``requests``' ``json=`` cannot encode Decimal)."""
+		return dumps(self.payload)
+
+
+def expected_total(doc: dict) -> Decimal:
+	"""What the customer owes in ERPNext, in the document currency, positive for returns."""
+	rounded = money(doc.get("rounded_total"))
+	owed = rounded if not doc.get("disable_rounded_total") and rounded else money(doc.get("grand_total"))
+	return -owed if doc.get("is_return") else owed
+
+
+class Builder(ChecksMixin, LinesMixin, TaxesMixin, TotalsMixin, ContactMixin):
+	"""One document's mapping: its problems, and the Xero document when there are none."""
+
+	def __init__(self, doc: dict, ctx: MappingContext):
+		self.doc = doc
+		self.ctx = ctx
+		self.name = doc.get("name") or ""
+		self.problems: list[Problem] = []
+		self.sign = -1 if doc.get("is_return") else 1
+		self._tax_rates: dict[str, tuple[dict | None, Decimal | None]] = {}
+		# resolutions shared by all documents mapped with this context: accounts by (item code,
+		# item group, income account), the zero tax type, rounding accounts
+		self._resolved: dict[tuple, Resolved] = ctx.memo("mapping")
+
+	def account_for(self, item: dict) -> Resolved:
+		"""Rate-to-Account for an item row, resolved once per context and key."""
+		get = item.get
+		key = (get("item_code"), get("item_group"), get("income_account"))
+		found = self._resolved.get(key)
+		if found is None:
+			found = self._resolved[key] = resolve_account(item, self.ctx)
+		return found
+
+	def problem(self, row, field, message, fix, value=None, kind=""):
+		self.problems.append(Problem(self.name, row, field, message, fix, value, kind))
+
+	def build(self, contact: dict | None) -> XeroDocument | None:
+		"""The XeroDocument, or None when problems were found (they are in self.problems)."""
+		doc, ctx = self.doc, self.ctx
+		if not doc.get("items"):
+			return None  # reported by check_document; nothing to map
+		rows = tax_model.read_tax_rows(doc, ctx.masters.accounts)
+		tax_rows = [row for row in rows if not row.is_charge]
+		if not tax_rows:
+			amount_types = "Exclusive" if ctx.settings.zero_tax_type else "NoTax"
+		else:
+			amount_types = "Inclusive" if any(row.inclusive for row in tax_rows) else "Exclusive"
+		lines, nets, quantities, overrides = self.item_lines()
+		line_taxes, charge_positions = tax_model.line_taxes(nets, quantities, overrides, rows)
+		lines.extend(self.charge_line(rows[position]) for position in charge_positions)
+		self.assign_tax_types(lines, line_taxes, rows, tax_rows, overrides)
+		if tax_rows:
+			self.spread_tax(lines, line_taxes, tax_rows, amount_types)
+		for line in lines:
+			if line.account.value is None:
+				self.unmapped_account(line)
+		owed = expected_total(doc)
+		lines.extend(self.adjustment_lines(lines, owed, amount_types))
+		if ctx.xero is not None:
+			self.check_xero_codes(lines)
+		if self.problems:
+			return None
+		payload_lines = [self.line_payload(line, amount_types) for line in lines]
+		currency = doc.get("currency") or ctx.settings.company_currency
+		return self.document(payload_lines, amount_types, currency, owed, contact)
+
+	def document(
+		self, lines: list[dict], amount_types: str, currency: str, owed: Decimal, contact
+	) -> XeroDocument:
+		doc, ctx = self.doc, self.ctx
+		is_return = bool(doc.get("is_return"))
+		posting = iso_date(doc.get("posting_date"))
+		payload = {
+			"Type": "ACCRECCREDIT" if is_return else "ACCREC",
+			"Contact": dict(contact) if contact else {"Name": self.contact_name()},
+			"Date": posting,
+			"DueDate": iso_date(doc.get("due_date")) or posting,
+			"CurrencyCode": currency,
+			"LineAmountTypes": amount_types,
+			"LineItems": lines,
+			"Status": ctx.settings.invoice_status,
+		}
+		if is_return:
+			payload["CreditNoteNumber"] = self.name
+			payload["Reference"] = doc.get("return_against") or doc.get("po_no") or self.name
+		else:
+			payload["InvoiceNumber"] = self.name
+			payload["Reference"] = (doc.get("po_no") or "").strip() or self.name
+		if currency != ctx.settings.company_currency:
+			payload["CurrencyRate"] = (ONE / dec(doc.get("conversion_rate"))).quantize(
+				RATE_6DP, rounding=ROUND_HALF_UP
+			)
+		return XeroDocument(
+			kind="credit_note" if is_return else "invoice",
+			number=self.name,
+			payload=payload,
+			expected_total=owed,
+			currency=currency,
+			return_against=doc.get("return_against") or None if is_return else None,
+		)
+
+
+def collect(
+	doc: dict, ctx: MappingContext, contact: dict | None = None
+) -> tuple[XeroDocument | None, list[Problem]]:
+	"""Map and check in one pass: (the document, or None when there are problems; every problem).
+	Called by map_sales_invoice and preflight."""
+	builder = Builder(doc, ctx)
+	try:
+		builder.check_document()
+		result = builder.build(contact)
+	except (ValueError, TypeError, ArithmeticError):
+		# a field that should be a number is not: name it (and the customer's problems) instead
+		builder.problems = []
+		if builder.check_numbers():
+			raise
+		builder.check_customer()
+		return None, builder.problems
+	return (None if builder.problems else result), builder.problems
+
+
+def map_sales_invoice(doc: dict, ctx: MappingContext, contact: dict | None = None) -> XeroDocument:
+	"""The Xero Invoice (or, for a return, CreditNote) for an ERPNext Sales Invoice dict.
+
+	``contact`` is the Xero contact reference for payload["Contact"] (e.g. {"ContactID": …}); when
+	None the payload carries {"Name": customer_name} for the engine to replace after contact
+	resolution. The document's docstatus is not checked here (the engine decides what to push).
+	Raises MappingError listing every problem. Called by the engine's push and by the CLI.
+	"""
+	result, problems = collect(doc, ctx, contact)
+	if problems:
+		raise MappingError(problems)
+	return result

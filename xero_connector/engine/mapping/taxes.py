@@ -1,0 +1,130 @@
+"""Taxes: the Xero tax type of every line (Tax Mappings, item tax templates, the zero
+tax type) and each line's tax in cents, adding up exactly to ERPNext's tax rows."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from xero_connector.engine.money import CENT, HUNDRED, ZERO, dec, distribute
+from xero_connector.engine.resolve import Resolved, resolve_tax, zero_tax_type
+
+
+class TaxesMixin:
+	"""The tax phase of :class:`xero_connector.engine.mapping.document.Builder`."""
+
+	def xero_tax_rate(self, tax_type: str) -> tuple[dict | None, Decimal | None, Decimal | None]:
+		"""(Xero's TaxRate object, its EffectiveRate, that rate as a fraction) for a tax type, looked
+		up once per document."""
+		found = self._tax_rates.get(tax_type)
+		if found is None:
+			rate = self.ctx.xero.tax_rate(tax_type) if self.ctx.xero is not None else None
+			effective = rate.get("EffectiveRate") if rate else None
+			percent = dec(effective) if effective not in (None, "") else None
+			found = (rate, percent, percent / HUNDRED if percent else None)
+			self._tax_rates[tax_type] = found
+		return found
+
+	def zero_tax_type(self) -> Resolved:
+		"""resolve.zero_tax_type, once per context."""
+		memo = self._resolved
+		found = memo.get("zero tax type")
+		if found is None:
+			found = memo["zero tax type"] = zero_tax_type(self.ctx)
+		return found
+
+	def assign_tax_types(self, lines, line_taxes, rows, tax_rows, overrides) -> None:
+		"""Tax mapping for every line; problems for lines that cannot be mapped."""
+		ctx = self.ctx
+		items = self.doc.get("items") or []
+		sales_template = self.doc.get("taxes_and_charges") or None
+		zero_type = self.zero_tax_type()
+		has_rate = any(row.rate for row in tax_rows) or any(any(o.values()) for o in overrides if o)
+		unmapped = {}
+		memo: dict[tuple, Resolved] = {}
+		n_items = len(items)
+		for i, line in enumerate(lines):
+			lt = line_taxes[i]
+			line.coefficient = lt.coefficient
+			if not tax_rows:
+				line.tax_type = zero_type if ctx.settings.zero_tax_type else None
+				continue
+			if not lt.rows:
+				line.tax_type = zero_type
+				continue
+			template = (items[i].get("item_tax_template") or None) if i < n_items else None
+			if (
+				template
+				and template not in ctx.mappings.tax_by_item_tax_template
+				and lt.zero_rate
+				and has_rate
+			):
+				# an exempt / zero-rated item must not fall through to the standard-rated mapping
+				line.tax_type = Resolved(
+					ctx.settings.zero_tax_type,
+					"the zero tax type in Xero Settings",
+					"items.item_tax_template",
+				)
+				if not ctx.settings.zero_tax_type:
+					self.problem(
+						line.row,
+						"items.item_tax_template",
+						f"Item Tax Template '{template}' makes this line 0% tax but has no Xero Tax Mapping, "
+						"so it would be taxed like the rest of the invoice.",
+						f"Add a Xero Tax Mapping for Item Tax Template '{template}' to an exempt or zero-rated "
+						"Xero tax type (e.g. EXEMPTOUTPUT or ZERORATEDOUTPUT).",
+						value=template,
+						kind="unmapped_tax",
+					)
+				continue
+			key = (template, *lt.rows)
+			resolved = memo.get(key)
+			if resolved is None:
+				heads = [rows[p].account_head for p in lt.rows]
+				resolved = memo[key] = resolve_tax(template, sales_template, heads, ctx)
+			line.tax_type = resolved
+			if resolved.value is None:
+				heads = [rows[p].account_head for p in lt.rows]
+				unmapped.setdefault(tuple(sorted(set(heads))), rows[lt.rows[0]])
+		for first_row in unmapped.values():
+			head = first_row.account_head
+			where = f"Sales Taxes and Charges Template '{sales_template}' or " if sales_template else ""
+			self.problem(
+				first_row.idx,
+				"taxes.account_head",
+				f"No Xero tax type for tax account '{head}'"
+				+ (f" (template '{sales_template}')" if sales_template else "")
+				+ ": there is no Xero Tax Mapping for it and no default tax type.",
+				f"Add a Xero Tax Mapping for {where}tax account '{head}', or set Default Tax Type in Xero Settings.",
+				value=head,
+				kind="unmapped_tax",
+			)
+
+	def spread_tax(self, lines, line_taxes, tax_rows, amount_types) -> None:
+		"""Each line's tax in cents, adding up exactly to ERPNext's tax rows."""
+		sign = self.sign
+		target = sum([row.amount for row in tax_rows], ZERO)
+		if sign < 0:
+			target = sign * target
+			raw = [sign * lt.raw for lt in line_taxes]
+		else:
+			raw = [lt.raw for lt in line_taxes]
+		total_raw = sum(raw, ZERO)
+		if total_raw and target != total_raw.quantize(CENT, ROUND_HALF_UP):
+			# tax rows edited by hand in ERPNext: keep ERPNext's totals, spread in proportion
+			raw = [r * target / total_raw for r in raw]
+		preferred = [r.quantize(CENT, ROUND_HALF_UP) for r in raw]
+		discounted = bool(dec(self.doc.get("discount_amount"))) and not self.doc.get(
+			"is_cash_or_non_trade_discount"
+		)
+		if amount_types == "Inclusive" and not discounted and all(row.inclusive for row in tax_rows):
+			# keep each line's inclusive amount at ERPNext's qty × rate where the cents allow
+			for i, line in enumerate(lines):
+				if line.amount_gross is not None and line_taxes[i].rows:
+					candidate = line.amount_gross - line.net
+					if abs(candidate - raw[i]) <= CENT * 2:
+						preferred[i] = candidate
+		eligible = [bool(r) for r in raw]
+		if not any(eligible):
+			eligible = [bool(lt.rows) for lt in line_taxes]
+		for line, tax in zip(lines, distribute(raw, preferred, target, eligible), strict=True):
+			line.tax = tax
