@@ -46,8 +46,6 @@ TRIGGER_MANUAL = "Manual"
 
 # Xero account rules (DESIGN.md: "exists, ACTIVE, revenue class")
 ACTIVE = "ACTIVE"
-REVENUE_ACCOUNT_TYPES = ("REVENUE", "SALES", "OTHERINCOME")
-REVENUE_CLASS = "REVENUE"
 
 # Rate-to-Account / Tax mapping: label shown to the user -> doctype linked
 ACCOUNT_MAPPING_DOCTYPES = {"Item": "Item", "Item Group": "Item Group", "Income Account": "Account"}

@@ -18,6 +18,7 @@ from decimal import Decimal
 from xero_connector.engine.keys import batch_key, idempotency_key, payload_hash
 from xero_connector.engine.log import Outcome, explain, outcome_for_error
 from xero_connector.engine.records import KINDS, dec, read_documents, state_from_element
+from xero_connector.engine.rules import void_blocked_by
 from xero_connector.engine.xero_port import chunks, element_errors
 from xero_connector.xero.errors import XeroError
 
@@ -117,9 +118,10 @@ def _decide(engine, name: str, kind: str, element: dict, state) -> str | None:
 		credited = dec(element.get("AmountCredited"), ZERO)
 	else:
 		credited = dec(element.get("Total"), ZERO) - dec(element.get("RemainingCredit"), ZERO) - paid
-	if paid > ZERO:
+	blocked = void_blocked_by(paid, credited)
+	if "payments" in blocked:
 		return _refuse(engine, name, kind, f"{LABEL[kind]} {number} has payments of {currency} {paid}", state)
-	if credited > ZERO:
+	if "credit" in blocked:
 		what = "credit notes allocated" if kind == "invoice" else "allocations"
 		return _refuse(
 			engine, name, kind, f"{LABEL[kind]} {number} has {what} of {currency} {credited}", state

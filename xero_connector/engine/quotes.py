@@ -94,20 +94,13 @@ def plan_quote(existing: list[dict]) -> QuotePlan:
 
 def find_quotes(client, number: str) -> list[dict]:
 	"""``GET /Quotes?QuoteNumber=…`` through a :class:`xero_connector.xero.client.XeroClient`."""
-	return client.call("get_quotes", quote_number=number).get("Quotes") or []
+	return client.find_quotes(number)
 
 
 def send_quote(client, payload: dict, plan: QuotePlan, idempotency_key: str) -> dict:
 	"""PUT (create) or POST (update, with the plan's QuoteID) one quote with
 	``summarizeErrors=false``; returns Xero's element (``ValidationErrors`` when refused)."""
-	from xero_connector.xero.client import fit_key
-
 	body = dict(payload)
-	method = "create_quotes"
 	if plan.action == "update":
 		body["QuoteID"] = plan.quote_id
-		method = "update_or_create_quotes"
-	answer = client.call(
-		method, {"Quotes": [body]}, summarize_errors="false", idempotency_key=fit_key(idempotency_key)
-	)
-	return (answer.get("Quotes") or [{}])[0]
+	return client.send_quote(body, idempotency_key)

@@ -145,3 +145,34 @@ class TestOrganisationGuard(XeroTestCase):
 		calls = port.calls
 		self.assertTrue(guard.check(port).ok)
 		self.assertEqual(port.calls, calls, "the cached identity makes the check free")
+
+	def test_contact_fixes_link_and_panel_refuse_another_organisation(self):
+		"""The Readiness page's contact fixes, the Reconciliation report's Link and the
+		Customer panel go through the same door as the sync: after the connection moved to
+		another organisation they refuse with the guard's message and touch nothing there."""
+		from xero_connector.tests.fixtures import CUSTOMER
+		from xero_connector.xero_connector import customer_panel, readiness, reconciliation
+
+		with captured_jobs() as jobs:
+			si = make_invoice()
+			jobs.run()  # in Xero (the demo organisation) and linked
+		frappe.db.set_value("Sales Invoice", si.name, {"xero_invoice_id": None, "xero_sync_state": None})
+		frappe.db.set_value("Customer", CUSTOMER, "xero_contact_id", None)
+		other = self.sandbox.organisation(SECOND_TENANT_ID)
+		before = (len(other.invoices), len(other.contacts))
+		self.switch_tenant_underneath()
+
+		with self.assertRaises(guard.OrganisationMismatch) as refused:
+			readiness.create_contact(CUSTOMER)
+		self.assertIn(SECOND_TENANT_NAME, str(refused.exception))
+		with self.assertRaises(guard.OrganisationMismatch):
+			readiness.link_contact(CUSTOMER, "00000000-0000-0000-0000-000000000000")
+		with self.assertRaises(guard.OrganisationMismatch):
+			reconciliation.link(si.name)
+		panel = customer_panel.customer_invoices(CUSTOMER)
+		self.assertEqual((panel["linked"], panel["rows"]), (False, []))
+		self.assertIn(SECOND_TENANT_NAME, panel["message"])
+
+		self.assertEqual((len(other.invoices), len(other.contacts)), before)
+		self.assertFalse(frappe.db.get_value("Sales Invoice", si.name, "xero_invoice_id"), "linked elsewhere")
+		self.assertFalse(frappe.db.get_value("Customer", CUSTOMER, "xero_contact_id"))

@@ -21,7 +21,7 @@ Typical use (the Frappe shell, the CLI and tests build it the same way)::
 """
 
 from xero_connector.xero.catalogue import CatalogueEntry
-from xero_connector.xero.client import ElementResult, XeroClient, chunk_key, fit_key
+from xero_connector.xero.client import XeroClient
 from xero_connector.xero.endpoints import Endpoints
 from xero_connector.xero.errors import (
 	DayLimitReached,
@@ -37,9 +37,11 @@ from xero_connector.xero.errors import (
 	XeroTransientError,
 	XeroValidationError,
 )
+from xero_connector.xero.keys import chunk_key, fit_key
 from xero_connector.xero.limiter import LimiterBackend, Limits, MemoryLimiterBackend, RateLimiter
 from xero_connector.xero.locks import FileLock, Lock, LockTimeout, ThreadLock
 from xero_connector.xero.oauth import AuthorizationRequest, MemoryStateStore, OAuthClient, StateStore
+from xero_connector.xero.results import ElementResult
 from xero_connector.xero.retry import RetryPolicy
 from xero_connector.xero.scopes import BROAD, GRANULAR, scopes_for
 from xero_connector.xero.tokens import (

@@ -20,11 +20,9 @@ money is parsed as Decimal.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from decimal import Decimal
 
@@ -33,7 +31,6 @@ from xero_python.accounting import AccountingApi
 from xero_python.exceptions import HTTPStatusException
 
 from xero_connector.xero import catalogue
-from xero_connector.xero.catalogue import CatalogueEntry
 from xero_connector.xero.endpoints import Endpoints
 from xero_connector.xero.errors import (
 	XeroAuthError,
@@ -45,8 +42,11 @@ from xero_connector.xero.errors import (
 	XeroTransientError,
 	XeroValidationError,
 )
+from xero_connector.xero.keys import chunk_key
 from xero_connector.xero.limiter import RateLimiter
 from xero_connector.xero.redact import redact
+from xero_connector.xero.resources import AccountingResources
+from xero_connector.xero.results import ElementResult
 from xero_connector.xero.retry import RetryPolicy
 from xero_connector.xero.tokens import TokenManager
 from xero_connector.xero.transport import decode_json, encode_json, make_api_client
@@ -58,7 +58,6 @@ BATCH_SIZE = 50
 MAX_BODY_BYTES = 3_500_000
 BATCH_BODY_BYTES = 3_000_000
 PAGE_SIZE = 1000
-MAX_KEY_LENGTH = 128
 MAX_REFRESHES_PER_CALL = 3
 TRANSIENT_STATUSES = frozenset({500, 502, 503, 504})
 MONEY_KEYS = frozenset(
@@ -85,43 +84,6 @@ MONEY_KEYS = frozenset(
 		"Rate",
 	}
 )
-
-
-@dataclass
-class ElementResult:
-	"""The outcome of one element of a batch write, in the caller's input order."""
-
-	index: int
-	ok: bool
-	data: dict = field(default_factory=dict)
-	messages: list[str] = field(default_factory=list)
-	entries: list[CatalogueEntry] = field(default_factory=list)
-	warnings: list[str] = field(default_factory=list)
-
-	@property
-	def entry(self) -> CatalogueEntry | None:
-		return self.entries[0] if self.entries else None
-
-	def error(self) -> XeroValidationError | None:
-		"""The failure as an exception (for callers that prefer raising)."""
-		return None if self.ok else XeroValidationError(self.messages, self.entries)
-
-
-def chunk_key(key: str, index: int, chunks: int) -> str:
-	"""The Idempotency-Key of chunk ``index`` of a batch: the caller's key when the batch
-	fits one request, else the key plus the chunk index; always ≤128 characters."""
-	derived = key if chunks == 1 else f"{key}:{index}"
-	return fit_key(derived)
-
-
-def fit_key(key: str) -> str:
-	"""``key`` shortened deterministically to Xero's 128-character limit."""
-	if not key or not isinstance(key, str):
-		raise ValueError("An Idempotency-Key is required for every write")
-	if len(key) <= MAX_KEY_LENGTH:
-		return key
-	digest = hashlib.sha256(key.encode()).hexdigest()
-	return f"{key[: MAX_KEY_LENGTH - 65]}-{digest}"
 
 
 def size_chunks(items: list[dict]) -> tuple[list[tuple[int, list[dict]]], list[tuple[int, int]]]:
@@ -184,11 +146,6 @@ def _modified_since(value) -> str | None:
 	raise TypeError("if_modified_since must be a datetime, a date or a string")
 
 
-def _quote(value: str) -> str:
-	"""A string literal for Xero's ``where`` filter."""
-	return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
 def _validation_messages(body) -> tuple[list[str], list[dict]]:
 	"""Xero's messages from a 400 body: every Elements[*].ValidationErrors[*].Message,
 	else Message/Detail. Also returns the Elements list."""
@@ -224,8 +181,10 @@ def _element_result(index: int, element: dict) -> ElementResult:
 	)
 
 
-class XeroClient:
-	"""Accounting API client for one connected organisation (tenant)."""
+class XeroClient(AccountingResources):
+	"""Accounting API client for one connected organisation (tenant): the pipeline every call
+	goes through (tokens, limiter, retries, typed errors); the endpoints themselves are
+	:class:`xero_connector.xero.resources.AccountingResources`."""
 
 	def __init__(
 		self,
@@ -482,243 +441,6 @@ class XeroClient:
 					continue
 			out[name] = value
 		return out
-
-	# ----- invoices ----------------------------------------------------------------
-
-	def create_invoices(
-		self, invoices: list[dict], idempotency_key: str, *, unitdp: int = 4
-	) -> list[ElementResult]:
-		"""PUT /Invoices in chunks of 50 (new invoices only)."""
-		return self._batch("create_invoices", "Invoices", invoices, idempotency_key, unitdp=unitdp)
-
-	def update_invoices(
-		self, invoices: list[dict], idempotency_key: str, *, unitdp: int = 4
-	) -> list[ElementResult]:
-		"""POST /Invoices in chunks of 50 (create or update by InvoiceID/InvoiceNumber)."""
-		return self._batch("update_or_create_invoices", "Invoices", invoices, idempotency_key, unitdp=unitdp)
-
-	def update_invoice(
-		self, invoice_id: str, changes: dict, idempotency_key: str, *, unitdp: int = 4
-	) -> dict:
-		"""POST /Invoices/{id}; raises XeroValidationError when Xero refuses."""
-		invoice = {"InvoiceID": invoice_id, **changes}
-		body = self.call(
-			"update_invoice",
-			invoice_id,
-			{"Invoices": [invoice]},
-			unitdp=unitdp,
-			idempotency_key=fit_key(idempotency_key),
-		)
-		return self._single("Invoices", body)
-
-	def void_invoice(self, invoice_id: str, idempotency_key: str) -> dict:
-		"""Set an AUTHORISED invoice without payments to VOIDED."""
-		return self.update_invoice(invoice_id, {"Status": "VOIDED"}, idempotency_key)
-
-	def delete_invoice(self, invoice_id: str, idempotency_key: str) -> dict:
-		"""Set a DRAFT or SUBMITTED invoice to DELETED."""
-		return self.update_invoice(invoice_id, {"Status": "DELETED"}, idempotency_key)
-
-	def get_invoice(self, invoice_id: str, *, unitdp: int = 4) -> dict:
-		body = self.call("get_invoice", invoice_id, unitdp=unitdp)
-		items = body.get("Invoices") or []
-		if not items:
-			raise XeroNotFound(f"Invoice {invoice_id} not found", status=404)
-		return items[0]
-
-	def iter_invoices(
-		self,
-		*,
-		if_modified_since=None,
-		statuses=None,
-		ids=None,
-		invoice_numbers=None,
-		contact_ids=None,
-		where: str | None = None,
-		order: str | None = None,
-		summary_only: bool | None = None,
-		page_size: int | None = None,
-	) -> Iterator[dict]:
-		"""GET /Invoices with Xero's filters, every page (pageSize 1,000)."""
-		params = self._filters(
-			if_modified_since=if_modified_since,
-			statuses=statuses,
-			i_ds=ids,
-			invoice_numbers=invoice_numbers,
-			contact_i_ds=contact_ids,
-			where=where,
-			order=order,
-			summary_only=("true" if summary_only else None),
-		)
-		yield from self._pages("get_invoices", "Invoices", page_size, unitdp=4, **params)
-
-	def list_invoices(self, **filters) -> list[dict]:
-		return list(self.iter_invoices(**filters))
-
-	def find_invoices_by_number(self, invoice_numbers: list[str]) -> dict[str, dict]:
-		"""Existing invoices by InvoiceNumber (for link-instead-of-create)."""
-		found = {}
-		numbers = list(dict.fromkeys(invoice_numbers))
-		for start in range(0, len(numbers), 100):
-			for inv in self.iter_invoices(invoice_numbers=numbers[start : start + 100]):
-				if inv.get("Status") != "DELETED":
-					found[inv.get("InvoiceNumber")] = inv
-		return found
-
-	# ----- credit notes ------------------------------------------------------------
-
-	def create_credit_notes(
-		self, credit_notes: list[dict], idempotency_key: str, *, unitdp: int = 4
-	) -> list[ElementResult]:
-		"""PUT /CreditNotes in chunks of 50."""
-		return self._batch("create_credit_notes", "CreditNotes", credit_notes, idempotency_key, unitdp=unitdp)
-
-	def update_credit_notes(
-		self, credit_notes: list[dict], idempotency_key: str, *, unitdp: int = 4
-	) -> list[ElementResult]:
-		"""POST /CreditNotes in chunks of 50 (create or update by CreditNoteID/CreditNoteNumber),
-		one result per credit note. Called by the engine's adapter to push returns."""
-		return self._batch(
-			"update_or_create_credit_notes", "CreditNotes", credit_notes, idempotency_key, unitdp=unitdp
-		)
-
-	def get_credit_note(self, credit_note_id: str) -> dict:
-		body = self.call("get_credit_note", credit_note_id, unitdp=4)
-		items = body.get("CreditNotes") or []
-		if not items:
-			raise XeroNotFound(f"Credit note {credit_note_id} not found", status=404)
-		return items[0]
-
-	def iter_credit_notes(
-		self, *, if_modified_since=None, where: str | None = None, order: str | None = None, page_size=None
-	) -> Iterator[dict]:
-		params = self._filters(if_modified_since=if_modified_since, where=where, order=order)
-		yield from self._pages("get_credit_notes", "CreditNotes", page_size, unitdp=4, **params)
-
-	def list_credit_notes(self, **filters) -> list[dict]:
-		return list(self.iter_credit_notes(**filters))
-
-	def allocate_credit_note(
-		self,
-		credit_note_id: str,
-		invoice_id: str,
-		amount: Decimal,
-		idempotency_key: str,
-		*,
-		on_date: date | str | None = None,
-	) -> dict:
-		"""PUT /CreditNotes/{id}/Allocations: allocate ``amount`` to the invoice."""
-		allocation = {"Invoice": {"InvoiceID": invoice_id}, "Amount": Decimal(amount)}
-		if on_date is not None:
-			allocation["Date"] = on_date.isoformat() if isinstance(on_date, date) else on_date
-		body = self.call(
-			"create_credit_note_allocation",
-			credit_note_id,
-			{"Allocations": [allocation]},
-			idempotency_key=fit_key(idempotency_key),
-		)
-		return self._single("Allocations", body)
-
-	# ----- contacts ----------------------------------------------------------------
-
-	def create_contacts(self, contacts: list[dict], idempotency_key: str) -> list[ElementResult]:
-		"""PUT /Contacts in chunks of 50."""
-		return self._batch("create_contacts", "Contacts", contacts, idempotency_key)
-
-	def update_contact(self, contact_id: str, changes: dict, idempotency_key: str) -> dict:
-		body = self.call(
-			"update_contact",
-			contact_id,
-			{"Contacts": [{"ContactID": contact_id, **changes}]},
-			idempotency_key=fit_key(idempotency_key),
-		)
-		return self._single("Contacts", body)
-
-	def iter_contacts(
-		self,
-		*,
-		if_modified_since=None,
-		where: str | None = None,
-		ids=None,
-		include_archived: bool = False,
-		search_term: str | None = None,
-		order: str | None = None,
-		page_size=None,
-	) -> Iterator[dict]:
-		params = self._filters(
-			if_modified_since=if_modified_since,
-			where=where,
-			i_ds=ids,
-			include_archived=("true" if include_archived else None),
-			search_term=search_term,
-			order=order,
-		)
-		yield from self._pages("get_contacts", "Contacts", page_size, **params)
-
-	def list_contacts(self, **filters) -> list[dict]:
-		return list(self.iter_contacts(**filters))
-
-	def find_contact_by_account_number(
-		self, account_number: str, include_archived: bool = True
-	) -> dict | None:
-		"""The contact whose AccountNumber equals ``account_number`` exactly, or None."""
-		if not account_number:
-			return None
-		rows = self.list_contacts(
-			where=f"AccountNumber=={_quote(account_number)}", include_archived=include_archived
-		)
-		return next((c for c in rows if c.get("AccountNumber") == account_number), None)
-
-	def find_contact_by_name(self, name: str, include_archived: bool = False) -> dict | None:
-		"""The contact named exactly ``name`` (active ones first), or None."""
-		if not name:
-			return None
-		rows = self.list_contacts(where=f"Name=={_quote(name)}", include_archived=include_archived)
-		exact = [c for c in rows if c.get("Name") == name]
-		exact.sort(key=lambda c: c.get("ContactStatus") != "ACTIVE")
-		return exact[0] if exact else None
-
-	# ----- payments ----------------------------------------------------------------
-
-	def create_payments(self, payments: list[dict], idempotency_key: str) -> list[ElementResult]:
-		"""PUT /Payments in chunks of 50."""
-		return self._batch("create_payments", "Payments", payments, idempotency_key)
-
-	def iter_payments(
-		self, *, if_modified_since=None, where: str | None = None, order: str | None = None, page_size=None
-	) -> Iterator[dict]:
-		params = self._filters(if_modified_since=if_modified_since, where=where, order=order)
-		yield from self._pages("get_payments", "Payments", page_size, **params)
-
-	def list_payments(self, **filters) -> list[dict]:
-		return list(self.iter_payments(**filters))
-
-	def delete_payment(self, payment_id: str, idempotency_key: str) -> dict:
-		"""POST /Payments/{id} with Status DELETED."""
-		body = self.call(
-			"delete_payment", payment_id, {"Status": "DELETED"}, idempotency_key=fit_key(idempotency_key)
-		)
-		return self._single("Payments", body)
-
-	# ----- settings / reference data -------------------------------------------------
-
-	def accounts(self, where: str | None = None) -> list[dict]:
-		return self.call("get_accounts", **self._filters(where=where)).get("Accounts") or []
-
-	def tax_rates(self, where: str | None = None) -> list[dict]:
-		return self.call("get_tax_rates", **self._filters(where=where)).get("TaxRates") or []
-
-	def currencies(self) -> list[dict]:
-		return self.call("get_currencies").get("Currencies") or []
-
-	def items(self, where: str | None = None) -> list[dict]:
-		return self.call("get_items", **self._filters(where=where)).get("Items") or []
-
-	def organisation(self) -> dict:
-		rows = self.call("get_organisations").get("Organisations") or []
-		if not rows:
-			raise XeroNotFound("No organisation returned", status=404)
-		return rows[0]
 
 
 def _detail(body) -> str | None:

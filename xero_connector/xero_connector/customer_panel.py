@@ -74,33 +74,24 @@ def customer_invoices(customer: str, page: int = 1) -> dict:
 	if mismatch:  # the organisation guard: never show another organisation's invoices here
 		return _empty(page, mismatch)
 	from xero_connector.xero import XeroError
-	from xero_connector.xero_connector.client import record_budget, xero_client
+	from xero_connector.xero_connector.guard import OrganisationMismatch
+	from xero_connector.xero_connector.sync_session import open_client
 
-	client = xero_client(settings)
 	size = page_size()
 	try:
-		contact_id = contact_for(doc, client)
-		if not contact_id:
-			return _empty(page, _("This customer is not linked to a Xero contact yet."))
-		body = client.call(
-			"get_invoices",
-			contact_i_ds=[contact_id],
-			where='Type=="ACCREC"',
-			order=ORDER,
-			page=page,
-			page_size=size,
-			unitdp=2,
-		)
+		with open_client(settings) as client:
+			contact_id = contact_for(doc, client)
+			if not contact_id:
+				return _empty(page, _("This customer is not linked to a Xero contact yet."))
+			invoices, has_more = client.invoices_page(
+				page, size, contact_ids=[contact_id], where='Type=="ACCREC"', order=ORDER
+			)
+	except OrganisationMismatch as exc:
+		return _empty(page, str(exc))
 	except XeroError as exc:
 		from xero_connector.exceptions import describe
 
 		return _empty(page, describe(exc).cause)
-	finally:
-		record_budget(client)
-	invoices = body.get("Invoices") or []
-	pagination = body.get("pagination") or {}
-	page_count = pagination.get("pageCount")
-	has_more = page < page_count if page_count is not None else len(invoices) == size
 	return {
 		"linked": True,
 		"contact_id": contact_id,

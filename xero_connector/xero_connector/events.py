@@ -24,6 +24,7 @@ from xero_connector.constants import (
 	SYNC_QUEUED,
 	TRIGGER_MANUAL,
 )
+from xero_connector.engine.rules import void_blocked_by
 from xero_connector.exceptions import PreflightFailed, XeroHasPayments
 from xero_connector.xero_connector import ledger
 from xero_connector.xero_connector.jobs import enqueue_sync
@@ -81,15 +82,16 @@ def before_cancel(doc, method=None):
 	state = _state(doc)
 	paid = flt(doc.get("xero_amount_paid"))
 	credited = flt(state.amount_credited) if state and state.amount_credited is not None else 0
-	if paid > 0 or credited > 0 or doc.get("xero_status") == "PAID":
+	blocked = void_blocked_by(paid, credited, doc.get("xero_status"))
+	if blocked:
 		what = []
-		if paid > 0 or doc.get("xero_status") == "PAID":
+		if "payments" in blocked:
 			what.append(
 				_("payments of {0}").format(
 					frappe.format(paid, {"fieldtype": "Currency", "options": doc.currency})
 				)
 			)
-		if credited > 0:
+		if "credit" in blocked:
 			what.append(
 				_("credit notes of {0}").format(
 					frappe.format(credited, {"fieldtype": "Currency", "options": doc.currency})

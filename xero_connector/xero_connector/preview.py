@@ -120,10 +120,10 @@ def _json(value) -> str:
 
 
 def _read_reference(host):
-	from xero_connector.engine.sync import SyncEngine
-	from xero_connector.xero_connector.client import xero_client, xero_port
+	from xero_connector.xero_connector.sync_session import open_engine
 
-	return SyncEngine(host, xero_port(xero_client(host.settings))).reference()
+	with open_engine(host) as (engine, _client):
+		return engine.reference()
 
 
 @frappe.whitelist()

@@ -75,20 +75,14 @@ def _sync(host, name: str) -> dict:
 	from xero_connector.engine.contacts import customer_key, resolve_contacts
 	from xero_connector.engine.keys import idempotency_key, payload_hash
 	from xero_connector.engine.problems import MappingError
-	from xero_connector.engine.sync import SyncEngine
-	from xero_connector.xero_connector.client import record_budget, xero_client, xero_port
-	from xero_connector.xero_connector.guard import ensure_same_organisation
 	from xero_connector.xero_connector.host import as_plain_dict
+	from xero_connector.xero_connector.sync_session import open_engine
 
-	client = xero_client(host.settings)
-	port = xero_port(client)
-	ensure_same_organisation(port)
-	quotation = frappe.get_doc(QUOTATION, name)
-	try:
+	with open_engine(host) as (engine, client):
+		quotation = frappe.get_doc(QUOTATION, name)
 		if quotation.docstatus == 2:
 			return _delete(host, client, quotation)
 		doc = as_plain_dict(quotation)
-		engine = SyncEngine(host, port)
 		customer = doc.get("party_name")
 		ctx = engine.context(quotes.quotation_as_invoice(doc))
 		resolved = resolve_contacts(engine, {customer: customer_key(customer, ctx)})[customer]
@@ -131,8 +125,6 @@ def _sync(host, name: str) -> dict:
 			xero_id=element["QuoteID"],
 		)
 		return {"status": "Success", "quote_id": element["QuoteID"], "action": plan.action}
-	finally:
-		record_budget(client)
 
 
 def _delete(host, client, quotation) -> dict:

@@ -26,9 +26,8 @@ def build_report(company: str, from_date: str, to_date: str):
 	"""The engine's readiness Report for the period (reads Xero's reference data when it
 	has not been fetched, and every contact, 1,000 a page)."""
 	from xero_connector.engine.readiness import check_readiness
-	from xero_connector.engine.sync import SyncEngine
-	from xero_connector.xero_connector.client import xero_client, xero_port
 	from xero_connector.xero_connector.host import FrappeHost
+	from xero_connector.xero_connector.sync_session import open_engine
 
 	names = frappe.get_all(
 		SALES_INVOICE,
@@ -38,7 +37,6 @@ def build_report(company: str, from_date: str, to_date: str):
 		limit=MAX_INVOICES,
 	)
 	host = FrappeHost(commit=False)
-	engine = SyncEngine(host, xero_port(xero_client(host.settings)))
 	docs = (host.load_invoice(name) for name in names)
 	customers = frappe.get_all(
 		SALES_INVOICE,
@@ -56,8 +54,9 @@ def build_report(company: str, from_date: str, to_date: str):
 			limit=0,
 		)
 	)
-	contacts = engine.port.list_contacts() if customers else []
-	return check_readiness(docs, engine.context, contacts, stored)
+	with open_engine(host) as (engine, _client):
+		contacts = engine.port.list_contacts() if customers else []
+		return check_readiness(docs, engine.context, contacts, stored)
 
 
 @frappe.whitelist()
@@ -113,8 +112,8 @@ def create_contact(customer: str) -> str:
 	ContactID on the Customer. Returns the ContactID; Xero's refusal is shown as it came."""
 	from xero_connector.engine.contacts import customer_key
 	from xero_connector.engine.keys import idempotency_key, payload_hash
-	from xero_connector.xero_connector.client import xero_client
 	from xero_connector.xero_connector.host import FrappeHost
+	from xero_connector.xero_connector.sync_session import open_client
 
 	require_manager()
 	require_customer(customer)
@@ -123,7 +122,8 @@ def create_contact(customer: str) -> str:
 	name, code = customer_key(customer, ctx)
 	payload = {"Name": name, **({"AccountNumber": code} if code else {})}
 	key = idempotency_key(host.site_id, customer, "contact", payload_hash(payload))
-	(result,) = xero_client(host.settings).create_contacts([payload], key)
+	with open_client(host.settings) as client:
+		(result,) = client.create_contacts([payload], key)
 	if not result.ok:
 		frappe.throw(
 			_("Xero did not create the contact {0}: {1}").format(name, "; ".join(result.messages)),
@@ -140,16 +140,15 @@ def link_contact(customer: str, contact_id: str) -> str:
 	archived contact is refused). Returns the ContactID."""
 	from xero_connector.engine.contacts import customer_key
 	from xero_connector.engine.xero_adapter import quote
-	from xero_connector.xero_connector.client import xero_client
 	from xero_connector.xero_connector.host import FrappeHost
+	from xero_connector.xero_connector.sync_session import open_client
 
 	require_manager()
 	require_customer(customer)
 	host = FrappeHost(commit=False)
 	name, _code = customer_key(customer, host.mapping_context({"customer": customer, "company": None}))
-	found = xero_client(host.settings).list_contacts(
-		where=f"ContactID==Guid({quote(contact_id)})", include_archived=True
-	)
+	with open_client(host.settings) as client:
+		found = client.list_contacts(where=f"ContactID==Guid({quote(contact_id)})", include_archived=True)
 	contact = found[0] if found else None
 	if contact is None:
 		frappe.throw(_("Xero has no contact {0}.").format(contact_id), ContactMismatch)

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import frappe
 from frappe import _
-from frappe.utils import flt
 
+from xero_connector.engine.rules import customer_owes
 from xero_connector.exceptions import XeroConnectorError
 from xero_connector.xero_connector.permissions import require_manager
 
@@ -59,9 +59,7 @@ def erpnext_rows(company: str, from_date: str, to_date: str) -> list[dict]:
 	for row in rows:
 		if row.docstatus == 2 and not row.xero_invoice_id:
 			continue
-		total = (
-			row.grand_total if row.disable_rounded_total or not flt(row.rounded_total) else row.rounded_total
-		)
+		total = customer_owes(row)
 		out.append(
 			{
 				"name": row.name,
@@ -120,14 +118,11 @@ def xero_documents(client, erpnext: list[dict], from_date: str, to_date: str) ->
 def reconcile_period(company: str, from_date: str, to_date: str) -> list[dict]:
 	"""The report's rows (engine.reconcile.Row as dicts)."""
 	from xero_connector.engine.reconcile import reconcile
-	from xero_connector.xero_connector.client import record_budget, xero_client
+	from xero_connector.xero_connector.sync_session import open_client
 
 	erpnext = erpnext_rows(company, from_date, to_date)
-	client = xero_client()
-	try:
+	with open_client() as client:
 		xero = xero_documents(client, erpnext, str(from_date), str(to_date))
-	finally:
-		record_budget(client)
 	return [row.as_dict() for row in reconcile(erpnext, xero)]
 
 
@@ -155,18 +150,18 @@ def link(name: str) -> dict:
 	from xero_connector.engine.host import LogEntry
 	from xero_connector.engine.records import state_from_element
 	from xero_connector.engine.xero_adapter import any_of
-	from xero_connector.xero_connector.client import xero_client
 	from xero_connector.xero_connector.host import FrappeHost
+	from xero_connector.xero_connector.sync_session import open_client
 
 	require_manager()
 	frappe.has_permission(SALES_INVOICE, "write", name, throw=True)
 	is_return = frappe.db.get_value(SALES_INVOICE, name, "is_return")
 	kind = "credit_note" if is_return else "invoice"
-	client = xero_client()
-	if kind == "invoice":
-		found = client.list_invoices(invoice_numbers=[name])
-	else:
-		found = client.list_credit_notes(where=any_of("CreditNoteNumber", [name]))
+	with open_client() as client:  # the organisation guard: never link another organisation's document
+		if kind == "invoice":
+			found = client.list_invoices(invoice_numbers=[name])
+		else:
+			found = client.list_credit_notes(where=any_of("CreditNoteNumber", [name]))
 	found = [e for e in found if e.get("Status") != "DELETED"]
 	if not found:
 		frappe.throw(

@@ -18,12 +18,11 @@ from frappe.utils import now_datetime
 
 from xero_connector.constants import (
 	ACTIVE,
-	REVENUE_ACCOUNT_TYPES,
-	REVENUE_CLASS,
 	SETTINGS,
 	XERO_ACCOUNT,
 	XERO_TAX_RATE,
 )
+from xero_connector.engine.rules import is_revenue_account
 from xero_connector.xero_connector.settings_state import write_state
 
 
@@ -42,7 +41,7 @@ def account_problem(code: str | None) -> str | None:
 		return _("Xero account {0} is {1}: Xero only accepts ACTIVE accounts. Pick another account.").format(
 			frappe.bold(code), row.status
 		)
-	if row.account_class != REVENUE_CLASS and row.account_type not in REVENUE_ACCOUNT_TYPES:
+	if not is_revenue_account(row.account_class, row.account_type):
 		return _(
 			"Xero account {0} is a {1} account, not a revenue account: sales lines need a revenue, sales or other income account."
 		).format(frappe.bold(code), row.account_type or row.account_class)

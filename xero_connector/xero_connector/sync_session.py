@@ -1,10 +1,15 @@
-"""The one way the shell opens the sync engine on the connection, and the lock that
-keeps two workers off one document.
+"""The one way the shell reaches Xero, and the lock that keeps two workers off one
+document.
 
-Called by jobs.run_engine (submit, cancel, update, resend, pulls) and backfill.run, so
-that every path gets the same organisation guard, the Redis rate limiter and token
-lock (through ``xero_client``) and the per-document lock. Built so that a connection
-per company can follow: everything the engine needs comes from ``host.settings``.
+:func:`open_client` is the door: the connection's client (the Redis rate limiter and
+token lock, through ``client.xero_client``) after the organisation guard, with the
+remaining budget recorded on the way out. :func:`open_engine` opens the sync engine
+through it. Called by jobs.run_engine (submit, cancel, update, resend, pulls),
+backfill.run, quotations, the Readiness page's contact fixes, the Reconciliation
+report, the payload preview and the Customer panel, so every path gets the same
+guard. Only the connect flow (api.fetch_reference, which is where the guard learns the
+organisation) and the guard's own health check open a client directly. Built so that a
+connection per company can follow: everything comes from the settings passed in.
 """
 
 from __future__ import annotations
@@ -16,21 +21,30 @@ from xero_connector.constants import JOB_TIMEOUT
 
 
 @contextlib.contextmanager
-def open_engine(host) -> Iterator[tuple[object, object]]:
-	"""``(engine, client)`` for the connection in ``host.settings``, after checking that it
-	still points at the organisation this site syncs with (raises OrganisationMismatch).
-	The client's remaining budget is recorded on the way out, whatever happened."""
-	from xero_connector.engine.sync import SyncEngine
+def open_client(settings=None) -> Iterator[object]:
+	"""The XeroClient for the connection in ``settings`` (Xero Settings when None), after
+	checking that it still points at the organisation this site syncs with (raises
+	OrganisationMismatch). Its remaining budget is recorded on the way out, whatever
+	happened."""
 	from xero_connector.xero_connector.client import record_budget, xero_client, xero_port
 	from xero_connector.xero_connector.guard import ensure_same_organisation
 
-	client = xero_client(host.settings)
+	client = xero_client(settings)
 	try:
-		port = xero_port(client)
-		ensure_same_organisation(port)  # never send one organisation's invoices to another
-		yield SyncEngine(host, port), client
+		ensure_same_organisation(xero_port(client))  # never one organisation's data in another
+		yield client
 	finally:
 		record_budget(client)
+
+
+@contextlib.contextmanager
+def open_engine(host) -> Iterator[tuple[object, object]]:
+	"""``(engine, client)`` for the connection in ``host.settings``, through :func:`open_client`."""
+	from xero_connector.engine.sync import SyncEngine
+	from xero_connector.xero_connector.client import xero_port
+
+	with open_client(host.settings) as client:
+		yield SyncEngine(host, xero_port(client)), client
 
 
 @contextlib.contextmanager

@@ -10,8 +10,8 @@ from xero_connector.engine.mapping.lines import Line
 from xero_connector.engine.mapping.text import as_text
 from xero_connector.engine.money import HUNDRED, RATE_6DP, dec
 from xero_connector.engine.resolve import Resolved, income_account_of, item_group_of
+from xero_connector.engine.rules import is_revenue_account
 
-REVENUE_TYPES = frozenset({"REVENUE", "SALES", "OTHERINCOME"})
 _DOCUMENT_NUMBERS = (
 	("conversion_rate", "Exchange Rate"),
 	("grand_total", "Grand Total"),
@@ -258,10 +258,7 @@ class ChecksMixin:
 			return
 		account_class = account.get("Class")
 		account_type = account.get("Type")
-		revenue = (account_type in REVENUE_TYPES if account_type else account_class == "REVENUE") and (
-			account_class in (None, "", "REVENUE")
-		)
-		if not revenue:
+		if not is_revenue_account(account_class, account_type):
 			self.problem(
 				line.row,
 				field,

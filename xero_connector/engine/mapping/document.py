@@ -15,9 +15,10 @@ from xero_connector.engine.mapping.lines import LinesMixin
 from xero_connector.engine.mapping.taxes import TaxesMixin
 from xero_connector.engine.mapping.text import iso_date
 from xero_connector.engine.mapping.totals import TotalsMixin
-from xero_connector.engine.money import ONE, RATE_6DP, dec, dumps, money
+from xero_connector.engine.money import ONE, RATE_6DP, dec, dumps
 from xero_connector.engine.problems import MappingError, Problem
 from xero_connector.engine.resolve import Resolved, resolve_account
+from xero_connector.engine.rules import customer_owes
 
 
 @dataclass
@@ -40,8 +41,7 @@ class XeroDocument:
 
 def expected_total(doc: dict) -> Decimal:
 	"""What the customer owes in ERPNext, in the document currency, positive for returns."""
-	rounded = money(doc.get("rounded_total"))
-	owed = rounded if not doc.get("disable_rounded_total") and rounded else money(doc.get("grand_total"))
+	owed = customer_owes(doc)
 	return -owed if doc.get("is_return") else owed
 
 

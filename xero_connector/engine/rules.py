@@ -1,0 +1,41 @@
+"""Business rules the connector applies in more than one place (the engine, pre-flight,
+the mapping forms, the cancel check on the form, the reconciliation report), written
+once here. Pure: no ``import frappe``."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from xero_connector.engine.money import ZERO, dec, money
+
+REVENUE_CLASS = "REVENUE"
+REVENUE_TYPES = frozenset({"REVENUE", "SALES", "OTHERINCOME"})
+
+
+def is_revenue_account(account_class: str | None, account_type: str | None) -> bool:
+	"""Whether a Xero account (its ``Class`` and ``Type``) may take a sales line: a revenue
+	account (Type REVENUE, SALES or OTHERINCOME; by its class where Xero gave no type)."""
+	if account_class not in (None, "", REVENUE_CLASS):
+		return False
+	return account_type in REVENUE_TYPES if account_type else account_class == REVENUE_CLASS
+
+
+def customer_owes(doc: dict) -> Decimal:
+	"""What the customer owes on an ERPNext Sales Invoice, signed as ERPNext signs it
+	(negative on a return): the rounded total where ERPNext rounds, else the grand total."""
+	rounded = money(doc.get("rounded_total"))
+	if not doc.get("disable_rounded_total") and rounded:
+		return rounded
+	return money(doc.get("grand_total"))
+
+
+def void_blocked_by(amount_paid, amount_credited, status: str | None = None) -> list[str]:
+	"""What stops Xero voiding (or deleting) a document: ``"payments"`` and/or ``"credit"``
+	(credit notes or allocations), empty when nothing does. Xero refuses to void an invoice
+	or credit note that has payments or allocations until they are removed."""
+	blocked = []
+	if dec(amount_paid) > ZERO or status == "PAID":
+		blocked.append("payments")
+	if dec(amount_credited) > ZERO:
+		blocked.append("credit")
+	return blocked
