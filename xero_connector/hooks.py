@@ -28,10 +28,16 @@ doctype_js = {
 doc_events = {
 	# issue 6: optional Xero Quotes (quotations.py)
 	"Quotation": {
+		"validate": "xero_connector.xero_connector.events.keep_app_written_fields",
+		"before_update_after_submit": "xero_connector.xero_connector.events.keep_app_written_fields",
 		"on_submit": "xero_connector.xero_connector.quotations.on_submit",
 		"on_cancel": "xero_connector.xero_connector.quotations.on_cancel",
 	},
+	# the Xero fields only the app writes (events.APP_WRITTEN_FIELDS)
+	"Customer": {"validate": "xero_connector.xero_connector.events.keep_app_written_fields"},
 	"Sales Invoice": {
+		"validate": "xero_connector.xero_connector.events.keep_app_written_fields",
+		"before_update_after_submit": "xero_connector.xero_connector.events.keep_app_written_fields",
 		"before_insert": "xero_connector.xero_connector.events.before_insert",
 		"before_submit": "xero_connector.xero_connector.events.before_submit",
 		"on_submit": "xero_connector.xero_connector.events.on_submit",

@@ -6,6 +6,7 @@ function). Plain HTML and CSS, refreshed every 10 seconds; no JavaScript.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from html import escape
 
 from .state import Organisation
@@ -22,6 +23,7 @@ th{background:#eef2f6;font-weight:600}td.n{text-align:right;font-variant-numeric
 .s{display:inline-block;padding:0 6px;border-radius:8px;font-size:12px;background:#e3e8ee}
 .s-PAID{background:#d3f4d9}.s-AUTHORISED{background:#d9ecff}.s-VOIDED,.s-DELETED,.s-ARCHIVED{background:#f3d6d6}
 .empty{color:#8a99a8;font-style:italic}
+tr:target{background:#fff3c4}
 """
 
 
@@ -85,6 +87,7 @@ def _organisation(org: Organisation) -> str:
 				_money(i["AmountPaid"]),
 				_money(i["AmountCredited"]),
 			],
+			anchor="InvoiceID",
 		),
 		_table(
 			"Credit notes",
@@ -99,6 +102,7 @@ def _organisation(org: Organisation) -> str:
 				_money(n["Total"]),
 				_money(n["RemainingCredit"]),
 			],
+			anchor="CreditNoteID",
 		),
 		_table(
 			"Payments",
@@ -148,7 +152,7 @@ class _Money(str):
 
 
 def _money(value) -> _Money:
-	return _Money("" if value is None else f"{float(value):,.2f}")
+	return _Money("" if value is None else f"{Decimal(str(value)):,.2f}")
 
 
 def _cell(value) -> str:
@@ -159,12 +163,20 @@ def _cell(value) -> str:
 	return f"<td>{escape('' if value is None else str(value))}</td>"
 
 
-def _table(title: str, headings: list[str], records, row) -> str:
+def _table(title: str, headings: list[str], records, row, anchor: str | None = None) -> str:
+	"""A titled table, newest first; with ``anchor``, each row's id is that field (an
+	invoice's or credit note's ID), so ``/#ID`` opens the page at it (the connector's
+	"Open in Xero" link when the sandbox is in use)."""
 	ordered = sorted(list(records), key=lambda r: r.get("UpdatedDateUTC", ""), reverse=True)
 	shown = ordered[:MAX_ROWS]
 	note = f" (newest {len(shown)} of {len(ordered)})" if len(ordered) > len(shown) else f" ({len(ordered)})"
 	if not shown:
 		return f"<h3>{escape(title)}{note}</h3><p class='empty'>None yet.</p>"
 	head = "".join(f"<th>{escape(h)}</th>" for h in headings)
-	rows = "".join("<tr>" + "".join(_cell(v) for v in row(r)) + "</tr>" for r in shown)
+	rows = "".join(
+		(f"<tr id='{escape(str(r.get(anchor) or ''))}'>" if anchor else "<tr>")
+		+ "".join(_cell(v) for v in row(r))
+		+ "</tr>"
+		for r in shown
+	)
 	return f"<h3>{escape(title)}{note}</h3><table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"

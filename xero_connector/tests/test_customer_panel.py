@@ -24,6 +24,7 @@ class TestCustomerPanel(XeroTestCase):
 		super().setUp()
 		make_customer(PANEL_CUSTOMER, "XPANEL01")
 		frappe.db.set_single_value(SETTINGS, "customer_invoice_count", 2)
+		frappe.cache.delete_keys("xero_customer_invoices:")  # pages kept by an earlier test
 
 	def tearDown(self):
 		frappe.db.set_single_value(SETTINGS, "customer_invoice_count", 10)
@@ -102,6 +103,49 @@ class TestCustomerPanel(XeroTestCase):
 	def test_needs_read_permission_on_the_customer(self):
 		frappe.set_user(make_user("panel-nobody@example.com", ["Website Manager"]))
 		self.assertRaises(frappe.PermissionError, customer_invoices, PANEL_CUSTOMER)
+
+	def calls(self) -> int:
+		return self.sandbox.stats["totals"]["calls"]
+
+	def test_a_page_is_read_from_xero_once_for_everyone_within_the_cache_time(self):
+		make_customer("Xero Panel Cached", "XPANEL02")  # its own: the listing test counts rows
+		self.submit_and_sync(customer="Xero Panel Cached", items=[(ITEM, 1, 10)])
+		before = self.calls()
+		first = customer_invoices("Xero Panel Cached")
+		read = self.calls() - before
+		self.assertGreaterEqual(read, 1)
+		frappe.set_user(make_user("panel-accounts@example.com", ["Accounts User"]))
+		again = customer_invoices("Xero Panel Cached")
+		self.assertEqual(len(first["rows"]), 1)
+		self.assertEqual(again, first)
+		self.assertEqual(self.calls() - before, read, "a second view called Xero again")
+
+	def test_needs_permission_to_read_sales_invoices(self):
+		frappe.set_user(make_user("panel-customers-only@example.com", ["Sales Master Manager"]))
+		self.assertTrue(frappe.has_permission("Customer", "read"))
+		self.assertFalse(frappe.has_permission("Sales Invoice", "read"))
+		before = self.calls()
+		answer = customer_invoices(PANEL_CUSTOMER)
+		self.assertEqual((answer["linked"], answer["rows"]), (False, []))
+		self.assertIn("permission to read Sales Invoices", answer["message"])
+		self.assertEqual(self.calls(), before)
+
+	def test_the_day_budget_is_kept_for_syncing(self):
+		from frappe.utils import now_datetime
+
+		frappe.db.set_single_value(
+			SETTINGS, {"api_day_remaining": 120, "api_budget_updated_on": now_datetime()}
+		)
+		frappe.clear_document_cache(SETTINGS, SETTINGS)
+		before = self.calls()
+		try:
+			answer = customer_invoices(PANEL_CUSTOMER)
+		finally:
+			frappe.db.set_single_value(SETTINGS, {"api_day_remaining": None, "api_budget_updated_on": None})
+			frappe.clear_document_cache(SETTINGS, SETTINGS)
+		self.assertEqual((answer["linked"], answer["rows"]), (False, []))
+		self.assertIn("kept for sending invoices", answer["message"])
+		self.assertEqual(self.calls(), before)
 
 	def test_shows_nothing_while_the_connection_points_at_another_organisation(self):
 		frappe.db.set_single_value(

@@ -2,8 +2,10 @@
 its number cards, the callback redirect and the Xero panel data."""
 
 import json
+import unittest
 
 import frappe
+import requests
 
 from xero_connector.constants import SYNC_LOG
 from xero_connector.exceptions import PreflightFailed
@@ -95,7 +97,28 @@ class TestDesk(XeroTestCase):
 		status = invoice_status(si.name)
 		self.assertEqual(status["xero_status"], "AUTHORISED")
 		self.assertTrue(status["can_send"])
-		self.assertTrue(
-			status["xero_link"].startswith("https://go.xero.com/AccountsReceivable/View.aspx?InvoiceID=")
-		)
+		# the sandbox is in use: "Open in Xero" opens the sandbox's page at this invoice
+		self.assertEqual(status["xero_link"], f"{self.sandbox.url.rstrip('/')}/#{si.xero_invoice_id}")
+		page = requests.get(status["xero_link"], timeout=10)
+		self.assertIn(f"id='{si.xero_invoice_id}'", page.text)
 		self.assertEqual(status["logs"][0]["status"], "Success")
+
+
+class TestOpenInXero(unittest.TestCase):
+	def test_open_in_xero_goes_to_xero_itself_without_the_sandbox(self):
+		from types import SimpleNamespace
+
+		from xero_connector.xero_connector.client import document_url
+
+		xero = SimpleNamespace(use_sandbox=0, sandbox_url="http://127.0.0.1:8765")
+		self.assertEqual(
+			document_url("invoice", "abc", xero),
+			"https://go.xero.com/AccountsReceivable/View.aspx?InvoiceID=abc",
+		)
+		self.assertEqual(
+			document_url("credit_note", "abc", xero),
+			"https://go.xero.com/AccountsReceivable/ViewCreditNote.aspx?creditNoteID=abc",
+		)
+		self.assertIsNone(document_url("invoice", None, xero))
+		sandbox = SimpleNamespace(use_sandbox=1, sandbox_url="http://127.0.0.1:8765/")
+		self.assertEqual(document_url("invoice", "abc", sandbox), "http://127.0.0.1:8765/#abc")

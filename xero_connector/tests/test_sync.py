@@ -131,7 +131,7 @@ class TestCancelAmendReturn(XeroTestCase):
 		ret.reload()
 		self.assertEqual(ret.xero_document_type, "Credit Note")
 		self.assertTrue(ret.xero_invoice_id)
-		self.assertIn("creditNoteID=" + ret.xero_invoice_id, ret.xero_link)
+		self.assertTrue(ret.xero_link.endswith("/#" + ret.xero_invoice_id), ret.xero_link)
 		note = xero_client().get_credit_note(ret.xero_invoice_id)
 		self.assertEqual(Decimal(str(note["Total"])), Decimal(str(owed(ret))).quantize(Decimal("0.01")))
 		allocations = sync_logs(ret.name, operation="allocate")

@@ -11,7 +11,7 @@ import frappe
 from frappe import _
 from frappe.utils import now_datetime
 
-from xero_connector.constants import NEEDS_REAUTH, SETTINGS
+from xero_connector.constants import NEEDS_REAUTH, SETTINGS, XERO_CREDIT_NOTE_URL, XERO_INVOICE_URL
 from xero_connector.exceptions import XeroNotConfigured, XeroNotConnected
 from xero_connector.xero import Endpoints, Limits, OAuthClient, RateLimiter, TokenManager, XeroClient
 from xero_connector.xero.scopes import BROAD, GRANULAR
@@ -36,6 +36,17 @@ def endpoints(settings=None) -> Endpoints:
 			frappe.throw(_("Enter the Sandbox URL in Xero Settings."), XeroNotConfigured)
 		return Endpoints.from_base_url(settings.sandbox_url)
 	return Endpoints()
+
+
+def document_url(kind: str, xero_id: str | None, settings=None) -> str | None:
+	"""Where "Open in Xero" goes for an invoice or credit note: Xero's own page, or the
+	sandbox's page at that document when "Use Xero Sandbox" is on."""
+	if not xero_id:
+		return None
+	settings = settings or get_settings()
+	if settings.use_sandbox and settings.sandbox_url:
+		return f"{settings.sandbox_url.rstrip('/')}/#{xero_id}"
+	return (XERO_CREDIT_NOTE_URL if kind == "credit_note" else XERO_INVOICE_URL).format(id=xero_id)
 
 
 def oauth_client(settings=None) -> OAuthClient:

@@ -7,7 +7,11 @@ Customer's stored ContactID, else the Xero contact whose AccountNumber is the
 Customer's billing account code (nothing is written).
 
 Called by public/js/customer.js (the "Invoices in Xero" section of the Customer form,
-and its Show More button); anyone who may read the Customer.
+and its Show More button); anyone who may read the Customer and Sales Invoices.
+
+Page views never spend the organisation's API budget that syncing needs: a page read
+from Xero is kept for every user for CACHE_SECONDS, and once Xero's recorded day
+budget falls below DAY_RESERVE calls the panel stops asking Xero until it resets.
 """
 
 from __future__ import annotations
@@ -16,11 +20,14 @@ import frappe
 from frappe import _
 from frappe.utils import cint
 
-from xero_connector.constants import CONNECTED, SETTINGS, XERO_INVOICE_URL
+from xero_connector.constants import CONNECTED, SETTINGS
 from xero_connector.engine.records import dec, xero_date
+from xero_connector.xero_connector.client import document_url
 
 ORDER = "Date DESC"
 MAX_PAGE_SIZE = 100
+CACHE_SECONDS = 120
+DAY_RESERVE = 500  # of Xero's 5,000 calls a day: kept for sending invoices and pulling payments
 
 
 def page_size() -> int:
@@ -52,7 +59,7 @@ def row(invoice: dict) -> dict:
 		"currency": invoice.get("CurrencyCode"),
 		"total": str(dec(invoice.get("Total"), default=0)),
 		"amount_due": str(dec(invoice.get("AmountDue"), default=0)),
-		"link": XERO_INVOICE_URL.format(id=invoice_id) if invoice_id else None,
+		"link": document_url("invoice", invoice_id),
 		"sales_invoice": frappe.db.get_value("Sales Invoice", {"xero_invoice_id": invoice_id}, "name")
 		if invoice_id
 		else None,
@@ -65,6 +72,10 @@ def customer_invoices(customer: str, page: int = 1) -> dict:
 	doc = frappe.get_doc("Customer", customer)
 	doc.check_permission("read")
 	page = max(1, cint(page))
+	if not frappe.has_permission("Sales Invoice", "read"):
+		return _empty(
+			page, _("Seeing this customer's invoices in Xero needs permission to read Sales Invoices.")
+		)
 	settings = frappe.get_cached_doc(SETTINGS)
 	if not settings.enabled or settings.connection_status != CONNECTED:
 		return _empty(page, _("Xero is not connected."))
@@ -73,6 +84,36 @@ def customer_invoices(customer: str, page: int = 1) -> dict:
 	mismatch = mismatch_banner()
 	if mismatch:  # the organisation guard: never show another organisation's invoices here
 		return _empty(page, mismatch)
+	key = f"xero_customer_invoices:{settings.tenant_id}:{customer}:{page}:{page_size()}"
+	cached = frappe.cache.get_value(key)
+	if cached is not None:
+		return cached
+	if _budget_low(settings):
+		return _empty(
+			page,
+			_(
+				"Xero's daily API budget is nearly used up and is kept for sending invoices: this panel reads Xero again once it resets."
+			),
+		)
+	answer = _read_page(doc, page, settings)
+	if answer.get("linked"):
+		frappe.cache.set_value(key, answer, expires_in_sec=CACHE_SECONDS)
+	return answer
+
+
+def _budget_low(settings) -> bool:
+	"""Xero's remaining day budget, as last recorded today, is below the reserve."""
+	from frappe.utils import get_datetime, now_datetime
+
+	remaining, updated = settings.get("api_day_remaining"), settings.get("api_budget_updated_on")
+	if remaining in (None, "") or not updated:
+		return False
+	fresh = (now_datetime() - get_datetime(updated)).total_seconds() < 86400
+	return fresh and cint(remaining) < DAY_RESERVE
+
+
+def _read_page(doc, page: int, settings) -> dict:
+	"""One page of the customer's invoices, read from Xero."""
 	from xero_connector.xero import XeroError
 	from xero_connector.xero_connector.guard import OrganisationMismatch
 	from xero_connector.xero_connector.sync_session import open_client

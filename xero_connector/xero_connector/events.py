@@ -45,6 +45,31 @@ def before_insert(doc, method=None):
 		doc.set(field, 0)
 
 
+# What only the app writes (through frappe.db.set_value, which runs no document event):
+# the link to the Xero document and what Xero last said. A form save, a REST PUT or an
+# Update After Submit keeps what is stored, so nobody can point an invoice at another
+# Xero document (cancel and update act on the stored ID) or fake a payment status.
+APP_WRITTEN_FIELDS = {
+	"Sales Invoice": (*SALES_INVOICE_SYNC_FIELDS, "xero_sync_state"),
+	"Customer": ("xero_contact_id",),
+	"Quotation": ("xero_quote_id", "xero_quote_status"),
+}
+
+
+def keep_app_written_fields(doc, method=None):
+	"""doc_events validate and before_update_after_submit (Sales Invoice, Customer,
+	Quotation): the Xero fields keep their stored values (none on a new document),
+	whatever the request sent."""
+	fields = APP_WRITTEN_FIELDS.get(doc.doctype)
+	if not fields:
+		return
+	stored = None if doc.is_new() else frappe.db.get_value(doc.doctype, doc.name, fields, as_dict=True)
+	for field in fields:
+		value = stored.get(field) if stored else None
+		if doc.get(field) != value:
+			doc.set(field, value)
+
+
 def before_submit(doc, method=None):
 	"""doc_events Sales Invoice before_submit: when on_submit will queue the push, mark
 	the invoice Queued now, so the submit's own UPDATE writes xero_sync_status (no

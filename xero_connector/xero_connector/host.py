@@ -20,8 +20,6 @@ from xero_connector.constants import (
 	STATUS_SKIPPED,
 	STATUS_SUCCESS,
 	SYNC_LOG,
-	XERO_CREDIT_NOTE_URL,
-	XERO_INVOICE_URL,
 )
 from xero_connector.engine.context import MappingContext, Mappings, Masters, Settings
 from xero_connector.engine.host import LogEntry, SyncState
@@ -251,17 +249,15 @@ def state_fields(state: SyncState | None) -> dict:
 			"xero_link": None,
 			"xero_sync_state": None,
 		}
-	url = None
-	if state.xero_id:
-		url = (XERO_CREDIT_NOTE_URL if state.kind == "credit_note" else XERO_INVOICE_URL).format(
-			id=state.xero_id
-		)
+	from xero_connector.xero_connector.client import document_url
+
+	url = document_url(state.kind, state.xero_id)
 	return {
 		"xero_invoice_id": state.xero_id,
 		"xero_document_type": DOCUMENT_TYPES.get(state.kind or "", state.kind),
 		"xero_status": state.xero_status,
-		"xero_amount_due": float(state.amount_due or 0),
-		"xero_amount_paid": float(state.amount_paid or 0),
+		"xero_amount_due": state.amount_due or 0,
+		"xero_amount_paid": state.amount_paid or 0,
 		"xero_fully_paid_on": state.fully_paid_on or None,
 		"xero_last_synced": _system_time(state.last_synced_at) if state.last_synced_at else None,
 		"xero_link": url,
