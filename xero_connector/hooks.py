@@ -13,6 +13,9 @@ after_install = "xero_connector.install.after_install"
 after_migrate = "xero_connector.install.after_migrate"
 before_uninstall = "xero_connector.uninstall.before_uninstall"
 
+# Frappe 16: a web process never makes a second encryption key (encryption.py)
+before_request = ["xero_connector.xero_connector.encryption.adopt_site_key"]
+
 # bench run-tests --app xero_connector: the setup data a fresh site lacks (tests/fixtures.py)
 before_tests = "xero_connector.tests.fixtures.before_tests"
 

@@ -1,5 +1,8 @@
 """Install and migrate hooks: the role, the custom fields and the log-clearing
-registration, all idempotent. uninstall.py undoes each of them."""
+registration, the desk's navigation (Frappe 16), all idempotent. uninstall.py undoes
+each of them."""
+
+from pathlib import Path
 
 import click
 import frappe
@@ -7,6 +10,7 @@ from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
 from xero_connector.constants import SYNC_LOG, XERO_MANAGER
 from xero_connector.xero_connector.custom_fields import get_custom_fields
+from xero_connector.xero_connector.encryption import make_site_key
 
 LOG_RETENTION_DAYS = 30
 
@@ -23,6 +27,8 @@ def after_install():
 	restore_desk_roles()
 	create_custom_fields(get_custom_fields(), ignore_validate=True)
 	register_log_clearing()
+	load_desk_navigation()
+	make_site_key()
 
 
 def after_migrate():
@@ -31,6 +37,8 @@ def after_migrate():
 	restore_desk_roles()
 	create_custom_fields(get_custom_fields(), ignore_validate=True)
 	register_log_clearing()
+	load_desk_navigation()
+	make_site_key()
 
 
 def create_roles():
@@ -49,6 +57,26 @@ def restore_desk_roles():
 	report stay, so both are reloaded from their JSON, roles included."""
 	for kind, name in DESK_PAGES:
 		frappe.reload_doc("xero_connector", kind, name, force=True)
+
+
+# Frappe 16's desk reaches a workspace through a Workspace Sidebar and a Desktop Icon,
+# which an app ships in folders of these names (Frappe 15 has neither doctype)
+NAVIGATION = (("workspace_sidebar", "Workspace Sidebar"), ("desktop_icon", "Desktop Icon"))
+
+
+def load_desk_navigation():
+	"""The app's own sidebar and desktop icon for the Xero workspace, where the desk has
+	them. Frappe loads these files only when they are newer than the site's copy, and on
+	a site that ran an earlier version of the app Frappe 16 had already made its own
+	"Xero" sidebar and icon from the workspace's shortcuts: so they are loaded here,
+	replacing those, on every install and migrate."""
+	from frappe.modules.import_file import import_file_by_path
+
+	for folder, doctype in NAVIGATION:
+		if not frappe.db.exists("DocType", doctype):
+			continue
+		for path in sorted(Path(frappe.get_app_path("xero_connector", folder)).glob("*.json")):
+			import_file_by_path(str(path), force=True)
 
 
 def register_log_clearing():

@@ -13,6 +13,7 @@ def before_uninstall():
 	remove_custom_fields()
 	remove_log_clearing()
 	remove_roles()
+	remove_desk_navigation()
 
 
 def remove_custom_fields():
@@ -34,3 +35,20 @@ def remove_roles():
 	frappe.db.delete("Has Role", {"role": XERO_MANAGER})
 	frappe.db.delete("Custom DocPerm", {"role": XERO_MANAGER})
 	frappe.delete_doc("Role", XERO_MANAGER, ignore_permissions=True, force=True)
+
+
+def remove_desk_navigation():
+	"""Frappe 16: the Xero sidebar and desktop icon (the app's, or the ones Frappe made from
+	the workspace before the app shipped its own). Frappe removes the workspace itself
+	with the module, not these."""
+	from xero_connector.install import NAVIGATION
+
+	for _folder, doctype in NAVIGATION:
+		if not frappe.db.exists("DocType", doctype):
+			continue
+		names = set(frappe.get_all(doctype, filters={"app": "xero_connector"}, pluck="name"))
+		names.update(frappe.get_all(doctype, filters={"name": "Xero"}, pluck="name"))
+		for name in names:
+			# without on_trash: in developer mode it would delete the app's own JSON file
+			frappe.delete_doc(doctype, name, ignore_permissions=True, force=True, ignore_on_trash=True)
+	frappe.cache.delete_key("desktop_icons")

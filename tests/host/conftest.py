@@ -71,7 +71,13 @@ class Site:
 				f"{shlex.join(command[1:])} failed ({done.returncode}):\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
 			)
 		lines = [line for line in done.stdout.splitlines() if line.strip()]
-		return json.loads(lines[-1]) if lines else None
+		if not lines:
+			return None
+		try:
+			return json.loads(lines[-1])
+		except ValueError:
+			# Frappe 16's `bench execute` prints a string answer without its JSON quotes
+			return lines[-1]
 
 	def session(self, kind: str | None) -> requests.Session:
 		"""A requests session logged in as one of the prepared users (None: Guest)."""

@@ -27,7 +27,7 @@ PUSHED: list[str] = []  # this run's invoices that reached Xero (the report must
 
 @pytest.fixture(scope="module")
 def desk(site, screenshots):
-	person = Desk(site.desk_url, screenshots)
+	person = Desk(site.desk_url, screenshots, site.version)
 	yield person
 	person.quit()
 
@@ -106,7 +106,7 @@ def test_administrator_connects_through_xeros_pages(desk, site, sandbox):
 	# host_site.prepare forgot any connection a kept site held from an earlier run
 	assert site.execute("settings")["connection_status"] == "Not Connected"
 	as_user(desk, site, "manager")
-	desk.go("/app/xero-settings")
+	desk.go("xero-settings")
 	desk.wait_xpath("//span[contains(@class,'indicator-pill')][contains(., 'Not Connected')]")
 	desk.screenshot("01-settings-not-connected")
 	desk.click_button("Connect to Xero")
@@ -121,7 +121,7 @@ def test_administrator_connects_through_xeros_pages(desk, site, sandbox):
 	desk.screenshot("02-xero-consent")
 	desk.click(desk.button("Allow access"))
 	desk.wait_until(
-		lambda: "/app/xero-settings" in desk.driver.current_url, message="not back at Xero Settings"
+		lambda: desk.path("xero-settings") in desk.driver.current_url, message="not back at Xero Settings"
 	)
 	desk.wait_desk()
 	desk.wait_text("Choose the Xero organisation")
@@ -151,12 +151,12 @@ def test_administrator_connects_through_xeros_pages(desk, site, sandbox):
 def test_mapping_selectors_offer_only_codes_xero_accepts(desk, site):
 	as_user(desk, site, "manager")
 	# reference data (accounts, tax rates) from Xero, through the form's button
-	desk.go("/app/xero-settings")
+	desk.go("xero-settings")
 	desk.click_button("Fetch from Xero", group="Xero")
 	desk.alert("Fetched")
 	# Rate-to-Account: sales booked to an income account go to a Xero revenue account
 	site.execute("unmap", kind="account", mapping_type="Income Account", reference_name=INCOME_ACCOUNT)
-	desk.go("/app/xero-account-mapping/new")
+	desk.go("xero-account-mapping/new")
 	desk.choose("mapping_type", "Income Account")
 	desk.pick("reference_name", INCOME_ACCOUNT)
 	offered = set(desk.link_values("xero_account_code"))
@@ -177,7 +177,7 @@ def test_mapping_selectors_offer_only_codes_xero_accepts(desk, site):
 
 	# Tax Mapping: an Accounts User cannot see Sales Taxes and Charges Templates, and the
 	# form says so instead of a search that answers 403
-	desk.go("/app/xero-tax-mapping/new")
+	desk.go("xero-tax-mapping/new")
 	desk.choose("mapping_type", "Sales Taxes and Charges Template")
 	desk.wait_until(
 		lambda: desk.driver.execute_script("return cur_frm.get_field('reference_name').df.read_only"),
@@ -192,7 +192,7 @@ def test_mapping_selectors_offer_only_codes_xero_accepts(desk, site):
 	site.execute(
 		"unmap", kind="tax", mapping_type="Sales Taxes and Charges Template", reference_name=TAX_TEMPLATE
 	)
-	desk.go("/app/xero-tax-mapping/new")
+	desk.go("xero-tax-mapping/new")
 	desk.choose("mapping_type", "Sales Taxes and Charges Template")
 	desk.pick("reference_name", TAX_TEMPLATE)
 	offered = set(desk.link_values("xero_tax_type"))
@@ -215,7 +215,7 @@ def test_accounts_user_submits_and_sees_xero_status_on_the_form(desk, site, xero
 	site.execute("set_defaults_for_desk")
 	name = site.execute("make_invoice", as_user=site.users["accounts"], submit=False)["name"]
 	as_user(desk, site, "accounts")
-	desk.go(f"/app/sales-invoice/{name}")
+	desk.go(f"sales-invoice/{name}")
 	assert desk.form_state()["docstatus"] == 0
 	desk.click(desk.button("Submit"))
 	desk.click(desk.button("Yes"))  # "Permanently Submit ...?"
@@ -226,7 +226,7 @@ def test_accounts_user_submits_and_sees_xero_status_on_the_form(desk, site, xero
 	)
 	# the user opens the invoice again (the form's own refresh on the job's realtime event
 	# is not relied on here: see the issue note)
-	desk.go(f"/app/sales-invoice/{name}")
+	desk.go(f"sales-invoice/{name}")
 	panel = xero_panel(desk)
 	assert "AUTHORISED" in panel and INVOICE_TOTAL in panel, panel
 	link = desk.wait_xpath(
@@ -260,12 +260,13 @@ def test_refused_invoice_shows_xeros_message_cause_and_fix_and_resend_sends_it(d
 	assert "archived" in log["cause"] and "Restore the contact in Xero" in log["resolution"], log
 	as_user(desk, site, "manager")
 	# the invoice form says it is not in Xero, why, and links to the row
-	desk.go(f"/app/sales-invoice/{name}")
+	desk.go(f"sales-invoice/{name}")
 	desk.wait_xpath(
 		"//div[contains(@class,'form-message') or contains(@class,'form-dashboard')]//*[contains(normalize-space(.), 'Not in Xero')]"
 	)
 	details = desk.wait_xpath(
-		"//div[contains(@class,'form-message') or contains(@class,'form-dashboard')]//a[starts-with(@href, '/app/xero-sync-log/')]"
+		"//div[contains(@class,'form-message') or contains(@class,'form-dashboard')]"
+		f"//a[starts-with(@href, '{desk.path('xero-sync-log/')}')]"
 	)
 	failed_rows = {
 		row["name"] for row in site.execute("invoice", name=name)["logs"] if row["status"] == "Failed"
@@ -275,7 +276,7 @@ def test_refused_invoice_shows_xeros_message_cause_and_fix_and_resend_sends_it(d
 	# the row it links to: the cause and the fix at the top, and Xero's own words when Xero answered
 	desk.click(details)
 	desk.wait_until(
-		lambda: f"/app/xero-sync-log/{shown_row}" in desk.driver.current_url,
+		lambda: desk.path(f"xero-sync-log/{shown_row}") in desk.driver.current_url,
 		30,
 		"Details did not open the row",
 	)
@@ -294,11 +295,11 @@ def test_refused_invoice_shows_xeros_message_cause_and_fix_and_resend_sends_it(d
 	# the fix: restore the contact in Xero, then Send to Xero from the invoice form
 	set_contact_status(xero, ARCHIVED_CUSTOMER, "ACTIVE")
 	assert xero_invoices(xero, name) == []
-	desk.go(f"/app/sales-invoice/{name}")
+	desk.go(f"sales-invoice/{name}")
 	desk.click_button("Send to Xero", group="Xero")
 	desk.alert("Queued for Xero")
 	assert site.execute("wait_for_log", name=name, status="Success"), "Resend did not reach Xero afresh"
-	desk.go(f"/app/sales-invoice/{name}")  # opened again once the worker has sent it
+	desk.go(f"sales-invoice/{name}")  # opened again once the worker has sent it
 	panel = xero_panel(desk)
 	assert "AUTHORISED" in panel, panel
 	desk.screenshot("09-resent")
@@ -313,7 +314,7 @@ def test_bulk_resend_from_the_sync_log_list(desk, site, xero):
 	assert all(logs), logs
 	set_contact_status(xero, ARCHIVED_CUSTOMER, "ACTIVE")
 	as_user(desk, site, "manager")
-	desk.go("/app/xero-sync-log?status=Failed")
+	desk.go("xero-sync-log?status=Failed")
 	for log in logs:
 		box = desk.wait_css(f".list-row-checkbox[data-name='{log['name']}']")
 		desk.click(box)
@@ -326,13 +327,13 @@ def test_bulk_resend_from_the_sync_log_list(desk, site, xero):
 		assert site.execute("wait_for_log", name=name, status="Success"), name
 		assert len(xero_invoices(xero, name)) == 1, f"{name} is not in Xero exactly once"
 		PUSHED.append(name)
-	desk.go("/app/xero-sync-log?status=Success")
+	desk.go("xero-sync-log?status=Success")
 	desk.screenshot("10b-sync-log-resent")
 
 
 def test_workspace_counts_invoices_by_status(desk, site):
 	as_user(desk, site, "manager")
-	desk.go("/app/xero")
+	desk.go("xero")
 	expected = site.execute("number_cards")
 	shown = {}
 
@@ -355,12 +356,25 @@ def test_workspace_counts_invoices_by_status(desk, site):
 		)
 	assert expected["Invoices Synced to Xero"]["count"] >= 4  # at least this run's own
 
+	# the "Failed Syncs" shortcut counts the invoices that are failed now, as the card does
+	def shortcut_count():
+		return desk.driver.execute_script(
+			"const w = Array.from(document.querySelectorAll('.widget')).find("
+			"(w) => ((w.querySelector('.widget-title') || {}).textContent || '').trim() === arguments[0]);"
+			" const pill = w && w.querySelector('.indicator-pill'); return pill ? pill.textContent.trim() : null;",
+			"Failed Syncs",
+		)
+
+	desk.wait_until(shortcut_count, 30, "the Failed Syncs shortcut shows no count")
+	failed = expected["Invoices Failed in Xero"]["count"]
+	assert shortcut_count() == f"{failed} Failed", (shortcut_count(), failed)
+
 
 def test_readiness_page_and_reconciliation_report(desk, site, xero):
 	as_user(desk, site, "manager")
 	set_contact_status(xero, ARCHIVED_CUSTOMER, "ARCHIVED")
 	try:
-		desk.go("/app/xero-readiness")
+		desk.go("xero-readiness")
 		company = desk.wait_css(".frappe-control[data-fieldname='company'] input")
 		if company.get_attribute("value") != site.company:
 			desk.pick("company", site.company)
@@ -375,7 +389,7 @@ def test_readiness_page_and_reconciliation_report(desk, site, xero):
 	finally:
 		set_contact_status(xero, ARCHIVED_CUSTOMER, "ACTIVE")
 
-	desk.go("/app/query-report/Xero Reconciliation")
+	desk.go("query-report/Xero Reconciliation")
 	company = desk.wait_css(".page-form .frappe-control[data-fieldname='company'] input")
 	if company.get_attribute("value") != site.company:
 		desk.pick("company", site.company, scope=".page-form")

@@ -6,8 +6,8 @@ reason below instead of failing to import frappe."""
 import pytest
 
 REASON = (
-	"needs a Frappe 15 + ERPNext 15 bench with a site: run "
-	"`CI=1 bench --site SITE run-tests --app xero_connector` (README: 'Installing into a bench')"
+	"needs a Frappe + ERPNext bench (15 or 16) with a site: run "
+	"`CI=1 bench --site SITE run-tests --app xero_connector` (README: 'Testing in a real bench')"
 )
 
 

@@ -263,3 +263,60 @@ def secrets() -> dict:
 	values = fixtures.token_values()
 	key = get_decrypted_password(SETTINGS, SETTINGS, "webhook_key", raise_exception=False)
 	return {"values": [v for v in [*values, key] if v]}
+
+
+def migrated(docs: list[dict], settings: dict) -> dict:
+	"""After ``bench migrate`` from an earlier version of the app (.ci/host, suite
+	"migrate"): what that version held is still there, and the site has this version's
+	schema and desk. ``docs`` and ``settings`` are what .ci/host stored through the
+	earlier version (each doc found by its own values). Returns the problems found."""
+	_require_throwaway()
+	problems = []
+	for doc in docs:
+		values = {k: v for k, v in doc.items() if k != "doctype" and not isinstance(v, list | dict)}
+		if not frappe.get_all(doc["doctype"], filters=values, limit=1):
+			problems.append(f"{doc['doctype']} {values} is gone")
+	stored = frappe.get_single(SETTINGS)
+	for field, value in settings.items():
+		if stored.get(field) != value:
+			problems.append(f"Xero Settings.{field} is {stored.get(field)!r}, was {value!r}")
+	# this version's schema and records, as a fresh install has them
+	for doctype in frappe.get_all("DocType", filters={"module": "Xero Connector"}, pluck="name"):
+		meta = frappe.get_meta(doctype)
+		if meta.issingle or meta.istable or meta.is_virtual:
+			continue
+		missing = [
+			df.fieldname
+			for df in meta.fields
+			if df.fieldtype not in frappe.model.no_value_fields
+			and not frappe.db.has_column(doctype, df.fieldname)
+		]
+		if missing:
+			problems.append(f"{doctype} has no column for {missing}")
+	import json
+	from pathlib import Path
+
+	from frappe.utils import get_datetime
+
+	for path in Path(frappe.get_app_path("xero_connector", "xero_connector", "workspace")).glob("*/*.json"):
+		record = json.loads(path.read_text())
+		held = frappe.db.get_value("Workspace", record["name"], "modified")
+		if not held or get_datetime(held) < get_datetime(record["modified"]):
+			problems.append(f"the Workspace {record['name']} is not this version's (modified {held})")
+	if not frappe.db.exists("Role", XERO_MANAGER):
+		problems.append("no Xero Manager role")
+	from xero_connector.xero_connector.custom_fields import get_custom_fields
+
+	for doctype, fields in get_custom_fields().items():
+		for field in fields:
+			if not frappe.db.exists("Custom Field", {"dt": doctype, "fieldname": field["fieldname"]}):
+				problems.append(f"no custom field {doctype}.{field['fieldname']}")
+	from xero_connector.install import NAVIGATION
+
+	for folder, doctype in NAVIGATION:
+		if (
+			frappe.db.exists("DocType", doctype)
+			and frappe.db.get_value(doctype, "Xero", "app") != "xero_connector"
+		):
+			problems.append(f"the {doctype} Xero is not the app's own ({folder}/xero.json)")
+	return {"problems": problems}

@@ -36,3 +36,22 @@ class TestNoSecrets(XeroTestCase):
 		blob = "\n".join(texts)
 		leaked = [s[:6] + "…" for s in secrets if s in blob]
 		self.assertEqual(leaked, [])
+
+
+class TestSiteKey(XeroTestCase):
+	def test_a_request_whose_config_has_no_key_takes_the_sites_own(self):
+		"""A web process that read the site config before the key was made must not make
+		a second key (which would leave the client secret unreadable)."""
+		from frappe.utils.password import get_encryption_key
+
+		from xero_connector.xero_connector.encryption import adopt_site_key
+
+		key = get_encryption_key()
+		conf = frappe.local.conf
+		try:
+			frappe.local.conf = frappe._dict({k: v for k, v in conf.items() if k != "encryption_key"})
+			adopt_site_key()
+			self.assertEqual(get_encryption_key(), key)
+		finally:
+			frappe.local.conf = conf
+		self.assertEqual(frappe.get_site_config().get("encryption_key"), key)

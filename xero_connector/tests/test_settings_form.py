@@ -40,3 +40,14 @@ class TestSettingsFormAndJobs(XeroTestCase):
 		self.assertEqual(frappe.db.get_single_value(SETTINGS, "payment_watermark"), "2026-12-01T10:00:00")
 		frappe.db.set_single_value(SETTINGS, "payment_pull_interval", 15)
 		frappe.db.commit()
+
+	def test_saving_the_form_leaves_dates_the_app_never_wrote_empty(self):
+		"""Frappe 16 casts an empty Datetime to 0001-01-01: the form must not save that back
+		(the settings would show "Connected On 01-01-0001")."""
+		write_state({"connected_on": None, "last_payment_pull": None})
+		frappe.db.commit()
+		form = frappe.get_doc(SETTINGS)
+		form.save()
+		stored = frappe.db.get_singles_dict(SETTINGS)  # as stored (get_single_value casts on 16)
+		for field in ("connected_on", "last_payment_pull"):
+			self.assertFalse(stored.get(field), field)

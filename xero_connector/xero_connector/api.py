@@ -13,7 +13,9 @@ import json
 
 import frappe
 from frappe import _
-from frappe.utils import get_url, now_datetime
+
+# the desk's own address for a doctype (/app/... up to Frappe 15, /desk/... from 16)
+from frappe.utils import get_url_to_list, now_datetime
 
 from xero_connector.constants import (
 	CONNECTED,
@@ -48,7 +50,7 @@ def oauth_callback(code: str | None = None, state: str | None = None, error: str
 	require_manager()
 	result = complete_connect({"code": code, "state": state, "error": error})
 	frappe.local.response["type"] = "redirect"
-	frappe.local.response["location"] = get_url("/app/xero-settings") + (
+	frappe.local.response["location"] = get_url_to_list(SETTINGS) + (
 		"?choose_organisation=1" if result["choose"] else ""
 	)
 

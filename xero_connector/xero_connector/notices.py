@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import frappe
 from frappe import _
-from frappe.utils import get_url
+from frappe.utils import get_url_to_list
 
 from xero_connector.constants import MANAGER_ROLES, SETTINGS
 from xero_connector.xero_connector.settings_state import write_state
@@ -34,7 +34,7 @@ def notify_reauthorisation(reason: str) -> bool:
 	subject = _("Xero needs to be connected again")
 	message = _(
 		"<p>Xero no longer accepts this site's connection, so Sales Invoices are not being sent to Xero and payments are not coming back.</p><p>{0}</p><p>Open <a href='{1}'>Xero Settings</a> and click <b>Connect to Xero</b>. Invoices submitted meanwhile are queued and sent once you reconnect.</p>"
-	).format(frappe.utils.escape_html(reason or ""), get_url("/app/xero-settings"))
+	).format(frappe.utils.escape_html(reason or ""), get_url_to_list(SETTINGS))
 	for user in manager_users():
 		# a desk notification for each manager (Frappe also emails it when their settings say so)
 		frappe.get_doc(

@@ -36,7 +36,7 @@ function xero_customer_render(frm, rows, data) {
 				? `<a href="${encodeURI(row.link)}" target="_blank" rel="noopener">${esc(row.number || "")}</a>`
 				: esc(row.number || "");
 			const erp = row.sales_invoice
-				? `<a href="/app/sales-invoice/${encodeURIComponent(row.sales_invoice)}">${esc(row.sales_invoice)}</a>`
+				? frappe.utils.get_form_link("Sales Invoice", row.sales_invoice, true, esc(row.sales_invoice))
 				: `<span class="text-muted">${__("raised in Xero")}</span>`;
 			return `<tr><td>${number}</td>
 				<td><span class="indicator-pill ${colour[row.status] || "blue"}">${esc(__(row.status || ""))}</span></td>

@@ -19,6 +19,13 @@ frappe.ui.form.on("Sales Invoice", {
 	},
 });
 
+// The form's one Xero line: the desk may refresh the form twice before the first answer
+// is back (Frappe 16 does after a submit), so a new line replaces the earlier one.
+function xero_line(frm, html, colour) {
+	frm.layout.message.find(".xero-line").closest(".form-message").remove();
+	frm.dashboard.add_comment(`<span class="xero-line">${html}</span>`, colour, true);
+}
+
 function xero_panel(frm, info) {
 	if (!info.enabled) return;
 	const status = info.xero_status;
@@ -30,18 +37,18 @@ function xero_panel(frm, info) {
 		if (info.xero_link) {
 			html += ` &middot; <a href="${encodeURI(info.xero_link)}" target="_blank" rel="noopener">${__("Open in Xero")}</a>`;
 		}
-		frm.dashboard.add_comment(html, colour, true);
+		xero_line(frm, html, colour);
 	} else {
 		const last = (info.logs || [])[0];
 		if (last && last.status === "Failed") {
-			frm.dashboard.add_comment(
+			xero_line(
+				frm,
 				`${__("Not in Xero")}: ${frappe.utils.escape_html(last.cause || "")}` +
-					` <a href="/app/xero-sync-log/${encodeURIComponent(last.name)}">${__("Details")}</a>`,
-				"red",
-				true
+					` ${frappe.utils.get_form_link("Xero Sync Log", last.name, true, __("Details"))}`,
+				"red"
 			);
 		} else if (last && last.status === "Queued") {
-			frm.dashboard.add_comment(__("Queued for Xero"), "orange", true);
+			xero_line(frm, __("Queued for Xero"), "orange");
 		}
 	}
 	if (info.can_send && frm.doc.docstatus === 1) {

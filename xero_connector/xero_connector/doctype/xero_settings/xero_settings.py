@@ -48,7 +48,9 @@ class XeroSettings(Document):
 		from xero_connector.xero_connector.settings_state import app_owned_fields
 
 		fields = app_owned_fields(self.meta)
-		stored = frappe.db.get_singles_dict(self.doctype, cast=True)
+		# the stored values as the document itself loads them (uncast): Frappe 16's cast
+		# turns an empty Datetime into 0001-01-01, which the form then shows and saves
+		stored = frappe.db.get_singles_dict(self.doctype)
 		for fieldname in fields:
 			if fieldname in stored or self.get(fieldname) is not None:
 				self.set(fieldname, stored.get(fieldname))

@@ -86,7 +86,7 @@ class XeroReadiness {
 				const colour = issue.severity === "error" ? "red" : "orange";
 				const invoices = issue.invoices
 					.slice(0, 5)
-					.map((name) => `<a href="/app/sales-invoice/${encodeURIComponent(name)}">${frappe.utils.escape_html(name)}</a>`)
+					.map((name) => frappe.utils.get_form_link("Sales Invoice", name, true, frappe.utils.escape_html(name)))
 					.join(", ");
 				const more = issue.invoices.length > 5 ? ` +${issue.invoices.length - 5}` : "";
 				const button = issue.action
