@@ -164,3 +164,25 @@ def test_add_organisation_without_a_tenant_id_makes_one():
 	tenant_id = sb.add_organisation(name="Kiwi Two Ltd", base_currency="AUD")
 	assert len(tenant_id) == 36 and tenant_id != sb.tenant_id
 	assert sb.organisation(tenant_id) is not None
+
+
+def test_the_admin_api_answers_400_with_the_reason_for_odd_bodies():
+	import requests
+
+	from xero_connector.sandbox.server import Sandbox, SandboxConfig
+
+	sb = Sandbox(SandboxConfig(port=0)).start()
+	try:
+		for path, body, reason in [
+			("/sandbox/faults", b"not json", "must be JSON"),
+			("/sandbox/faults", b"[1, 2]", "must be a JSON object, not a list"),
+			("/sandbox/faults", b'{"kind": "error", "status": "x"}', "invalid literal"),
+			("/sandbox/faults", b'{"1": 2, "kind": "error"}', "unknown fault fields: 1"),
+			("/sandbox/webhooks", b'{"url": 5}', "wrong type"),
+			("/sandbox/webhooks", b'{"url": "http://x", "categories": 7}', "wrong type"),
+		]:
+			answer = requests.post(sb.url + path, data=body, timeout=10)
+			assert answer.status_code == 400, (path, body, answer.status_code, answer.text)
+			assert reason in answer.json()["error"], (path, body, answer.text)
+	finally:
+		sb.stop()

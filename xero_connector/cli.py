@@ -28,15 +28,18 @@ Where documents go:
 knows which invoices are ours.
 
 Prints one line per document step (number, operation, status, Xero ID, Xero
-status, ERPNext total, Xero total, reason) and exits 1 if any failed, 2 on bad usage.
+status, ERPNext total, Xero total, reason) and exits 1 if any failed or Xero could not
+be reached, 2 on bad usage (every file and option is checked before anything is
+sent), 130 when interrupted. Errors are one line naming the file or option; never a
+traceback.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 SAMPLES = Path(__file__).resolve().parent / "samples"
 
@@ -69,9 +72,15 @@ def build_parser() -> argparse.ArgumentParser:
 	return parser
 
 
+class UsageError(Exception):
+	"""Bad input: a file or option that cannot be used (exit 2, nothing sent)."""
+
+
 def read_invoice(path: Path) -> dict:
 	"""A Sales Invoice dict from ``doc.as_dict()`` JSON or a REST ``{"data": {...}}`` answer."""
-	data = json.loads(path.read_text())
+	from xero_connector.engine.memory_host import read_json_object
+
+	data = read_json_object(path, "Sales Invoice")
 	if isinstance(data.get("data"), dict):
 		data = data["data"]
 	if data.get("doctype") not in (None, "Sales Invoice") or "name" not in data:
@@ -82,9 +91,9 @@ def read_invoice(path: Path) -> dict:
 def make_host(args, tenant_id: str):
 	from xero_connector.engine.context import MappingContext, Masters
 	from xero_connector.engine.mapping_file import load_mapping_file
-	from xero_connector.engine.memory_host import MemoryHost
+	from xero_connector.engine.memory_host import MemoryHost, read_json_object
 
-	masters = Masters.from_export(json.loads(args.masters.read_text()))
+	masters = Masters.from_export(read_json_object(args.masters, "--masters file"))
 	mappings, settings = load_mapping_file(args.mapping, masters.company.get("default_currency"))
 	host = MemoryHost(MappingContext(mappings, settings, masters), site_id=args.site_id, tenant_id=tenant_id)
 	if args.state:
@@ -102,30 +111,90 @@ def format_line(outcome) -> str:
 	)
 
 
+def check_sandbox_url(url: str | None) -> None:
+	if url is None:
+		return
+	try:
+		parts = urlsplit(url)
+		parts.port
+	except ValueError as error:
+		raise UsageError(f"--sandbox-url {url!r}: {error}") from None
+	if parts.scheme not in ("http", "https") or not parts.hostname:
+		raise UsageError(f"--sandbox-url {url!r}: give the sandbox's address, e.g. http://127.0.0.1:8765")
+
+
+def check_state_path(path: Path | None) -> None:
+	if path is None:
+		return
+	if path.is_dir():
+		raise UsageError(f"--state {path}: is a folder; give a file name in it")
+	if not path.parent.is_dir():
+		raise UsageError(f"--state {path}: the folder {path.parent} does not exist")
+
+
 def main(argv: list[str] | None = None) -> int:
 	args = build_parser().parse_args(argv)
-	from xero_connector.engine.connection import open_connection, run_connect
 	from xero_connector.xero.redact import install_log_redaction
 
 	install_log_redaction()
-	if args.command == "connect":
-		return run_connect(args.config, args.redirect_uri)
 	try:
-		docs = [read_invoice(path) for path in args.files] if args.command == "push" else []
-	except (OSError, ValueError) as error:
+		return run(args)
+	except KeyboardInterrupt:
+		print(
+			"interrupted: what Xero already accepted stays there; run the same command again to"
+			" continue (it updates or skips instead of sending twice)",
+			file=sys.stderr,
+		)
+		return 130
+	except UsageError as error:
 		print(f"error: {error}", file=sys.stderr)
 		return 2
+	except Exception as error:  # the last word for the command line: one line, never a traceback
+		print(f"error: {describe_failure(error, args)}", file=sys.stderr)
+		return 1
+
+
+def describe_failure(error: Exception, args) -> str:
+	"""One line for a failure after the input was checked: Xero unreachable or refusing."""
+	import requests
+
+	from xero_connector.xero.errors import XeroError
+
+	where = args.sandbox_url or (f"the Xero organisation in {args.config}" if args.config else "Xero")
+	if isinstance(error, requests.RequestException):
+		return f"cannot reach {where}: {type(error).__name__}"
+	if isinstance(error, XeroError):
+		return f"{where} refused: {error.message if hasattr(error, 'message') else error}"
+	return f"{type(error).__name__}: {error}"
+
+
+def run(args) -> int:
+	from xero_connector.engine.connection import open_connection, run_connect
 	from xero_connector.engine.mapping_file import MappingFileError
 
+	if args.command == "connect":
+		try:
+			return run_connect(args.config, args.redirect_uri)
+		except ValueError as error:
+			raise UsageError(str(error)) from None
+	check_sandbox_url(args.sandbox_url)
+	check_state_path(args.state)
 	try:
-		make_host(args, "")  # check the masters and mapping files before connecting
+		docs = [read_invoice(path) for path in args.files] if args.command == "push" else []
+		make_host(args, "")  # the masters, mapping and state files, before connecting
+		if args.config:
+			from xero_connector.engine.connection import read_config
+
+			read_config(args.config)
 	except (OSError, ValueError, MappingFileError) as error:
-		print(f"error: {error}", file=sys.stderr)
-		return 2
+		raise UsageError(str(error)) from None
 	with open_connection(config=args.config, sandbox_url=args.sandbox_url) as connection:
 		if connection.note:
 			print(connection.note, file=sys.stderr)
-		host = make_host(args, connection.tenant_id)
+		try:
+			host = make_host(args, connection.tenant_id)  # the state file is this organisation's
+		except ValueError as error:
+			raise UsageError(str(error)) from None
 		from xero_connector.engine.sync import SyncEngine
 
 		engine = SyncEngine(host, connection.port)
@@ -141,7 +210,10 @@ def main(argv: list[str] | None = None) -> int:
 			for outcome in engine.recorder.outcomes:
 				print(format_line(outcome))
 				failed = failed or outcome.failed
-			print(f"pulled {report.seen} changed document(s); {len(report.updated)} updated")
+			print(
+				f"pulled: {report.seen} document(s) changed in Xero since the last pull;"
+				f" {len(report.updated)} of the invoices sent from here changed"
+			)
 			failed = failed or bool(report.error)
 		if args.state:
 			host.save(args.state)

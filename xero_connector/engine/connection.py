@@ -13,7 +13,6 @@ Three ways, used by ``xero-connector`` (:mod:`xero_connector.cli`), the demo and
 
 from __future__ import annotations
 
-import json
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -77,7 +76,9 @@ def running_sandbox_port(
 def read_config(path: Path) -> dict:
 	"""The connection file: ``client_id``, ``client_secret``, ``tenant_id``, ``token_file``
 	(relative to the config file), optional ``base_url`` of a sandbox instead of Xero."""
-	config = json.loads(Path(path).read_text())
+	from xero_connector.engine.memory_host import read_json_object
+
+	config = read_json_object(path, "--config connection file")
 	missing = [k for k in ("client_id", "token_file") if not config.get(k)]
 	if missing:
 		raise ValueError(f"{path}: missing {', '.join(missing)}")

@@ -15,6 +15,33 @@ from pathlib import Path
 from xero_connector.engine.context import MappingContext
 from xero_connector.engine.host import LogEntry, SyncState
 
+STATE_FORMAT = "xero-connector-state"
+_LEGACY_STATE_KEYS = {"tenant_id", "states", "contacts", "watermarks"}
+
+
+class StateFileError(ValueError):
+	"""A ``--state`` file this tool must not read or overwrite; the message says why and what to do."""
+
+
+def read_json_object(path: str | Path, what: str) -> dict:
+	"""A JSON file that must hold an object; errors name the file (and the line)."""
+	path = Path(path)
+	try:
+		text = path.read_text(encoding="utf-8")
+	except FileNotFoundError:
+		raise ValueError(f"{path}: no such file ({what})") from None
+	except (OSError, UnicodeDecodeError) as error:
+		raise ValueError(f"{path}: cannot be read ({what}): {error}") from None
+	try:
+		data = json.loads(text)
+	except json.JSONDecodeError as error:
+		raise ValueError(
+			f"{path}: not valid JSON ({what}), line {error.lineno} column {error.colno}: {error.msg}"
+		) from None
+	if not isinstance(data, dict):
+		raise ValueError(f"{path}: {what} must be a JSON object ({{...}}), not a {type(data).__name__}")
+	return data
+
 
 @dataclass
 class MemoryHost:
@@ -79,21 +106,44 @@ class MemoryHost:
 		return rows[-1] if rows else None
 
 	def save(self, path: str | Path) -> None:
-		"""Write states, contact links and watermarks (not documents or the log) to a JSON file."""
+		"""Write states, contact links and watermarks (not documents or the log) to a JSON file,
+		marked as this tool's and bound to the connected organisation; written whole or not
+		at all (a temporary file renamed over it)."""
 		data = {
+			"format": STATE_FORMAT,
+			"version": 1,
 			"tenant_id": self.tenant_id,
 			"states": {name: s.to_dict() for name, s in self.states.items()},
 			"contacts": self.contacts,
 			"watermarks": [[t, r, v.isoformat()] for (t, r), v in self.watermarks.items()],
 		}
-		Path(path).write_text(json.dumps(data, indent=1, sort_keys=True))
+		path = Path(path)
+		partial = path.with_name(path.name + ".partial")
+		partial.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
+		partial.replace(path)
 
 	def load(self, path: str | Path) -> None:
-		"""Read what :meth:`save` wrote; a missing file is an empty state."""
+		"""Read what :meth:`save` wrote; a missing file is an empty state. Raises
+		StateFileError for a file that is not this tool's state (never overwritten later) or
+		holds another organisation's state than the connected one."""
 		path = Path(path)
 		if not path.exists():
 			return
-		data = json.loads(path.read_text())
+		try:
+			data = read_json_object(path, "--state file")
+		except ValueError as error:
+			raise StateFileError(f"{error}; give --state a new file name") from None
+		legacy = "format" not in data and "states" in data and set(data) <= _LEGACY_STATE_KEYS
+		if data.get("format") != STATE_FORMAT and not legacy:
+			raise StateFileError(
+				f"{path} is not a xero-connector state file, so it is neither read nor overwritten: "
+				"give --state a new file name, or the file an earlier run wrote"
+			)
+		if self.tenant_id and data.get("tenant_id") and data["tenant_id"] != self.tenant_id:
+			raise StateFileError(
+				f"{path} holds the state of another Xero organisation (tenant {data['tenant_id']}), "
+				f"not the one connected now ({self.tenant_id}): give --state another file"
+			)
 		self.states.update({n: SyncState.from_dict(s) for n, s in data.get("states", {}).items()})
 		self.contacts.update(data.get("contacts", {}))
 		for tenant, resource, value in data.get("watermarks", []):

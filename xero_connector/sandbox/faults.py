@@ -79,7 +79,7 @@ class Fault:
 		allowed = set(cls.__dataclass_fields__) - {"id", "fired"}
 		unknown = set(data) - allowed
 		if unknown:
-			raise FaultSpecError(f"unknown fault fields: {', '.join(sorted(unknown))}")
+			raise FaultSpecError(f"unknown fault fields: {', '.join(sorted(map(str, unknown)))}")
 		if "kind" not in data:
 			raise FaultSpecError("kind is required")
 		try:

@@ -265,6 +265,8 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
 			payload = json.loads(body.decode() or "{}") if body else {}
 		except ValueError:
 			return _json(400, {"error": "the body must be JSON"})
+		if not isinstance(payload, dict):
+			return _json(400, {"error": f"the body must be a JSON object, not a {type(payload).__name__}"})
 		parts = [p for p in sub.split("/") if p]
 		try:
 			if not parts and method == "GET":
@@ -305,4 +307,6 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
 				return _json(200, result)
 		except (FaultSpecError, WebhookError) as error:
 			return _json(400, {"error": str(error)})
+		except (TypeError, ValueError, AttributeError) as error:  # a field of the wrong type
+			return _json(400, {"error": f"a field has the wrong type: {error}"})
 		return _json(404, {"error": "unknown sandbox admin endpoint"})
