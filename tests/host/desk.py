@@ -237,8 +237,11 @@ class Desk:
 		)
 
 		def taken():
-			# a form's field holds the name (its input may show the title); a dialog's input the name
-			return (self.doc_value(fieldname) if not scope else field.get_attribute("value")) == value
+			# the input shows the name, or (a form's link to a doctype shown by its title) the
+			# form's document holds it
+			if field.get_attribute("value") == value:
+				return True
+			return not scope and self.doc_value(fieldname) == value
 
 		self.wait_until(taken, 15, f"{fieldname} did not take {value!r}")
 		time.sleep(0.5)  # the control's change handlers (validate the link, fetch its fields)
