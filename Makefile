@@ -31,8 +31,11 @@ demo: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_push.py
 
+# the chaos soak, then the duplicate-hunting soak (several workers on the same invoices, the
+# sandbox's number rule loosened): duplicates, lost and totals not exact must all be 0
 soak: $(STAMP)
 	$(BIN)/python benchmarks/soak.py
+	$(BIN)/python benchmarks/soak_duplicates.py
 
 probe: $(STAMP)
 	$(BIN)/python benchmarks/probe.py
