@@ -54,3 +54,9 @@ def test_probe_handles_every_case_and_finds_no_secret():
 	result = run("probe.py")
 	assert "secrets: 0 found" in result.stdout, result.stdout + result.stderr
 	assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_adversarial_suite_passes_every_case():
+	result = run("adversarial.py")
+	assert result.returncode == 0, result.stdout + result.stderr
+	assert " 0 failed" in result.stdout
