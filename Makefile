@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test test-host demo sandbox bench soak probe lint format clean venv
+.PHONY: test test-host demo sandbox bench soak probe adversarial lint format clean venv
 
 venv: $(STAMP)
 
@@ -31,11 +31,20 @@ demo: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_push.py
 
+# the chaos soak, then the duplicate-hunting soak (several workers on the same invoices, the
+# sandbox's number rule loosened): duplicates, lost and totals not exact must all be 0
 soak: $(STAMP)
 	$(BIN)/python benchmarks/soak.py
+	$(BIN)/python benchmarks/soak_duplicates.py
 
 probe: $(STAMP)
 	$(BIN)/python benchmarks/probe.py
+
+# hostile and malformed input across webhook, client, engine and CLI: make probe's cases, then
+# benchmarks/adversarial.py's; each prints expected and observed, exit 1 on any failure
+adversarial: $(STAMP)
+	$(BIN)/python benchmarks/probe.py
+	$(BIN)/python benchmarks/adversarial.py
 
 sandbox: $(STAMP)
 	$(BIN)/xero-sandbox --host 127.0.0.1 --port 8089

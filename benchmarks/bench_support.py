@@ -78,12 +78,16 @@ def peak_rss_mib() -> float:
 	return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def start_sandbox(time_scale: float = 1.0, limits: bool = True, fault_seed: int | None = None) -> Sandbox:
-	"""A started in-process sandbox with Xero's limits (scaled) on or off."""
+def start_sandbox(
+	time_scale: float = 1.0, limits: bool = True, fault_seed: int | None = None, loosen=()
+) -> Sandbox:
+	"""A started in-process sandbox with Xero's limits (scaled) on or off, and the strict rules
+	named in ``loosen`` (sandbox/rules.py) loosened."""
 	config = SandboxConfig(
 		limits=LimitConfig(time_scale=time_scale, enabled=limits),
 		fault_seed=fault_seed,
 		webhook_retry_delays=(),
+		loosen=frozenset(loosen),
 	)
 	return Sandbox(config).start()
 

@@ -43,7 +43,20 @@ def test_soak_tiny_has_no_duplicates_or_losses():
 	assert "RESULT: PASS" in result.stdout
 
 
+def test_duplicate_hunting_soak_tiny_finds_no_duplicate_loss_or_wrong_total():
+	result = run("soak_duplicates.py", "--n", "40", "--workers", "3", "--customers", "5", "--batch", "5")
+	assert result.returncode == 0, result.stdout + result.stderr
+	for figure in ("duplicates:        0", "lost:              0", "totals not exact:  0"):
+		assert figure in result.stdout, result.stdout
+
+
 def test_probe_handles_every_case_and_finds_no_secret():
 	result = run("probe.py")
 	assert "secrets: 0 found" in result.stdout, result.stdout + result.stderr
 	assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_adversarial_suite_passes_every_case():
+	result = run("adversarial.py")
+	assert result.returncode == 0, result.stdout + result.stderr
+	assert " 0 failed" in result.stdout

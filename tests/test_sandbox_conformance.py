@@ -140,6 +140,19 @@ def test_loosened_number_reuse():
 	assert put_one(xero, invoice(xero, "C-NUM-L")).status_code == 200
 
 
+def test_a_live_number_is_refused_unless_number_unique_is_loosened(xero):
+	"""Strict: a second live invoice with a number is refused; ``number_unique`` (the
+	duplicate-hunting soak) stores it, so that only the connector stands in the way."""
+	put_one(xero, invoice(xero, "C-NUM-U"))
+	again = put_one(xero, invoice(xero, "C-NUM-U"))
+	assert again.status_code == 400 and messages(again) == ["Invoice # must be unique."]
+	loose = InProcessClient(loosen={"number_unique"})
+	put_one(loose, invoice(loose, "C-NUM-U"))
+	assert put_one(loose, invoice(loose, "C-NUM-U")).status_code == 200
+	numbers = [i["InvoiceNumber"] for i in loose.get("/Invoices").json()["Invoices"]]
+	assert numbers.count("C-NUM-U") == 2
+
+
 # ---- 3. PUT with an existing ID -------------------------------------------------------
 
 

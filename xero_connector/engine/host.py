@@ -136,3 +136,8 @@ class Host(Protocol):
 
 	def find_by_xero_id(self, xero_id: str) -> str | None:
 		"""The Sales Invoice linked to this InvoiceID/CreditNoteID, if any."""
+
+	# Optional: ``hold_documents(names)``, a context manager that keeps every other worker of
+	# this host from syncing these documents until it exits (the engine holds them from the
+	# first read of their state to the last write). A host whose callers already hold them
+	# (the Frappe shell: RedisLock on ``document:NAME``) need not have it.

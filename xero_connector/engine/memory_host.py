@@ -8,6 +8,9 @@ the demo (:mod:`xero_connector.demo`). The Frappe shell has its own Host.
 from __future__ import annotations
 
 import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -53,6 +56,24 @@ class MemoryHost:
 	contacts: dict[str, str] = field(default_factory=dict)
 	log: list[LogEntry] = field(default_factory=list)
 	watermarks: dict[tuple[str, str], datetime] = field(default_factory=dict)
+	_locks: dict[str, threading.Lock] = field(default_factory=dict, repr=False, compare=False)
+	_locks_guard: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+	@contextmanager
+	def hold_documents(self, names: list[str]) -> Iterator[list[str]]:
+		"""Hold these documents against every other thread using this host (the engine's claim;
+		taken in sorted order, so two overlapping batches never wait on each other forever)."""
+		with self._locks_guard:
+			locks = [self._locks.setdefault(name, threading.Lock()) for name in sorted(set(names))]
+		held = []
+		try:
+			for lock in locks:
+				lock.acquire()
+				held.append(lock)
+			yield list(names)
+		finally:
+			for lock in reversed(held):
+				lock.release()
 
 	def add_invoice(self, doc: dict) -> str:
 		"""Add or replace a Sales Invoice dict (``doc.as_dict()`` or REST ``{"data": {...}}``)."""

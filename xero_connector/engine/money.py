@@ -10,6 +10,7 @@ the engine when it serialises payloads.
 from __future__ import annotations
 
 import json
+import math
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 ZERO = Decimal("0")
@@ -29,9 +30,21 @@ _PLAIN: dict[Decimal, Decimal] = {}
 _CACHE_LIMIT = 1 << 16
 
 
+# ERPNext stores amounts, rates and quantities as decimal(21, 9): nothing it holds reaches 1e12, so
+# NaN, Infinity and anything from 1e15 on is a document that did not come from ERPNext as it is
+# (and would overflow the 4-decimal arithmetic: decimal.InvalidOperation out of the engine)
+LARGEST = Decimal("1e15")
+
+
+def _not_erpnext(value) -> ValueError:
+	return ValueError(f"{value!r} is not a number ERPNext holds (not finite, or 1e15 or more)")
+
+
 def _from_float(value: float) -> Decimal:
 	found = _FLOATS.get(value)
 	if found is None:
+		if not math.isfinite(value) or abs(value) >= 1e15:
+			raise _not_erpnext(value)
 		if len(_FLOATS) >= _CACHE_LIMIT:
 			_FLOATS.clear()
 		found = _FLOATS[value] = Decimal(repr(value))
@@ -50,13 +63,17 @@ def dec(value) -> Decimal:
 	if value is None or value == "":
 		return ZERO
 	if isinstance(value, float):
-		return Decimal(repr(value))
+		return _from_float(float(value))
 	if isinstance(value, Decimal):
-		return value
-	try:
-		return Decimal(str(value).strip())
-	except InvalidOperation:
-		raise ValueError(f"{value!r} is not a number")
+		found = value
+	else:
+		try:
+			found = Decimal(str(value).strip())
+		except InvalidOperation:
+			raise ValueError(f"{value!r} is not a number")
+	if not found.is_finite() or abs(found) >= LARGEST:
+		raise _not_erpnext(value)
+	return found
 
 
 def money(value) -> Decimal:

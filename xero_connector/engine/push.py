@@ -82,7 +82,11 @@ def _prepare(engine, doc: dict) -> Job | None:
 	"""Pre-flight and a first mapping: every problem of the document, before any Xero call."""
 	ctx = engine.context(doc)
 	job = Job(doc["name"], doc, ctx, engine.host.get_state(doc["name"]))
-	problems = engine.preflight(doc, ctx)
+	try:
+		problems = engine.preflight(doc, ctx)
+	except ValueError as error:  # a value no ERPNext document holds (NaN, Infinity, 1e300)
+		_fail(engine, job, f"not sent: {error}", messages=[str(error)], error_kind="preflight")
+		return None
 	if problems:
 		_fail(
 			engine,
@@ -129,6 +133,9 @@ def _map(engine, job: Job) -> bool:
 		job.xdoc = engine.map(job.doc, job.ctx, job.contact_id)
 	except engine.MappingError as error:
 		_fail(engine, job, str(error), messages=[str(p) for p in error.problems])
+		return False
+	except ValueError as error:  # a value no ERPNext document holds (NaN, Infinity, 1e300)
+		_fail(engine, job, f"not sent: {error}", messages=[str(error)], error_kind="preflight")
 		return False
 	job.digest = job.xdoc.payload_hash()
 	return True

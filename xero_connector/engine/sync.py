@@ -15,6 +15,7 @@ and the demo. Usage::
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import replace
 
 from xero_connector.engine.cancel import cancel_documents
@@ -77,7 +78,13 @@ class SyncEngine:
 	def push(self, names: list[str]) -> list[Outcome]:
 		"""Sync these documents: submitted ones are created/updated (returns as credit notes,
 		then allocated), cancelled ones (docstatus 2) voided or deleted, drafts skipped.
-		An unsynced original of a return in the set is pushed first if the Host has it."""
+		An unsynced original of a return in the set is pushed first if the Host has it.
+		The documents are held (:meth:`_hold`) from the first read of their state to the last
+		write, so that two workers on one invoice never both create it."""
+		with self._hold(names):
+			return self._push(names)
+
+	def _push(self, names: list[str]) -> list[Outcome]:
 		start = len(self.recorder.outcomes)
 		docs = self._load(names)
 		if self._refused_other_organisation(docs, "push"):
@@ -102,19 +109,31 @@ class SyncEngine:
 
 	def cancel(self, names: list[str]) -> list[Outcome]:
 		"""Void or delete the Xero documents of these (cancelled) Sales Invoices."""
-		start = len(self.recorder.outcomes)
-		docs = self._load(names)
-		if not self._refused_other_organisation(docs, "void"):
-			self._guarded(cancel_documents, docs)
-		return self.recorder.outcomes[start:]
+		with self._hold(names):
+			start = len(self.recorder.outcomes)
+			docs = self._load(names)
+			if not self._refused_other_organisation(docs, "void"):
+				self._guarded(cancel_documents, docs)
+			return self.recorder.outcomes[start:]
 
 	def allocate(self, names: list[str]) -> list[Outcome]:
 		"""Retry only the allocation step of these returns."""
-		start = len(self.recorder.outcomes)
-		docs = self._load(names)
-		if not self._refused_other_organisation(docs, "allocate"):
-			self._guarded(allocate_returns, docs)
-		return self.recorder.outcomes[start:]
+		with self._hold(names):
+			start = len(self.recorder.outcomes)
+			docs = self._load(names)
+			if not self._refused_other_organisation(docs, "allocate"):
+				self._guarded(allocate_returns, docs)
+			return self.recorder.outcomes[start:]
+
+	def _hold(self, names: list[str]):
+		"""The host's hold on these documents (``Host.hold_documents``): without it, two workers
+		sending one invoice in different batches (so under different Idempotency-Keys) both
+		read "not in Xero" and both create it, and where Xero's number rule does not refuse the
+		second, the invoice is in Xero twice (the duplicate-hunting soak, issue 14). A host
+		without the method holds its documents itself: the Frappe shell's jobs and backfill run
+		the engine inside ``RedisLock`` on ``document:NAME``."""
+		hold = getattr(self.host, "hold_documents", None)
+		return hold(list(names)) if hold else nullcontext()
 
 	def pull(self, kinds=("invoice", "credit_note"), page_size: int = 1000) -> PullReport:
 		"""Bring payment status back for everything changed in Xero since the last pull."""

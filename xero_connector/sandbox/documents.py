@@ -299,13 +299,15 @@ def _number(ctx: Ctx, kind: Kind, doc: dict, element: dict, errors: list[str]) -
 	if number in (None, ""):
 		return
 	number = str(number).strip()
+	doc[kind.number_key] = number
+	if not ctx.strict("number_unique"):
+		return
 	# a VOIDED or DELETED document keeps its number (issue 12); loosen with number_reuse
 	others = ctx.org.documents_numbered(kind.collection, number)
 	if not ctx.strict("number_reuse"):
 		others = [o for o in others if o["Status"] not in FINAL]
 	if any(o[kind.id_key] != doc[kind.id_key] for o in others):
 		errors.append(kind.unique)
-	doc[kind.number_key] = number
 
 
 def _dates(ctx: Ctx, kind: Kind, doc: dict, element: dict, status: str, errors: list[str]) -> None:

@@ -14,6 +14,13 @@ RULES = {
 	# "The line total X does not match the expected line total Y" (XeroAPI/Xero-NetStandard#74, #147;
 	# community.xero.com/developer/discussion/144129369)
 	"line_amount": "a LineAmount that disagrees with Quantity × UnitAmount is recomputed",
+	# an ACCREC invoice's or credit note's number is unique in the organisation: "Invoice # must be
+	# unique." / "Credit Note # must be unique." (xero_accounting.yaml components/schemas/Invoice/
+	# properties/InvoiceNumber: "ACCREC - Unique alpha numeric code identifying invoice";
+	# developer.xero.com/documentation/api/accounting/invoices; XeroAPI/Xero-Net#257). Loosened by
+	# the duplicate-hunting soak, so that only the connector's own guarantees stand between a race
+	# and a second copy
+	"number_unique": "a number already held by a live document may be used again (duplicates stored)",
 	# an ACCREC number stays taken by its VOIDED or DELETED invoice (issue 12)
 	"number_reuse": "a voided or deleted document's number may be used again",
 	# field lengths from the OpenAPI spec (xero_accounting.yaml components/schemas/*/maxLength)

@@ -467,8 +467,8 @@ def retry_after_seconds(value, now: float | None = None) -> float | None:
 	if value is None:
 		return None
 	seconds = _float(value)
-	if seconds is not None:
-		return max(seconds, 0.0)
+	if seconds is not None:  # "NaN" and "inf" parse as floats but say nothing: ignored
+		return max(seconds, 0.0) if seconds == seconds and seconds != float("inf") else None
 	try:
 		moment = parsedate_to_datetime(str(value))
 	except (TypeError, ValueError, IndexError):

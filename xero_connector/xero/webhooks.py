@@ -103,7 +103,7 @@ def parse_payload(raw_body: bytes | str | dict) -> WebhookPayload:
 	else:
 		try:
 			data = json.loads(raw_body)
-		except (ValueError, UnicodeDecodeError) as exc:
+		except (ValueError, UnicodeDecodeError, RecursionError) as exc:  # RecursionError: nested deep
 			raise WebhookPayloadError(f"Webhook body is not JSON: {exc}") from None
 	if not isinstance(data, dict) or not isinstance(data.get("events", []), list):
 		raise WebhookPayloadError("Webhook body has no events list")
