@@ -166,8 +166,15 @@ def test_ctrl_c_is_one_line_and_exit_130():
 	sb.faults.add("slow", delay=20, count=None, path="/Invoices")
 	try:
 		run = subprocess.Popen(
-			[sys.executable, "-m", "xero_connector.cli", "push", str(INVOICES / "ACC-SINV-2026-00018.json")]
-			+ ["--sandbox-url", sb.url],
+			[
+				sys.executable,
+				"-m",
+				"xero_connector.cli",
+				"push",
+				str(INVOICES / "ACC-SINV-2026-00018.json"),
+				"--sandbox-url",
+				sb.url,
+			],
 			stdout=subprocess.PIPE,
 			stderr=subprocess.PIPE,
 			text=True,
