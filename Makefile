@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test test-host demo sandbox bench soak probe adversarial lint format clean venv
+.PHONY: test test-host demo sandbox bench bench-day soak probe adversarial lint format clean venv
 
 venv: $(STAMP)
 
@@ -30,6 +30,10 @@ demo: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_push.py
+
+# One working day of a company on a Starter app (1,000 calls a day): calls per activity
+bench-day: $(STAMP)
+	$(BIN)/python benchmarks/bench_day.py $(ARGS)
 
 # the chaos soak, then the duplicate-hunting soak (several workers on the same invoices, the
 # sandbox's number rule loosened): duplicates, lost and totals not exact must all be 0

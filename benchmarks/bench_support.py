@@ -119,8 +119,8 @@ class Connection:
 		"""A new worker's port: its own XeroClient and TokenManager over the shared pieces.
 		``limits=False`` for seeding and reading back with the sandbox's limits off."""
 		manager = TokenManager(self.oauth, self.store, self.lock)
-		if limits:
-			chosen = Limits(time_scale=self.time_scale)
+		if limits:  # the sandbox's day limit (5,000 unless it serves a tier: bench_day's Starter)
+			chosen = Limits(time_scale=self.time_scale, day_limit=self.sb.limiter.config.per_day)
 		else:
 			chosen = Limits(
 				minute_limit=10**9, concurrent_limit=10**6, day_limit=10**9, app_minute_limit=10**9

@@ -60,3 +60,17 @@ def test_adversarial_suite_passes_every_case():
 	result = run("adversarial.py")
 	assert result.returncode == 0, result.stdout + result.stderr
 	assert " 0 failed" in result.stdout
+
+
+def test_bench_day_tiny_prints_calls_per_activity_and_never_runs_out():
+	result = run(
+		"bench_day.py",
+		"--invoices", "40", "--returns", "4", "--payments", "20", "--new-customers", "10",
+		"--existing", "20", "--panel-views", "8", "--lines", "1", "--push-every", "180",
+		"--pull-every", "270",
+	)  # fmt: skip
+	assert result.returncode == 0, result.stdout + result.stderr
+	assert "in Xero:        44/44 documents, 20/20 payments pulled back" in result.stdout
+	assert "customer panel      8" in result.stdout
+	assert "allocate" in result.stdout and "runs out at:    never" in result.stdout
+	assert "budget learned: limit 1000" in result.stdout

@@ -178,6 +178,9 @@ def test_ctrl_c_is_one_line_and_exit_130():
 			stdout=subprocess.PIPE,
 			stderr=subprocess.PIPE,
 			text=True,
+			# as at a terminal: a test run started in the background (CI, `make test &`) has
+			# SIGINT ignored, which children inherit and Python then never turns into Ctrl-C
+			preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
 		)
 		time.sleep(4)  # connected, waiting on Xero's answer
 		run.send_signal(signal.SIGINT)

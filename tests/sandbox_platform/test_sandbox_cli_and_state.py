@@ -105,6 +105,28 @@ def test_cli_options_become_the_config(tmp_path):
 	assert config.limits.per_day == 1000 and config.limits.time_scale == 60
 	assert config.client_id == "ABC" and config.client_secret == DEMO_CLIENT_SECRET
 	assert config.data_file == tmp_path / "s.json"
+	assert config.limits.tier == "starter"
+
+
+@pytest.mark.parametrize(
+	"argv, tier, per_day",
+	[
+		(["--tier", "core"], "core", 5000),
+		(["--tier", "Starter"], "starter", 1000),
+		(["--tier", "plus", "--day-limit", "7"], "plus", 5000),
+		(["--day-limit", "7"], None, 7),
+		([], None, 5000),
+	],
+)
+def test_cli_tier_option(argv, tier, per_day):
+	config = config_from_args(build_parser().parse_args(argv))
+	assert (config.limits.tier, config.limits.per_day) == (tier, per_day)
+
+
+def test_cli_refuses_an_unknown_tier(capsys):
+	with pytest.raises(SystemExit):
+		build_parser().parse_args(["--tier", "premium"])
+	assert "invalid choice" in capsys.readouterr().err
 
 
 def _read_banner(process) -> str:
@@ -201,3 +223,10 @@ def test_a_busy_port_is_a_clear_error():
 		)
 	assert result.returncode == 2
 	assert "cannot listen on" in result.stderr
+
+
+def test_the_banner_names_the_tier():
+	from xero_connector.sandbox.cli import banner
+
+	sandbox = Sandbox(config_from_args(build_parser().parse_args(["--tier", "starter"])))
+	assert "Starter tier: 60/minute, 1000/day, 5 concurrent" in banner(sandbox)

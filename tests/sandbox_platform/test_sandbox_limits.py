@@ -171,3 +171,51 @@ def test_a_sixth_concurrent_call_gets_429_over_http():
 			for thread in threads:
 				thread.join()
 		assert results == [200] * 5
+
+
+# ----- Xero's app tiers (issue 23) ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+	"tier, per_day",
+	[("starter", 1000), ("core", 5000), ("plus", 5000), ("advanced", 5000), ("enterprise", 5000)],
+)
+def test_each_tier_serves_its_day_limit_in_xero_headers(tier, per_day):
+	with running_sandbox(limits=LimitConfig(tier=tier)) as sandbox:
+		client = Api(sandbox, sandbox.issue_token_set())
+		first = client.call("GET", "/Organisation")
+		assert first.status_code == 200
+		assert first.headers["X-DayLimit-Remaining"] == str(per_day - 1)
+		assert first.headers["X-MinLimit-Remaining"] == "59"
+		assert first.headers["X-AppMinLimit-Remaining"] == "9999"
+
+
+def test_the_starter_tier_refuses_the_1001st_call_of_the_day_with_retry_after():
+	clock = ManualClock()
+	rl = limiter(clock, tier="Starter")
+	assert rl.config.tier == "starter" and rl.config.per_day == 1000
+	for _ in range(17):  # 1,000 calls spread over 17 minutes: never the minute limit
+		admit_many(rl, "t1", min(60, 1000 - len(rl._tenant("t1").day.calls)))
+		clock.advance(60)
+	with pytest.raises(RateLimited) as refused:
+		rl.admit("t1")
+	assert refused.value.problem == "day"
+	assert refused.value.headers["X-DayLimit-Remaining"] == "0"
+	assert int(refused.value.headers["Retry-After"]) == 86400 - 17 * 60
+	clock.advance(86400 - 17 * 60)
+	rl.release(rl.admit("t1"))  # the first minute's calls left the rolling day
+
+
+def test_an_unknown_tier_is_refused_with_the_known_ones():
+	with pytest.raises(ValueError, match="starter, core, plus, advanced, enterprise"):
+		LimitConfig(tier="premium")
+
+
+def test_the_tier_keyword_and_a_day_limit_by_number():
+	from xero_connector.sandbox.server import config_with
+
+	assert config_with(None, tier="core").limits.per_day == 5000
+	starter = config_with(None, tier="starter")
+	assert starter.limits.per_day == 1000
+	custom = config_with(starter, day_limit=3)
+	assert custom.limits.per_day == 3 and custom.limits.tier is None

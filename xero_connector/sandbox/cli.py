@@ -16,11 +16,11 @@ import sys
 import threading
 from pathlib import Path
 
-from xero_connector.sandbox.limits import LimitConfig
+from xero_connector.sandbox.limits import TIERS, LimitConfig
 from xero_connector.sandbox.persistence import StateFileError
 from xero_connector.sandbox.server import DEMO_CLIENT_SECRET, Sandbox, SandboxConfig
 
-STARTER_DAY_LIMIT = 1_000
+STARTER_DAY_LIMIT = TIERS["starter"].per_day
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -49,9 +49,19 @@ def build_parser() -> argparse.ArgumentParser:
 	)
 	limits = parser.add_argument_group("rate limits (per organisation unless noted)")
 	limits.add_argument("--minute-limit", type=int, default=60, help="calls per minute (default 60)")
-	limits.add_argument("--day-limit", type=int, default=5_000, help="calls per day (default 5000)")
 	limits.add_argument(
-		"--starter", action="store_true", help=f"Xero's Starter tier: {STARTER_DAY_LIMIT} calls per day"
+		"--day-limit", type=int, default=None, help="calls per day (default 5000, or the --tier's)"
+	)
+	limits.add_argument(
+		"--tier",
+		choices=list(TIERS),
+		type=str.lower,
+		help="Xero's app tier: its day limit ("
+		+ ", ".join(f"{t.name} {t.per_day}" for t in TIERS.values())
+		+ "); overrides --day-limit",
+	)
+	limits.add_argument(
+		"--starter", action="store_true", help=f"same as --tier starter ({STARTER_DAY_LIMIT} calls per day)"
 	)
 	limits.add_argument(
 		"--concurrent-limit", type=int, default=5, help="calls in progress at once (default 5)"
@@ -76,9 +86,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def config_from_args(args: argparse.Namespace) -> SandboxConfig:
+	tier = "starter" if args.starter and not args.tier else args.tier
 	limits = LimitConfig(
 		per_minute=args.minute_limit,
-		per_day=STARTER_DAY_LIMIT if args.starter else args.day_limit,
+		per_day=args.day_limit if args.day_limit is not None else 5_000,
+		tier=tier,
 		concurrent=args.concurrent_limit,
 		app_per_minute=args.app_minute_limit,
 		time_scale=args.time_scale,
@@ -116,7 +128,8 @@ def banner(sandbox: Sandbox) -> str:
 	limit_line = (
 		"off"
 		if not limits.enabled
-		else f"{limits.per_minute}/minute, {limits.per_day}/day, {limits.concurrent} concurrent, "
+		else (f"{limits.tier.capitalize()} tier: " if limits.tier else "")
+		+ f"{limits.per_minute}/minute, {limits.per_day}/day, {limits.concurrent} concurrent, "
 		f"{limits.app_per_minute}/minute per app"
 		+ (f", time x{limits.time_scale:g}" if limits.time_scale != 1 else "")
 	)

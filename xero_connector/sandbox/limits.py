@@ -10,6 +10,20 @@ carries ``X-MinLimit-Remaining``, ``X-DayLimit-Remaining`` and
 "If you exceed the minute or daily limit you will also receive a Retry-After
 header"; the values of X-Rate-Limit-Problem: XeroAPI/xero-node#634).
 
+Since 2 March 2026 Xero sells API access in tiers (Starter, Core, Plus, Advanced,
+Enterprise; developer.xero.com/pricing and developer.xero.com/faq/pricing-and-policy-updates,
+which give each tier's connections — 5, 50, 1,000, 10,000, no limit — and fees, not its call
+limits). What is known of the call limits per tier (:data:`TIERS`):
+
+- Starter: 1,000 calls a day per organisation (support.databuzz.com.au/article/742: "the free
+  Starter plan [...] limits of 5 connections and 1,000 API calls per day");
+- Core: "approximately 5 times the rate limits of the Free plan" (docs.hirepos.com/en/articles/
+  12836033), i.e. 5,000 a day, the limit every app had before the tiers (developer.xero.com/faq/limits);
+- Plus, Advanced, Enterprise: no published figure found; the sandbox serves 5,000 a day, the
+  pre-tier limit, until Xero says otherwise;
+- the minute (60), concurrent (5) and app-minute (10,000) limits: no source says they differ by
+  tier, so every tier keeps them.
+
 ``time_scale`` makes the "minute" and the "day" shorter for benchmarks while
 keeping every ratio: with ``time_scale=60`` a minute lasts one real second and
 ``Retry-After`` is given in real seconds.
@@ -30,10 +44,40 @@ DAY = 86_400.0
 RETRY_AFTER_PROBLEMS = ("minute", "day")
 
 
+@dataclass(frozen=True)
+class Tier:
+	"""One of Xero's app tiers as the sandbox serves it. ``day_known``: the day limit is
+	reported by a source (module docstring); otherwise it is the pre-tier 5,000."""
+
+	name: str
+	per_day: int
+	connections: int | None  # most connected organisations (None: no limit)
+	day_known: bool
+
+
+TIERS: dict[str, Tier] = {
+	"starter": Tier("starter", 1_000, 5, True),
+	"core": Tier("core", 5_000, 50, True),
+	"plus": Tier("plus", 5_000, 1_000, False),
+	"advanced": Tier("advanced", 5_000, 10_000, False),
+	"enterprise": Tier("enterprise", 5_000, None, False),
+}
+
+
+def tier_named(name: str) -> Tier:
+	"""The tier called ``name`` (any case); ValueError naming the known ones otherwise."""
+	tier = TIERS.get(str(name).strip().lower())
+	if tier is None:
+		raise ValueError(f"unknown Xero tier {name!r}: one of {', '.join(TIERS)}")
+	return tier
+
+
 @dataclass
 class LimitConfig:
 	"""Limits the sandbox enforces. ``enabled=False`` turns all of them off
-	(the headers are still sent)."""
+	(the headers are still sent). ``tier`` (``starter``, ``core``, ``plus``, ``advanced``,
+	``enterprise``) sets ``per_day`` to that tier's day limit (:data:`TIERS`); without a tier
+	the limits are the pre-tier ones, each configurable."""
 
 	per_minute: int = 60
 	per_day: int = 5_000
@@ -41,10 +85,15 @@ class LimitConfig:
 	app_per_minute: int = 10_000
 	time_scale: float = 1.0
 	enabled: bool = True
+	tier: str | None = None
 
 	def __post_init__(self):
 		if self.time_scale <= 0:
 			raise ValueError("time_scale must be positive")
+		if self.tier is not None:
+			tier = tier_named(self.tier)
+			self.tier = tier.name
+			self.per_day = tier.per_day
 
 
 class RateLimited(Exception):

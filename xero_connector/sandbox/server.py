@@ -111,6 +111,7 @@ _KEYWORDS = {
 	"concurrent_limit": (None, "concurrent"),
 	"app_minute_limit": (None, "app_per_minute"),
 	"limits_enabled": (None, "enabled"),
+	"tier": (None, "tier"),
 	"loosen": ("loosen", None),
 }
 
@@ -133,6 +134,8 @@ def config_with(config: SandboxConfig | None, **keywords) -> SandboxConfig:
 			top[config_field] = value
 		else:
 			limits[limit_field] = value
+	if "per_day" in limits and "tier" not in limits:
+		limits["tier"] = None  # a day limit given by number is no tier's
 	if limits:
 		top["limits"] = replace(base.limits, **limits)
 	return replace(base, **top) if top else base
@@ -157,6 +160,7 @@ class Sandbox:
 	        day_limit=5000,
 	        app_minute_limit=10000,
 	        limits_enabled=True,
+	        tier=None,  # "starter", "core", "plus", "advanced", "enterprise": that tier's day limit
 	        data_file=None,
 	        clock=None,
 	        host=...,

@@ -1,7 +1,8 @@
 """Per-organisation rate limiting on the client side.
 
 Xero allows, per connected organisation, 60 calls in any rolling minute, 5 in
-progress at once and 5,000 a day, and 10,000 calls a minute per app. The
+progress at once and a day limit set by the app's tier (1,000 on Starter, 5,000 before the
+tiers and on Core: budget.py), and 10,000 calls a minute per app. The
 ``RateLimiter`` keeps the client under those limits *before* Xero says 429,
 reads the remaining-calls headers Xero returns, absorbs 429s by waiting for
 ``Retry-After``, and when the day budget is gone raises ``DayLimitReached`` with
@@ -13,6 +14,15 @@ Frappe shell provides a Redis backend with the same three primitives —
 sliding-window counters (a sorted set per window, trimmed and counted in one
 Lua script), a concurrency semaphore with expiring leases (a sorted set of
 lease ids scored by expiry), and "blocked until" marks (a key with a TTL).
+
+The day limit is learned, not assumed (issue 23): ``Limits.tier`` (default Starter, the
+strictest) gives the starting figure, and each answer's ``X-DayLimit-Remaining`` is kept in
+the backend as a note every worker reads (``put_note``/``get_note``): the remaining budget is
+the smaller of the limiter's own count and Xero's figure less the calls made since, and a
+figure larger than the tier allows raises the limit (the app is on a larger tier).
+:meth:`RateLimiter.budget` reports it (budget.DayBudget), :meth:`RateLimiter.resume_for` says
+when a number of calls will be free again. Backends without ``put_note``/``get_note``/
+``room_at`` still work: the note is then kept per process, the times are conservative.
 """
 
 from __future__ import annotations
@@ -27,6 +37,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
+from xero_connector.xero.budget import DEFAULT_TIER, DayBudget, tier_day_limit
 from xero_connector.xero.errors import DayLimitReached
 
 log = logging.getLogger(__name__)
@@ -38,15 +49,24 @@ DAY = 86_400.0
 @dataclass(frozen=True)
 class Limits:
 	"""Xero's limits. ``time_scale`` > 1 shortens the minute and the day (as the sandbox's
-	``time_scale`` does) so benchmarks run fast with every ratio kept."""
+	``time_scale`` does) so benchmarks run fast with every ratio kept. ``day_limit`` defaults
+	to the ``tier``'s (budget.TIER_DAY_LIMITS; default tier Starter: 1,000)."""
 
 	minute_limit: int = 60
 	concurrent_limit: int = 5
-	day_limit: int = 5_000
+	day_limit: int | None = None
 	app_minute_limit: int = 10_000
 	time_scale: float = 1.0
 	lease_ttl: float = 120.0  # a crashed worker's concurrency slot frees itself after this
 	window_padding: float = 0.05  # seconds added to windows: Xero counts on arrival, we on departure
+	tier: str = DEFAULT_TIER
+
+	def __post_init__(self):
+		tier = (self.tier or DEFAULT_TIER).strip().lower()
+		limit = tier_day_limit(tier)
+		object.__setattr__(self, "tier", tier)
+		if self.day_limit is None:
+			object.__setattr__(self, "day_limit", limit)
 
 	@property
 	def minute(self) -> float:
@@ -86,6 +106,12 @@ class LimiterBackend(Protocol):
 
 	def blocked_until(self, key: str, now: float) -> float | None: ...
 
+	# Optional (RateLimiter falls back when a backend lacks them):
+	#   put_note(key, note: dict, until: float) -> None   keep a small dict until ``until``
+	#   get_note(key, now: float) -> dict | None
+	#   room_at(window: Window, now: float) -> float      seconds until one more hit fits, 0 if now
+	#   hits(key, length, now) -> int                      hits in the last ``length`` seconds
+
 
 class MemoryLimiterBackend:
 	"""LimiterBackend for one process (threads share it)."""
@@ -95,6 +121,7 @@ class MemoryLimiterBackend:
 		self._hits: dict[str, deque] = {}
 		self._leases: dict[str, dict[str, float]] = {}
 		self._blocks: dict[str, float] = {}
+		self._notes: dict[str, tuple[dict, float]] = {}
 
 	def try_hit(self, windows: list[Window], now: float) -> tuple[float, str | None]:
 		with self._lock:
@@ -145,6 +172,28 @@ class MemoryLimiterBackend:
 		with self._lock:
 			return sum(1 for t in self._hits.get(key, ()) if t > now - length)
 
+	def room_at(self, window: Window, now: float) -> float:
+		"""Seconds until one more hit fits in ``window`` (0.0 if it fits now); records nothing."""
+		with self._lock:
+			hits = [t for t in self._hits.get(window.key, ()) if t > now - window.length]
+			if len(hits) < window.limit:
+				return 0.0
+			if window.limit <= 0:
+				return (hits[-1] + window.length - now) if hits else 0.0
+			return max(hits[len(hits) - window.limit] + window.length - now, 0.0)
+
+	def put_note(self, key: str, note: dict, until: float) -> None:
+		with self._lock:
+			self._notes[key] = (dict(note), until)
+
+	def get_note(self, key: str, now: float) -> dict | None:
+		with self._lock:
+			entry = self._notes.get(key)
+			if entry is None or entry[1] <= now:
+				self._notes.pop(key, None)
+				return None
+			return dict(entry[0])
+
 
 @dataclass
 class Lease:
@@ -177,6 +226,7 @@ class RateLimiter:
 		self.ns = namespace
 		self.remaining: dict[str, dict[str, int]] = {}  # last X-*-Remaining seen per tenant
 		self.waited = 0.0  # seconds spent waiting (stats)
+		self._local_notes: dict[str, tuple[dict, float]] = {}  # for backends without notes
 
 	def _keys(self, tenant_id: str) -> dict[str, str]:
 		base = f"{self.ns}:{tenant_id}"
@@ -187,7 +237,84 @@ class RateLimiter:
 			"appminute": f"{self.ns}:app:minute",
 			"block": f"{base}:blocked",
 			"day_block": f"{base}:day_blocked",
+			"day_note": f"{base}:day_seen",
 		}
+
+	# ----- the day budget, learned from Xero's answers --------------------------------------
+
+	def _get_note(self, key: str, now: float) -> dict | None:
+		getter = getattr(self.backend, "get_note", None)
+		if getter is not None:
+			return getter(key, now)
+		entry = self._local_notes.get(key)
+		return dict(entry[0]) if entry and entry[1] > now else None
+
+	def _put_note(self, key: str, note: dict, until: float) -> None:
+		putter = getattr(self.backend, "put_note", None)
+		if putter is not None:
+			putter(key, note, until)
+		else:
+			self._local_notes[key] = (dict(note), until)
+
+	def _hits(self, key: str, length: float, now: float) -> int | None:
+		counter = getattr(self.backend, "hits", None)
+		return counter(key, length, now) if counter is not None else None
+
+	def day_limit(self, tenant_id: str) -> int:
+		"""Calls a day for this organisation: the tier's, or more once Xero's headers showed more."""
+		return self._limit(self._get_note(self._keys(tenant_id)["day_note"], self.clock()))
+
+	def _limit(self, note: dict | None) -> int:
+		"""The configured limit, or the larger one Xero's figures prove (``note["limit"]``: the
+		most remaining + counted calls seen; calls in flight, counted here but not yet by
+		Xero, can inflate it by up to the concurrency limit)."""
+		configured = self.limits.day_limit
+		seen = int(note.get("limit") or 0) if note else 0
+		return seen if seen > configured + self.limits.concurrent_limit else configured
+
+	def budget(self, tenant_id: str) -> DayBudget:
+		"""The organisation's day budget now (shared by every worker of the backend)."""
+		now = self.clock()
+		keys = self._keys(tenant_id)
+		note = self._get_note(keys["day_note"], now)
+		limit = self._limit(note)
+		used = self._hits(keys["day"], self.limits.day, now)
+		remaining = limit - (used or 0)
+		if note is not None:
+			since = self._hits(keys["day"], max(now - float(note["at"]), 0.0), now) or 0
+			# calls counted then that have left the rolling day since came back to Xero's figure too
+			left = max(0, int(note["used"]) - ((used or 0) - since)) if note.get("used") is not None else 0
+			remaining = min(remaining, int(note["remaining"]) - since + left)
+		blocked = self.backend.blocked_until(keys["day_block"], now)
+		if blocked:
+			remaining = 0
+		resets_at = blocked
+		if resets_at is None and used:
+			resets_at = now + self._room_in(Window(keys["day"], self.limits.day, used), now)
+		return DayBudget(
+			limit=limit,
+			remaining=max(0, remaining),
+			resets_at=resets_at,
+			learned=note is not None,
+			tier=self.limits.tier,
+		)
+
+	def resume_for(self, tenant_id: str, calls: int = 1, reserve: int = 0) -> float:
+		"""When (epoch seconds) ``calls`` calls can be made with ``reserve`` still left after
+		them, as far as the limiter's own count of the rolling day tells; now if already."""
+		now = self.clock()
+		keys = self._keys(tenant_id)
+		limit = self.day_limit(tenant_id)
+		window = Window(keys["day"], self.limits.day, limit - reserve - calls + 1)
+		at = now + self._room_in(window, now)
+		blocked = self.backend.blocked_until(keys["day_block"], now)
+		return max(at, blocked or 0.0)
+
+	def _room_in(self, window: Window, now: float) -> float:
+		room_at = getattr(self.backend, "room_at", None)
+		if room_at is not None:
+			return room_at(window, now)
+		return self.limits.day  # unknown: a whole day, the latest it can be
 
 	def day_limit_until(self, tenant_id: str) -> float | None:
 		"""When the organisation's spent day limit lets calls through again (epoch
@@ -208,7 +335,7 @@ class RateLimiter:
 		keys = self._keys(tenant_id)
 		lim = self.limits
 		windows = [
-			Window(keys["day"], lim.day, lim.day_limit),
+			Window(keys["day"], lim.day, self.day_limit(tenant_id)),
 			Window(keys["minute"], lim.minute, lim.minute_limit),
 			Window(keys["appminute"], lim.minute, lim.app_minute_limit),
 		]
@@ -262,6 +389,8 @@ class RateLimiter:
 		self.remaining[tenant_id] = seen
 		now = self.clock()
 		keys = self._keys(tenant_id)
+		if "day" in seen:
+			self._learn_day(keys, seen["day"], now)
 		if seen.get("day") == 0:
 			# No reset time is given here; the next call's 429 "day" carries the exact
 			# Retry-After and turns into DayLimitReached(resume_at).
@@ -269,6 +398,20 @@ class RateLimiter:
 		elif seen.get("minute") == 0 or seen.get("appminute") == 0:
 			# Someone else shares this budget: pause briefly rather than collect a 429.
 			self.backend.block(keys["block"], now + self.limits.minute / 12)
+
+	def _learn_day(self, keys: dict[str, str], remaining: int, now: float) -> None:
+		"""Keep Xero's X-DayLimit-Remaining for every worker; a figure above what the configured
+		tier leaves shows a larger limit (this call's hit is already counted)."""
+		previous = self._get_note(keys["day_note"], now)
+		limit = int(previous.get("limit") or 0) if previous else 0  # evidence only, not the configured
+		used = self._hits(keys["day"], self.limits.day, now)
+		if used is not None and remaining + used > limit:
+			limit = remaining + used
+		self._put_note(
+			keys["day_note"],
+			{"remaining": remaining, "at": now, "limit": limit, "used": used},
+			now + self.limits.day,
+		)
 
 	def rate_limited(self, tenant_id: str, problem: str | None, retry_after: float | None) -> float:
 		"""Record a 429. For ``day`` raise DayLimitReached(resume_at); otherwise block the

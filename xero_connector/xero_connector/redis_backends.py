@@ -266,3 +266,19 @@ class RedisLimiterBackend:
 	def hits(self, key: str, length: float, now: float) -> int:
 		"""Hits recorded in the last ``length`` seconds (tests and the settings' budget)."""
 		return frappe.cache.zcount(self._key(key), f"({now - length}", "+inf")
+
+	def put_note(self, key: str, note: dict, until: float) -> None:
+		"""Keep ``note`` (Xero's last X-DayLimit-Remaining, limiter.py) for every worker until ``until``."""
+		import time
+
+		seconds = max(1, int(until - time.time()) + 1)
+		frappe.cache.set(self._key(key), json.dumps(note), ex=seconds)
+
+	def get_note(self, key: str, now: float) -> dict | None:
+		value = frappe.cache.get(self._key(key))
+		if value is None:
+			return None
+		try:
+			return json.loads(value)
+		except ValueError:
+			return None
