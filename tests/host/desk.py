@@ -204,7 +204,8 @@ class Desk:
 		"""The values (names) a Link field's dropdown offers once ``typed`` is typed: the
 		rows of the list, not its "Create a new" / "Advanced Search" / filter lines."""
 		self.awesomplete_options(fieldname, typed, scope)
-		extra = ("Create a new", "Advanced Search", "Filters applied", "No results")
+		# the list's own lines: "Filters applied ..." (v15), "Filtered by: ..." (v16)
+		extra = ("Create a new", "Advanced Search", "Filters applied", "Filtered by", "No results")
 		values = []
 		for li in self.driver.find_elements(By.CSS_SELECTOR, OPEN_DROPDOWN_ITEMS):
 			try:
