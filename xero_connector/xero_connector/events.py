@@ -63,7 +63,11 @@ def keep_app_written_fields(doc, method=None):
 	fields = APP_WRITTEN_FIELDS.get(doc.doctype)
 	if not fields:
 		return
-	stored = None if doc.is_new() else frappe.db.get_value(doc.doctype, doc.name, fields, as_dict=True)
+	stored = None
+	if not doc.is_new():
+		# Frappe already read the stored document for its own "modified since" check (no
+		# query of ours on every save and submit); read it only where it did not
+		stored = doc.get_doc_before_save() or frappe.db.get_value(doc.doctype, doc.name, fields, as_dict=True)
 	for field in fields:
 		value = stored.get(field) if stored else None
 		if doc.get(field) != value:
