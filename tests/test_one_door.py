@@ -14,10 +14,10 @@ SHELL = APP / "xero_connector"
 # Fetch from Xero, which is where the guard learns (or compares) the organisation; the
 # guard's own hourly re-read of the organisation
 MAY_BUILD_A_CLIENT = {
-	SHELL / "sync_session.py": "open_client",
+	SHELL / "connection" / "sync_session.py": "open_client",
 	SHELL / "api.py": "fetch_reference",
-	SHELL / "guard.py": "refresh_from_xero",
-	SHELL / "client.py": "xero_client",
+	SHELL / "connection" / "guard.py": "refresh_from_xero",
+	SHELL / "connection" / "client.py": "xero_client",
 }
 
 

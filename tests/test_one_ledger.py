@@ -1,4 +1,4 @@
-"""One writer of Xero Sync Log rows: ``xero_connector/xero_connector/ledger.py``.
+"""One writer of Xero Sync Log rows: ``xero_connector/xero_connector/sync/ledger.py``.
 
 Every other module of the Frappe shell reads the ledger and calls the ledger's
 functions to write it; a second writer is how a row came to skip redaction or
@@ -12,7 +12,7 @@ from pathlib import Path
 from parsed_source import parse_files
 
 SHELL = Path(__file__).resolve().parents[1] / "xero_connector" / "xero_connector"
-LEDGER = SHELL / "ledger.py"
+LEDGER = SHELL / "sync" / "ledger.py"
 CONTROLLER = SHELL / "doctype" / "xero_sync_log" / "xero_sync_log.py"
 WRITES = {"set_value", "db_set", "insert", "db_insert", "save", "delete", "sql", "new_doc", "get_doc"}
 

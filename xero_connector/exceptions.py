@@ -112,6 +112,14 @@ def describe(exc: BaseException) -> Described:
 	)
 
 
+def is_expected(exc: BaseException) -> bool:
+	"""A failure the connector knows how to explain (Xero's answer or our own check),
+	as opposed to a bug: only the unexpected ones go to the Error Log with a traceback."""
+	from xero_connector.xero import XeroError
+
+	return isinstance(exc, XeroError | XeroConnectorError)
+
+
 def _attr(exc, name):
 	value = getattr(exc, name, None)
 	return None if callable(value) else value

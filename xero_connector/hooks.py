@@ -14,7 +14,7 @@ after_migrate = "xero_connector.install.after_migrate"
 before_uninstall = "xero_connector.uninstall.before_uninstall"
 
 # Frappe 16: a web process never makes a second encryption key (encryption.py)
-before_request = ["xero_connector.xero_connector.encryption.adopt_site_key"]
+before_request = ["xero_connector.xero_connector.connection.encryption.adopt_site_key"]
 
 # bench run-tests --app xero_connector: the setup data a fresh site lacks (tests/fixtures.py)
 before_tests = "xero_connector.tests.fixtures.before_tests"
@@ -33,8 +33,8 @@ doc_events = {
 	"Quotation": {
 		"validate": "xero_connector.xero_connector.events.keep_app_written_fields",
 		"before_update_after_submit": "xero_connector.xero_connector.events.keep_app_written_fields",
-		"on_submit": "xero_connector.xero_connector.quotations.on_submit",
-		"on_cancel": "xero_connector.xero_connector.quotations.on_cancel",
+		"on_submit": "xero_connector.xero_connector.features.quotations.on_submit",
+		"on_cancel": "xero_connector.xero_connector.features.quotations.on_cancel",
 	},
 	# the Xero fields only the app writes (events.APP_WRITTEN_FIELDS)
 	"Customer": {"validate": "xero_connector.xero_connector.events.keep_app_written_fields"},
@@ -61,7 +61,7 @@ scheduler_events = {
 		"*/5 * * * *": [
 			"xero_connector.xero_connector.tasks.pull_payments_if_due",
 			# queue again a Xero Backfill whose worker died
-			"xero_connector.xero_connector.backfill.resume_stalled",
+			"xero_connector.xero_connector.sync.backfill.resume_stalled",
 		],
 		# every 15 minutes: re-queue work stuck in Queued
 		"*/15 * * * *": ["xero_connector.xero_connector.tasks.requeue_stuck"],

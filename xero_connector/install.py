@@ -9,8 +9,8 @@ import frappe
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
 from xero_connector.constants import SYNC_LOG, XERO_MANAGER
+from xero_connector.xero_connector.connection.encryption import make_site_key
 from xero_connector.xero_connector.custom_fields import get_custom_fields
-from xero_connector.xero_connector.encryption import make_site_key
 
 LOG_RETENTION_DAYS = 30
 

@@ -12,7 +12,7 @@ A mismatch is :class:`OrganisationChanged`, whose message tells the user which
 organisation the connection now points at and what to do. Nothing is remembered
 yet (a brand-new connection) → the current organisation becomes the remembered one.
 
-Called by the Frappe shell (``xero_connector.xero_connector.guard``) before each
+Called by the Frappe shell (``xero_connector.xero_connector.connection.guard``) before each
 engine run, on connect and by the hourly health check; pure (no frappe).
 """
 

@@ -14,7 +14,7 @@ foreign units per 1 base unit, so ERPNext's ``source_exchange_rate`` (base per
 1 foreign) is its inverse; ERPNext then posts the exchange gain or loss against
 the invoice's rate itself.
 
-Called by the Frappe shell (``xero_connector.xero_connector.payment_entries``)
+Called by the Frappe shell (``xero_connector.xero_connector.sync.payment_entries``)
 after :func:`fetch_payments` (``GET /Payments`` with ``If-Modified-Since``, paged).
 Pure (no frappe).
 """

@@ -8,7 +8,7 @@ InvoiceID/CreditNoteID an update carries) without calling Xero.
 ``LineItems[1].Quantity``); numbers compare by value, so ``"100.0000"`` as stored
 in the Sync Log equals ``Decimal("100")``.
 
-Called by the Frappe shell (``xero_connector.xero_connector.preview``: the Sales
+Called by the Frappe shell (``xero_connector.xero_connector.features.preview``: the Sales
 Invoice's "Xero payload" button and the Sync Log form). Pure (no frappe).
 """
 

@@ -12,7 +12,7 @@ Create-or-update by number: :func:`plan_quote` looks at what Xero holds under th
 DRAFT or SENT → POST with its QuoteID (update); ACCEPTED, DECLINED or INVOICED →
 nothing is sent (the customer already answered in Xero).
 
-Called by the Frappe shell (``xero_connector.xero_connector.quotations``). Pure.
+Called by the Frappe shell (``xero_connector.xero_connector.features.quotations``). Pure.
 """
 
 from __future__ import annotations

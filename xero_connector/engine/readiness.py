@@ -11,7 +11,7 @@ or link the Xero contact of the same name (``link_contact``). Nothing is ever
 enabled in Xero: a currency or an archived contact is reported with what to do
 there.
 
-Called by the Frappe shell's "Xero Readiness" page (xero_connector/xero_connector/readiness.py)
+Called by the Frappe shell's "Xero Readiness" page (xero_connector/xero_connector/features/readiness.py)
 and usable from the CLI; pure (no Frappe).
 """
 

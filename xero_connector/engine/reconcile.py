@@ -8,7 +8,7 @@ for invoices, CreditNoteNumber for returns). A document found by number only is
 document is DRAFT/SUBMITTED/AUTHORISED/PAID in Xero, and a cancelled one is
 VOIDED/DELETED (or was never sent).
 
-Called by the "Xero Reconciliation" Script Report (xero_connector/xero_connector/reconciliation.py);
+Called by the "Xero Reconciliation" Script Report (xero_connector/xero_connector/features/reconciliation.py);
 pure (no Frappe).
 """
 

@@ -418,7 +418,7 @@ def make_user(email: str, roles: list[str]) -> str:
 
 
 def xero_client():
-	from xero_connector.xero_connector.client import xero_client as build
+	from xero_connector.xero_connector.connection.client import xero_client as build
 
 	return build(frappe.get_single(SETTINGS))
 
@@ -428,7 +428,7 @@ def secrets_in(text: str, secrets: list[str]) -> list[str]:
 
 
 def token_values() -> list[str]:
-	from xero_connector.xero_connector.redis_backends import FrappeTokenStore
+	from xero_connector.xero_connector.connection.redis_backends import FrappeTokenStore
 
 	tokens = FrappeTokenStore().load()
 	values = [tokens.access_token, tokens.refresh_token] if tokens else []
@@ -475,8 +475,8 @@ class XeroTestCase(_BaseTestCase):
 		super().setUpClass()
 		from xero_connector.sandbox.limits import LimitConfig
 		from xero_connector.sandbox.server import Sandbox, SandboxConfig
+		from xero_connector.xero_connector.connection.redis_backends import FrappeTokenStore
 		from xero_connector.xero_connector.doctype.xero_settings.xero_settings import get_redirect_uri
-		from xero_connector.xero_connector.redis_backends import FrappeTokenStore
 
 		frappe.set_user("Administrator")
 		make_masters()

@@ -57,8 +57,8 @@ def forget_connection() -> None:
 	"""Each run starts a new sandbox, which knows nothing of the tokens a kept site
 	holds from an earlier run: forget them, as Disconnect does (without telling the
 	old sandbox, which is gone), so the administrator connects afresh."""
-	from xero_connector.xero_connector.redis_backends import FrappeTokenStore
-	from xero_connector.xero_connector.settings_state import forget_connection
+	from xero_connector.xero_connector.connection.redis_backends import FrappeTokenStore
+	from xero_connector.xero_connector.connection.settings_state import forget_connection
 
 	FrappeTokenStore().clear()
 	# the contacts the old sandbox made are not in the new one: match customers afresh

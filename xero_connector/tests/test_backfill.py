@@ -23,8 +23,8 @@ from xero_connector.tests.fixtures import (
 	map_account,
 	xero_client,
 )
-from xero_connector.xero_connector import backfill
-from xero_connector.xero_connector.backfill import BACKFILL, BackfillStateError
+from xero_connector.xero_connector.sync import backfill
+from xero_connector.xero_connector.sync.backfill import BACKFILL, BackfillStateError
 
 
 def past_date(month: int, day: int = 15) -> str:
@@ -360,7 +360,7 @@ class TestBackfillSelection(BackfillTestCase):
 def clear_day_limit(sandbox, tenant_id: str) -> None:
 	"""Xero's day rolls over: the sandbox forgets the day's calls and the site's limiter
 	(in Redis) its day block."""
-	from xero_connector.xero_connector.client import rate_limiter
+	from xero_connector.xero_connector.connection.client import rate_limiter
 
 	state = sandbox.limiter._tenant(tenant_id)
 	state.day.calls.clear()

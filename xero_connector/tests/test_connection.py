@@ -32,7 +32,7 @@ class TestConnection(XeroTestCase):
 		self.assertIsNotNone(settings.api_minute_remaining)
 
 	def test_fetch_from_xero_keeps_xero_item_codes(self):
-		from xero_connector.xero_connector.reference import stored_items, xero_reference
+		from xero_connector.xero_connector.connection.reference import stored_items, xero_reference
 
 		xero_items = self.sandbox.organisation().items.values()
 		expected = sorted((i["Code"], i["Name"], i["ItemID"]) for i in xero_items)
@@ -118,7 +118,7 @@ class TestConnection(XeroTestCase):
 class TestDisconnect(XeroTestCase):
 	def test_disconnect_revokes_and_forgets_the_tokens(self):
 		from xero_connector.xero_connector.api import disconnect
-		from xero_connector.xero_connector.redis_backends import FrappeTokenStore
+		from xero_connector.xero_connector.connection.redis_backends import FrappeTokenStore
 
 		refresh = FrappeTokenStore().load().refresh_token
 		disconnect()

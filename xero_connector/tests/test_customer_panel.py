@@ -14,7 +14,7 @@ from xero_connector.tests.fixtures import (
 	make_user,
 	xero_client,
 )
-from xero_connector.xero_connector.customer_panel import customer_invoices
+from xero_connector.xero_connector.features.customer_panel import customer_invoices
 
 PANEL_CUSTOMER = "Xero Panel Customer"
 

@@ -109,7 +109,7 @@ class TestOpenInXero(unittest.TestCase):
 	def test_open_in_xero_goes_to_xero_itself_without_the_sandbox(self):
 		from types import SimpleNamespace
 
-		from xero_connector.xero_connector.client import document_url
+		from xero_connector.xero_connector.connection.client import document_url
 
 		xero = SimpleNamespace(use_sandbox=0, sandbox_url="http://127.0.0.1:8765")
 		self.assertEqual(

@@ -89,7 +89,7 @@ class TestNoSecretInTheErrorLog(XeroTestCase):
 		"""Make the stored access token look expired, so the next call refreshes it."""
 		from dataclasses import replace
 
-		from xero_connector.xero_connector.redis_backends import FrappeTokenStore
+		from xero_connector.xero_connector.connection.redis_backends import FrappeTokenStore
 
 		store = FrappeTokenStore()
 		store.save(replace(store.load(), expires_at=0.0))
@@ -151,7 +151,7 @@ class TestNoSecretInTheErrorLog(XeroTestCase):
 		self.assert_no_secret_logged()
 
 	def test_a_refused_refresh_token_leaves_no_secret_in_the_error_log(self):
-		from xero_connector.xero_connector.redis_backends import FrappeTokenStore
+		from xero_connector.xero_connector.connection.redis_backends import FrappeTokenStore
 
 		tokens = FrappeTokenStore().load()
 		settings = frappe.get_single(SETTINGS)

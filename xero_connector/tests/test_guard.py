@@ -8,7 +8,7 @@ import frappe
 from xero_connector.constants import SETTINGS
 from xero_connector.sandbox.server import SECOND_TENANT_ID, SECOND_TENANT_NAME
 from xero_connector.tests.fixtures import XeroTestCase, captured_jobs, make_invoice, make_user, sync_logs
-from xero_connector.xero_connector import guard
+from xero_connector.xero_connector.connection import guard
 
 GUARD_FIELDS = (*guard.SYNCED, *guard.CONNECTED, "organisation_mismatch")
 
@@ -83,7 +83,7 @@ class TestOrganisationGuard(XeroTestCase):
 
 	def test_a_backfill_resumed_after_reconnecting_elsewhere_sends_nothing_there(self):
 		from xero_connector.tests.test_backfill import BackfillTestCase
-		from xero_connector.xero_connector import backfill
+		from xero_connector.xero_connector.sync import backfill
 
 		helper = BackfillTestCase("setUp")
 		helper.month = 3
@@ -126,7 +126,7 @@ class TestOrganisationGuard(XeroTestCase):
 		self.assertEqual(settings_value("connected_organisation_id"), self.other_org_id)
 
 	def test_only_a_manager_confirms_the_switch_and_then_sending_is_allowed(self):
-		from xero_connector.xero_connector.client import xero_client, xero_port
+		from xero_connector.xero_connector.connection.client import xero_client, xero_port
 
 		self.switch_tenant_underneath()
 		port = xero_port(xero_client(frappe.get_single(SETTINGS)))
@@ -151,7 +151,7 @@ class TestOrganisationGuard(XeroTestCase):
 		Customer panel go through the same door as the sync: after the connection moved to
 		another organisation they refuse with the guard's message and touch nothing there."""
 		from xero_connector.tests.fixtures import CUSTOMER
-		from xero_connector.xero_connector import customer_panel, readiness, reconciliation
+		from xero_connector.xero_connector.features import customer_panel, readiness, reconciliation
 
 		with captured_jobs() as jobs:
 			si = make_invoice()

@@ -19,7 +19,7 @@ from xero_connector.tests.fixtures import (
 	sync_logs,
 	xero_client,
 )
-from xero_connector.xero_connector.payment_entries import pull_payment_entries
+from xero_connector.xero_connector.sync.payment_entries import pull_payment_entries
 
 BANK = f"Xero Bank - {ABBR}"
 USD_DEBTORS = f"Debtors USD - {ABBR}"

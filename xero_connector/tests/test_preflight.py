@@ -66,7 +66,7 @@ class TestPreflight(XeroTestCase):
 
 	def test_mapping_to_an_account_archived_since_is_caught_before_xero(self):
 		from xero_connector.tests.fixtures import unmap, xero_client
-		from xero_connector.xero_connector.reference import store
+		from xero_connector.xero_connector.connection.reference import store
 
 		map_account("Item", ITEM, "260")
 		client = xero_client()
@@ -127,7 +127,7 @@ class TestMappingValidation(XeroTestCase):
 		)
 
 	def test_unknown_codes_are_refused(self):
-		from xero_connector.xero_connector.reference import account_problem, tax_type_problem
+		from xero_connector.xero_connector.connection.reference import account_problem, tax_type_problem
 
 		self.assertIn("no account with code", account_problem("999"))
 		self.assertIn("no tax rate", tax_type_problem("BOGUS"))

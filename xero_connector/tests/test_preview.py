@@ -5,7 +5,7 @@ import frappe
 from frappe.utils import add_days, getdate
 
 from xero_connector.tests.fixtures import XeroTestCase, make_invoice, make_user, sync_logs
-from xero_connector.xero_connector.preview import invoice_payload, sync_log_payload
+from xero_connector.xero_connector.features.preview import invoice_payload, sync_log_payload
 
 
 class TestPayloadPreview(XeroTestCase):

@@ -21,7 +21,7 @@ from xero_connector.tests.fixtures import (
 	sync_logs,
 	xero_client,
 )
-from xero_connector.xero_connector.quotations import sync_quotation
+from xero_connector.xero_connector.features.quotations import sync_quotation
 
 
 def make_quotation(qty=2, rate=100):

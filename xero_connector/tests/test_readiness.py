@@ -23,7 +23,7 @@ from xero_connector.tests.fixtures import (
 	xero_client,
 )
 from xero_connector.tests.test_backfill import clear_month, past_date
-from xero_connector.xero_connector import readiness
+from xero_connector.xero_connector.features import readiness
 
 MONTH = 9
 NEW_CUSTOMER = "Readiness New Customer"

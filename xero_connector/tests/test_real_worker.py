@@ -155,8 +155,8 @@ class TestFourWorkers(XeroTestCase):
 
 		from xero_connector.sandbox import documents
 		from xero_connector.tests.test_backfill import BackfillTestCase
-		from xero_connector.xero_connector import backfill
 		from xero_connector.xero_connector.jobs import enqueue_sync
+		from xero_connector.xero_connector.sync import backfill
 
 		class Month(BackfillTestCase):
 			prefix = "XB4W-"

@@ -22,7 +22,7 @@ from xero_connector.tests.fixtures import (
 )
 from xero_connector.tests.test_backfill import clear_month, past_date
 from xero_connector.xero.client import XeroClient
-from xero_connector.xero_connector import reconciliation
+from xero_connector.xero_connector.features import reconciliation
 from xero_connector.xero_connector.report.xero_reconciliation import xero_reconciliation as report
 
 MONTH = 11

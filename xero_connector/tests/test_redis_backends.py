@@ -9,7 +9,7 @@ from xero_connector.constants import SETTINGS
 from xero_connector.xero.limiter import Limits, RateLimiter, Window
 from xero_connector.xero.locks import LockTimeout
 from xero_connector.xero.tokens import TokenSet
-from xero_connector.xero_connector.redis_backends import (
+from xero_connector.xero_connector.connection.redis_backends import (
 	FrappeTokenStore,
 	RedisLimiterBackend,
 	RedisLock,

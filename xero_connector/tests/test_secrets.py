@@ -44,7 +44,7 @@ class TestSiteKey(XeroTestCase):
 		a second key (which would leave the client secret unreadable)."""
 		from frappe.utils.password import get_encryption_key
 
-		from xero_connector.xero_connector.encryption import adopt_site_key
+		from xero_connector.xero_connector.connection.encryption import adopt_site_key
 
 		key = get_encryption_key()
 		conf = frappe.local.conf

@@ -6,7 +6,7 @@ import frappe
 
 from xero_connector.constants import SETTINGS
 from xero_connector.tests.fixtures import XeroTestCase
-from xero_connector.xero_connector.settings_state import write_state
+from xero_connector.xero_connector.connection.settings_state import write_state
 
 
 def stored_modified():

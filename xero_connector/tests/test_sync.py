@@ -281,8 +281,8 @@ class TestXeroDown(XeroTestCase):
 
 class TestTokenRevoked(XeroTestCase):
 	def test_revoked_connection_fails_clearly_and_emails_managers_once(self):
-		from xero_connector.xero_connector.client import oauth_client
-		from xero_connector.xero_connector.redis_backends import FrappeTokenStore
+		from xero_connector.xero_connector.connection.client import oauth_client
+		from xero_connector.xero_connector.connection.redis_backends import FrappeTokenStore
 		from xero_connector.xero_connector.tasks import check_connection
 
 		tokens = FrappeTokenStore().load()
@@ -323,7 +323,7 @@ class TestTokenRevoked(XeroTestCase):
 class TestItemCode(XeroTestCase):
 	def test_a_line_carries_itemcode_only_when_the_item_is_in_xero(self):
 		from xero_connector.xero_connector import api
-		from xero_connector.xero_connector.reference import stored_items, xero_reference
+		from xero_connector.xero_connector.connection.reference import stored_items, xero_reference
 
 		organisation = self.sandbox.organisation()
 		item_id = "7c6a5c9d-0000-4000-8000-00000000b1d9"

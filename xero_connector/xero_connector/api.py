@@ -26,9 +26,9 @@ from xero_connector.constants import (
 	SYNC_LOG,
 )
 from xero_connector.exceptions import OAuthStateInvalid, PreflightFailed, XeroConnectorError, XeroNotConnected
+from xero_connector.xero_connector.connection.settings_state import forget_connection, write_state
 from xero_connector.xero_connector.doctype.xero_settings.xero_settings import get_redirect_uri
 from xero_connector.xero_connector.permissions import is_manager, require_manager
-from xero_connector.xero_connector.settings_state import forget_connection, write_state
 
 
 @frappe.whitelist(methods=["POST"])
@@ -36,7 +36,7 @@ def start_connect() -> str:
 	"""Connect button: remember a single-use state (+ PKCE verifier) and return the
 	Xero authorise URL for the browser to open."""
 	require_manager()
-	from xero_connector.xero_connector.client import oauth_client
+	from xero_connector.xero_connector.connection.client import oauth_client
 
 	request = oauth_client().begin(get_redirect_uri(), extra={"user": frappe.session.user})
 	return request.url
@@ -61,8 +61,8 @@ def complete_connect(params: dict) -> dict:
 	Returns ``{"tenants": [...], "choose": bool}``; raises OAuthStateInvalid for a
 	forged, reused or expired state."""
 	from xero_connector.xero import InvalidState, OAuthError, TokenManager
-	from xero_connector.xero_connector.client import oauth_client
-	from xero_connector.xero_connector.redis_backends import FrappeTokenStore, RedisLock
+	from xero_connector.xero_connector.connection.client import oauth_client
+	from xero_connector.xero_connector.connection.redis_backends import FrappeTokenStore, RedisLock
 
 	oauth = oauth_client()
 	try:
@@ -130,8 +130,8 @@ def disconnect():
 	"""Disconnect button: revoke the refresh token at Xero (ends the grant) and forget the tokens."""
 	require_manager()
 	from xero_connector.xero import XeroError
-	from xero_connector.xero_connector.client import oauth_client
-	from xero_connector.xero_connector.redis_backends import FrappeTokenStore
+	from xero_connector.xero_connector.connection.client import oauth_client
+	from xero_connector.xero_connector.connection.redis_backends import FrappeTokenStore
 
 	store = FrappeTokenStore()
 	tokens = store.load()
@@ -153,8 +153,8 @@ def disconnect():
 def fetch_reference() -> dict:
 	"""Fetch from Xero button: read accounts, tax rates, currencies and the organisation."""
 	require_manager()
-	from xero_connector.xero_connector.client import record_budget, xero_client
-	from xero_connector.xero_connector.reference import store
+	from xero_connector.xero_connector.connection.client import record_budget, xero_client
+	from xero_connector.xero_connector.connection.reference import store
 
 	client = xero_client()
 	try:
@@ -168,7 +168,7 @@ def fetch_reference() -> dict:
 			"base_currency": organisation.get("BaseCurrency"),
 		},
 	)
-	from xero_connector.xero_connector.guard import observed
+	from xero_connector.xero_connector.connection.guard import observed
 
 	observed(organisation, client.tenant_id)  # organisation guard: remember / compare (issue 6)
 	record_budget(client)
@@ -179,8 +179,8 @@ def fetch_reference() -> dict:
 def pull_payments_now():
 	"""Pull Payments Now button: queue a payment pull at once."""
 	require_manager()
-	from xero_connector.xero_connector import ledger
 	from xero_connector.xero_connector.jobs import enqueue_pull
+	from xero_connector.xero_connector.sync import ledger
 
 	enqueue_pull(queued=ledger.queue(SETTINGS, OP_PULL, reference_doctype=SETTINGS))
 	return {"queued": True}
@@ -190,9 +190,9 @@ def pull_payments_now():
 def send_to_xero(name: str) -> dict:
 	"""Send / Resend to Xero button on a submitted Sales Invoice."""
 	require_manager()
-	from xero_connector.xero_connector import ledger
 	from xero_connector.xero_connector.events import preflight_problems, problems_message
 	from xero_connector.xero_connector.jobs import enqueue_sync
+	from xero_connector.xero_connector.sync import ledger
 
 	doc = frappe.get_doc("Sales Invoice", name)
 	doc.check_permission("read")

@@ -26,8 +26,8 @@ from xero_connector.constants import (
 )
 from xero_connector.engine.rules import void_blocked_by
 from xero_connector.exceptions import PreflightFailed, XeroHasPayments
-from xero_connector.xero_connector import ledger
 from xero_connector.xero_connector.jobs import enqueue_sync
+from xero_connector.xero_connector.sync import ledger
 
 
 def settings():
@@ -162,7 +162,7 @@ def preflight_problems(name: str, doc) -> list:
 
 	Called by on_submit and by api.send_to_xero."""
 	from xero_connector.engine.preflight import preflight
-	from xero_connector.xero_connector.host import FrappeHost, plain
+	from xero_connector.xero_connector.sync.host import FrappeHost, plain
 
 	data = plain(doc.as_dict() if isinstance(doc, Document) else doc)  # JSON-safe values
 	host = FrappeHost(commit=False)

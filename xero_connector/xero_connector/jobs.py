@@ -1,6 +1,11 @@
 """Background jobs (Frappe RQ queues) that run the sync engine, and the one
 place that queues them.
 
+Every function RQ runs by dotted path lives in this module (the backfill's and the
+quotations' too, as thin entry points), so that those paths, stored in Redis with
+each queued job, stay the same when the code behind them moves: a job queued before
+an upgrade still finds its function after it.
+
 Queued by events.py (after the submit/cancel commits), the Sync Log's Resend,
 api.py (Send to Xero, Pull Payments Now), tasks.py (scheduler) and webhook.py.
 Each job builds a FrappeHost and a Xero client, serialises work on one document
@@ -32,10 +37,10 @@ from xero_connector.constants import (
 	STATUS_FAILED,
 	SYNC_LOG,
 )
-from xero_connector.exceptions import describe, log_exception
-from xero_connector.xero_connector import ledger
+from xero_connector.exceptions import describe, is_expected, log_exception
+from xero_connector.xero_connector.connection.settings_state import write_state
 from xero_connector.xero_connector.permissions import require_manager
-from xero_connector.xero_connector.settings_state import write_state
+from xero_connector.xero_connector.sync import ledger
 
 SYNC_METHOD = "xero_connector.xero_connector.jobs.sync_invoice"
 PULL_METHOD = "xero_connector.xero_connector.jobs.pull_payments"
@@ -151,8 +156,8 @@ def sync_invoice(name: str, operation: str = OP_PUSH, queued_log: str | None = N
 	"""RQ job: make Xero match one Sales Invoice (create, update, void or delete it;
 	for a return, the credit note and its allocation). The engine decides from the
 	document's docstatus; ``operation`` only names the log row to complete."""
-	from xero_connector.xero_connector.redis_backends import RedisLock
-	from xero_connector.xero_connector.sync_session import document_lock
+	from xero_connector.xero_connector.connection.redis_backends import RedisLock
+	from xero_connector.xero_connector.connection.sync_session import document_lock
 
 	with RedisLock(lease_seconds=JOB_TIMEOUT).hold(document_lock(name), timeout=JOB_TIMEOUT / 2):
 		run_engine(
@@ -175,7 +180,7 @@ def pull_payments(ids: list[str] | None = None, queued_log: str | None = None):
 		if not report.error and (report.updated or report.voided_in_xero or engine.host.queued_log):
 			record_pull(engine.host, report)
 		if not report.error:
-			from xero_connector.xero_connector.payment_entries import pull_if_enabled
+			from xero_connector.xero_connector.sync.payment_entries import pull_if_enabled
 
 			pull_if_enabled(engine)  # optional Payment Entries from Xero payments (issue 6)
 		return report
@@ -208,8 +213,8 @@ def run_engine(step, *, name: str, operation: str, queued: str | None):
 	"""Open the engine (sync_session.open_engine: organisation guard, limiter, budget) and
 	run ``step(engine)``; record anything the engine could not (an error before it ran, or
 	a bug) as a row with the reason."""
-	from xero_connector.xero_connector.host import FrappeHost
-	from xero_connector.xero_connector.sync_session import open_engine
+	from xero_connector.xero_connector.connection.sync_session import open_engine
+	from xero_connector.xero_connector.sync.host import FrappeHost
 
 	if frappe.session.user == "Guest":
 		# queued by Xero's webhook (a guest request): the pull creates Payment Entries,
@@ -221,7 +226,7 @@ def run_engine(step, *, name: str, operation: str, queued: str | None):
 			return step(engine)
 	except Exception as exc:
 		frappe.db.rollback()
-		if not _is_expected(exc):
+		if not is_expected(exc):
 			log_exception(_("Xero sync failed: {0}").format(name), exc, reference_doctype=SYNC_LOG)
 		record_failure(host, name, operation, exc)
 	finally:
@@ -256,13 +261,6 @@ def record_failure(host, name: str, operation: str, exc: BaseException) -> None:
 	host.write_log(entry)
 
 
-def _is_expected(exc: BaseException) -> bool:
-	from xero_connector.exceptions import XeroConnectorError
-	from xero_connector.xero import XeroError
-
-	return isinstance(exc, XeroError | XeroConnectorError)
-
-
 def _current_job_id() -> str | None:
 	try:
 		from rq import get_current_job
@@ -271,3 +269,20 @@ def _current_job_id() -> str | None:
 		return job.id if job else None
 	except Exception:
 		return None
+
+
+# -- entry points of the features' jobs -------------------------------------------------------------
+
+
+def run_backfill(name: str, token: str) -> str | None:
+	"""RQ job (long queue), queued by sync/backfill.py: see backfill.run."""
+	from xero_connector.xero_connector.sync import backfill
+
+	return backfill.run(name, token)
+
+
+def sync_quotation(name: str) -> dict:
+	"""RQ job, queued by features/quotations.py: see quotations.sync_quotation."""
+	from xero_connector.xero_connector.features import quotations
+
+	return quotations.sync_quotation(name)

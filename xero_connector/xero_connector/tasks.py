@@ -21,7 +21,7 @@ from xero_connector.constants import (
 	STATUS_QUEUED,
 	SYNC_LOG,
 )
-from xero_connector.xero_connector.notices import notify_reauthorisation
+from xero_connector.xero_connector.connection.notices import notify_reauthorisation
 
 
 def pull_payments_if_due():
@@ -46,8 +46,8 @@ def requeue_stuck():
 	whose job is no longer waiting in RQ. Returns the rows queued again."""
 	from frappe.utils.background_jobs import is_job_enqueued
 
-	from xero_connector.xero_connector import ledger
 	from xero_connector.xero_connector.jobs import enqueue_pull, enqueue_sync, job_id
+	from xero_connector.xero_connector.sync import ledger
 
 	settings = frappe.get_single(SETTINGS)
 	if not settings.enabled:
@@ -85,7 +85,7 @@ def check_connection():
 	"""Scheduler (hourly): make sure the tokens still refresh. A refused refresh
 	token marks the connection (TokenManager) and sends one notice."""
 	from xero_connector.xero import NeedsReauthorisation, XeroError
-	from xero_connector.xero_connector.client import token_manager
+	from xero_connector.xero_connector.connection.client import token_manager
 
 	settings = frappe.get_single(SETTINGS)
 	if not settings.enabled:
@@ -102,7 +102,7 @@ def check_connection():
 		return NEEDS_REAUTH
 	except XeroError:
 		return None  # Xero unreachable: try again next hour
-	from xero_connector.xero_connector.guard import refresh_from_xero
+	from xero_connector.xero_connector.connection.guard import refresh_from_xero
 
 	refresh_from_xero(settings)  # organisation guard: re-read GET /Organisation (issue 6)
 	return CONNECTED

@@ -43,8 +43,8 @@ def handle_events(events) -> list[str]:
 	"""Queue one targeted pull for the invoices and credit notes Xero says changed
 	in the connected organisation; other tenants' and other resources' events are
 	ignored. Returns the resource ids queued."""
-	from xero_connector.xero_connector import ledger
 	from xero_connector.xero_connector.jobs import enqueue_pull
+	from xero_connector.xero_connector.sync import ledger
 
 	settings = frappe.get_cached_doc(SETTINGS)
 	if not settings.enabled or not settings.tenant_id:

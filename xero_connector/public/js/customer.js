@@ -13,7 +13,7 @@ frappe.ui.form.on("Customer", {
 function xero_customer_page(frm, page, rows) {
 	frappe
 		.call({
-			method: "xero_connector.xero_connector.customer_panel.customer_invoices",
+			method: "xero_connector.xero_connector.features.customer_panel.customer_invoices",
 			args: { customer: frm.doc.name, page },
 		})
 		.then((r) => {

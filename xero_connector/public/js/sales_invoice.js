@@ -76,7 +76,7 @@ frappe.ui.form.on("Sales Invoice", {
 	refresh(frm) {
 		if (frm.is_new()) return;
 		frappe
-			.call({ method: "xero_connector.xero_connector.guard.organisation_status" })
+			.call({ method: "xero_connector.xero_connector.connection.guard.organisation_status" })
 			.then((r) => {
 				const mismatch = (r.message || {}).mismatch;
 				if (mismatch) frm.dashboard.set_headline_alert(frappe.utils.escape_html(mismatch), "red");
@@ -92,7 +92,7 @@ frappe.ui.form.on("Sales Invoice", {
 		frm.add_custom_button(__("Xero payload"), () =>
 			frappe
 				.call({
-					method: "xero_connector.xero_connector.preview.invoice_payload",
+					method: "xero_connector.xero_connector.features.preview.invoice_payload",
 					args: { name: frm.doc.name },
 					freeze: true,
 				})

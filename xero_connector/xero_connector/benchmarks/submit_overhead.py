@@ -78,8 +78,8 @@ def _set_up():
 	from xero_connector.sandbox.limits import LimitConfig
 	from xero_connector.sandbox.server import Sandbox, SandboxConfig
 	from xero_connector.tests import fixtures
+	from xero_connector.xero_connector.connection.redis_backends import FrappeTokenStore
 	from xero_connector.xero_connector.doctype.xero_settings.xero_settings import get_redirect_uri
-	from xero_connector.xero_connector.redis_backends import FrappeTokenStore
 
 	fixtures.make_masters()
 	sandbox = Sandbox(

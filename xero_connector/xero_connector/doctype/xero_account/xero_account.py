@@ -11,7 +11,7 @@ class XeroAccount(Document):
 	"""
 
 	def on_update(self):
-		from xero_connector.xero_connector.reference import clear_cache
+		from xero_connector.xero_connector.connection.reference import clear_cache
 
 		clear_cache()
 

@@ -6,8 +6,8 @@ from frappe import _
 
 from xero_connector.constants import ACCOUNT_MAPPING, ACCOUNT_MAPPING_DOCTYPES
 from xero_connector.exceptions import MappingInvalid
-from xero_connector.xero_connector.mapping_document import XeroMappingDocument, cached_mappings
-from xero_connector.xero_connector.reference import account_problem
+from xero_connector.xero_connector.connection.reference import account_problem
+from xero_connector.xero_connector.features.mapping_document import XeroMappingDocument, cached_mappings
 
 
 class XeroAccountMapping(XeroMappingDocument):

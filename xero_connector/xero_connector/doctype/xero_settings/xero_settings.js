@@ -120,7 +120,7 @@ frappe.ui.form.on("Xero Settings", {
 				]),
 				() =>
 					frappe
-						.call({ method: "xero_connector.xero_connector.guard.confirm_organisation_switch", freeze: true })
+						.call({ method: "xero_connector.xero_connector.connection.guard.confirm_organisation_switch", freeze: true })
 						.then(() => frm.reload_doc())
 			), __("Xero"));
 	},

@@ -12,7 +12,7 @@ from xero_connector.constants import (
 	WEBHOOK_METHOD,
 )
 from xero_connector.exceptions import MappingInvalid, XeroNotConfigured
-from xero_connector.xero_connector.reference import (
+from xero_connector.xero_connector.connection.reference import (
 	account_problem,
 	existing_account_problem,
 	tax_type_problem,
@@ -45,7 +45,7 @@ class XeroSettings(Document):
 		"""What jobs and the connect flow keep here (tokens' metadata, budget, watermarks,
 		organisation) is the database's, never the form's: a form opened before a job
 		wrote them must not put the old values back (settings_state.write_state)."""
-		from xero_connector.xero_connector.settings_state import app_owned_fields
+		from xero_connector.xero_connector.connection.settings_state import app_owned_fields
 
 		fields = app_owned_fields(self.meta)
 		# the stored values as the document itself loads them (uncast): Frappe 16's cast

@@ -32,7 +32,7 @@ frappe.ui.form.on("Xero Sync Log", {
 		frm.add_custom_button(__("Xero payload"), () =>
 			frappe
 				.call({
-					method: "xero_connector.xero_connector.preview.sync_log_payload",
+					method: "xero_connector.xero_connector.features.preview.sync_log_payload",
 					args: { log: frm.doc.name },
 					freeze: true,
 				})

@@ -16,7 +16,7 @@ from xero_connector.xero_connector.permissions import require_manager
 class XeroSyncLog(Document):
 	"""One attempt to make Xero match an ERPNext document (or one payment pull).
 
-	Rows are written only by ``xero_connector.xero_connector.ledger``; users read
+	Rows are written only by ``xero_connector.xero_connector.sync.ledger``; users read
 	them and resend from them.
 	"""
 

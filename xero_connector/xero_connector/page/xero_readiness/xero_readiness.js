@@ -1,7 +1,7 @@
 // Xero Readiness: for a company and a period, what would stop its submitted Sales
 // Invoices from reaching Xero, each with its one-click fix (readiness.py).
 
-const READINESS = "xero_connector.xero_connector.readiness.";
+const READINESS = "xero_connector.xero_connector.features.readiness.";
 
 frappe.pages["xero-readiness"].on_page_load = function (wrapper) {
 	const page = frappe.ui.make_app_page({

@@ -1,7 +1,7 @@
 // Xero Reconciliation: mismatched cells in red, and Resend / Link buttons per row
 // (reconciliation.py: resend, link).
 
-const XERO_RECON = "xero_connector.xero_connector.reconciliation.";
+const XERO_RECON = "xero_connector.xero_connector.features.reconciliation.";
 const MISMATCH_FLAGS = {
 	presence: (row) => row.presence !== "Both",
 	xero_status: (row) => row.status_mismatch,

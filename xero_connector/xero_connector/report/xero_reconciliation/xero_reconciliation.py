@@ -6,8 +6,8 @@ import frappe
 from frappe import _
 from frappe.utils import add_months, getdate, today
 
+from xero_connector.xero_connector.features.reconciliation import reconcile_period
 from xero_connector.xero_connector.permissions import require_manager
-from xero_connector.xero_connector.reconciliation import reconcile_period
 
 
 def execute(filters=None):

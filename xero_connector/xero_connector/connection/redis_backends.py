@@ -28,7 +28,7 @@ from xero_connector.constants import CONNECTED, NEEDS_REAUTH, NOT_CONNECTED, SET
 from xero_connector.xero.limiter import Window
 from xero_connector.xero.locks import LockTimeout
 from xero_connector.xero.tokens import TokenSet
-from xero_connector.xero_connector.settings_state import write_state
+from xero_connector.xero_connector.connection.settings_state import write_state
 
 PASSWORD_MASK = "*" * 10
 

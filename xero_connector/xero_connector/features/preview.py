@@ -53,7 +53,7 @@ def _parsed(text: str | None) -> dict | None:
 
 def preview_for(name: str, last_request: dict | None, last_sync: str | None) -> dict:
 	"""The preview of one Sales Invoice as plain JSON for the desk."""
-	from xero_connector.xero_connector.host import FrappeHost, as_plain_dict
+	from xero_connector.xero_connector.sync.host import FrappeHost, as_plain_dict
 
 	host = FrappeHost(commit=False)
 	doc = as_plain_dict(frappe.get_doc(SALES_INVOICE, name))
@@ -120,7 +120,7 @@ def _json(value) -> str:
 
 
 def _read_reference(host):
-	from xero_connector.xero_connector.sync_session import open_engine
+	from xero_connector.xero_connector.connection.sync_session import open_engine
 
 	with open_engine(host) as (engine, _client):
 		return engine.reference()

@@ -15,13 +15,13 @@ from xero_connector.constants import NEEDS_REAUTH, SETTINGS, XERO_CREDIT_NOTE_UR
 from xero_connector.exceptions import XeroNotConfigured, XeroNotConnected
 from xero_connector.xero import Endpoints, Limits, OAuthClient, RateLimiter, TokenManager, XeroClient
 from xero_connector.xero.scopes import BROAD, GRANULAR
-from xero_connector.xero_connector.redis_backends import (
+from xero_connector.xero_connector.connection.redis_backends import (
 	FrappeTokenStore,
 	RedisLimiterBackend,
 	RedisLock,
 	RedisStateStore,
 )
-from xero_connector.xero_connector.settings_state import write_state
+from xero_connector.xero_connector.connection.settings_state import write_state
 
 
 def get_settings():
@@ -119,7 +119,7 @@ def record_budget(client: XeroClient) -> None:
 def needs_reauthorisation(message: str) -> None:
 	"""TokenManager's callback when Xero refuses the refresh token: mark the
 	connection and tell the managers, once (notices.notify_reauthorisation)."""
-	from xero_connector.xero_connector.notices import notify_reauthorisation
+	from xero_connector.xero_connector.connection.notices import notify_reauthorisation
 
 	write_state({"connection_status": NEEDS_REAUTH, "reauth_message": message})
 	frappe.db.commit()

@@ -26,8 +26,8 @@ def open_client(settings=None) -> Iterator[object]:
 	checking that it still points at the organisation this site syncs with (raises
 	OrganisationMismatch). Its remaining budget is recorded on the way out, whatever
 	happened."""
-	from xero_connector.xero_connector.client import record_budget, xero_client, xero_port
-	from xero_connector.xero_connector.guard import ensure_same_organisation
+	from xero_connector.xero_connector.connection.client import record_budget, xero_client, xero_port
+	from xero_connector.xero_connector.connection.guard import ensure_same_organisation
 
 	client = xero_client(settings)
 	try:
@@ -41,7 +41,7 @@ def open_client(settings=None) -> Iterator[object]:
 def open_engine(host) -> Iterator[tuple[object, object]]:
 	"""``(engine, client)`` for the connection in ``host.settings``, through :func:`open_client`."""
 	from xero_connector.engine.sync import SyncEngine
-	from xero_connector.xero_connector.client import xero_port
+	from xero_connector.xero_connector.connection.client import xero_port
 
 	with open_client(host.settings) as client:
 		yield SyncEngine(host, xero_port(client)), client
@@ -53,7 +53,7 @@ def locked_documents(names: list[str], wait: float = 0.5) -> Iterator[list[str]]
 	``with`` block; yields the names held (the others are another worker's right now and
 	are left to it)."""
 	from xero_connector.xero.locks import LockTimeout
-	from xero_connector.xero_connector.redis_backends import RedisLock
+	from xero_connector.xero_connector.connection.redis_backends import RedisLock
 
 	lock = RedisLock(lease_seconds=JOB_TIMEOUT)
 	held: list[str] = []

@@ -22,7 +22,7 @@ from frappe.utils import cint
 
 from xero_connector.constants import CONNECTED, SETTINGS
 from xero_connector.engine.records import dec, xero_date
-from xero_connector.xero_connector.client import document_url
+from xero_connector.xero_connector.connection.client import document_url
 
 ORDER = "Date DESC"
 MAX_PAGE_SIZE = 100
@@ -79,7 +79,7 @@ def customer_invoices(customer: str, page: int = 1) -> dict:
 	settings = frappe.get_cached_doc(SETTINGS)
 	if not settings.enabled or settings.connection_status != CONNECTED:
 		return _empty(page, _("Xero is not connected."))
-	from xero_connector.xero_connector.guard import mismatch_banner
+	from xero_connector.xero_connector.connection.guard import mismatch_banner
 
 	mismatch = mismatch_banner()
 	if mismatch:  # the organisation guard: never show another organisation's invoices here
@@ -115,8 +115,8 @@ def _budget_low(settings) -> bool:
 def _read_page(doc, page: int, settings) -> dict:
 	"""One page of the customer's invoices, read from Xero."""
 	from xero_connector.xero import XeroError
-	from xero_connector.xero_connector.guard import OrganisationMismatch
-	from xero_connector.xero_connector.sync_session import open_client
+	from xero_connector.xero_connector.connection.guard import OrganisationMismatch
+	from xero_connector.xero_connector.connection.sync_session import open_client
 
 	size = page_size()
 	try:

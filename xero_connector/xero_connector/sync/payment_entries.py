@@ -80,7 +80,7 @@ def pull_if_enabled(engine) -> PaymentEntryReport | None:
 
 def pull_payment_entries(client, host=None) -> PaymentEntryReport:
 	"""Read the payments changed since the watermark and make the Payment Entries match."""
-	from xero_connector.xero_connector.host import FrappeHost
+	from xero_connector.xero_connector.sync.host import FrappeHost
 
 	host = host or FrappeHost(commit=True)
 	tenant = client.tenant_id

@@ -23,7 +23,7 @@ from xero_connector.constants import (
 	XERO_TAX_RATE,
 )
 from xero_connector.engine.rules import is_revenue_account
-from xero_connector.xero_connector.settings_state import write_state
+from xero_connector.xero_connector.connection.settings_state import write_state
 
 
 def account_problem(code: str | None) -> str | None:

@@ -42,14 +42,13 @@ from frappe.utils import (
 )
 
 from xero_connector.engine.xero_port import MAX_BATCH
-from xero_connector.exceptions import XeroConnectorError, describe, log_exception
+from xero_connector.exceptions import XeroConnectorError, describe, is_expected, log_exception
 from xero_connector.xero.errors import DayLimitReached
-from xero_connector.xero_connector.jobs import _is_expected
 from xero_connector.xero_connector.permissions import require_manager
 
 BACKFILL = "Xero Backfill"
 SALES_INVOICE = "Sales Invoice"
-RUN_METHOD = "xero_connector.xero_connector.backfill.run"
+RUN_METHOD = "xero_connector.xero_connector.jobs.run_backfill"  # the queue's door (jobs.py)
 JOB_ID = "xero-backfill::{site}::{name}::{token}"
 QUEUE = "long"
 JOB_TIMEOUT = 6 * 3600
@@ -203,8 +202,8 @@ def run(name: str, token: str) -> str | None:
 	left, the run is paused, or another run token took over. Returns the final status."""
 	if not _claim(name, token):
 		return None
-	from xero_connector.xero_connector.host import FrappeHost
-	from xero_connector.xero_connector.sync_session import open_engine
+	from xero_connector.xero_connector.connection.sync_session import open_engine
+	from xero_connector.xero_connector.sync.host import FrappeHost
 
 	try:
 		host = FrappeHost(commit=True, job_id=frappe.db.get_value(BACKFILL, name, "job_id"))
@@ -239,7 +238,7 @@ def _claim(name: str, token: str) -> bool:
 def _step(engine, name: str, token: str, client=None) -> str:
 	"""One batch: choose it, mark it in flight, push it, record the counts. Returns the
 	status to go on with (RUNNING to continue)."""
-	from xero_connector.xero_connector.sync_session import locked_documents
+	from xero_connector.xero_connector.connection.sync_session import locked_documents
 
 	row = _locked(name)
 	if row.run_token != token:
@@ -356,7 +355,7 @@ def _fail(name: str, token: str, exc: Exception) -> str | None:
 		frappe.db.rollback()
 		return None
 	described = describe(exc)
-	if not _is_expected(exc):
+	if not is_expected(exc):
 		log_exception(_("Xero backfill {0} failed").format(name), exc, reference_doctype=BACKFILL)
 	message = " ".join(x for x in (described.cause, described.resolution) if x)
 	frappe.db.set_value(BACKFILL, name, {"status": FAILED, "error": message[:1000]})

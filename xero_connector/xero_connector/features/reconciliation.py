@@ -118,7 +118,7 @@ def xero_documents(client, erpnext: list[dict], from_date: str, to_date: str) ->
 def reconcile_period(company: str, from_date: str, to_date: str) -> list[dict]:
 	"""The report's rows (engine.reconcile.Row as dicts)."""
 	from xero_connector.engine.reconcile import reconcile
-	from xero_connector.xero_connector.sync_session import open_client
+	from xero_connector.xero_connector.connection.sync_session import open_client
 
 	erpnext = erpnext_rows(company, from_date, to_date)
 	with open_client() as client:
@@ -150,8 +150,8 @@ def link(name: str) -> dict:
 	from xero_connector.engine.host import LogEntry
 	from xero_connector.engine.records import state_from_element
 	from xero_connector.engine.xero_adapter import any_of
-	from xero_connector.xero_connector.host import FrappeHost
-	from xero_connector.xero_connector.sync_session import open_client
+	from xero_connector.xero_connector.connection.sync_session import open_client
+	from xero_connector.xero_connector.sync.host import FrappeHost
 
 	require_manager()
 	frappe.has_permission(SALES_INVOICE, "write", name, throw=True)

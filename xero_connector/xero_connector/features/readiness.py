@@ -26,8 +26,8 @@ def build_report(company: str, from_date: str, to_date: str):
 	"""The engine's readiness Report for the period (reads Xero's reference data when it
 	has not been fetched, and every contact, 1,000 a page)."""
 	from xero_connector.engine.readiness import check_readiness
-	from xero_connector.xero_connector.host import FrappeHost
-	from xero_connector.xero_connector.sync_session import open_engine
+	from xero_connector.xero_connector.connection.sync_session import open_engine
+	from xero_connector.xero_connector.sync.host import FrappeHost
 
 	names = frappe.get_all(
 		SALES_INVOICE,
@@ -112,8 +112,8 @@ def create_contact(customer: str) -> str:
 	ContactID on the Customer. Returns the ContactID; Xero's refusal is shown as it came."""
 	from xero_connector.engine.contacts import customer_key
 	from xero_connector.engine.keys import idempotency_key, payload_hash
-	from xero_connector.xero_connector.host import FrappeHost
-	from xero_connector.xero_connector.sync_session import open_client
+	from xero_connector.xero_connector.connection.sync_session import open_client
+	from xero_connector.xero_connector.sync.host import FrappeHost
 
 	require_manager()
 	require_customer(customer)
@@ -140,8 +140,8 @@ def link_contact(customer: str, contact_id: str) -> str:
 	archived contact is refused). Returns the ContactID."""
 	from xero_connector.engine.contacts import customer_key
 	from xero_connector.engine.xero_adapter import quote
-	from xero_connector.xero_connector.host import FrappeHost
-	from xero_connector.xero_connector.sync_session import open_client
+	from xero_connector.xero_connector.connection.sync_session import open_client
+	from xero_connector.xero_connector.sync.host import FrappeHost
 
 	require_manager()
 	require_customer(customer)

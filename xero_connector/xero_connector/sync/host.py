@@ -23,13 +23,13 @@ from xero_connector.constants import (
 )
 from xero_connector.engine.context import MappingContext, Mappings, Masters, Settings
 from xero_connector.engine.host import LogEntry, SyncState
-from xero_connector.xero_connector import ledger
+from xero_connector.xero_connector.connection.reference import has_reference, xero_reference
+from xero_connector.xero_connector.connection.settings_state import write_state
 from xero_connector.xero_connector.doctype.xero_account_mapping.xero_account_mapping import (
 	get_account_mappings,
 )
 from xero_connector.xero_connector.doctype.xero_tax_mapping.xero_tax_mapping import get_tax_mappings
-from xero_connector.xero_connector.reference import has_reference, xero_reference
-from xero_connector.xero_connector.settings_state import write_state
+from xero_connector.xero_connector.sync import ledger
 
 SALES_INVOICE = "Sales Invoice"
 DOCUMENT_TYPES = {"invoice": "Invoice", "credit_note": "Credit Note"}
@@ -249,7 +249,7 @@ def state_fields(state: SyncState | None) -> dict:
 			"xero_link": None,
 			"xero_sync_state": None,
 		}
-	from xero_connector.xero_connector.client import document_url
+	from xero_connector.xero_connector.connection.client import document_url
 
 	url = document_url(state.kind, state.xero_id)
 	return {

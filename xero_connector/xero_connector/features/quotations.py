@@ -21,7 +21,7 @@ from xero_connector.engine.host import LogEntry
 
 QUOTATION = "Quotation"
 JOB = "xero-quote::{name}"
-METHOD = "xero_connector.xero_connector.quotations.sync_quotation"
+METHOD = "xero_connector.xero_connector.jobs.sync_quotation"  # the queue's door (jobs.py)
 
 
 def enabled() -> bool:
@@ -55,7 +55,7 @@ def enqueue(name: str) -> None:
 
 def sync_quotation(name: str) -> dict:
 	"""RQ job: make Xero's quote match the Quotation (create, update or delete)."""
-	from xero_connector.xero_connector.host import FrappeHost
+	from xero_connector.xero_connector.sync.host import FrappeHost
 
 	host = FrappeHost(commit=True)
 	try:
@@ -75,8 +75,8 @@ def _sync(host, name: str) -> dict:
 	from xero_connector.engine.contacts import customer_key, resolve_contacts
 	from xero_connector.engine.keys import idempotency_key, payload_hash
 	from xero_connector.engine.problems import MappingError
-	from xero_connector.xero_connector.host import as_plain_dict
-	from xero_connector.xero_connector.sync_session import open_engine
+	from xero_connector.xero_connector.connection.sync_session import open_engine
+	from xero_connector.xero_connector.sync.host import as_plain_dict
 
 	with open_engine(host) as (engine, client):
 		quotation = frappe.get_doc(QUOTATION, name)

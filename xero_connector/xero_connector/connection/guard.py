@@ -23,8 +23,8 @@ from xero_connector.engine.guard import (
 	mismatch_message,
 )
 from xero_connector.exceptions import XeroConnectorError
+from xero_connector.xero_connector.connection.settings_state import write_state
 from xero_connector.xero_connector.permissions import require_manager
-from xero_connector.xero_connector.settings_state import write_state
 
 SYNCED = ("synced_organisation_id", "synced_organisation_name", "synced_base_currency", "synced_tenant_id")
 CONNECTED = (
@@ -169,7 +169,7 @@ def refresh_from_xero(settings=None) -> GuardResult | None:
 	"""Hourly health check (tasks.check_connection): re-read ``GET /Organisation`` so the
 	banner appears even when nothing is being sent. Xero being unreachable is not an error here."""
 	from xero_connector.xero import XeroError
-	from xero_connector.xero_connector.client import xero_client, xero_port
+	from xero_connector.xero_connector.connection.client import xero_client, xero_port
 
 	try:
 		result = check(xero_port(xero_client(settings)), refresh=True)

@@ -9,7 +9,7 @@ from frappe import _
 from frappe.utils import get_url_to_list
 
 from xero_connector.constants import MANAGER_ROLES, SETTINGS
-from xero_connector.xero_connector.settings_state import write_state
+from xero_connector.xero_connector.connection.settings_state import write_state
 
 
 def notify_reauthorisation(reason: str) -> bool:
