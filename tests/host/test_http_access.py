@@ -41,10 +41,10 @@ ACCESS = {
 	"xero_connector.xero_connector.features.readiness.create_mapping": "manager",
 	"xero_connector.xero_connector.features.readiness.create_contact": "manager",
 	"xero_connector.xero_connector.features.readiness.link_contact": "manager",
-	"xero_connector.xero_connector.sync.backfill.start": "manager",
-	"xero_connector.xero_connector.sync.backfill.pause": "manager",
-	"xero_connector.xero_connector.sync.backfill.resume": "manager",
-	"xero_connector.xero_connector.sync.backfill.get_progress": "manager",
+	"xero_connector.xero_connector.sync.backfill_control.start": "manager",
+	"xero_connector.xero_connector.sync.backfill_control.pause": "manager",
+	"xero_connector.xero_connector.sync.backfill_control.resume": "manager",
+	"xero_connector.xero_connector.sync.backfill_control.get_progress": "manager",
 	"xero_connector.xero_connector.doctype.xero_sync_log.xero_sync_log.resend": "manager",
 }
 # methods whose call by a manager would change the connection under the other tests

@@ -23,7 +23,7 @@ from xero_connector.tests.fixtures import (
 	map_account,
 	xero_client,
 )
-from xero_connector.xero_connector.sync import backfill
+from xero_connector.xero_connector.sync import backfill, backfill_control
 from xero_connector.xero_connector.sync.backfill import BACKFILL, BackfillStateError
 
 
@@ -98,7 +98,7 @@ class Realtime:
 		self.events: list[dict] = []
 
 	def __call__(self, event=None, message=None, *args, **kwargs):
-		if event == backfill.PROGRESS_EVENT:
+		if event == backfill_control.PROGRESS_EVENT:
 			self.events.append(dict(message))
 
 	def percents(self, name: str) -> list[float]:
@@ -176,7 +176,7 @@ class TestBackfillTwoThousand(BackfillTestCase):
 			return elements
 
 		with captured_progress() as realtime, captured_jobs() as jobs:
-			self.assertEqual(backfill.start(run)["status"], "Queued")
+			self.assertEqual(backfill_control.start(run)["status"], "Queued")
 			self.assertEqual(len(jobs.calls), 1)
 			call = jobs.calls[0]
 			self.assertTrue(call["job_id"].startswith(f"xero-backfill::{frappe.local.site}::{run}::"))
@@ -251,12 +251,12 @@ class TestBackfillPauseResume(BackfillTestCase):
 
 		def pause_during_the_first_batch(engine, names):
 			if not calls:
-				backfill.pause(run)  # the user clicks Pause while the batch is being sent
+				backfill_control.pause(run)  # the user clicks Pause while the batch is being sent
 			calls.append(len(names))
 			return real_push(engine, names)
 
 		with captured_jobs() as jobs:
-			backfill.start(run)
+			backfill_control.start(run)
 			with patch.object(SyncEngine, "push", pause_during_the_first_batch):
 				jobs.run()
 		self.assertEqual(calls, [50])
@@ -265,10 +265,10 @@ class TestBackfillPauseResume(BackfillTestCase):
 		self.assertEqual((paused.processed, paused.synced), (50, 50), "the batch under way is finished")
 		self.assertEqual(len(self.xero_numbers(names)), 50)
 		with self.assertRaises(BackfillStateError):
-			backfill.start(run)
+			backfill_control.start(run)
 
 		with captured_jobs() as jobs:
-			backfill.resume(run)
+			backfill_control.resume(run)
 			jobs.run()
 		done = self.state(run)
 		self.assertEqual(done.status, "Completed")
@@ -276,14 +276,14 @@ class TestBackfillPauseResume(BackfillTestCase):
 		in_xero = self.xero_numbers(names)
 		self.assertEqual((len(in_xero), max(in_xero.values())), (120, 1))
 		with self.assertRaises(BackfillStateError):
-			backfill.resume(run)
+			backfill_control.resume(run)
 
 	def test_a_paused_queued_run_does_nothing_when_its_job_starts(self):
 		self.make_invoices(3)
 		run = self.new_backfill()
 		with captured_jobs() as jobs:
-			backfill.start(run)
-			backfill.pause(run)
+			backfill_control.start(run)
+			backfill_control.pause(run)
 			jobs.run()
 		self.assertEqual(self.state(run).status, "Paused")
 		self.assertEqual(self.state(run).processed, 0)
@@ -312,7 +312,7 @@ class TestBackfillSelection(BackfillTestCase):
 				)
 			run = self.new_backfill(include_returns=1)
 			with captured_jobs() as jobs:
-				backfill.start(run)
+				backfill_control.start(run)
 				self.assertEqual(self.state(run).total, 4, "the synced invoice is not counted")
 				jobs.run()
 		finally:
@@ -331,7 +331,7 @@ class TestBackfillSelection(BackfillTestCase):
 		user = make_user("backfill-clerk@example.com", ["Accounts User"])
 		frappe.set_user(user)
 		try:
-			for action in (backfill.start, backfill.pause, backfill.resume):
+			for action in (backfill_control.start, backfill_control.pause, backfill_control.resume):
 				with self.assertRaises(frappe.PermissionError):
 					action(run)
 		finally:
@@ -340,8 +340,8 @@ class TestBackfillSelection(BackfillTestCase):
 		frappe.set_user(manager)
 		try:
 			with captured_jobs() as jobs:
-				self.assertEqual(backfill.start(run)["status"], "Queued")
-				backfill.pause(run)
+				self.assertEqual(backfill_control.start(run)["status"], "Queued")
+				backfill_control.pause(run)
 			self.assertEqual(len(jobs.calls), 1)
 		finally:
 			frappe.set_user("Administrator")
@@ -349,12 +349,12 @@ class TestBackfillSelection(BackfillTestCase):
 	def test_filters_cannot_change_while_a_run_is_under_way(self):
 		run = self.new_backfill()
 		with captured_jobs():
-			backfill.start(run)
+			backfill_control.start(run)
 			doc = self.state(run)
 			doc.to_date = past_date(self.month, 20)
 			with self.assertRaises(frappe.ValidationError):
 				doc.save()
-			backfill.pause(run)
+			backfill_control.pause(run)
 
 
 def clear_day_limit(sandbox, tenant_id: str) -> None:
@@ -387,7 +387,7 @@ class TestBackfillDayLimit(BackfillTestCase):
 
 		try:
 			with captured_progress() as realtime, captured_jobs() as jobs:
-				backfill.start(run)
+				backfill_control.start(run)
 				with patch.object(ClientPort, "create_invoices", day_used_up_before_the_2nd_write):
 					jobs.run()
 
@@ -441,8 +441,8 @@ class TestBackfillDayLimit(BackfillTestCase):
 		self.make_invoices(2)
 		run = self.new_backfill()
 		with captured_jobs() as jobs:
-			backfill.start(run)
-			backfill.pause(run)
+			backfill_control.start(run)
+			backfill_control.pause(run)
 			self.assertNotIn(run, backfill.resume_stalled())
 			self.assertEqual([c["kwargs"]["name"] for c in jobs.calls].count(run), 1, "only the start's job")
 		self.assertEqual(self.state(run).status, "Paused")

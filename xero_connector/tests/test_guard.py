@@ -83,7 +83,7 @@ class TestOrganisationGuard(XeroTestCase):
 
 	def test_a_backfill_resumed_after_reconnecting_elsewhere_sends_nothing_there(self):
 		from xero_connector.tests.test_backfill import BackfillTestCase
-		from xero_connector.xero_connector.sync import backfill
+		from xero_connector.xero_connector.sync import backfill_control
 
 		helper = BackfillTestCase("setUp")
 		helper.month = 3
@@ -93,7 +93,7 @@ class TestOrganisationGuard(XeroTestCase):
 		before = len(other.invoices)
 		self.switch_tenant_underneath()  # reconnected to another organisation meanwhile
 		with captured_jobs() as jobs:
-			backfill.start(run)
+			backfill_control.start(run)
 			jobs.run()
 		self.assertEqual(len(other.invoices), before, "the other organisation received invoices")
 		state = frappe.get_doc("Xero Backfill", run)

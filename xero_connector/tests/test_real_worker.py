@@ -156,7 +156,7 @@ class TestFourWorkers(XeroTestCase):
 		from xero_connector.sandbox import documents
 		from xero_connector.tests.test_backfill import BackfillTestCase
 		from xero_connector.xero_connector.jobs import enqueue_sync
-		from xero_connector.xero_connector.sync import backfill
+		from xero_connector.xero_connector.sync import backfill_control
 
 		class Month(BackfillTestCase):
 			prefix = "XB4W-"
@@ -166,7 +166,7 @@ class TestFourWorkers(XeroTestCase):
 		names = month.make_invoices(40)
 		runs = [month.new_backfill(), month.new_backfill()]
 		for run in runs:
-			backfill.start(run)
+			backfill_control.start(run)
 		for name in names:
 			enqueue_sync(name)  # bulk Resend from the list while the runs wait
 		self.sandbox.reset_stats()
@@ -187,4 +187,4 @@ class TestFourWorkers(XeroTestCase):
 		self.assertGreater(stats["totals"]["calls"], 40)
 		self.assertEqual(stats["totals"]["rate_limited"], 0, "the workers went over Xero's minute limit")
 		for run in runs:
-			self.assertEqual(frappe.db.get_value(backfill.BACKFILL, run, "status"), "Completed", run)
+			self.assertEqual(frappe.db.get_value(backfill_control.BACKFILL, run, "status"), "Completed", run)

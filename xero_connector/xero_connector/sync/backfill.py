@@ -1,7 +1,7 @@
 """Bulk backfill: send every submitted Sales Invoice (and return) of a company in a
 date range that is not in Xero yet, 50 to a request, exactly once.
 
-A run is a "Xero Backfill" document. Start / Pause / Resume (form buttons, Xero
+A run is a "Xero Backfill" document. Start / Pause / Resume (backfill_control.py: form buttons, Xero
 Manager only) change its status and queue :func:`run` on the long queue. The job
 walks the invoices in name order, one batch of ≤50 at a time, through the
 engine's ``SyncEngine.push`` (which batches the Xero writes, sends idempotency
@@ -41,158 +41,26 @@ from frappe.utils import (
 	now_datetime,
 )
 
-from xero_connector.engine.xero_port import MAX_BATCH
-from xero_connector.exceptions import XeroConnectorError, describe, is_expected, log_exception
+from xero_connector.exceptions import describe, is_expected, log_exception
 from xero_connector.xero.errors import DayLimitReached
-from xero_connector.xero_connector.permissions import require_manager
+from xero_connector.xero_connector.sync.backfill_control import (
+	ACTIVE,
+	BACKFILL,
+	COMPLETED,
+	FAILED,
+	PAUSED,
+	RUNNING,
+	SALES_INVOICE,
+	next_batch,
+	publish,
+	queue_run,
+)
 
-BACKFILL = "Xero Backfill"
-SALES_INVOICE = "Sales Invoice"
-RUN_METHOD = "xero_connector.xero_connector.jobs.run_backfill"  # the queue's door (jobs.py)
-JOB_ID = "xero-backfill::{site}::{name}::{token}"
-QUEUE = "long"
-JOB_TIMEOUT = 6 * 3600
 STALE_MINUTES = 10  # a Running backfill without a batch for this long has lost its worker
-PROGRESS_EVENT = "xero_backfill_progress"
+
 DAY_LIMIT_MESSAGE = (
 	"Xero's daily API limit for this organisation is used up; the backfill resumes automatically at {0}"
 )
-
-DRAFT, QUEUED, RUNNING, PAUSED, COMPLETED, FAILED = (
-	"Draft",
-	"Queued",
-	"Running",
-	"Paused",
-	"Completed",
-	"Failed",
-)
-ACTIVE = (QUEUED, RUNNING)
-
-
-class BackfillStateError(XeroConnectorError):
-	"""Start / Pause / Resume asked of a backfill in a status that does not allow it."""
-
-
-# -- which invoices ---------------------------------------------------------------------------------
-
-
-def invoice_filters(backfill) -> dict:
-	"""Submitted Sales Invoices of the backfill's company and dates that Xero does not hold yet."""
-	filters = {
-		"company": backfill.company,
-		"docstatus": 1,
-		"posting_date": ("between", [backfill.from_date, backfill.to_date]),
-		"xero_invoice_id": ("is", "not set"),
-	}
-	if not cint(backfill.include_returns):
-		filters["is_return"] = 0
-	return filters
-
-
-def next_batch(backfill, after: str | None, size: int = MAX_BATCH) -> list[str]:
-	"""The next ``size`` invoice names after ``after`` (name order), still to send."""
-	filters = invoice_filters(backfill)
-	if after:
-		filters["name"] = (">", after)
-	return frappe.get_all(SALES_INVOICE, filters=filters, order_by="name asc", limit=size, pluck="name")
-
-
-def count_pending(backfill) -> int:
-	return frappe.db.count(SALES_INVOICE, invoice_filters(backfill))
-
-
-# -- buttons (whitelisted) ------------------------------------------------------------------------------
-
-
-@frappe.whitelist(methods=["POST"])
-def start(name: str) -> dict:
-	"""Start Backfill: count what is to send, reset the position and queue the job.
-	Allowed from Draft, Completed and Failed."""
-	doc = _for_change(name)
-	if doc.status not in (DRAFT, COMPLETED, FAILED):
-		frappe.throw(
-			_("This backfill is {0}: pause it, or resume it, instead of starting it again.").format(
-				_(doc.status)
-			),
-			BackfillStateError,
-		)
-	values = {
-		"total": count_pending(doc),
-		"processed": 0,
-		"batches": 0,
-		"synced": 0,
-		"skipped": 0,
-		"failed": 0,
-		"last_position": None,
-		"in_flight": None,
-		"error": None,
-		"completed_on": None,
-		"resume_at": None,
-		"status_message": None,
-		"started_by": frappe.session.user,
-		"started_on": now_datetime(),
-	}
-	frappe.db.set_value(BACKFILL, name, values)
-	return _queue(name)
-
-
-@frappe.whitelist(methods=["POST"])
-def pause(name: str) -> dict:
-	"""Pause Backfill: the job stops after the batch it is sending (nothing is cut half-way)."""
-	doc = _for_change(name)
-	if doc.status not in ACTIVE:
-		frappe.throw(_("Only a queued or running backfill can be paused."), BackfillStateError)
-	frappe.db.set_value(BACKFILL, name, {"status": PAUSED, "resume_at": None, "status_message": None})
-	_publish(name)
-	return {"status": PAUSED}
-
-
-@frappe.whitelist(methods=["POST"])
-def resume(name: str) -> dict:
-	"""Resume Backfill: continue from the last processed position (Paused or Failed runs)."""
-	doc = _for_change(name)
-	if doc.status not in (PAUSED, FAILED):
-		frappe.throw(_("Only a paused or failed backfill can be resumed."), BackfillStateError)
-	return _queue(name)
-
-
-def _for_change(name: str):
-	require_manager()
-	doc = frappe.get_doc(BACKFILL, name)
-	doc.check_permission("write")
-	return doc
-
-
-def _queue(name: str) -> dict:
-	"""A new run token and job for ``name``; the job runs after this request commits."""
-	token = frappe.generate_hash(length=12)
-	job_id = JOB_ID.format(site=frappe.local.site, name=name, token=token)
-	frappe.db.set_value(
-		BACKFILL,
-		name,
-		{
-			"status": QUEUED,
-			"run_token": token,
-			"job_id": job_id,
-			"heartbeat": now_datetime(),
-			"error": None,
-			"resume_at": None,
-			"status_message": None,
-		},
-	)
-	frappe.enqueue(
-		RUN_METHOD,
-		queue=QUEUE,
-		timeout=JOB_TIMEOUT,
-		enqueue_after_commit=True,
-		job_id=job_id,
-		deduplicate=True,
-		name=name,
-		token=token,
-	)
-	_publish(name)
-	return {"status": QUEUED, "job_id": job_id}
-
 
 # -- the job ------------------------------------------------------------------------------------------
 
@@ -231,7 +99,7 @@ def _claim(name: str, token: str) -> bool:
 		return False
 	frappe.db.set_value(BACKFILL, name, {"status": RUNNING, "heartbeat": now_datetime()})
 	frappe.db.commit()
-	_publish(name)
+	publish(name)
 	return True
 
 
@@ -257,7 +125,7 @@ def _step(engine, name: str, token: str, client=None) -> str:
 			{"status": COMPLETED, "completed_on": now_datetime(), "heartbeat": now_datetime()},
 		)
 		frappe.db.commit()
-		_publish(name)
+		publish(name)
 		return COMPLETED
 	if not resumed:
 		frappe.db.set_value(BACKFILL, name, {"in_flight": json.dumps(batch), "heartbeat": now_datetime()})
@@ -303,7 +171,7 @@ def _record(name: str, token: str, batch: list[str], synced: int, failed: int) -
 		},
 	)
 	frappe.db.commit()
-	_publish(name)
+	publish(name)
 	return row.status  # Paused when someone paused during the batch
 
 
@@ -336,7 +204,7 @@ def _pause_for_day_limit(name: str, token: str, resume_at: datetime) -> str | No
 		return None
 	if row.status != RUNNING:
 		frappe.db.commit()
-		_publish(name)
+		publish(name)
 		return row.status
 	message = _(DAY_LIMIT_MESSAGE).format(format_datetime(resume_at))
 	frappe.db.set_value(
@@ -345,7 +213,7 @@ def _pause_for_day_limit(name: str, token: str, resume_at: datetime) -> str | No
 		{"status": PAUSED, "resume_at": resume_at, "status_message": message, "heartbeat": now_datetime()},
 	)
 	frappe.db.commit()
-	_publish(name)
+	publish(name)
 	return PAUSED
 
 
@@ -360,7 +228,7 @@ def _fail(name: str, token: str, exc: Exception) -> str | None:
 	message = " ".join(x for x in (described.cause, described.resolution) if x)
 	frappe.db.set_value(BACKFILL, name, {"status": FAILED, "error": message[:1000]})
 	frappe.db.commit()
-	_publish(name)
+	publish(name)
 	return FAILED
 
 
@@ -388,36 +256,6 @@ def _synced(names: list[str]) -> list[str]:
 	)
 
 
-# -- progress ---------------------------------------------------------------------------------------
-
-
-def progress(name: str) -> dict:
-	"""What the progress bar shows: counts, percentage and status."""
-	row = frappe.db.get_value(
-		BACKFILL,
-		name,
-		[
-			*("name", "status", "total", "processed", "synced", "skipped", "failed"),
-			*("last_position", "error", "resume_at", "status_message"),
-		],
-		as_dict=True,
-	)
-	total = cint(row.total)
-	percent = 100.0 if row.status == COMPLETED else (100.0 * cint(row.processed) / total if total else 0.0)
-	return {**row, "percent": round(min(percent, 100.0), 1)}
-
-
-def _publish(name: str) -> None:
-	"""Tell the desk (the users who have the backfill open) how far the run is."""
-	frappe.publish_realtime(PROGRESS_EVENT, progress(name), doctype=BACKFILL, docname=name)
-
-
-@frappe.whitelist()
-def get_progress(name: str) -> dict:
-	frappe.has_permission(BACKFILL, "read", name, throw=True)
-	return progress(name)
-
-
 # -- scheduler sweep --------------------------------------------------------------------------------
 
 
@@ -438,7 +276,7 @@ def resume_stalled() -> list[str]:
 		order_by="resume_at asc",
 		pluck="name",
 	):
-		_queue(name)
+		queue_run(name)
 		requeued.append(name)
 	stale = add_to_date(now, minutes=-STALE_MINUTES)
 	dead = add_to_date(now, minutes=-3 * STALE_MINUTES)
@@ -453,7 +291,7 @@ def resume_stalled() -> list[str]:
 			continue
 		if row.job_id and is_job_enqueued(row.job_id) and beat and beat > dead:
 			continue
-		_queue(row.name)
+		queue_run(row.name)
 		requeued.append(row.name)
 	if requeued:
 		frappe.db.commit()

@@ -2,7 +2,7 @@
 // Start / Pause / Resume and a live progress bar (backfill.py publishes
 // "xero_backfill_progress" after every batch of 50).
 
-const BACKFILL_METHODS = "xero_connector.xero_connector.sync.backfill.";
+const BACKFILL_METHODS = "xero_connector.xero_connector.sync.backfill_control.";
 
 frappe.ui.form.on("Xero Backfill", {
 	setup(frm) {

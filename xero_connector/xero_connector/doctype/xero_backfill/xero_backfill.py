@@ -6,7 +6,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import getdate
 
-from xero_connector.xero_connector.sync.backfill import ACTIVE, PAUSED
+from xero_connector.xero_connector.sync.backfill_control import ACTIVE, PAUSED
 
 FILTER_FIELDS = ("company", "from_date", "to_date", "include_returns")
 
