@@ -187,7 +187,8 @@ VALIDATION_ENTRIES: tuple[CatalogueEntry, ...] = (
 		"The matched Xero contact is archived (often after two contacts were merged in Xero).",
 		"Restore the contact in Xero, or point the customer at the surviving contact (clear the "
 		"stored Xero ContactID or fix the billing account code), then resend.",
-		r"contact .*has been archived|contact .*is archived|status 'ARCHIVED' is not valid for contacts",
+		r"contact .*has been archived|contact .*is archived|status 'ARCHIVED' is not valid for contacts|"
+		r"matched an archived contact",
 		"The contact with the specified contact details has been archived. "
 		"The contact must be un-archived before creating new invoices or credit notes.",
 	),
@@ -277,8 +278,8 @@ VALIDATION_ENTRIES: tuple[CatalogueEntry, ...] = (
 		PERMANENT,
 		"An AUTHORISED invoice needs a due date and none was sent.",
 		"Set the Sales Invoice's due date (or the customer's payment terms), then resend.",
-		r"Due ?date cannot be empty|DueDate .*required",
-		"Due date cannot be empty.",
+		r"Due ?date cannot be empty|DueDate .*(required|must be specified)",
+		"The document DueDate field must be specified.",
 	),
 	_e(
 		"tax_amount_invalid",
@@ -301,8 +302,8 @@ VALIDATION_ENTRIES: tuple[CatalogueEntry, ...] = (
 		PERMANENT,
 		"Payments must be made to a bank account (or one with 'Enable payments to this account').",
 		"Choose a Xero BANK account for payments in Xero Settings, then resend.",
-		r"Payments can only be made to|payments to this account",
-		"Payments can only be made to BANK accounts or accounts with 'Enable payments to this account' enabled.",
+		r"Payments can only be made to|payments to this account|invalid for making a payment",
+		"Account type is invalid for making a payment to/from",
 	),
 	_e(
 		"period_locked",
