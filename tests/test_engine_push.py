@@ -40,6 +40,21 @@ def test_push_creates_the_invoice_and_records_xero_ids(env):
 	assert '"InvoiceNumber": "ACC-SINV-2026-00018"' in row.request
 
 
+def test_the_rounding_line_goes_to_xeros_rounding_account(env):
+	"""Rounding Account Code 860 (Xero's Rounding system account): pre-flight lets it through and the
+	sandbox, as Xero, takes the line (sandbox/lines.py cites Xero's documents)."""
+	env.host.context.settings.rounding_account_code = "860"
+	env.add(sample("00018"))
+	outcome = env.by_name(env.push("ACC-SINV-2026-00018"), "ACC-SINV-2026-00018")
+	assert outcome.status == "Success", env.host.last_log("ACC-SINV-2026-00018").cause
+	(invoice,) = env.xero_invoices("ACC-SINV-2026-00018")
+	rounding = [line for line in invoice["LineItems"] if line["AccountCode"] == "860"]
+	assert [(line["Description"], line["LineAmount"]) for line in rounding] == [
+		("Rounding adjustment", "-0.48")
+	]
+	assert outcome.xero_total == Decimal("812.00")
+
+
 def test_unchanged_document_is_skipped_without_calling_xero(env):
 	env.add(sample("00018"))
 	env.push("ACC-SINV-2026-00018")

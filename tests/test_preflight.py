@@ -68,6 +68,44 @@ def test_xero_account_must_exist_be_active_and_revenue(code, kind, words):
 	assert "Item 'WIDGET-B'" in problem.message and "Item 'WIDGET-B'" in problem.fix
 
 
+def test_the_rounding_line_may_go_to_xeros_rounding_account():
+	"""Xero takes its Rounding system account (860) on a line (engine/rules.py: line_account_refusal),
+	so the rounding line may use it; the sandbox refuses 860 nowhere either."""
+	doc = clean_invoice()
+	assert doc["rounding_adjustment"]
+	ctx = small_context(rounding_account_code="860")
+	assert preflight(doc, ctx) == []
+	rounding = [
+		line for line in map_sales_invoice(doc, ctx).payload["LineItems"] if line["AccountCode"] == "860"
+	]
+	assert [line["Description"] for line in rounding] == ["Rounding adjustment"]
+
+
+@pytest.mark.parametrize(
+	("code", "kind", "words"),
+	[
+		("820", "system_account", "GST system account, which Xero keeps for its own entries"),
+		("310", "account_not_revenue", "or Xero's Rounding account"),
+		("090", "account_not_revenue", "BANK"),
+	],
+)
+def test_the_rounding_line_refuses_other_system_and_non_revenue_accounts(code, kind, words):
+	problem = only(preflight(clean_invoice(), small_context(rounding_account_code=code)))
+	assert (problem.kind, problem.field, problem.value) == (kind, "rounding_adjustment", code)
+	assert words in problem.message
+	assert "the rounding account code in Xero Settings" in problem.fix
+
+
+def test_an_item_line_may_not_go_to_the_rounding_account():
+	"""Sales go to a revenue account: 860 takes only the rounding line."""
+	ctx = small_context()
+	ctx.mappings.account_by_item = {"WIDGET-B": "860"}
+	problem = only(preflight(clean_invoice(), ctx))
+	assert (problem.kind, problem.row, problem.value) == ("system_account", 2, "860")
+	assert "takes only the line carrying ERPNext's rounding adjustment" in problem.message
+	assert "200 Sales" in problem.fix
+
+
 def test_other_income_accounts_are_revenue():
 	ctx = small_context()
 	ctx.mappings.account_by_item = {"WIDGET-B": "270"}  # OTHERINCOME

@@ -5,7 +5,12 @@ from decimal import Decimal
 
 import pytest
 
-from xero_connector.engine.rules import customer_owes, is_revenue_account, void_blocked_by
+from xero_connector.engine.rules import (
+	customer_owes,
+	is_revenue_account,
+	line_account_refusal,
+	void_blocked_by,
+)
 
 
 @pytest.mark.parametrize(
@@ -26,6 +31,25 @@ from xero_connector.engine.rules import customer_owes, is_revenue_account, void_
 )
 def test_only_revenue_accounts_take_a_sales_line(account_class, account_type, revenue):
 	assert is_revenue_account(account_class, account_type) is revenue
+
+
+@pytest.mark.parametrize(
+	"account_class, account_type, system_account, rounding_line, refusal",
+	[
+		("REVENUE", "SALES", None, False, None),
+		("REVENUE", "SALES", "", True, None),  # Xero sends "" for a non-system account
+		("LIABILITY", "CURRLIAB", "ROUNDING", True, None),  # Xero's Rounding account: the rounding line
+		("LIABILITY", "CURRLIAB", "ROUNDING", False, "system_account"),  # ...but no sales
+		("LIABILITY", "CURRLIAB", "GST", True, "system_account"),
+		("ASSET", "CURRENT", "DEBTORS", False, "system_account"),
+		("EXPENSE", "OVERHEADS", None, True, "account_not_revenue"),
+		("ASSET", "BANK", None, False, "account_not_revenue"),
+	],
+)
+def test_which_accounts_take_a_sales_line(
+	account_class, account_type, system_account, rounding_line, refusal
+):
+	assert line_account_refusal(account_class, account_type, system_account, rounding_line) == refusal
 
 
 def test_the_customer_owes_the_rounded_total_where_erpnext_rounds():

@@ -307,6 +307,59 @@ def test_loosened_where_case():
 	assert len(xero.get("/Contacts", params={"where": 'Name=="boom fm"'}).json()["Contacts"]) == 1
 
 
+# ---- 8. the accounts a sales line may use -------------------------------------------------
+
+
+@pytest.mark.parametrize("put", [invoice, credit_note])
+def test_the_rounding_system_account_takes_a_line(xero, put):
+	"""Xero's Rounding account (860, SystemAccount ROUNDING) takes the adjustment line Xero's rounding
+	guide advises (developer.xero.com/documentation/api-guides/rounding-in-xero); it is not among
+	the system accounts that block transactions (help.xero.com/uk/Chart-LockedSystem)."""
+	lines = [
+		line(Quantity=1, UnitAmount=100),
+		{
+			"Description": "Rounding adjustment",
+			"Quantity": 1,
+			"UnitAmount": "0.04",
+			"AccountCode": "860",
+			"TaxType": "NONE",
+		},
+	]
+	path = "/Invoices" if put is invoice else "/CreditNotes"
+	response = put_one(xero, put(xero, f"C-RND-{path[1]}", lines), path)
+	assert response.status_code == 200, messages(response)
+	stored = response.json()[path.strip("/")][0]
+	assert [li["AccountCode"] for li in stored["LineItems"]] == ["200", "860"]
+	assert stored["Total"] == 115.04
+
+
+@pytest.mark.parametrize("code", ["610", "800", "820", "960"])
+def test_other_system_accounts_refuse_a_line(xero, code):
+	"""Every other system account (Accounts Receivable, Accounts Payable, GST, Retained Earnings) is
+	Xero's own: "Account code '120' is not a valid code for this document." and Xero's staff: an
+	account with a SystemAccount "is used by Xero for internal functions and you cannot post
+	transactions to them" (community.xero.com/developer/discussion/92539695)."""
+	refused = put_one(
+		xero,
+		invoice(xero, f"C-SYS-{code}", [line(Quantity=1, UnitAmount=10, AccountCode=code, TaxType="NONE")]),
+	)
+	assert refused.status_code == 400
+	assert messages(refused) == [f"Account code '{code}' is not a valid code for this document."]
+
+
+@pytest.mark.parametrize("code", ["090", "310", "429", "970"])
+def test_bank_and_non_revenue_accounts_refuse_a_sales_line(xero, code):
+	"""Bank accounts and accounts outside the REVENUE class: Xero's documents are silent (LineItem
+	AccountCode "See Accounts", developer.xero.com/documentation/api/accounting/invoices), so the
+	sandbox keeps the stricter rule (sandbox/lines.py) and the connector sends revenue accounts."""
+	refused = put_one(
+		xero,
+		invoice(xero, f"C-NR-{code}", [line(Quantity=1, UnitAmount=10, AccountCode=code, TaxType="NONE")]),
+	)
+	assert refused.status_code == 400
+	assert messages(refused) == [f"Account code '{code}' is not a valid code for this document."]
+
+
 # ---- the flags themselves ----------------------------------------------------------------
 
 

@@ -44,9 +44,9 @@ class Settings:
 	# Tax type for lines of an invoice with no tax at all, when no mapping applies.
 	# None means: send LineAmountTypes "NoTax".
 	zero_tax_type: str | None = None
-	# Xero account code (revenue class) for the line carrying ERPNext's rounding adjustment.
-	# None: use default_account_code. Xero's "860 Rounding" is a system account and cannot
-	# be used on invoice lines.
+	# Xero account code for the line carrying ERPNext's rounding adjustment: a revenue account or
+	# Xero's Rounding system account ("860 Rounding", the one system account Xero takes on lines;
+	# rules.line_account_refusal). None: use default_account_code.
 	rounding_account_code: str | None = None
 	# Customer field holding the billing account code matched to Xero's Contact.AccountNumber.
 	billing_code_field: str = "xero_account_number"

@@ -18,7 +18,7 @@ Format (every section and key optional; docs/mapping-file.md explains each)::
             "account_code": "200",  # when no account mapping matches
             "tax_type": "OUTPUT2",  # when no tax mapping matches
             "zero_tax_type": null,  # lines of untaxed invoices; null sends "NoTax"
-            "rounding_account_code": "260",  # revenue account of the rounding-adjustment line (not 860, a system account)
+            "rounding_account_code": "260",  # the rounding-adjustment line's account: a revenue account or Xero's 860 Rounding
             "billing_code_field": "xero_account_number",  # Customer field matched to Contact.AccountNumber
             "invoice_status": "AUTHORISED",  # or "DRAFT"
             "company_currency": "NZD",  # ERPNext company's currency (else taken from the masters)

@@ -12,12 +12,43 @@ REVENUE_CLASS = "REVENUE"
 REVENUE_TYPES = frozenset({"REVENUE", "SALES", "OTHERINCOME"})
 
 
+# Xero's Rounding account (code 860 by default): the one system account Xero takes on an invoice
+# line, for the adjustment line its rounding guide advises
+# (https://developer.xero.com/documentation/api-guides/rounding-in-xero; not among the system
+# accounts that block transactions, https://help.xero.com/uk/Chart-LockedSystem). The sandbox
+# follows the same documents (xero_connector/sandbox/lines.py).
+ROUNDING_SYSTEM_ACCOUNT = "ROUNDING"
+
+
 def is_revenue_account(account_class: str | None, account_type: str | None) -> bool:
 	"""Whether a Xero account (its ``Class`` and ``Type``) may take a sales line: a revenue
 	account (Type REVENUE, SALES or OTHERINCOME; by its class where Xero gave no type)."""
 	if account_class not in (None, "", REVENUE_CLASS):
 		return False
 	return account_type in REVENUE_TYPES if account_type else account_class == REVENUE_CLASS
+
+
+def line_account_refusal(
+	account_class: str | None,
+	account_type: str | None,
+	system_account: str | None,
+	rounding_line: bool = False,
+) -> str | None:
+	"""Why a Xero account may not take a sales line, or None when it may: ``"system_account"``
+	(Xero keeps it for its own entries and refuses lines on it) or ``"account_not_revenue"``.
+
+	An item, charge or discount line needs a revenue account. The line carrying ERPNext's rounding
+	adjustment may also go to Xero's Rounding system account (:data:`ROUNDING_SYSTEM_ACCOUNT`),
+	which Xero accepts on lines; every other system account is refused, as Xero refuses it
+	("Account code 'X' is not a valid code for this document.";
+	https://community.xero.com/developer/discussion/92539695)."""
+	if system_account:
+		if rounding_line and system_account == ROUNDING_SYSTEM_ACCOUNT:
+			return None
+		return "system_account"
+	if not is_revenue_account(account_class, account_type):
+		return "account_not_revenue"
+	return None
 
 
 def customer_owes(doc: dict) -> Decimal:

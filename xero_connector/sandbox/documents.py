@@ -56,7 +56,7 @@ INVOICE = Kind(
 	msg.INVOICE_NUMBER_UNIQUE,
 	msg.INVOICE_STATUS_CREATE,
 	msg.INVOICE_STATUS_MODIFY,
-	"An existing invoice with the specified ID could not be found",
+	msg.INVOICE_NOT_FOUND,
 )
 CREDIT_NOTE = Kind(
 	"credit_notes",
@@ -68,7 +68,7 @@ CREDIT_NOTE = Kind(
 	msg.CREDIT_NOTE_NUMBER_UNIQUE,
 	msg.CREDIT_NOTE_STATUS_CREATE,
 	msg.CREDIT_NOTE_STATUS_MODIFY,
-	"An existing credit note with the specified ID could not be found",
+	msg.CREDIT_NOTE_NOT_FOUND,
 )
 
 

@@ -126,8 +126,32 @@ def _line(
 	return line, result
 
 
+# The one system account Xero takes on a sales line: Xero's own advice for a total that differs
+# from another system's is an adjustment line on the document
+# (https://developer.xero.com/documentation/api-guides/rounding-in-xero), and Xero's table of
+# system accounts that block transactions (https://help.xero.com/uk/Chart-LockedSystem) does not
+# list Rounding (default code 860, SystemAccount "ROUNDING").
+LINE_SYSTEM_ACCOUNTS = frozenset({"ROUNDING"})
+
+
 def _account(ctx: Ctx, raw: dict, sales: dict, status: str, errors: list[str]) -> dict | None:
-	"""The line's revenue account, or None with Xero's message."""
+	"""The line's account, or None with Xero's message.
+
+	Xero refuses, with "Account code 'X' is not a valid code for this document.":
+	- an account Xero uses for its own entries (``SystemAccount`` set), except the Rounding account
+	  (:data:`LINE_SYSTEM_ACCOUNTS`). Xero's staff on its developer forum: "pay attention to the
+	  <SystemAccount> element ... if there is a value in there, it meant the account is used by Xero
+	  for internal functions and you cannot post transactions to them"
+	  (https://community.xero.com/developer/discussion/92539695, answering that very message for
+	  Accounts Receivable); https://help.xero.com/uk/Chart-LockedSystem lists the system accounts
+	  that block transactions, and Rounding is not among them;
+	- a bank account (Type BANK) and any account outside the REVENUE class. Xero's documentation
+	  is silent here (https://developer.xero.com/documentation/api/accounting/invoices: LineItems
+	  AccountCode "See Accounts"; xero_accounting.yaml components/schemas/LineItem): the sandbox
+	  keeps the stricter rule, so a connector that sends a sales line elsewhere fails a test rather
+	  than, perhaps, production. The Rounding account (class LIABILITY) is the one exception the
+	  documents support.
+	"""
 	org = ctx.org
 	if raw.get("AccountID"):
 		account = org.accounts.get(str(raw["AccountID"]).lower())
@@ -145,7 +169,10 @@ def _account(ctx: Ctx, raw: dict, sales: dict, status: str, errors: list[str]) -
 	if account["Status"] != "ACTIVE":
 		errors.append(msg.account_archived(account["Code"]))
 		return None
-	if account["Class"] != "REVENUE" or account.get("SystemAccount") or account["Type"] == "BANK":
+	system = account.get("SystemAccount")
+	if system in LINE_SYSTEM_ACCOUNTS:
+		return account
+	if account["Class"] != "REVENUE" or system or account["Type"] == "BANK":
 		errors.append(msg.account_not_valid(account["Code"]))
 		return None
 	return account

@@ -1,11 +1,18 @@
 """Xero's validation messages, word for word where Xero's wording is known.
 
-Sources: Xero's API documentation and the messages integrators quote from
-Xero responses. Where no wording is public, the sandbox uses a message in
-Xero's style (marked "sandbox wording"). Used by every resource module.
+Sources: Xero's OpenAPI examples (``xero_accounting.yaml``), Xero's API documentation and the
+messages integrators quote from Xero's responses; each known text names its source. Where no
+wording is public, the sandbox uses a message in Xero's style (marked "sandbox wording").
+Used by every resource module; tests/test_sandbox_messages.py pins the known ones.
 """
 
-# Documents (invoices and credit notes)
+# Documents (invoices and credit notes). Sources of the known texts: CONTACT_REQUIRED, LINE_ITEMS_REQUIRED,
+# INVOICE_STATUS_CREATE: Xero's XML answer in freakboy3742/pyxero's tests; INVOICE_NUMBER_UNIQUE:
+# xero_accounting.yaml paths./Invoices/{InvoiceID}.post example; CONTACT_ARCHIVED, HAS_PAYMENTS,
+# TAX_AMOUNT_TOO_BIG, account_archived, account_not_valid: Xero's texts as integrators list them
+# (e.g. help.dext.com "Xero publishing errors"; community.xero.com/developer/discussion/92539695);
+# tax_type_*: XeroAPI/Xero-Java#336; currency_not_subscribed, ACCOUNT_REQUIRED, NEGATIVE_TOTAL:
+# quoted by integrators from Xero's answers
 CONTACT_REQUIRED = "A Contact must be specified for this type of transaction"
 CONTACT_ARCHIVED = (
 	"The contact with the specified contact details has been archived. "
@@ -23,10 +30,17 @@ LINE_ITEMS_REQUIRED = "One or more line items must be specified"
 DESCRIPTION_REQUIRED = "The Description field is mandatory for each line item."
 ACCOUNT_REQUIRED = "Account code or ID must be specified."
 NEGATIVE_TOTAL = "The Total for this document must be greater than or equal to zero."
-DUE_DATE_REQUIRED = "Due date cannot be empty."
+# Xero's, quoted from its response in waynerobinson/xeroizer#290 (and by integrators meeting it on
+# an AUTHORISED invoice sent without a DueDate)
+DUE_DATE_REQUIRED = "The document DueDate field must be specified."
 TAX_AMOUNT_TOO_BIG = "The tax amount cannot be greater than the line amount!"
 INVALID_TYPE = "The sandbox supports ACCREC invoices and ACCRECCREDIT credit notes only."  # sandbox wording
 DOCUMENT_NOT_FOUND = "The document with the specified ID could not be found."  # sandbox wording
+# An InvoiceID / CreditNoteID that is no document of the organisation: the credit note's text is the
+# example of xero_accounting.yaml paths./CreditNotes.put (responses 200, summarizeErrors=false);
+# the invoice's, its counterpart, as integrators match it in Xero's answers
+INVOICE_NOT_FOUND = "An existing Invoice with the specified InvoiceID could not be found"
+CREDIT_NOTE_NOT_FOUND = "An existing Credit Note with the specified CreditNoteID could not be found"
 
 
 def line_total_mismatch(given, expected) -> str:
@@ -87,12 +101,19 @@ def too_many_elements(kind: str) -> str:
 
 
 # Contacts
-ACCOUNT_NUMBER_EXISTS = "The Account Number already exists. Please enter a different Account Number."
+ACCOUNT_NUMBER_EXISTS = (  # wording not found in a public source
+	"The Account Number already exists. Please enter a different Account Number."
+)
 CONTACT_NAME_REQUIRED = "Contact Name cannot be empty."  # Xero's (its response quoted in xeroizer PR #380)
-CONTACT_ARCHIVED_UPDATE = "The contact has been archived. Set ContactStatus to ACTIVE to restore it before making other changes."  # sandbox wording
+# Xero's answer to an edit of an archived contact (integrators quote it verbatim; the sandbox still
+# lets ContactStatus ACTIVE restore one)
+CONTACT_ARCHIVED_UPDATE = (
+	"The specified contact details matched an archived contact. "
+	"Archived contacts cannot currently be edited via the API."
+)
 
 
-def contact_name_taken(name: str) -> str:
+def contact_name_taken(name: str) -> str:  # xero_accounting.yaml paths./Contacts.put example
 	return (
 		f"The contact name {name} is already assigned to another contact. "
 		"The contact name must be unique across all active contacts."
@@ -101,9 +122,13 @@ def contact_name_taken(name: str) -> str:
 
 # Payments
 PAYMENT_NOT_AUTHORISED = "Payments can only be made against Authorised documents"
-PAYMENT_EXCEEDS = "Payment amount exceeds the amount outstanding on this document"
-PAYMENT_ACCOUNT_REQUIRED = "You must specify an Account code or Account ID for the payment"
-PAYMENT_ACCOUNT_INVALID = "Payments can only be made to a bank account or an account with Enable payments to this account set."  # sandbox wording
+PAYMENT_EXCEEDS = "Payment amount exceeds the amount outstanding on this document"  # xero_accounting.yaml paths./Payments.put example
+PAYMENT_ACCOUNT_REQUIRED = (  # wording not found in a public source
+	"You must specify an Account code or Account ID for the payment"
+)
+# Xero's, for an account that is neither BANK nor "Enable payments to this account" (integrators
+# match this text in Xero's answers to retry with a payment-enabled account)
+PAYMENT_ACCOUNT_INVALID = "Account type is invalid for making a payment to/from"
 PAYMENT_AMOUNT_POSITIVE = "Payment amount must be greater than zero."  # sandbox wording
 PAYMENT_DOCUMENT_REQUIRED = "You must specify an Invoice or Credit Note for the payment."  # sandbox wording
 PAYMENT_ALREADY_DELETED = "This payment has already been deleted."  # sandbox wording
@@ -111,6 +136,7 @@ PAYMENT_ONLY_DELETE = "A payment can only be updated to a Status of DELETED."  #
 
 # Credit-note allocations
 ALLOCATION_NOT_AUTHORISED = "Only AUTHORISED credit notes can be allocated."  # sandbox wording
+# the two below: Xero's answer to an allocation, quoted in waynerobinson/xeroizer#320
 ALLOCATION_INVOICE_PAID = "The invoice you are trying to allocate to has already been paid off"
 ALLOCATION_INVOICE_STATUS = "Credit notes can only be allocated to AUTHORISED invoices."  # sandbox wording
 ALLOCATION_EXCEEDS_INVOICE = "Credit Note cannot be allocated as amount is greater than amount outstanding"

@@ -18,53 +18,36 @@ Kinds:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
-TRANSIENT = "transient"
-PERMANENT = "permanent"
-NEEDS_REAUTHORISATION = "needs_reauthorisation"
-RATE_LIMITED = "rate_limited"
-KINDS = (TRANSIENT, PERMANENT, NEEDS_REAUTHORISATION, RATE_LIMITED)
+from xero_connector.xero.catalogue_entry import (
+	KINDS,
+	MATCH_CHARS,
+	NEEDS_REAUTHORISATION,
+	PERMANENT,
+	RATE_LIMITED,
+	TRANSIENT,
+	CatalogueEntry,
+	_e,
+)
+from xero_connector.xero.catalogue_http import HTTP_ENTRIES
 
-
-MATCH_CHARS = 600  # how much of a message the patterns read
-
-
-@dataclass(frozen=True)
-class CatalogueEntry:
-	"""One known failure. ``pattern`` matches Xero's message (case-insensitive);
-	``example`` is a real message of that shape (tests feed it back through
-	``match_message``)."""
-
-	key: str
-	kind: str
-	cause: str
-	resolution: str
-	pattern: str | None = None
-	example: str | None = None
-	http_status: int | None = None
-	_regex: re.Pattern | None = field(default=None, repr=False, compare=False)
-
-	def matches(self, message: str) -> bool:
-		if not self.pattern:
-			return False
-		if self._regex is None:  # compiled once per entry (the dataclass is frozen)
-			object.__setattr__(self, "_regex", re.compile(self.pattern, re.IGNORECASE | re.DOTALL))
-		# Xero's messages are a sentence or two; a hostile 200 KB one is read as far as a real
-		# message goes, so that matching stays linear in the message (issue 14)
-		return bool(self._regex.search((message or "")[:MATCH_CHARS]))
-
-	@property
-	def retryable(self) -> bool:
-		return self.kind in (TRANSIENT, RATE_LIMITED)
-
-	def as_dict(self) -> dict:
-		return {"key": self.key, "kind": self.kind, "cause": self.cause, "resolution": self.resolution}
-
-
-def _e(key, kind, cause, resolution, pattern=None, example=None, http_status=None) -> CatalogueEntry:
-	return CatalogueEntry(key, kind, cause, resolution, pattern, example, http_status)
-
+__all__ = [
+	"ENTRIES",
+	"HTTP_ENTRIES",
+	"KINDS",
+	"MATCH_CHARS",
+	"NEEDS_REAUTHORISATION",
+	"PERMANENT",
+	"RATE_LIMITED",
+	"TRANSIENT",
+	"UNKNOWN_VALIDATION",
+	"VALIDATION_ENTRIES",
+	"CatalogueEntry",
+	"for_http",
+	"for_oauth_error",
+	"get",
+	"match_message",
+]
 
 # ---------------------------------------------------------------- validation messages
 # Order matters: the first matching entry wins, so specific patterns come first.
@@ -187,7 +170,8 @@ VALIDATION_ENTRIES: tuple[CatalogueEntry, ...] = (
 		"The matched Xero contact is archived (often after two contacts were merged in Xero).",
 		"Restore the contact in Xero, or point the customer at the surviving contact (clear the "
 		"stored Xero ContactID or fix the billing account code), then resend.",
-		r"contact .*has been archived|contact .*is archived|status 'ARCHIVED' is not valid for contacts",
+		r"contact .*has been archived|contact .*is archived|status 'ARCHIVED' is not valid for contacts|"
+		r"matched an archived contact",
 		"The contact with the specified contact details has been archived. "
 		"The contact must be un-archived before creating new invoices or credit notes.",
 	),
@@ -277,8 +261,8 @@ VALIDATION_ENTRIES: tuple[CatalogueEntry, ...] = (
 		PERMANENT,
 		"An AUTHORISED invoice needs a due date and none was sent.",
 		"Set the Sales Invoice's due date (or the customer's payment terms), then resend.",
-		r"Due ?date cannot be empty|DueDate .*required",
-		"Due date cannot be empty.",
+		r"Due ?date cannot be empty|DueDate .*(required|must be specified)",
+		"The document DueDate field must be specified.",
 	),
 	_e(
 		"tax_amount_invalid",
@@ -301,8 +285,8 @@ VALIDATION_ENTRIES: tuple[CatalogueEntry, ...] = (
 		PERMANENT,
 		"Payments must be made to a bank account (or one with 'Enable payments to this account').",
 		"Choose a Xero BANK account for payments in Xero Settings, then resend.",
-		r"Payments can only be made to|payments to this account",
-		"Payments can only be made to BANK accounts or accounts with 'Enable payments to this account' enabled.",
+		r"Payments can only be made to|payments to this account|invalid for making a payment",
+		"Account type is invalid for making a payment to/from",
 	),
 	_e(
 		"period_locked",
@@ -344,224 +328,6 @@ UNKNOWN_VALIDATION = _e(
 	PERMANENT,
 	"Xero refused the document with a message the connector does not know yet (shown verbatim).",
 	"Read Xero's message, fix the document or its mappings accordingly, then resend.",
-)
-
-# ---------------------------------------------------------------- HTTP and protocol failures
-HTTP_ENTRIES: tuple[CatalogueEntry, ...] = (
-	_e(
-		"validation_exception",
-		PERMANENT,
-		"Xero refused the request as invalid (HTTP 400 ValidationException); the messages say why.",
-		"Fix what the messages describe, then resend.",
-		r"A validation exception occurred|ValidationException",
-		"A validation exception occurred",
-		400,
-	),
-	_e(
-		"bad_request",
-		PERMANENT,
-		"Xero could not read the request (HTTP 400, e.g. malformed JSON or a bad parameter).",
-		"This is usually a bug in the connector; report it with the Sync Log entry.",
-		None,
-		None,
-		400,
-	),
-	_e(
-		"token_expired",
-		TRANSIENT,
-		"The access token expired (HTTP 401 TokenExpired). The connector refreshes it automatically.",
-		"Nothing to do; if it persists, reconnect to Xero in Xero Settings.",
-		r"TokenExpired",
-		"TokenExpired: token expired at 01/01/2026 00:30:00",
-		401,
-	),
-	_e(
-		"authentication_unsuccessful",
-		NEEDS_REAUTHORISATION,
-		"Xero did not accept the access token (HTTP 401 AuthenticationUnsuccessful), even after a refresh.",
-		"Reconnect to Xero from Xero Settings (Connect to Xero).",
-		r"AuthenticationUnsuccessful|Unauthori[sz]ed",
-		"AuthenticationUnsuccessful",
-		401,
-	),
-	_e(
-		"tenant_not_connected",
-		NEEDS_REAUTHORISATION,
-		"The Xero organisation is not connected to this app any more, or the token does not reach it "
-		"(HTTP 403 AuthenticationUnsuccessful for this xero-tenant-id).",
-		"Reconnect to Xero in Xero Settings and choose this organisation again.",
-		r"AuthenticationUnsuccessful|Forbidden",
-		"AuthenticationUnsuccessful",
-		403,
-	),
-	_e(
-		"insufficient_scope",
-		NEEDS_REAUTHORISATION,
-		"The connection was authorised without a scope this call needs (HTTP 403).",
-		"Reconnect to Xero so the current scopes (contacts, invoices, payments, settings) are granted.",
-		r"insufficient.?scope|scope",
-		"insufficient_scope",
-		403,
-	),
-	_e(
-		"not_found",
-		PERMANENT,
-		"The Xero record does not exist in this organisation (HTTP 404): deleted in Xero, or linked "
-		"to another organisation.",
-		"Clear the stored Xero ID on the document so the sync looks it up again, or check the connected organisation.",
-		r"cannot be found|not found",
-		"The resource you're looking for cannot be found",
-		404,
-	),
-	_e(
-		"request_too_large",
-		PERMANENT,
-		"The request body is over Xero's 3.5 MB limit (HTTP 413).",
-		"Send fewer documents per request (the connector batches at most 50) or shorter descriptions.",
-		r"too large|Request Entity",
-		None,
-		413,
-	),
-	_e(
-		"rate_limit_minute",
-		RATE_LIMITED,
-		"More than 60 calls in a minute to this organisation (HTTP 429, X-Rate-Limit-Problem: minute).",
-		"Nothing to do: the connector waits for Retry-After and continues.",
-		r"^minute$",
-		"minute",
-		429,
-	),
-	_e(
-		"rate_limit_day",
-		RATE_LIMITED,
-		"This organisation's daily call budget is used up (HTTP 429, X-Rate-Limit-Problem: day).",
-		"Nothing to do: remaining work is deferred until the limit resets (see the time shown).",
-		r"^day$",
-		"day",
-		429,
-	),
-	_e(
-		"rate_limit_concurrent",
-		RATE_LIMITED,
-		"More than 5 calls were in progress at once for this organisation (HTTP 429, concurrent).",
-		"Nothing to do: the connector waits and retries; lower the number of sync workers if frequent.",
-		r"^concurrent$",
-		"concurrent",
-		429,
-	),
-	_e(
-		"rate_limit_app_minute",
-		RATE_LIMITED,
-		"The app made more than 10,000 calls in a minute across all organisations (HTTP 429, appminute).",
-		"Nothing to do: the connector waits for Retry-After and continues.",
-		r"^appminute$",
-		"appminute",
-		429,
-	),
-	_e(
-		"server_error",
-		TRANSIENT,
-		"Xero had an internal error (HTTP 500).",
-		"Nothing to do: retried automatically with backoff; if it persists, check status.xero.com.",
-		None,
-		None,
-		500,
-	),
-	_e(
-		"not_implemented",
-		PERMANENT,
-		"Xero does not support this call for this organisation (HTTP 501), e.g. a feature of another region.",
-		"Report it with the Sync Log entry.",
-		None,
-		None,
-		501,
-	),
-	_e(
-		"bad_gateway",
-		TRANSIENT,
-		"A Xero gateway failed (HTTP 502).",
-		"Nothing to do: retried automatically with backoff.",
-		None,
-		None,
-		502,
-	),
-	_e(
-		"service_unavailable",
-		TRANSIENT,
-		"Xero is unavailable or the organisation is offline for maintenance (HTTP 503).",
-		"Nothing to do: retried automatically with backoff; if it persists, check status.xero.com.",
-		None,
-		None,
-		503,
-	),
-	_e(
-		"gateway_timeout",
-		TRANSIENT,
-		"Xero took too long to answer (HTTP 504); the change may or may not have been made.",
-		"Nothing to do: retried with the same Idempotency-Key, so it is applied at most once.",
-		None,
-		None,
-		504,
-	),
-	_e(
-		"timeout",
-		TRANSIENT,
-		"No answer from Xero in time; the change may or may not have been made.",
-		"Nothing to do: retried with the same Idempotency-Key, so it is applied at most once.",
-	),
-	_e(
-		"connection_dropped",
-		TRANSIENT,
-		"The connection to Xero failed or was dropped before an answer arrived.",
-		"Nothing to do: retried with the same Idempotency-Key; check the server's network if it persists.",
-	),
-	_e(
-		"invalid_grant",
-		NEEDS_REAUTHORISATION,
-		"Xero no longer accepts the stored refresh token (invalid_grant): the connection was revoked or "
-		"disconnected in Xero, was unused for 60 days, or a rotated token was reused after its grace period.",
-		"An administrator must reconnect to Xero from Xero Settings (Connect to Xero).",
-		r"invalid_grant",
-		"invalid_grant",
-	),
-	_e(
-		"invalid_client",
-		PERMANENT,
-		"Xero does not recognise the app's client id or secret (invalid_client).",
-		"Copy the Client ID and Client Secret from developer.xero.com into Xero Settings again.",
-		r"invalid_client|unauthorized_client",
-		"invalid_client",
-	),
-	_e(
-		"invalid_scope",
-		PERMANENT,
-		"Xero refused the requested scopes: apps created since March 2026 must use granular scopes, "
-		"older apps the broad ones.",
-		"Switch the scope style in Xero Settings (granular for new apps), then connect again.",
-		r"invalid_scope",
-		"invalid_scope",
-	),
-	_e(
-		"invalid_state",
-		PERMANENT,
-		"The Xero authorisation response did not match a pending request (unknown, reused or expired "
-		"state), so it was rejected to prevent forged logins.",
-		"Start Connect to Xero again from Xero Settings and complete it within 10 minutes.",
-	),
-	_e(
-		"access_denied",
-		PERMANENT,
-		"The user cancelled the Xero authorisation or did not choose an organisation.",
-		"Start Connect to Xero again and allow access to the organisation.",
-		r"access_denied",
-		"access_denied",
-	),
-	_e(
-		"not_connected",
-		NEEDS_REAUTHORISATION,
-		"The connector has no Xero tokens yet (never connected, or disconnected).",
-		"Connect to Xero from Xero Settings.",
-	),
 )
 
 ENTRIES: tuple[CatalogueEntry, ...] = (*VALIDATION_ENTRIES, UNKNOWN_VALIDATION, *HTTP_ENTRIES)

@@ -32,7 +32,8 @@ customer owes in ERPNext (``rounded_total`` where ERPNext rounds, else
 - A non-trade (cash) discount becomes a negative line; ERPNext's rounding
   adjustment becomes a line on Settings.rounding_account_code with no tax
   (Settings.zero_tax_type, else Xero's "NONE"). Sales lines must use revenue
-  accounts: Xero's system accounts (e.g. 860 Rounding) are refused on them.
+  accounts; the rounding line may also use Xero's Rounding account (860), the one
+  system account Xero takes on lines (engine/rules.py: line_account_refusal).
 - The lines and taxes must add up to ERPNext's total within 0.10 (the rounding
   line takes the cents); otherwise the document is refused as inconsistent.
 - Returns become ACCRECCREDIT credit notes with every sign flipped (positive).

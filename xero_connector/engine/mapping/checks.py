@@ -10,7 +10,7 @@ from xero_connector.engine.mapping.lines import Line
 from xero_connector.engine.mapping.text import as_text
 from xero_connector.engine.money import HUNDRED, RATE_6DP, dec
 from xero_connector.engine.resolve import Resolved, income_account_of, item_group_of
-from xero_connector.engine.rules import is_revenue_account
+from xero_connector.engine.rules import ROUNDING_SYSTEM_ACCOUNT, line_account_refusal
 
 _DOCUMENT_NUMBERS = (
 	("conversion_rate", "Exchange Rate"),
@@ -244,27 +244,36 @@ class ChecksMixin:
 				kind="archived_account",
 			)
 			return
-		if account.get("SystemAccount"):
-			what = "rounding" if is_rounding else "this line"
+		system_account = account.get("SystemAccount")
+		account_class = account.get("Class")
+		account_type = account.get("Type")
+		refusal = line_account_refusal(account_class, account_type, system_account, rounding_line=is_rounding)
+		if refusal == "system_account":
+			if system_account == ROUNDING_SYSTEM_ACCOUNT:  # on an item line: the connector's rule
+				why = "which takes only the line carrying ERPNext's rounding adjustment, not sales."
+				fix = f"Change {source} to a revenue account in Xero (e.g. 200 Sales)."
+			else:
+				why = "which Xero keeps for its own entries and refuses on invoice lines."
+				example = (
+					"Xero's Rounding account or 260 Other Revenue" if is_rounding else "260 Other Revenue"
+				)
+				fix = f"Change {source} to a revenue account (e.g. {example})."
 			self.problem(
 				line.row,
 				field,
-				f"Xero account '{code}' (from {source}) is Xero's {account['SystemAccount']} system account, which "
-				"cannot be used on invoice lines.",
-				f"Change {source} to a revenue account for {what} (e.g. 260 Other Revenue).",
+				f"Xero account '{code}' (from {source}) is Xero's {system_account} system account, {why}",
+				fix,
 				value=code,
 				kind="system_account",
 			)
-			return
-		account_class = account.get("Class")
-		account_type = account.get("Type")
-		if not is_revenue_account(account_class, account_type):
+		elif refusal == "account_not_revenue":
+			also = " or Xero's Rounding account" if is_rounding else ""
 			self.problem(
 				line.row,
 				field,
 				f"Xero account '{code}' (from {source}) is a {account_type or account_class} account, not a "
-				"revenue account (REVENUE, SALES or OTHERINCOME).",
-				f"Change {source} to a revenue account in Xero (e.g. 200 Sales).",
+				f"revenue account (REVENUE, SALES or OTHERINCOME){also}.",
+				f"Change {source} to a revenue account in Xero (e.g. 200 Sales){also}.",
 				value=code,
 				kind="account_not_revenue",
 			)

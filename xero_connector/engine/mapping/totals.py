@@ -70,8 +70,8 @@ class TotalsMixin:
 					None,
 					"rounding_adjustment",
 					f"The invoice has a rounding adjustment of {erp_rounding} but neither a rounding account nor a default sales account is set.",
-					"Set Rounding Account Code (a revenue account such as 260 Other Revenue; Xero's system account "
-					"860 Rounding cannot be used on invoice lines) or Default Sales Account in Xero Settings.",
+					"Set Rounding Account Code (Xero's Rounding account, 860 by default, or a revenue account such "
+					"as 260 Other Revenue) or Default Sales Account in Xero Settings.",
 					value=str(erp_rounding),
 					kind="unmapped_rounding_account",
 				)
