@@ -43,6 +43,7 @@ NOT_CONNECTED = "Not Connected"
 NEEDS_REAUTH = "Needs Reauthorisation"
 TRIGGER_ON_SUBMIT = "On Submit"
 TRIGGER_MANUAL = "Manual"
+TRIGGER_IN_ROUNDS = "In Rounds"  # submitted invoices wait for the next push round (jobs.push_round)
 
 # Xero account rules (DESIGN.md: "exists, ACTIVE, revenue class")
 ACTIVE = "ACTIVE"
@@ -84,6 +85,7 @@ JOB_PUSH = "xero-push::{name}"
 JOB_VOID = "xero-void::{name}"
 JOB_UPDATE = "xero-update::{name}"
 JOB_PULL = "xero-pull-payments::{site}"
+JOB_PUSH_ROUND = "xero-push-round::{site}"
 JOB_PULL_IDS = "xero-pull-ids::{site}::{digest}"
 
 # Redis (frappe.cache) keys; frappe.cache namespaces them per site

@@ -112,6 +112,39 @@ def describe(exc: BaseException) -> Described:
 	)
 
 
+def throw_for_user(exc: BaseException) -> None:
+	"""Tell the user waiting on a desk request why Xero's call did not go through: the
+	cause, the fix and Xero's own words (frappe.throw, so a message and never a traceback).
+	A failure nobody expected goes to the Error Log first."""
+	from xero_connector.xero import XeroError
+
+	described = describe(exc)
+	if not isinstance(exc, XeroError):
+		log_exception(_("Xero: unexpected error"), exc)
+	parts = [described.cause, described.resolution]
+	parts += [m for m in described.messages if m not in parts]
+	exc_class = XeroNotConnected if described.kind == "needs_reauthorisation" else XeroConnectorError
+	frappe.throw(" ".join(p for p in parts if p), exc_class, title=_("Xero"))
+
+
+def shows_xero_errors(fn):
+	"""For whitelisted methods and reports that call Xero while the user waits: any error
+	of the client (Xero's refusal, a day budget kept for invoices, a connection to authorise
+	again) reaches the user as :func:`throw_for_user` says it. Frappe's own errors pass."""
+	import functools
+
+	from xero_connector.xero import XeroError
+
+	@functools.wraps(fn)
+	def wrapper(*args, **kwargs):
+		try:
+			return fn(*args, **kwargs)
+		except XeroError as exc:
+			throw_for_user(exc)
+
+	return wrapper
+
+
 def is_expected(exc: BaseException) -> bool:
 	"""A failure the connector knows how to explain (Xero's answer or our own check),
 	as opposed to a bug: only the unexpected ones go to the Error Log with a traceback."""

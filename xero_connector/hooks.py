@@ -60,6 +60,8 @@ scheduler_events = {
 		# every 5 minutes: pull payments when the configured interval has passed
 		"*/5 * * * *": [
 			"xero_connector.xero_connector.tasks.pull_payments_if_due",
+			# Send Invoices "In Rounds": send what waits when the round's interval has passed
+			"xero_connector.xero_connector.tasks.push_round_if_due",
 			# queue again a Xero Backfill whose worker died
 			"xero_connector.xero_connector.sync.backfill.resume_stalled",
 		],

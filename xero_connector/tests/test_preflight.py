@@ -158,13 +158,15 @@ class TestMappingValidation(XeroTestCase):
 		self.assert_refused(lambda: map_tax("Tax Account", SALES_ACCOUNT, "OUTPUT2"), "is not a tax account")
 		map_tax("Tax Account", GST_ACCOUNT, "OUTPUT2").delete()  # a tax account is accepted
 
-	def test_rounding_account_is_not_one_of_xeros_system_accounts(self):
+	def test_rounding_account_is_xeros_rounding_account_or_revenue(self):
 		settings = frappe.get_single(SETTINGS)
-		settings.rounding_account_code = "860"  # Xero's Rounding system account
+		settings.rounding_account_code = "820"  # Xero's GST system account: no lines on it
 		self.assert_refused(settings.save, "Rounding Account", "system account")
 		settings.reload()
-		settings.rounding_account_code = "260"
-		settings.save()
+		for code in ("860", "260"):  # Xero's Rounding account, which takes lines; Other Revenue
+			settings.rounding_account_code = code
+			settings.save()
+			settings.reload()
 		frappe.db.set_single_value(SETTINGS, "rounding_account_code", None)
 
 	def item_tax_template(self):

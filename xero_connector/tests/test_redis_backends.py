@@ -83,6 +83,34 @@ class TestRedisLimiter(TestCase):
 			limiter.release(limiter.acquire("tenant"))
 		self.assertGreaterEqual(clock[0] - 3_000_000.0, 60.0, "the third call waited for the window")
 
+	def test_a_paused_activity_learns_when_the_day_has_room_again(self):
+		"""Issue 23: a backfill paused to keep the day's last calls is told the time the
+		rolling day has room again, the same on Redis as in one process."""
+		from xero_connector.xero.limiter import MemoryLimiterBackend
+
+		now = 4_000_000.0
+		redis, memory = RedisLimiterBackend(), MemoryLimiterBackend()
+		day = Window(f"{self.ns}:day", 86_400.0, 3)
+		for backend in (redis, memory):
+			self.assertEqual(backend.room_at(day, now), 0.0, "an empty day has room")
+			for offset in (0, 100, 200):
+				backend.try_hit([day], now + offset)
+		for backend in (redis, memory):
+			# full: the first call (at now) leaves the rolling day at now + 86,400
+			self.assertAlmostEqual(backend.room_at(day, now + 300), 86_400 - 300, places=3)
+			# a window that keeps a reserve of one: the second call has to leave too
+			tighter = Window(day.key, day.length, 2)
+			self.assertAlmostEqual(backend.room_at(tighter, now + 300), 86_400 - 200, places=3)
+			self.assertEqual(backend.room_at(day, now + 86_401), 0.0)
+
+		clock = [now]
+		limiter = RateLimiter(Limits(day_limit=3), redis, clock=lambda: clock[0], namespace=f"{self.ns}L")
+		for _ in range(3):
+			limiter.release(limiter.acquire("tenant"))
+		clock[0] = now + 300
+		# the day's first call leaves it a day after it was made: then one more call fits
+		self.assertAlmostEqual(limiter.resume_for("tenant"), now + Limits().day, places=2)
+
 
 class TestRedisLockAndStates(TestCase):
 	def test_lock_is_exclusive_and_released(self):

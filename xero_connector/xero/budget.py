@@ -59,6 +59,8 @@ ACTIVITIES: dict[str, Priority] = {
 	"allocate": Priority.HIGH,
 	"payment_pull": Priority.HIGH,
 	"reference": Priority.HIGH,  # accounts, tax rates, currencies: a push cannot be mapped without them
+	"quotation": Priority.HIGH,  # a submitted Quotation, like an invoice
+	"preview": Priority.LOW,  # the payload preview of a Sales Invoice
 	"backfill": Priority.LOW,
 	"readiness": Priority.LOW,
 	"reconciliation": Priority.LOW,

@@ -25,7 +25,12 @@ from xero_connector.constants import (
 	SETTINGS,
 	SYNC_LOG,
 )
-from xero_connector.exceptions import OAuthStateInvalid, PreflightFailed, XeroConnectorError, XeroNotConnected
+from xero_connector.exceptions import (
+	OAuthStateInvalid,
+	PreflightFailed,
+	XeroNotConnected,
+	throw_for_user,
+)
 from xero_connector.xero_connector.connection.settings_state import forget_connection, write_state
 from xero_connector.xero_connector.doctype.xero_settings.xero_settings import get_redirect_uri
 from xero_connector.xero_connector.permissions import is_manager, require_manager
@@ -161,7 +166,7 @@ def fetch_reference() -> dict:
 		organisation = client.organisation()
 		counts = store(client.accounts(), client.tax_rates(), client.currencies(), items=client.items())
 	except Exception as exc:
-		_throw_xero(exc)
+		throw_for_user(exc)
 	write_state(
 		{
 			"organisation_name": organisation.get("Name"),
@@ -204,6 +209,21 @@ def send_to_xero(name: str) -> dict:
 		frappe.db.commit()
 		frappe.throw(problems_message(problems), PreflightFailed, title=_("Not sent to Xero"))
 	return {"log": enqueue_sync(doc.name, OP_PUSH)}
+
+
+@frappe.whitelist(methods=["GET"])
+def day_budget() -> dict:
+	"""Xero Settings' Calls Today panel: the organisation's day of Xero calls as every
+	worker shares it (calls left, when they come back, the tier) and the calls each
+	activity spent today (connection/day_budget.py). Makes no call to Xero."""
+	require_manager()
+	from xero_connector.xero_connector.connection import day_budget as budget
+	from xero_connector.xero_connector.connection.client import rate_limiter
+
+	settings = frappe.get_cached_doc(SETTINGS)
+	if not settings.tenant_id:
+		return {}
+	return budget.summary(rate_limiter(settings), settings.tenant_id)
 
 
 @frappe.whitelist()
@@ -257,17 +277,3 @@ def _after_connect():
 	except Exception:
 		frappe.clear_last_message()
 	resend_waiting_for_connection()
-
-
-def _throw_xero(exc: Exception):
-	from xero_connector.exceptions import describe, log_exception
-	from xero_connector.xero import XeroError
-
-	described = describe(exc)
-	if not isinstance(exc, XeroError):
-		log_exception(_("Xero: unexpected error"), exc)
-	message = described.cause
-	if described.resolution:
-		message += " " + described.resolution
-	exc_class = XeroNotConnected if described.kind == "needs_reauthorisation" else XeroConnectorError
-	frappe.throw(message, exc_class, title=_("Xero"))

@@ -22,6 +22,7 @@ from xero_connector.constants import (
 	SYNC_FAILED,
 	SYNC_LOG,
 	SYNC_QUEUED,
+	TRIGGER_IN_ROUNDS,
 	TRIGGER_MANUAL,
 )
 from xero_connector.engine.rules import void_blocked_by
@@ -100,7 +101,12 @@ def on_submit(doc, method=None):
 		frappe.msgprint(message, title=_("Not sent to Xero"), indicator="orange")
 		return
 	# before_submit wrote the Queued status in the submit's own UPDATE (when it ran)
-	enqueue_sync(doc.name, OP_PUSH, status_written=bool(doc.flags.xero_status_queued))
+	enqueue_sync(
+		doc.name,
+		OP_PUSH,
+		status_written=bool(doc.flags.xero_status_queued),
+		wait_for_round=s.sync_trigger == TRIGGER_IN_ROUNDS,
+	)
 
 
 def before_cancel(doc, method=None):

@@ -24,6 +24,7 @@ from xero_connector.constants import (
 	JOB_PULL,
 	JOB_PULL_IDS,
 	JOB_PUSH,
+	JOB_PUSH_ROUND,
 	JOB_TIMEOUT,
 	JOB_UPDATE,
 	JOB_VOID,
@@ -35,6 +36,7 @@ from xero_connector.constants import (
 	QUEUE,
 	SETTINGS,
 	STATUS_FAILED,
+	STATUS_QUEUED,
 	SYNC_LOG,
 )
 from xero_connector.exceptions import describe, is_expected, log_exception
@@ -44,21 +46,37 @@ from xero_connector.xero_connector.sync import ledger
 
 SYNC_METHOD = "xero_connector.xero_connector.jobs.sync_invoice"
 PULL_METHOD = "xero_connector.xero_connector.jobs.pull_payments"
+ROUND_METHOD = "xero_connector.xero_connector.jobs.push_round"
+ROUND_LIMIT = 1000  # invoices a round sends (20 calls of 50); the rest wait for the next round
+# which of the day's calls each operation spends (xero/budget.ACTIVITIES: all of them may
+# spend the whole day, unlike backfill and the desk's look-ups)
+ACTIVITY = {
+	OP_PUSH: "push",
+	OP_UPDATE: "push",
+	OP_VOID: "void",
+	OP_ALLOCATE: "allocate",
+	OP_PULL: "payment_pull",
+}
 JOB_IDS = {OP_PUSH: JOB_PUSH, OP_UPDATE: JOB_UPDATE, OP_VOID: JOB_VOID, OP_ALLOCATE: JOB_PUSH}
 
 
 # -- queueing -------------------------------------------------------------------------------------
 
 
-def enqueue_sync(name: str, operation: str = OP_PUSH, *, status_written: bool = False) -> str:
+def enqueue_sync(
+	name: str, operation: str = OP_PUSH, *, status_written: bool = False, wait_for_round: bool = False
+) -> str:
 	"""Queue the sync of one Sales Invoice after the current transaction commits.
 
 	A Queued Xero Sync Log row is written in the same transaction (so a submit that
 	rolls back leaves none), and the job id de-duplicates: a second submit/resend
 	while the first job waits reuses both. ``status_written``: the invoice's
 	xero_sync_status is already Queued in this transaction (events.before_submit).
-	Returns the log row's name."""
+	``wait_for_round``: only the Queued row; the next push round sends it (Send Invoices
+	"In Rounds", :func:`push_round`). Returns the log row's name."""
 	log = ledger.queue(name, operation, status_written=status_written)
+	if wait_for_round:
+		return log
 	_enqueue(
 		SYNC_METHOD,
 		job_id(name, operation),
@@ -77,6 +95,11 @@ def enqueue_pull(ids: list[str] | None = None, queued: str | None = None) -> Non
 	else:
 		job = JOB_PULL.format(site=frappe.local.site)
 	_enqueue(PULL_METHOD, job, ids=ids or None, queued_log=queued)
+
+
+def enqueue_round() -> None:
+	"""Queue a push round (tasks.push_round_if_due)."""
+	_enqueue(ROUND_METHOD, JOB_PUSH_ROUND.format(site=frappe.local.site))
 
 
 def _enqueue(method: str, job: str, **kwargs) -> None:
@@ -168,6 +191,39 @@ def sync_invoice(name: str, operation: str = OP_PUSH, queued_log: str | None = N
 		)
 
 
+def push_round() -> dict:
+	"""RQ job, queued by tasks.push_round_if_due every Push Round Interval when Xero
+	Settings' Send Invoices is "In Rounds": send the Sales Invoices waiting Queued for
+	their push, up to 50 to a call (the engine batches them, contacts included), each under
+	its document lock (one another worker holds is left to it). Returns the counts."""
+	from xero_connector.engine.xero_port import MAX_BATCH
+	from xero_connector.xero_connector.connection.sync_session import locked_documents
+
+	rows = frappe.get_all(
+		SYNC_LOG,
+		filters={"status": STATUS_QUEUED, "operation": OP_PUSH, "reference_doctype": "Sales Invoice"},
+		fields=["name", "reference_name"],
+		order_by="creation asc",
+		limit=ROUND_LIMIT,
+	)
+	waiting: dict[str, str] = {}
+	for row in rows:
+		waiting.setdefault(row.reference_name, row.name)
+	names, sent = list(waiting), 0
+	for start in range(0, len(names), MAX_BATCH):
+		with locked_documents(names[start : start + MAX_BATCH]) as held:
+			if not held:
+				continue
+			run_engine(
+				lambda engine, batch=held: engine.push(batch),
+				name=held,
+				operation=OP_PUSH,
+				queued={name: waiting[name] for name in held},
+			)
+			sent += len(held)
+	return {"waiting": len(names), "sent": sent}
+
+
 def pull_payments(ids: list[str] | None = None, queued_log: str | None = None):
 	"""RQ job: bring Xero's payment status back (scheduler, Pull Payments Now, webhooks).
 
@@ -209,10 +265,11 @@ def record_pull(host, report) -> None:
 	)
 
 
-def run_engine(step, *, name: str, operation: str, queued: str | None):
+def run_engine(step, *, name: str | list[str], operation: str, queued: str | dict[str, str] | None):
 	"""Open the engine (sync_session.open_engine: organisation guard, limiter, budget) and
 	run ``step(engine)``; record anything the engine could not (an error before it ran, or
-	a bug) as a row with the reason."""
+	a bug) as a row with the reason, for ``name`` (a push round: each of its documents).
+	``queued``: the Queued row the job completes (a round: each document's)."""
 	from xero_connector.xero_connector.connection.sync_session import open_engine
 	from xero_connector.xero_connector.sync.host import FrappeHost
 
@@ -220,15 +277,25 @@ def run_engine(step, *, name: str, operation: str, queued: str | None):
 		# queued by Xero's webhook (a guest request): the pull creates Payment Entries,
 		# which a guest may not; the scheduler's jobs run as Administrator too
 		frappe.set_user("Administrator")
-	host = FrappeHost(commit=True, queued_log=queued, job_id=_current_job_id())
+	names = name if isinstance(name, list) else [name]
+	by_document = queued if isinstance(queued, dict) else None
+	host = FrappeHost(
+		commit=True,
+		queued_log=None if by_document else queued,
+		queued_logs=by_document,
+		job_id=_current_job_id(),
+	)
 	try:
-		with open_engine(host) as (engine, _client):
+		with open_engine(host, ACTIVITY.get(operation, "push")) as (engine, _client):
 			return step(engine)
 	except Exception as exc:
 		frappe.db.rollback()
 		if not is_expected(exc):
-			log_exception(_("Xero sync failed: {0}").format(name), exc, reference_doctype=SYNC_LOG)
-		record_failure(host, name, operation, exc)
+			log_exception(
+				_("Xero sync failed: {0}").format(", ".join(names)), exc, reference_doctype=SYNC_LOG
+			)
+		for document in names:
+			record_failure(host, document, operation, exc)
 	finally:
 		host.finish_queued()
 		frappe.db.commit()

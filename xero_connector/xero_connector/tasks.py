@@ -2,6 +2,8 @@
 
 - :func:`pull_payments_if_due` (every 5 minutes): queue a payment pull when the
   interval set in Xero Settings has passed;
+- :func:`push_round_if_due` (every 5 minutes): with Send Invoices "In Rounds", queue
+  the push round (jobs.push_round) when its interval has passed;
 - :func:`requeue_stuck` (every 15 minutes): queue again work whose Sync Log row
   has stayed Queued (a lost job, a worker killed, the day limit reached);
 - :func:`check_connection` (hourly): find out early that Xero needs the
@@ -17,11 +19,14 @@ from xero_connector.constants import (
 	CONNECTED,
 	NEEDS_REAUTH,
 	OP_PULL,
+	OP_PUSH,
 	SETTINGS,
 	STATUS_QUEUED,
 	SYNC_LOG,
+	TRIGGER_IN_ROUNDS,
 )
 from xero_connector.xero_connector.connection.notices import notify_reauthorisation
+from xero_connector.xero_connector.connection.settings_state import write_state
 
 
 def pull_payments_if_due():
@@ -38,6 +43,25 @@ def pull_payments_if_due():
 	if last and get_datetime(last) > add_to_date(now_datetime(), minutes=-interval):
 		return False
 	enqueue_pull()
+	return True
+
+
+def push_round_if_due():
+	"""Scheduler (cron */5): when Send Invoices is "In Rounds", queue the push round
+	(jobs.push_round) once its interval has passed since the last one."""
+	from xero_connector.xero_connector.jobs import enqueue_round
+
+	settings = frappe.get_single(SETTINGS)
+	if not settings.enabled or settings.sync_trigger != TRIGGER_IN_ROUNDS:
+		return False
+	if settings.connection_status != CONNECTED or not settings.tenant_id:
+		return False
+	interval = max(cint(settings.push_round_minutes) or 30, 5)
+	last = settings.last_push_round
+	if last and get_datetime(last) > add_to_date(now_datetime(), minutes=-interval):
+		return False
+	write_state({"last_push_round": now_datetime()})
+	enqueue_round()
 	return True
 
 
@@ -62,7 +86,10 @@ def requeue_stuck():
 		limit=500,
 	)
 	requeued = []
+	rounds = settings.sync_trigger == TRIGGER_IN_ROUNDS
 	for row in stuck:
+		if rounds and row.operation == OP_PUSH:
+			continue  # a first push waits for its round (push_round_if_due), not a job of its own
 		if row.operation == OP_PULL:
 			enqueue_pull(queued=row.name)
 		elif row.reference_doctype == "Sales Invoice":

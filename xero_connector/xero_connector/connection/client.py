@@ -14,6 +14,7 @@ from frappe.utils import now_datetime
 from xero_connector.constants import NEEDS_REAUTH, SETTINGS, XERO_CREDIT_NOTE_URL, XERO_INVOICE_URL
 from xero_connector.exceptions import XeroNotConfigured, XeroNotConnected
 from xero_connector.xero import Endpoints, Limits, OAuthClient, RateLimiter, TokenManager, XeroClient
+from xero_connector.xero.budget import DEFAULT_TIER
 from xero_connector.xero.scopes import BROAD, GRANULAR
 from xero_connector.xero_connector.connection.redis_backends import (
 	FrappeTokenStore,
@@ -73,10 +74,12 @@ def token_manager(settings=None) -> TokenManager:
 
 def rate_limiter(settings=None) -> RateLimiter:
 	"""Xero's per-organisation limits, shared by every worker through Redis (paced
-	to the sandbox's shortened minute when it runs with a time scale)."""
+	to the sandbox's shortened minute when it runs with a time scale), with the day limit
+	of the app's tier (Xero Settings: Xero App Tier) until Xero's headers show more."""
 	settings = settings or get_settings()
 	scale = float(settings.sandbox_time_scale or 1) if settings.use_sandbox else 1.0
-	return RateLimiter(Limits(time_scale=max(scale, 1.0)), RedisLimiterBackend(), namespace="xero")
+	tier = (settings.get("xero_app_tier") or DEFAULT_TIER).lower()
+	return RateLimiter(Limits(time_scale=max(scale, 1.0), tier=tier), RedisLimiterBackend(), namespace="xero")
 
 
 def xero_client(settings=None) -> XeroClient:

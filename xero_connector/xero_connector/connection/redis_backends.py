@@ -267,6 +267,20 @@ class RedisLimiterBackend:
 		"""Hits recorded in the last ``length`` seconds (tests and the settings' budget)."""
 		return frappe.cache.zcount(self._key(key), f"({now - length}", "+inf")
 
+	def room_at(self, window: Window, now: float) -> float:
+		"""Seconds until one more hit fits in ``window`` (0.0 if it fits now); records nothing.
+		The limiter's ``resume_for`` asks it when a paused backfill or a low-priority activity
+		may spend calls again (issue 23)."""
+		key = self._key(window.key)
+		count = frappe.cache.zcount(key, f"({now - window.length}", "+inf")
+		if count < max(window.limit, 1):
+			return 0.0
+		rank = count - window.limit if window.limit > 0 else count - 1
+		oldest = frappe.cache.zrangebyscore(
+			key, f"({now - window.length}", "+inf", start=rank, num=1, withscores=True
+		)
+		return max(float(oldest[0][1]) + window.length - now, 0.0) if oldest else 0.0
+
 	def put_note(self, key: str, note: dict, until: float) -> None:
 		"""Keep ``note`` (Xero's last X-DayLimit-Remaining, limiter.py) for every worker until ``until``."""
 		import time

@@ -22,7 +22,7 @@ from xero_connector.constants import (
 	XERO_ACCOUNT,
 	XERO_TAX_RATE,
 )
-from xero_connector.engine.rules import is_revenue_account
+from xero_connector.engine.rules import is_revenue_account, line_account_refusal
 from xero_connector.xero_connector.connection.settings_state import write_state
 
 
@@ -48,22 +48,36 @@ def account_problem(code: str | None) -> str | None:
 	return None
 
 
-def existing_account_problem(code: str | None) -> str | None:
-	"""Like :func:`account_problem` without the revenue rule (for the rounding account):
-	an ACTIVE account that lines may post to, so not one of Xero's system accounts."""
+def rounding_account_problem(code: str | None) -> str | None:
+	"""Why Xero would refuse ``code`` on the rounding line, or None when it is usable: an
+	ACTIVE revenue account, or Xero's Rounding system account (860 by default), which Xero
+	accepts on lines (engine/rules.line_account_refusal decides)."""
 	if not code:
 		return None
-	row = frappe.db.get_value(XERO_ACCOUNT, code, ["status", "system_account", "account_name"], as_dict=True)
+	row = frappe.db.get_value(
+		XERO_ACCOUNT,
+		code,
+		["status", "system_account", "account_name", "account_class", "account_type"],
+		as_dict=True,
+	)
 	if not row:
 		return _("Xero has no account with code {0}.").format(frappe.bold(code))
 	if row.status != ACTIVE:
 		return _("Xero account {0} is {1}: pick an ACTIVE account.").format(frappe.bold(code), row.status)
-	if row.system_account:
+	refusal = line_account_refusal(
+		row.account_class, row.account_type, row.system_account, rounding_line=True
+	)
+	if refusal == "system_account":
 		return _(
 			"Xero account {0} ({1}) is Xero's {2} system account: Xero keeps it for its own"
-			" entries and refuses invoice lines on it. Pick a revenue or expense account for"
-			" the rounding line (for example 260 Other Revenue)."
+			" entries and refuses invoice lines on it. Pick Xero's Rounding account (860) or a"
+			" revenue account for the rounding line."
 		).format(frappe.bold(code), row.account_name, row.system_account)
+	if refusal:
+		return _(
+			"Xero account {0} ({1}) is not a revenue account: Xero's sales invoices take the"
+			" rounding line on Xero's Rounding account (860) or a revenue account."
+		).format(frappe.bold(code), row.account_name)
 	return None
 
 

@@ -21,29 +21,34 @@ from xero_connector.constants import JOB_TIMEOUT
 
 
 @contextlib.contextmanager
-def open_client(settings=None) -> Iterator[object]:
+def open_client(settings=None, activity: str = "push") -> Iterator[object]:
 	"""The XeroClient for the connection in ``settings`` (Xero Settings when None), after
-	checking that it still points at the organisation this site syncs with (raises
-	OrganisationMismatch). Its remaining budget is recorded on the way out, whatever
-	happened."""
+	checking that ``activity`` (xero/budget.ACTIVITIES) may spend the organisation's day of
+	calls now (day_budget.check: DayLimitReached with the time it may) and that the
+	connection still points at the organisation this site syncs with (OrganisationMismatch).
+	On the way out, whatever happened, the remaining budget is recorded and the calls are
+	counted to ``activity``."""
+	from xero_connector.xero_connector.connection import day_budget
 	from xero_connector.xero_connector.connection.client import record_budget, xero_client, xero_port
 	from xero_connector.xero_connector.connection.guard import ensure_same_organisation
 
 	client = xero_client(settings)
 	try:
+		day_budget.check(client, activity)
 		ensure_same_organisation(xero_port(client))  # never one organisation's data in another
 		yield client
 	finally:
 		record_budget(client)
+		day_budget.count(client, activity)
 
 
 @contextlib.contextmanager
-def open_engine(host) -> Iterator[tuple[object, object]]:
+def open_engine(host, activity: str = "push") -> Iterator[tuple[object, object]]:
 	"""``(engine, client)`` for the connection in ``host.settings``, through :func:`open_client`."""
 	from xero_connector.engine.sync import SyncEngine
 	from xero_connector.xero_connector.connection.client import xero_port
 
-	with open_client(host.settings) as client:
+	with open_client(host.settings, activity) as client:
 		yield SyncEngine(host, xero_port(client)), client
 
 

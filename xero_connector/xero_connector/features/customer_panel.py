@@ -10,8 +10,10 @@ Called by public/js/customer.js (the "Invoices in Xero" section of the Customer 
 and its Show More button); anyone who may read the Customer and Sales Invoices.
 
 Page views never spend the organisation's API budget that syncing needs: a page read
-from Xero is kept for every user for CACHE_SECONDS, and once Xero's recorded day
-budget falls below DAY_RESERVE calls the panel stops asking Xero until it resets.
+from Xero is kept for every user for CACHE_SECONDS, and the panel is a low-priority
+activity of the day's budget (xero/budget.decide through sync_session.open_client): once
+only the reserve kept for invoices and payments is left, it stops asking Xero and says
+when it can again.
 """
 
 from __future__ import annotations
@@ -27,7 +29,6 @@ from xero_connector.xero_connector.connection.client import document_url
 ORDER = "Date DESC"
 MAX_PAGE_SIZE = 100
 CACHE_SECONDS = 120
-DAY_RESERVE = 500  # of Xero's 5,000 calls a day: kept for sending invoices and pulling payments
 
 
 def page_size() -> int:
@@ -88,39 +89,21 @@ def customer_invoices(customer: str, page: int = 1) -> dict:
 	cached = frappe.cache.get_value(key)
 	if cached is not None:
 		return cached
-	if _budget_low(settings):
-		return _empty(
-			page,
-			_(
-				"Xero's daily API budget is nearly used up and is kept for sending invoices: this panel reads Xero again once it resets."
-			),
-		)
 	answer = _read_page(doc, page, settings)
 	if answer.get("linked"):
 		frappe.cache.set_value(key, answer, expires_in_sec=CACHE_SECONDS)
 	return answer
 
 
-def _budget_low(settings) -> bool:
-	"""Xero's remaining day budget, as last recorded today, is below the reserve."""
-	from frappe.utils import get_datetime, now_datetime
-
-	remaining, updated = settings.get("api_day_remaining"), settings.get("api_budget_updated_on")
-	if remaining in (None, "") or not updated:
-		return False
-	fresh = (now_datetime() - get_datetime(updated)).total_seconds() < 86400
-	return fresh and cint(remaining) < DAY_RESERVE
-
-
 def _read_page(doc, page: int, settings) -> dict:
 	"""One page of the customer's invoices, read from Xero."""
-	from xero_connector.xero import XeroError
+	from xero_connector.xero import DayLimitReached, XeroError
 	from xero_connector.xero_connector.connection.guard import OrganisationMismatch
 	from xero_connector.xero_connector.connection.sync_session import open_client
 
 	size = page_size()
 	try:
-		with open_client(settings) as client:
+		with open_client(settings, "customer_panel") as client:
 			contact_id = contact_for(doc, client)
 			if not contact_id:
 				return _empty(page, _("This customer is not linked to a Xero contact yet."))
@@ -129,6 +112,8 @@ def _read_page(doc, page: int, settings) -> dict:
 			)
 	except OrganisationMismatch as exc:
 		return _empty(page, str(exc))
+	except DayLimitReached as exc:  # the day's last calls are kept for invoices and payments
+		return _empty(page, exc.message)
 	except XeroError as exc:
 		from xero_connector.exceptions import describe
 

@@ -18,6 +18,7 @@ from frappe import _
 
 from xero_connector.constants import STATUS_SUCCESS, SYNC_LOG
 from xero_connector.engine.preview import build_preview
+from xero_connector.exceptions import shows_xero_errors
 
 SALES_INVOICE = "Sales Invoice"
 SENT_OPERATIONS = ("push", "update")
@@ -122,11 +123,12 @@ def _json(value) -> str:
 def _read_reference(host):
 	from xero_connector.xero_connector.connection.sync_session import open_engine
 
-	with open_engine(host) as (engine, _client):
+	with open_engine(host, "preview") as (engine, _client):
 		return engine.reference()
 
 
 @frappe.whitelist()
+@shows_xero_errors
 def invoice_payload(name: str) -> dict:
 	"""The Sales Invoice's "Xero payload" button: the payload and what changed since the
 	last successful sync (``changes`` None when it was never sent)."""
@@ -137,6 +139,7 @@ def invoice_payload(name: str) -> dict:
 
 
 @frappe.whitelist()
+@shows_xero_errors
 def sync_log_payload(log: str) -> dict:
 	"""The Xero Sync Log form: what the row's document would send now, diffed against the
 	request this row recorded (or, when it has none, the last successful one)."""

@@ -78,7 +78,7 @@ def _sync(host, name: str) -> dict:
 	from xero_connector.xero_connector.connection.sync_session import open_engine
 	from xero_connector.xero_connector.sync.host import as_plain_dict
 
-	with open_engine(host) as (engine, client):
+	with open_engine(host, "quotation") as (engine, client):
 		quotation = frappe.get_doc(QUOTATION, name)
 		if quotation.docstatus == 2:
 			return _delete(host, client, quotation)

@@ -11,7 +11,7 @@ import frappe
 from frappe import _
 
 from xero_connector.constants import ACCOUNT_MAPPING, TAX_MAPPING
-from xero_connector.exceptions import XeroConnectorError
+from xero_connector.exceptions import XeroConnectorError, shows_xero_errors
 from xero_connector.xero_connector.permissions import require_manager
 
 SALES_INVOICE = "Sales Invoice"
@@ -54,12 +54,13 @@ def build_report(company: str, from_date: str, to_date: str):
 			limit=0,
 		)
 	)
-	with open_engine(host) as (engine, _client):
+	with open_engine(host, "readiness") as (engine, _client):
 		contacts = engine.port.list_contacts() if customers else []
 		return check_readiness(docs, engine.context, contacts, stored)
 
 
 @frappe.whitelist()
+@shows_xero_errors
 def check(company: str, from_date: str, to_date: str) -> dict:
 	"""The page's Check button: every issue with its fix."""
 	require_manager()
@@ -67,6 +68,7 @@ def check(company: str, from_date: str, to_date: str) -> dict:
 
 
 @frappe.whitelist()
+@shows_xero_errors
 def export_csv(company: str, from_date: str, to_date: str) -> None:
 	"""The page's Export button: the same check as a CSV download."""
 	from xero_connector.engine.readiness import to_csv
@@ -107,6 +109,7 @@ def create_mapping(kind: str, mapping_type: str, reference_name: str, xero_code:
 
 
 @frappe.whitelist(methods=["POST"])
+@shows_xero_errors
 def create_contact(customer: str) -> str:
 	"""Create the customer's contact in Xero (its name and billing account code) and store its
 	ContactID on the Customer. Returns the ContactID; Xero's refusal is shown as it came."""
@@ -122,7 +125,7 @@ def create_contact(customer: str) -> str:
 	name, code = customer_key(customer, ctx)
 	payload = {"Name": name, **({"AccountNumber": code} if code else {})}
 	key = idempotency_key(host.site_id, customer, "contact", payload_hash(payload))
-	with open_client(host.settings) as client:
+	with open_client(host.settings, "readiness") as client:
 		(result,) = client.create_contacts([payload], key)
 	if not result.ok:
 		frappe.throw(
@@ -135,6 +138,7 @@ def create_contact(customer: str) -> str:
 
 
 @frappe.whitelist(methods=["POST"])
+@shows_xero_errors
 def link_contact(customer: str, contact_id: str) -> str:
 	"""Link an existing Xero contact that carries the customer's name (checked in Xero; an
 	archived contact is refused). Returns the ContactID."""
@@ -147,7 +151,7 @@ def link_contact(customer: str, contact_id: str) -> str:
 	require_customer(customer)
 	host = FrappeHost(commit=False)
 	name, _code = customer_key(customer, host.mapping_context({"customer": customer, "company": None}))
-	with open_client(host.settings) as client:
+	with open_client(host.settings, "readiness") as client:
 		found = client.list_contacts(where=f"ContactID==Guid({quote(contact_id)})", include_archived=True)
 	contact = found[0] if found else None
 	if contact is None:

@@ -14,7 +14,7 @@ import frappe
 from frappe import _
 
 from xero_connector.engine.rules import customer_owes
-from xero_connector.exceptions import XeroConnectorError
+from xero_connector.exceptions import XeroConnectorError, shows_xero_errors
 from xero_connector.xero_connector.permissions import require_manager
 
 SALES_INVOICE = "Sales Invoice"
@@ -121,7 +121,7 @@ def reconcile_period(company: str, from_date: str, to_date: str) -> list[dict]:
 	from xero_connector.xero_connector.connection.sync_session import open_client
 
 	erpnext = erpnext_rows(company, from_date, to_date)
-	with open_client() as client:
+	with open_client(activity="reconciliation") as client:
 		xero = xero_documents(client, erpnext, str(from_date), str(to_date))
 	return [row.as_dict() for row in reconcile(erpnext, xero)]
 
@@ -143,6 +143,7 @@ def resend(name: str) -> dict:
 
 
 @frappe.whitelist(methods=["POST"])
+@shows_xero_errors
 def link(name: str) -> dict:
 	"""Link: attach the Xero invoice (credit note, for a return) carrying this document's
 	number to it, as if the connector had created it. Refused when Xero has none, or when
@@ -157,7 +158,9 @@ def link(name: str) -> dict:
 	frappe.has_permission(SALES_INVOICE, "write", name, throw=True)
 	is_return = frappe.db.get_value(SALES_INVOICE, name, "is_return")
 	kind = "credit_note" if is_return else "invoice"
-	with open_client() as client:  # the organisation guard: never link another organisation's document
+	with open_client(
+		activity="reconciliation"
+	) as client:  # the organisation guard: never link another organisation's document
 		if kind == "invoice":
 			found = client.list_invoices(invoice_numbers=[name])
 		else:

@@ -77,7 +77,7 @@ def run(name: str, token: str) -> str | None:
 		host = FrappeHost(commit=True, job_id=frappe.db.get_value(BACKFILL, name, "job_id"))
 		# the same door as every other job: the organisation guard first, so that a run
 		# resumed after reconnecting to another organisation sends nothing there
-		with open_engine(host) as (engine, client):
+		with open_engine(host, "backfill") as (engine, client):
 			while True:
 				status = _step(engine, name, token, client)
 				if status != RUNNING:

@@ -65,12 +65,21 @@ class FrappeHost:
 	(jobs: the write-ahead mark must survive a crash); pre-flight in a document
 	event uses ``commit=False`` so nothing escapes the submit's transaction."""
 
-	def __init__(self, *, commit: bool = True, queued_log: str | None = None, job_id: str | None = None):
+	def __init__(
+		self,
+		*,
+		commit: bool = True,
+		queued_log: str | None = None,
+		queued_logs: dict[str, str] | None = None,
+		job_id: str | None = None,
+	):
 		self.settings = frappe.get_cached_doc(SETTINGS)
 		self.site_id = frappe.local.site
 		self.tenant_id = self.settings.tenant_id or ""
 		self.commit = commit
 		self.queued_log = queued_log  # a Queued Xero Sync Log row the next matching entry completes
+		# a push round's Queued rows, by document: each completed by that document's entry
+		self.queued_logs = dict(queued_logs or {})
 		self.job_id = job_id
 		self._mappings: Mappings | None = None
 		self._reference = None
@@ -190,22 +199,33 @@ class FrappeHost:
 	def write_log(self, entry: LogEntry) -> None:
 		values = ledger.entry_values(entry)
 		values.update(tenant_id=self.tenant_id or None, job_id=self.job_id)
-		log, completed = ledger.record(values, queued=self.queued_log)
-		if completed:
+		by_document = self.queued_logs.get(entry.reference_name)
+		log, completed = ledger.record(values, queued=by_document or self.queued_log)
+		if completed and by_document:
+			del self.queued_logs[entry.reference_name]
+		elif completed:
 			self.queued_log = None
 		self.logs_written.append(log)
 		self._commit()
 
 	def finish_queued(self) -> None:
-		"""Close the job's Queued row if the engine wrote nothing for it (nothing to do)."""
-		if not self.queued_log:
-			return
-		closed = ledger.close_queued(
-			self.queued_log, "Nothing to send: Xero already matches this document.", job_id=self.job_id
+		"""Close the job's Queued rows the engine wrote nothing for (nothing to do)."""
+		rows = (
+			[self.queued_log, *self.queued_logs.values()]
+			if self.queued_log
+			else list(self.queued_logs.values())
 		)
+		closed = [
+			row
+			for row in rows
+			if ledger.close_queued(
+				row, "Nothing to send: Xero already matches this document.", job_id=self.job_id
+			)
+		]
 		if closed:
 			self._commit()
 		self.queued_log = None
+		self.queued_logs = {}
 
 	def count_attempts(self, name: str, operation: str) -> int:
 		return frappe.db.count(

@@ -8,7 +8,10 @@ frappe.ui.form.on("Xero Settings", {
 		frm.set_query("default_account_code", () => ({
 			filters: { status: "ACTIVE", account_class: "REVENUE" },
 		}));
-		frm.set_query("rounding_account_code", () => ({ filters: { status: "ACTIVE", system_account: ["is", "not set"] } }));
+		// a revenue account, or Xero's Rounding system account (860), which Xero accepts on lines
+		frm.set_query("rounding_account_code", () => ({
+			filters: { status: "ACTIVE", system_account: ["in", ["", "ROUNDING"]] },
+		}));
 		for (const field of ["default_tax_type", "zero_tax_type"]) {
 			frm.set_query(field, () => ({ filters: { status: "ACTIVE", can_apply_to_revenue: 1 } }));
 		}
@@ -42,6 +45,7 @@ frappe.ui.form.on("Xero Settings", {
 			frm.add_custom_button(__("Choose Organisation"), () => choose_tenant(frm, tenants), __("Xero"));
 			if (!frm.doc.tenant_id) choose_tenant(frm, tenants);
 		}
+		show_calls_today(frm);
 		const indicator = { Connected: "green", "Needs Reauthorisation": "red" }[frm.doc.connection_status] || "gray";
 		frm.page.set_indicator(__(frm.doc.connection_status || "Not Connected"), indicator);
 		if (frm.doc.connection_status === "Needs Reauthorisation") {
@@ -134,3 +138,31 @@ frappe.ui.form.on("Xero Settings", {
 		}));
 	},
 });
+
+// the API Budget section's "Calls Today": the day's calls left, when they come back, and
+// what each activity spent (api.day_budget; no call to Xero)
+function show_calls_today(frm) {
+	const field = frm.fields_dict.api_calls_today;
+	if (!field || !frm.doc.tenant_id) return;
+	frappe.call({ method: `${XERO_API}.day_budget`, type: "GET" }).then((r) => {
+		const b = r.message || {};
+		if (!b.limit) return field.$wrapper.empty();
+		const esc = frappe.utils.escape_html;
+		const rows = (b.activities || [])
+			.map((a) => `<tr><td>${esc(a.label)}</td><td class="text-right">${a.calls}</td></tr>`)
+			.join("");
+		const resets = b.resets_at ? __("; calls come back from {0}", [esc(b.resets_at)]) : "";
+		const source = b.learned ? __("as Xero last reported") : __("assumed from the {0} tier", [esc(b.tier)]);
+		field.$wrapper.html(`
+			<div class="xero-calls-today">
+				<p>${__("{0} of {1} calls left today ({2}){3}. The last {4} are kept for invoices and payments.", [
+					b.remaining, b.limit, source, resets, b.reserve])}</p>
+				<table class="table table-condensed table-bordered" style="max-width: 32rem">
+					<thead><tr><th>${__("Today")}</th><th class="text-right">${__("Calls")}</th></tr></thead>
+					<tbody>${rows || `<tr><td colspan="2" class="text-muted">${__("No calls yet today")}</td></tr>`}</tbody>
+					<tfoot><tr><th>${__("Total")}</th><th class="text-right">${b.total}</th></tr></tfoot>
+				</table>
+			</div>`);
+	});
+}
+

@@ -14,7 +14,7 @@ from xero_connector.constants import (
 from xero_connector.exceptions import MappingInvalid, XeroNotConfigured
 from xero_connector.xero_connector.connection.reference import (
 	account_problem,
-	existing_account_problem,
+	rounding_account_problem,
 	tax_type_problem,
 )
 
@@ -75,7 +75,7 @@ class XeroSettings(Document):
 			(_("Default Sales Account"), account_problem(self.default_account_code)),
 			(_("Default Tax Type"), tax_type_problem(self.default_tax_type)),
 			(_("Tax Type for Untaxed Invoices"), tax_type_problem(self.zero_tax_type)),
-			(_("Rounding Account"), existing_account_problem(self.rounding_account_code)),
+			(_("Rounding Account"), rounding_account_problem(self.rounding_account_code)),
 		]
 		for label, problem in problems:
 			if problem:

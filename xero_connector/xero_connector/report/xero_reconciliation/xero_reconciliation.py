@@ -6,10 +6,12 @@ import frappe
 from frappe import _
 from frappe.utils import add_months, getdate, today
 
+from xero_connector.exceptions import shows_xero_errors
 from xero_connector.xero_connector.features.reconciliation import reconcile_period
 from xero_connector.xero_connector.permissions import require_manager
 
 
+@shows_xero_errors
 def execute(filters=None):
 	require_manager()
 	filters = frappe._dict(filters or {})
