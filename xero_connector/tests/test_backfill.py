@@ -24,7 +24,7 @@ from xero_connector.tests.fixtures import (
 	xero_client,
 )
 from xero_connector.xero_connector.sync import backfill, backfill_control
-from xero_connector.xero_connector.sync.backfill import BACKFILL, BackfillStateError
+from xero_connector.xero_connector.sync.backfill_control import BACKFILL, BackfillStateError
 
 
 def past_date(month: int, day: int = 15) -> str:

@@ -130,23 +130,6 @@ class TestCustomerPanel(XeroTestCase):
 		self.assertIn("permission to read Sales Invoices", answer["message"])
 		self.assertEqual(self.calls(), before)
 
-	def test_the_day_budget_is_kept_for_syncing(self):
-		from frappe.utils import now_datetime
-
-		frappe.db.set_single_value(
-			SETTINGS, {"api_day_remaining": 120, "api_budget_updated_on": now_datetime()}
-		)
-		frappe.clear_document_cache(SETTINGS, SETTINGS)
-		before = self.calls()
-		try:
-			answer = customer_invoices(PANEL_CUSTOMER)
-		finally:
-			frappe.db.set_single_value(SETTINGS, {"api_day_remaining": None, "api_budget_updated_on": None})
-			frappe.clear_document_cache(SETTINGS, SETTINGS)
-		self.assertEqual((answer["linked"], answer["rows"]), (False, []))
-		self.assertIn("kept for sending invoices", answer["message"])
-		self.assertEqual(self.calls(), before)
-
 	def test_shows_nothing_while_the_connection_points_at_another_organisation(self):
 		frappe.db.set_single_value(
 			SETTINGS, "organisation_mismatch", "Xero connection now points at organisation X"

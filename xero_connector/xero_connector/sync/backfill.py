@@ -286,6 +286,8 @@ def resume_stalled() -> list[str]:
 		fields=["name", "heartbeat", "job_id"],
 		order_by="modified asc",
 	):
+		if row.name in requeued:
+			continue  # queued a moment ago by the loop above, with a new run token
 		beat = get_datetime(row.heartbeat) if row.heartbeat else None
 		if beat and beat > stale:
 			continue
