@@ -24,6 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import adversarial_more
 from bench_support import Connection, IndexedHost, add_customers, customer_name, load_context, make_invoice
 from bench_support import start_sandbox as start
 from probe import Probe
@@ -418,6 +419,7 @@ def main(argv: list[str] | None = None) -> int:
 	e = Engine(probe)
 	try:
 		engine_cases(P, e)
+		adversarial_more.cases(P, e)
 	finally:
 		e.sb.stop()
 	with tempfile.TemporaryDirectory() as folder:

@@ -36,6 +36,7 @@ class Resolution:
 	messages: list[str] = field(default_factory=list)
 	cause: str | None = None
 	resolution: str | None = None
+	unknown: bool = False  # Xero's answer did not say whether the contact was created: retry later
 
 	@property
 	def ok(self) -> bool:
@@ -131,13 +132,35 @@ def _create(engine, keys: dict, results: dict[str, Resolution]) -> None:
 				cause, fix = explain(error=error)
 				results[customer] = Resolution(customer, messages=[str(error)], cause=cause, resolution=fix)
 			continue
-		for customer, element in zip(part, elements, strict=True):
+		for customer, element, sent in zip(part, elements, payloads, strict=True):
 			errors = element_errors(element)
-			if errors or not element.get("ContactID"):
+			unclear = None if errors else _unclear_contact(element, sent)
+			if unclear:
+				results[customer] = Resolution(customer, cause=unclear, unknown=True)
+			elif errors:
 				cause, fix = explain(errors)
 				results[customer] = Resolution(customer, messages=errors, cause=cause, resolution=fix)
 			else:
 				results[customer] = Resolution(customer, element["ContactID"], "created")
+
+
+def _unclear_contact(element: dict, sent: dict) -> str | None:
+	"""Why Xero's element for a contact create that raised no error does not say that this contact
+	was created (no ContactID, or another contact's name or account number: answers out of
+	order), or None. The next run matches the customer by account number or name again."""
+	same = lambda a, b: " ".join(str(a).split()).casefold() == " ".join(str(b).split()).casefold()  # noqa: E731
+	if not element.get("ContactID"):
+		said = "without a ContactID"
+	elif element.get("Name") and not same(element["Name"], sent["Name"]):
+		said = f"with the contact {element['Name']!r}"
+	elif element.get("AccountNumber") and sent.get("AccountNumber") != element["AccountNumber"]:
+		said = f"with account number {element['AccountNumber']!r}"
+	else:
+		return None
+	return (
+		f"Xero answered the creation of contact {sent['Name']!r} {said}, so it may be in Xero: "
+		"queued, the next run matches it by account number or name before creating it"
+	)
 
 
 def _log(engine, result: Resolution) -> None:
@@ -147,7 +170,7 @@ def _log(engine, result: Resolution) -> None:
 		status = "Success"
 	else:
 		reason = result.cause or "; ".join(result.messages)
-		status = "Failed"
+		status = "Queued" if result.unknown else "Failed"
 	engine.recorder.record(
 		Outcome(
 			name=result.customer,

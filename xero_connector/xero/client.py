@@ -152,11 +152,14 @@ def _validation_messages(body) -> tuple[list[str], list[dict]]:
 	if not isinstance(body, dict):
 		return [], []
 	elements = body.get("Elements") or []
+	if not isinstance(elements, list):
+		elements = []
 	messages = [
 		err.get("Message")
 		for el in elements
+		if isinstance(el, dict)
 		for err in (el.get("ValidationErrors") or [])
-		if err.get("Message")
+		if isinstance(err, dict) and err.get("Message")
 	]
 	if not messages:
 		text = body.get("Message") or body.get("Detail") or body.get("detail") or body.get("Title")
@@ -254,6 +257,8 @@ class XeroClient(AccountingResources):
 					body = decode_json(response.data)
 				except ValueError:
 					failure = "not_json"
+				if not isinstance(body, dict | None):  # JSON, but not the object Xero always sends
+					failure = "not_json"
 			except HTTPStatusException as exc:
 				status = exc.http_resp.status
 				headers = dict(exc.http_resp.getheaders() or {})
@@ -280,7 +285,7 @@ class XeroClient(AccountingResources):
 				# write may have been applied, so the caller keeps its write-ahead mark
 				attempts["ambiguous"] = True
 				raise XeroTransientError(
-					f"Xero answered {sdk_method} with HTTP {status} and a body that is not JSON",
+					f"Xero answered {sdk_method} with HTTP {status} and a body that is not a JSON object",
 					entries=[catalogue.for_http(502)],
 					status=status,
 				)
@@ -384,16 +389,18 @@ class XeroClient(AccountingResources):
 				elements = body.get(collection) or []
 			except XeroValidationError as exc:
 				elements = getattr(exc, "elements", None) or []
-				if len(elements) != len(chunk):
+				if len(elements) != len(chunk) or not all(isinstance(e, dict) for e in elements):
 					results += [
 						ElementResult(offset + i, False, {}, list(exc.messages), list(exc.entries))
 						for i in range(len(chunk))
 					]
 					continue
-			if len(elements) != len(chunk):
+			readable = isinstance(elements, list) and all(isinstance(e, dict) for e in elements)
+			if not readable or len(elements) != len(chunk):
 				# an answer that does not say what became of each element: some may be written
+				said = f"{len(elements)} {collection}" if readable else f"{collection} it cannot read"
 				error = XeroTransientError(
-					f"Xero answered {len(elements)} {collection} for {len(chunk)} sent",
+					f"Xero answered {said} for {len(chunk)} sent",
 					entries=[catalogue.for_http(502)],
 					status=200,
 				)

