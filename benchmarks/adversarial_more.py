@@ -10,6 +10,8 @@ from __future__ import annotations
 import contextlib
 import json
 
+from bench_support import customer_name, make_invoice
+
 from xero_connector.xero import transport
 
 
@@ -73,5 +75,34 @@ def unclear_answer_cases(P, e) -> None:
 	P("Xero answers a batch of 2 out of order", "both Queued, then each linked to its own", out_of_order)
 
 
+def negative_total(e) -> dict:
+	"""A consistent invoice (not a return) whose every line has a positive quantity and a negative
+	rate: ERPNext's totals add up, and come to less than zero."""
+	doc = make_invoice(f"ADV-NEG-{e.n}", customer_name(0), e.n, 3, sign=-1)
+	e.n += 1
+	for row in doc["items"]:
+		row["qty"] = row["stock_qty"] = -row["qty"]
+		for field in ("rate", "net_rate", "base_rate", "base_net_rate"):
+			row[field] = -row[field]
+	return doc
+
+
+def value_cases(P, e) -> None:
+	P(
+		"invoice (not a return) with a negative total",
+		"Failed before sending, names the total and the fix (a return)",
+		lambda: e.refused(negative_total(e), "below zero"),
+	)
+
+	def positive_return():
+		original = e.doc()
+		if e.push(original).status != "Success":
+			return False, "the original invoice was not sent"
+		return e.refused(e.doc(is_return=1, return_against=original["name"]), "above zero")
+
+	P("return with a positive total", "Failed before sending, names the total", positive_return)
+
+
 def cases(P, e) -> None:
 	unclear_answer_cases(P, e)
+	value_cases(P, e)

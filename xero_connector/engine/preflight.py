@@ -3,7 +3,7 @@
 Returns every problem at once — unmapped item or tax, Xero account unknown /
 archived / not revenue, tax type unknown / archived / not for revenue, currency
 not enabled in Xero, customer without a match key, empty invoice, negative
-quantity on an invoice, return without its original, a quantity, rate or total
+quantity or a negative total on an invoice (a positive one on a return), return without its original, a quantity, rate or total
 that is not a number, a document that is not submitted — each naming the document, the row, the field and the fix. The
 Xero-side checks run only when the context carries Xero's reference data
 (``ctx.xero``), as cached by "Fetch from Xero"; nothing here calls Xero.
