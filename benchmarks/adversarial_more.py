@@ -103,6 +103,27 @@ def value_cases(P, e) -> None:
 	P("return with a positive total", "Failed before sending, names the total", positive_return)
 
 
+def text_cases(P, e) -> None:
+	"""Text over Xero's lengths: refused naming the row and the limit, never cut off silently."""
+
+	def line(description: str) -> dict:
+		doc = e.doc()
+		doc["items"][1]["description"] = description
+		return doc
+
+	P(
+		"line description of 10,000 characters",
+		"Failed before sending, names row 2 and 4,000",
+		lambda: e.refused(line("x" * 10000), "row 2 has 10,000 characters; Xero takes at most 4,000"),
+	)
+	P(
+		"line description of exactly 4,000 characters",
+		"stored whole, once",
+		lambda: e.stored(line("y" * 4000), lambda i: i["LineItems"][1]["Description"] == "y" * 4000),
+	)
+
+
 def cases(P, e) -> None:
 	unclear_answer_cases(P, e)
 	value_cases(P, e)
+	text_cases(P, e)
