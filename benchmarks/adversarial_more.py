@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import contextlib
 import json
+import threading
 
 from bench_support import customer_name, make_invoice
 
+from xero_connector.engine.sync import SyncEngine
 from xero_connector.xero import transport
+from xero_connector.xero.retry import RetryPolicy
 
 
 @contextlib.contextmanager
@@ -123,7 +126,55 @@ def text_cases(P, e) -> None:
 	)
 
 
+def contact_race(e) -> tuple[bool, str]:
+	"""Two workers (own clients, one host) push invoices of one new customer at once, each with
+	another new customer (so their contact creates differ in Idempotency-Key); both look-ups end
+	before either creates. The strict sandbox refuses a second contact of that name, so without
+	the per-customer hold one of the invoices fails; with it, both go, to one contact."""
+	customers = ["ADV Race Ltd", "ADV Race Other 0", "ADV Race Other 1"]
+	for n, name in enumerate(customers):
+		e.host.context.masters.customers[name] = {
+			"name": name,
+			"customer_name": name,
+			"xero_account_number": f"ADVR{n}",
+		}
+	barrier, outcomes = threading.Barrier(2), {}
+
+	def run(i: int):
+		port = e.conn.port(retry=RetryPolicy(attempts=3, base_delay=0.01, max_delay=0.02))
+		find = port.find_contacts
+
+		def find_then_wait(*args, **kwargs):
+			found = find(*args, **kwargs)
+			with contextlib.suppress(threading.BrokenBarrierError):
+				barrier.wait(timeout=1.0)
+			return found
+
+		port.find_contacts = find_then_wait
+		names = [f"ADV-RACE-{i}", f"ADV-RACE-OTHER-{i}"]
+		for name, customer in zip(names, (customers[0], customers[1 + i]), strict=True):
+			doc = make_invoice(name, customer, i, 2)
+			e.host.add_invoice(doc)
+		for outcome in SyncEngine(e.host, port, e.engine.reference()).push(names):
+			outcomes[outcome.name] = outcome.status
+
+	threads = [threading.Thread(target=run, args=(i,)) for i in (0, 1)]
+	for thread in threads:
+		thread.start()
+	for thread in threads:
+		thread.join()
+	made = [c for c in e.sb.organisation().contacts.values() if c.get("Name") == customers[0]]
+	statuses = [outcomes.get(f"ADV-RACE-{i}") for i in (0, 1)]
+	ok = len(made) == 1 and statuses == ["Success", "Success"]
+	return ok, f"{len(made)} contact(s) for the customer; its invoices {statuses}"
+
+
 def cases(P, e) -> None:
 	unclear_answer_cases(P, e)
 	value_cases(P, e)
 	text_cases(P, e)
+	P(
+		"two workers, one new customer, at once",
+		"one Xero contact, both invoices sent",
+		lambda: contact_race(e),
+	)

@@ -13,6 +13,7 @@ Called by :mod:`.push` for the customers of the documents it is about to send.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from xero_connector.engine.keys import batch_key, idempotency_key, payload_hash
@@ -54,20 +55,40 @@ def resolve_contacts(engine, keys: dict[str, tuple[str, str | None]]) -> dict[st
 	"""Resolve every customer in ``keys`` (customer → (name, billing code), see :func:`customer_key`);
 	returns one :class:`Resolution` per customer. Raises the client's errors for failed reads."""
 	results: dict[str, Resolution] = {}
+	unknown = _stored(engine, list(keys), results)
+	if not unknown:
+		return results
+	with _hold(engine, unknown):
+		# another worker may have linked or created them while this one waited: the stored IDs
+		# again, then Xero itself (by account number and name) before anything is created
+		unknown = _stored(engine, unknown, results)
+		if unknown:
+			to_create = _match_existing(engine, {c: keys[c] for c in unknown}, results)
+			_create(engine, {c: keys[c] for c in to_create}, results)
+			for customer in unknown:
+				_log(engine, results[customer])
+	return results
+
+
+def _stored(engine, customers: list[str], results: dict[str, Resolution]) -> list[str]:
+	"""Customers whose ContactID the host has go into ``results``; returns the others."""
 	unknown = []
-	for customer in keys:
+	for customer in customers:
 		stored = engine.host.get_contact_id(customer)
 		if stored:
 			results[customer] = Resolution(customer, stored, "stored")
 		else:
 			unknown.append(customer)
-	if not unknown:
-		return results
-	to_create = _match_existing(engine, {c: keys[c] for c in unknown}, results)
-	_create(engine, {c: keys[c] for c in to_create}, results)
-	for customer in unknown:
-		_log(engine, results[customer])
-	return results
+	return unknown
+
+
+def _hold(engine, customers: list[str]):
+	"""The host's hold on these customers (``Host.hold_customers``) from the look-up to the stored
+	ContactID: without it, two workers sending invoices of one new customer in different batches
+	(so under different Idempotency-Keys) both find no contact and both create one. A host without
+	the method has no other worker."""
+	hold = getattr(engine.host, "hold_customers", None)
+	return hold(sorted(customers)) if hold else nullcontext()
 
 
 def _match_existing(engine, keys: dict, results: dict[str, Resolution]) -> list[str]:

@@ -110,6 +110,11 @@ def _resolve_contacts(engine, jobs: list[Job]) -> list[Job]:
 		for job in jobs:
 			engine.recorder.record(outcome_for_error(job.name, job.operation, error))
 		return []
+	except TimeoutError as error:  # the host's hold on a customer (another worker creates its contact)
+		for job in jobs:
+			reason = f"queued: another worker is creating this customer's Xero contact ({error})"
+			engine.recorder.record(Outcome(job.name, job.operation, "Queued", reason, error_kind="transient"))
+		return []
 	ready = []
 	for job in jobs:
 		result = resolved[job.doc["customer"]]
