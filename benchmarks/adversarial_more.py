@@ -8,8 +8,11 @@ line's fixes in the mapping file's words. Called by :func:`adversarial.main` wit
 from __future__ import annotations
 
 import contextlib
+import io
 import json
+import tempfile
 import threading
+from pathlib import Path
 
 from bench_support import customer_name, make_invoice
 
@@ -17,19 +20,22 @@ from xero_connector.engine.sync import SyncEngine
 from xero_connector.xero import transport
 from xero_connector.xero.retry import RetryPolicy
 
+SAMPLES = Path(__file__).resolve().parents[1] / "xero_connector" / "samples"
+
 
 @contextlib.contextmanager
-def rewritten(path: str, change):
-	"""The next write to ``path`` is applied by the sandbox, then its 200 answer replaced by
-	``change(answer as JSON)`` (bytes)."""
+def rewritten(path: str, change, times: int = 1, status: int | None = None):
+	"""The next ``times`` writes (PUT/POST) to ``path`` are applied by the sandbox, then answered
+	with ``change(the answer's bytes)`` (and ``status``, when given) instead."""
 	original = transport.SdkTransport.request
-	left = {"n": 1}
+	left = {"n": times}
 
 	def request(this, method, url, *args, **kwargs):
 		response = original(this, method, url, *args, **kwargs)
-		if method in ("PUT", "POST") and path in url and left["n"] > 0 and response.status == 200:
+		if method in ("PUT", "POST") and path in url and left["n"] > 0:
 			left["n"] -= 1
-			response.data = change(json.loads(response.data))
+			response.data = change(response.data)
+			response.status = status or response.status
 		return response
 
 	transport.SdkTransport.request = request
@@ -60,7 +66,8 @@ def unclear_answer_cases(P, e) -> None:
 		for doc in docs:
 			e.host.add_invoice(doc)
 
-		def swap(body):
+		def swap(raw):
+			body = json.loads(raw)
 			body["Invoices"].reverse()
 			return json.dumps(body).encode()
 
@@ -169,6 +176,27 @@ def contact_race(e) -> tuple[bool, str]:
 	return ok, f"{len(made)} contact(s) for the customer; its invoices {statuses}"
 
 
+def cli_fix(tmp: Path) -> tuple[bool, str]:
+	"""``push`` with a mapping file that maps nothing for an item and has no default account: the
+	fix names the mapping file's keys, and nothing printed names a desk form."""
+	from xero_connector import cli
+	from xero_connector.cli_fixes import desk_words
+
+	mapping = json.loads((SAMPLES / "mapping.json").read_text())
+	mapping["accounts"] = {}
+	mapping["defaults"]["account_code"] = None
+	(tmp / "mapping.json").write_text(json.dumps(mapping))
+	out, err = io.StringIO(), io.StringIO()
+	invoice = SAMPLES / "invoices" / "ACC-SINV-2026-00018.json"
+	with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+		code = cli.main(["push", str(invoice), "--mapping", str(tmp / "mapping.json")])
+	fixes = [line.strip() for line in out.getvalue().splitlines() if line.strip().startswith("fix:")]
+	left = desk_words(out.getvalue() + err.getvalue())
+	named = all("accounts.item" in f and "defaults.account_code" in f for f in fixes)
+	ok = code == 1 and bool(fixes) and named and not left
+	return ok, f"exit {code}; {(fixes or ['no fix line'])[0][:90]}; desk words: {left or 'none'}"
+
+
 def cases(P, e) -> None:
 	unclear_answer_cases(P, e)
 	value_cases(P, e)
@@ -178,3 +206,9 @@ def cases(P, e) -> None:
 		"one Xero contact, both invoices sent",
 		lambda: contact_race(e),
 	)
+	with tempfile.TemporaryDirectory() as folder:
+		P(
+			"CLI: an item with no account mapping",
+			"exit 1, fix names accounts.* and defaults.account_code, no desk form",
+			lambda: cli_fix(Path(folder)),
+		)

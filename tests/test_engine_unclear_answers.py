@@ -14,10 +14,9 @@ import json
 
 import pytest
 
-from tests.engine_support import make_env, sample
+from tests.engine_support import garble, make_env, sample
 from xero_connector.sandbox.limits import LimitConfig
 from xero_connector.sandbox.server import Sandbox, SandboxConfig
-from xero_connector.xero import transport
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -34,26 +33,11 @@ def loose():
 		env.sb.stop()
 
 
-def garble(monkeypatch, path: str, change):
-	"""The next write to ``path`` is applied by the sandbox, then its 200 answer is replaced by
-	``change(answer as JSON)`` (bytes)."""
-	original = transport.SdkTransport.request
-	left = {"n": 1}
-
-	def request(self, method, url, *args, **kwargs):
-		response = original(self, method, url, *args, **kwargs)
-		if method in ("PUT", "POST") and path in url and left["n"] > 0 and response.status == 200:
-			left["n"] -= 1
-			response.data = change(json.loads(response.data))
-		return response
-
-	monkeypatch.setattr(transport.SdkTransport, "request", request)
-
-
 def keep_only(*fields):
 	"""Each invoice element of the answer cut down to ``fields`` (none: an empty object)."""
 
-	def change(body):
+	def change(raw):
+		body = json.loads(raw)
 		body["Invoices"] = [{k: v for k, v in el.items() if k in fields} for el in body["Invoices"]]
 		return json.dumps(body).encode()
 
@@ -63,10 +47,10 @@ def keep_only(*fields):
 ANSWERS = {
 	"element without InvoiceID": keep_only("InvoiceNumber", "Status", "StatusAttributeString"),
 	"empty element": keep_only(),
-	"element is null": lambda body: b'{"Invoices": [null]}',
-	"Invoices is not a list": lambda body: b'{"Invoices": "X"}',
-	"body is a JSON list": lambda body: b"[]",
-	"body is a JSON string": lambda body: b'"OK"',
+	"element is null": lambda _: b'{"Invoices": [null]}',
+	"Invoices is not a list": lambda _: b'{"Invoices": "X"}',
+	"body is a JSON list": lambda _: b"[]",
+	"body is a JSON string": lambda _: b'"OK"',
 }
 
 
@@ -93,7 +77,8 @@ def test_elements_answered_out_of_order_are_never_linked_to_each_other(loose, mo
 	Linking by position would tie A to B's Xero invoice (and void the wrong one on cancel)."""
 	loose.add(sample("00018"), sample("00019"))
 
-	def swap(body):
+	def swap(raw):
+		body = json.loads(raw)
 		body["Invoices"].reverse()
 		return json.dumps(body).encode()
 
@@ -115,7 +100,8 @@ def test_a_contact_created_without_its_contact_id_leaves_the_invoice_queued(loos
 	loose.add(sample("00018"))
 	customer = sample("00018")["customer"]
 
-	def no_id(body):
+	def no_id(raw):
+		body = json.loads(raw)
 		body["Contacts"] = [{k: v for k, v in c.items() if k != "ContactID"} for c in body["Contacts"]]
 		return json.dumps(body).encode()
 
