@@ -109,7 +109,8 @@ def test_a_contact_created_without_its_contact_id_leaves_the_invoice_queued(loos
 	outcome = loose.by_name(loose.push(A), A)
 	assert outcome.status == "Queued", outcome.reason
 	assert "ContactID" in outcome.reason
-	assert loose.host.last_log(customer, "contact").status == "Queued"
+	contact_row = loose.host.last_log(customer, "contact")  # this attempt's, said as it is
+	assert contact_row.status == "Failed" and "ContactID" in contact_row.cause
 	assert not loose.xero_invoices(A)
 
 	monkeypatch.undo()

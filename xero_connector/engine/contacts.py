@@ -191,7 +191,10 @@ def _log(engine, result: Resolution) -> None:
 		status = "Success"
 	else:
 		reason = result.cause or "; ".join(result.messages)
-		status = "Queued" if result.unknown else "Failed"
+		# this attempt did not give the customer a contact; an unknown outcome leaves the invoices
+		# Queued (push.py), and their next run matches the contact again: the row that is
+		# retried is the invoice's, not this one (the shell re-queues Sales Invoice rows only)
+		status = "Failed"
 	engine.recorder.record(
 		Outcome(
 			name=result.customer,
