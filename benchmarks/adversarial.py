@@ -24,13 +24,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import adversarial_more
 from bench_support import Connection, IndexedHost, add_customers, customer_name, load_context, make_invoice
 from bench_support import start_sandbox as start
 from probe import Probe
 
 from xero_connector import cli
 from xero_connector.engine.sync import SyncEngine
-from xero_connector.xero import catalogue, transport, webhooks
+from xero_connector.xero import catalogue, webhooks
 from xero_connector.xero.client import retry_after_seconds
 from xero_connector.xero.retry import RetryPolicy
 
@@ -223,25 +224,9 @@ class Engine:
 		ok = last.status == "Success" and len(found) == 1 and check(found[0])
 		return ok, f"{last.status}: {last.reason[:70]}; {len(found)} in Xero"
 
-	@contextlib.contextmanager
 	def answers(self, status: int, data: bytes, times: int = 1):
 		"""The next ``times`` invoice writes are applied, then answered with ``status``/``data``."""
-		original = transport.SdkTransport.request
-		left = {"n": times}
-
-		def request(this, method, url, *args, **kwargs):
-			response = original(this, method, url, *args, **kwargs)
-			if method in ("PUT", "POST") and "/Invoices" in url and left["n"] > 0:
-				left["n"] -= 1
-				response.data = data
-				response.status = status
-			return response
-
-		transport.SdkTransport.request = request
-		try:
-			yield
-		finally:
-			transport.SdkTransport.request = original
+		return adversarial_more.rewritten("/Invoices", lambda _: data, times, status)
 
 	def answered(self, status: int, data: bytes) -> tuple[bool, str]:
 		"""A write answered with something that does not say what happened: kept Queued with
@@ -418,6 +403,7 @@ def main(argv: list[str] | None = None) -> int:
 	e = Engine(probe)
 	try:
 		engine_cases(P, e)
+		adversarial_more.cases(P, e)
 	finally:
 		e.sb.stop()
 	with tempfile.TemporaryDirectory() as folder:

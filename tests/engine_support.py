@@ -91,3 +91,21 @@ def env():
 		yield make_env(sb)
 	finally:
 		sb.stop()
+
+
+def garble(monkeypatch, path: str, change, times: int = 1) -> None:
+	"""Xero (or a proxy) answers the next ``times`` writes (PUT/POST) to ``path`` with HTTP 200 and
+	``change(the answer's bytes)`` instead, after the sandbox applied them."""
+	from xero_connector.xero import transport
+
+	original = transport.SdkTransport.request
+	left = {"n": times}
+
+	def request(self, method, url, *args, **kwargs):
+		response = original(self, method, url, *args, **kwargs)
+		if method in ("PUT", "POST") and path in url and left["n"] > 0:
+			left["n"] -= 1
+			response.data = change(response.data)
+		return response
+
+	monkeypatch.setattr(transport.SdkTransport, "request", request)

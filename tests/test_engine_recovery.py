@@ -372,19 +372,7 @@ def test_document_linked_by_another_worker_since_it_was_read_is_not_created_agai
 def _garble_invoice_writes(monkeypatch, answer: bytes, times: int = 1):
 	"""Xero (or a proxy) answers the next ``times`` invoice writes with HTTP 200 and
 	``answer``, after the write was applied."""
-	from xero_connector.xero import transport
-
-	original = transport.SdkTransport.request
-	left = {"n": times}
-
-	def request(self, method, url, *args, **kwargs):
-		response = original(self, method, url, *args, **kwargs)
-		if method in ("PUT", "POST") and "/Invoices" in url and left["n"] > 0:
-			left["n"] -= 1
-			response.data = answer
-		return response
-
-	monkeypatch.setattr(transport.SdkTransport, "request", request)
+	engine_support.garble(monkeypatch, "/Invoices", lambda _: answer, times)
 
 
 @pytest.mark.parametrize(

@@ -218,6 +218,35 @@ def test_negative_quantity_on_an_invoice():
 	assert "return" in problem.fix
 
 
+def test_negative_total_on_an_invoice_that_is_not_a_return():
+	"""Positive quantities, a negative rate (e.g. a credit keyed as a line): the total is below zero,
+	which Xero refuses on an invoice. Refused before sending, naming the invoice, the field and the fix."""
+	doc = invoice([item("WIDGET-A", 1, 10.0), item("WIDGET-B", 1, -50.0)], rounding=False)
+	problem = only(preflight(doc, small_context()))
+	assert (problem.kind, problem.row, problem.field, problem.value) == (
+		"negative_total",
+		None,
+		"grand_total",
+		"-46.00",
+	)
+	assert str(problem).startswith("SINV-T-0001 (grand_total = -46.00): The invoice's total is -46.00 NZD")
+	assert "not a return" in problem.message
+	assert "return (credit note)" in problem.fix
+	with pytest.raises(MappingError):
+		map_sales_invoice(doc, small_context())
+	# zero is a total Xero takes
+	zero = invoice([item("WIDGET-A", 1, 10.0), item("WIDGET-B", 1, -10.0)], rounding=False)
+	assert preflight(zero, small_context()) == []
+
+
+def test_positive_total_on_a_return():
+	doc = invoice([item("WIDGET-A", 1, 125.5)], rounding=False)
+	doc.update(is_return=1, return_against="ACC-SINV-2026-00018")
+	problem = only(preflight(doc, small_context()))
+	assert (problem.kind, problem.field) == ("negative_total", "grand_total")
+	assert "above zero" in problem.message and "negative" in problem.fix
+
+
 @pytest.mark.parametrize(("docstatus", "words"), [(0, "a draft"), (2, "cancelled")])
 def test_only_submitted_documents_are_pushed(docstatus, words):
 	problem = only(preflight(clean_invoice(docstatus=docstatus), small_context()))

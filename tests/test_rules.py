@@ -9,6 +9,7 @@ from xero_connector.engine.rules import (
 	customer_owes,
 	is_revenue_account,
 	line_account_refusal,
+	owed_sign_fits,
 	void_blocked_by,
 )
 
@@ -69,3 +70,20 @@ def test_payments_and_credit_stop_a_void():
 	assert void_blocked_by(1, 1) == ["payments", "credit"]
 	assert void_blocked_by(0, 0, "PAID") == ["payments"]  # paid in full, amounts not yet pulled
 	assert void_blocked_by(None, None, "AUTHORISED") == []
+
+
+@pytest.mark.parametrize(
+	"doc, fits",
+	[
+		({"grand_total": 10.0}, True),
+		({"grand_total": 0.0}, True),
+		({"grand_total": -0.01, "disable_rounded_total": 1}, False),
+		({"grand_total": -0.4, "rounded_total": 0.0}, False),  # no rounding to the dollar: -0.40 owed
+		({"grand_total": -20.5, "rounded_total": -21.0, "is_return": 1}, True),
+		({"grand_total": 20.5, "is_return": 1}, False),
+	],
+)
+def test_an_invoice_owes_zero_or_more_and_a_return_credits(doc, fits):
+	"""Xero refuses a document whose total is negative: an ordinary invoice must not owe less
+	than zero, and a return (a credit note in Xero) must not owe more than zero."""
+	assert owed_sign_fits(doc) is fits

@@ -28,7 +28,9 @@ Where documents go:
 knows which invoices are ours.
 
 Prints one line per document step (number, operation, status, Xero ID, Xero
-status, ERPNext total, Xero total, reason) and exits 1 if any failed or Xero could not
+status, ERPNext total, Xero total, reason), under one that failed or waits a
+``fix:`` line per fix in the words of these files and options (mapping-file keys
+such as ``accounts.item``; :mod:`xero_connector.cli_fixes`), and exits 1 if any failed or Xero could not
 be reached, 2 on bad usage (every file and option is checked before anything is
 sent), 130 when interrupted. Errors are one line naming the file or option; never a
 traceback.
@@ -102,13 +104,21 @@ def make_host(args, tenant_id: str):
 
 
 def format_line(outcome) -> str:
+	"""The outcome's line, then (for what failed or waits) one ``fix:`` line per fix, in the words
+	of the command line's files and options (:mod:`xero_connector.cli_fixes`)."""
+	from xero_connector.cli_fixes import for_cli
+
 	total = lambda v: "-" if v is None else f"{v}"  # noqa: E731
 	currency = outcome.currency or ""
-	return (
+	line = (
 		f"{outcome.name:<24} {outcome.operation:<8} {outcome.status:<8} {outcome.xero_id or '-':<36} "
 		f"{outcome.xero_status or '-':<10} erpnext={total(outcome.expected_total)} {currency} "
-		f"xero={total(outcome.xero_total)}" + (f"  {outcome.reason}" if outcome.reason else "")
+		f"xero={total(outcome.xero_total)}" + (f"  {for_cli(outcome.reason)}" if outcome.reason else "")
 	)
+	if outcome.status not in ("Failed", "Queued") or not outcome.resolution:
+		return line
+	fixes = [f for f in for_cli(outcome.resolution).splitlines() if f.strip()]
+	return "\n".join([line, *(f"{'':<4}fix: {fix}" for fix in fixes)])
 
 
 def check_sandbox_url(url: str | None) -> None:
@@ -158,13 +168,15 @@ def describe_failure(error: Exception, args) -> str:
 	"""One line for a failure after the input was checked: Xero unreachable or refusing."""
 	import requests
 
+	from xero_connector.cli_fixes import error_fix
 	from xero_connector.xero.errors import XeroError
 
 	where = args.sandbox_url or (f"the Xero organisation in {args.config}" if args.config else "Xero")
 	if isinstance(error, requests.RequestException):
 		return f"cannot reach {where}: {type(error).__name__}"
 	if isinstance(error, XeroError):
-		return f"{where} refused: {error.message if hasattr(error, 'message') else error}"
+		fix = error_fix(error)
+		return f"{where} refused: {error.message}" + (f"; fix: {fix}" if fix else "")
 	return f"{type(error).__name__}: {error}"
 
 

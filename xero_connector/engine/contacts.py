@@ -13,6 +13,7 @@ Called by :mod:`.push` for the customers of the documents it is about to send.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from xero_connector.engine.keys import batch_key, idempotency_key, payload_hash
@@ -36,6 +37,7 @@ class Resolution:
 	messages: list[str] = field(default_factory=list)
 	cause: str | None = None
 	resolution: str | None = None
+	unknown: bool = False  # Xero's answer did not say whether the contact was created: retry later
 
 	@property
 	def ok(self) -> bool:
@@ -53,20 +55,40 @@ def resolve_contacts(engine, keys: dict[str, tuple[str, str | None]]) -> dict[st
 	"""Resolve every customer in ``keys`` (customer → (name, billing code), see :func:`customer_key`);
 	returns one :class:`Resolution` per customer. Raises the client's errors for failed reads."""
 	results: dict[str, Resolution] = {}
+	unknown = _stored(engine, list(keys), results)
+	if not unknown:
+		return results
+	with _hold(engine, unknown):
+		# another worker may have linked or created them while this one waited: the stored IDs
+		# again, then Xero itself (by account number and name) before anything is created
+		unknown = _stored(engine, unknown, results)
+		if unknown:
+			to_create = _match_existing(engine, {c: keys[c] for c in unknown}, results)
+			_create(engine, {c: keys[c] for c in to_create}, results)
+			for customer in unknown:
+				_log(engine, results[customer])
+	return results
+
+
+def _stored(engine, customers: list[str], results: dict[str, Resolution]) -> list[str]:
+	"""Customers whose ContactID the host has go into ``results``; returns the others."""
 	unknown = []
-	for customer in keys:
+	for customer in customers:
 		stored = engine.host.get_contact_id(customer)
 		if stored:
 			results[customer] = Resolution(customer, stored, "stored")
 		else:
 			unknown.append(customer)
-	if not unknown:
-		return results
-	to_create = _match_existing(engine, {c: keys[c] for c in unknown}, results)
-	_create(engine, {c: keys[c] for c in to_create}, results)
-	for customer in unknown:
-		_log(engine, results[customer])
-	return results
+	return unknown
+
+
+def _hold(engine, customers: list[str]):
+	"""The host's hold on these customers (``Host.hold_customers``) from the look-up to the stored
+	ContactID: without it, two workers sending invoices of one new customer in different batches
+	(so under different Idempotency-Keys) both find no contact and both create one. A host without
+	the method has no other worker."""
+	hold = getattr(engine.host, "hold_customers", None)
+	return hold(sorted(customers)) if hold else nullcontext()
 
 
 def _match_existing(engine, keys: dict, results: dict[str, Resolution]) -> list[str]:
@@ -131,13 +153,35 @@ def _create(engine, keys: dict, results: dict[str, Resolution]) -> None:
 				cause, fix = explain(error=error)
 				results[customer] = Resolution(customer, messages=[str(error)], cause=cause, resolution=fix)
 			continue
-		for customer, element in zip(part, elements, strict=True):
+		for customer, element, sent in zip(part, elements, payloads, strict=True):
 			errors = element_errors(element)
-			if errors or not element.get("ContactID"):
+			unclear = None if errors else _unclear_contact(element, sent)
+			if unclear:
+				results[customer] = Resolution(customer, cause=unclear, unknown=True)
+			elif errors:
 				cause, fix = explain(errors)
 				results[customer] = Resolution(customer, messages=errors, cause=cause, resolution=fix)
 			else:
 				results[customer] = Resolution(customer, element["ContactID"], "created")
+
+
+def _unclear_contact(element: dict, sent: dict) -> str | None:
+	"""Why Xero's element for a contact create that raised no error does not say that this contact
+	was created (no ContactID, or another contact's name or account number: answers out of
+	order), or None. The next run matches the customer by account number or name again."""
+	same = lambda a, b: " ".join(str(a).split()).casefold() == " ".join(str(b).split()).casefold()  # noqa: E731
+	if not element.get("ContactID"):
+		said = "without a ContactID"
+	elif element.get("Name") and not same(element["Name"], sent["Name"]):
+		said = f"with the contact {element['Name']!r}"
+	elif element.get("AccountNumber") and sent.get("AccountNumber") != element["AccountNumber"]:
+		said = f"with account number {element['AccountNumber']!r}"
+	else:
+		return None
+	return (
+		f"Xero answered the creation of contact {sent['Name']!r} {said}, so it may be in Xero: "
+		"queued, the next run matches it by account number or name before creating it"
+	)
 
 
 def _log(engine, result: Resolution) -> None:
@@ -147,6 +191,9 @@ def _log(engine, result: Resolution) -> None:
 		status = "Success"
 	else:
 		reason = result.cause or "; ".join(result.messages)
+		# this attempt did not give the customer a contact; an unknown outcome leaves the invoices
+		# Queued (push.py), and their next run matches the contact again: the row that is
+		# retried is the invoice's, not this one (the shell re-queues Sales Invoice rows only)
 		status = "Failed"
 	engine.recorder.record(
 		Outcome(

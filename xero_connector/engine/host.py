@@ -141,3 +141,8 @@ class Host(Protocol):
 	# this host from syncing these documents until it exits (the engine holds them from the
 	# first read of their state to the last write). A host whose callers already hold them
 	# (the Frappe shell: RedisLock on ``document:NAME``) need not have it.
+	# Optional: ``hold_customers(customers)``, likewise for Customers: the engine holds the
+	# customers whose Xero contact is not stored from its look-up in Xero to the contact's
+	# creation and stored ContactID (:mod:`.contacts`), so that two workers sending invoices of
+	# one new customer never create two contacts. It may raise ``TimeoutError`` (the engine then
+	# leaves the invoices Queued). Always taken after ``hold_documents``, never before.

@@ -59,12 +59,21 @@ class MemoryHost:
 	_locks: dict[str, threading.Lock] = field(default_factory=dict, repr=False, compare=False)
 	_locks_guard: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
+	def hold_documents(self, names: list[str]):
+		"""Hold these documents against every other thread using this host (the engine's claim)."""
+		return self._hold([f"document:{name}" for name in names], names)
+
+	def hold_customers(self, customers: list[str]):
+		"""Hold these customers while their Xero contacts are looked up and created, so that two
+		threads sending invoices of one new customer never both create its contact."""
+		return self._hold([f"customer:{customer}" for customer in customers], customers)
+
 	@contextmanager
-	def hold_documents(self, names: list[str]) -> Iterator[list[str]]:
-		"""Hold these documents against every other thread using this host (the engine's claim;
-		taken in sorted order, so two overlapping batches never wait on each other forever)."""
+	def _hold(self, keys: list[str], names: list[str]) -> Iterator[list[str]]:
+		"""One lock per key, taken in sorted order, so that two overlapping holds never wait on
+		each other forever (the engine takes documents before customers, never the other way)."""
 		with self._locks_guard:
-			locks = [self._locks.setdefault(name, threading.Lock()) for name in sorted(set(names))]
+			locks = [self._locks.setdefault(key, threading.Lock()) for key in sorted(set(keys))]
 		held = []
 		try:
 			for lock in locks:

@@ -3,7 +3,7 @@
 Returns every problem at once — unmapped item or tax, Xero account unknown /
 archived / not revenue, tax type unknown / archived / not for revenue, currency
 not enabled in Xero, customer without a match key, empty invoice, negative
-quantity on an invoice, return without its original, a quantity, rate or total
+quantity or a negative total on an invoice (a positive one on a return), return without its original, a quantity, rate or total
 that is not a number, a document that is not submitted — each naming the document, the row, the field and the fix. The
 Xero-side checks run only when the context carries Xero's reference data
 (``ctx.xero``), as cached by "Fetch from Xero"; nothing here calls Xero.
@@ -14,6 +14,7 @@ before enqueueing), by the engine before a push, and by the CLI.
 
 from __future__ import annotations
 
+from xero_connector.engine.contacts import customer_key
 from xero_connector.engine.context import MappingContext
 from xero_connector.engine.mapping import collect
 from xero_connector.engine.problems import Problem
@@ -22,8 +23,8 @@ DOCSTATUS_NAMES = {0: "a draft", 1: "submitted", 2: "cancelled"}
 
 # Xero's length limits for what the connector sends (xero_accounting.yaml components/schemas:
 # Invoice.InvoiceNumber 255, Contact.Name 255, Contact.AccountNumber 50; Reference 255 from
-# developer.xero.com/documentation/api/accounting/invoices). Line descriptions are cut to 4,000
-# by the mapping itself.
+# developer.xero.com/documentation/api/accounting/invoices). A line's Description (4,000) is
+# checked by the mapping (mapping/lines.py), where the text sent is known.
 LIMITS = (
 	("name", "InvoiceNumber", 255),
 	("po_no", "Reference", 255),
@@ -40,17 +41,16 @@ def length_problems(doc: dict, ctx: MappingContext) -> list[Problem]:
 		value = str(doc.get(field) or "").strip()
 		if len(value) > limit:
 			problems.append(_too_long(document, field, xero_field, limit, value))
-	master = ctx.masters.customers.get(doc.get("customer")) if doc.get("customer") else None
-	if master:
+	if doc.get("customer") in ctx.masters.customers:
+		# what a new Xero contact would be created with (engine/contacts.py)
+		name, code = customer_key(doc["customer"], ctx)
 		code_field = ctx.settings.billing_code_field
-		code = str(master.get(code_field) or "").strip()
-		if len(code) > ACCOUNT_NUMBER_LIMIT:
+		if len(code or "") > ACCOUNT_NUMBER_LIMIT:
 			problems.append(
 				_too_long(
 					document, f"customer.{code_field}", "Contact AccountNumber", ACCOUNT_NUMBER_LIMIT, code
 				)
 			)
-		name = str(master.get("customer_name") or doc.get("customer_name") or "").strip()
 		if len(name) > CONTACT_NAME_LIMIT:
 			problems.append(
 				_too_long(document, "customer.customer_name", "Contact Name", CONTACT_NAME_LIMIT, name)

@@ -10,7 +10,9 @@ Total and ERPNext's is recorded as Failed.
 
 The write-ahead mark stays whenever the write may have reached Xero: after a
 time-out or 5xx, and also after a 401, 429 or day limit that followed such an
-attempt within the same call (the client's ``maybe_committed``). It is removed
+attempt within the same call (the client's ``maybe_committed``), and after a 200 whose
+element does not show this document written (no ID, or another document's number:
+:func:`.recovery.unclear_answer`; the document stays Queued). It is removed
 only when Xero's answer is definitive, and only if no other run changed the
 state meanwhile. Should a create still find its number taken ("Invoice # must
 be unique."), the number is read back and linked when it is evidently this
@@ -30,7 +32,7 @@ from xero_connector.engine.host import SyncState
 from xero_connector.engine.keys import batch_key, idempotency_key
 from xero_connector.engine.log import Outcome, explain, outcome_for_error, outcome_unknown
 from xero_connector.engine.records import KINDS, read_documents, state_from_element
-from xero_connector.engine.recovery import LABEL, choose, number_taken, taken_reason
+from xero_connector.engine.recovery import LABEL, choose, number_taken, taken_reason, unclear_answer
 from xero_connector.engine.xero_port import chunks, element_errors
 from xero_connector.xero.errors import XeroError
 
@@ -108,6 +110,11 @@ def _resolve_contacts(engine, jobs: list[Job]) -> list[Job]:
 		for job in jobs:
 			engine.recorder.record(outcome_for_error(job.name, job.operation, error))
 		return []
+	except TimeoutError as error:  # the host's hold on a customer (another worker creates its contact)
+		for job in jobs:
+			reason = f"queued: another worker is creating this customer's Xero contact ({error})"
+			engine.recorder.record(Outcome(job.name, job.operation, "Queued", reason, error_kind="transient"))
+		return []
 	ready = []
 	for job in jobs:
 		result = resolved[job.doc["customer"]]
@@ -115,6 +122,12 @@ def _resolve_contacts(engine, jobs: list[Job]) -> list[Job]:
 		if result.ok:
 			job.contact_id = result.contact_id
 			ready.append(job)
+		elif result.unknown:
+			engine.recorder.record(
+				Outcome(
+					job.name, job.operation, "Queued", result.cause, error_kind="transient", http_status=200
+				)
+			)
 		else:
 			reason = f"no Xero contact for customer {job.doc['customer']}: {result.cause or '; '.join(result.messages)}"
 			_fail(
@@ -294,10 +307,19 @@ def _send(engine, jobs: list[Job], kind: str) -> list[str]:
 		if errors and not job.xero_id and number_taken(errors):
 			taken.append((job, mark, errors, payload, element))
 			continue
-		if errors or not element.get(id_field):
+		unclear = None if errors else unclear_answer(element, kind, job)
+		if unclear:  # the write-ahead mark stays: a look-up by number comes before any resend
+			engine.recorder.record(
+				_outcome(job, "Queued", unclear, job.previous, error_kind="transient", http_status=200),
+				idempotency_key=key,
+				request=payload,
+				response=element,
+			)
+			continue
+		if errors:
 			_release(engine, job, mark, refused=True)
 			cause, fix = explain(errors)
-			reason = "; ".join(errors) or "Xero returned no ID"
+			reason = "; ".join(errors)
 			engine.recorder.record(
 				_outcome(job, "Failed", reason, job.previous, messages=errors, cause=cause, resolution=fix),
 				idempotency_key=key,

@@ -84,3 +84,26 @@ def taken_reason(kind: str, number: str, message: str, reasons: list[str]) -> st
 		f"{message} A different Xero {LABEL[kind]} already holds number {number} "
 		f"({'; '.join(reasons)}): nothing was created"
 	)
+
+
+def unclear_answer(element: dict, kind: str, job) -> str | None:
+	"""Why Xero's element for a write that raised no error does not say that this document was
+	written (no ID, or the number or ID of another document: answers out of order), or None
+	when it does. The write may well be in Xero: :mod:`.push` keeps the write-ahead mark and
+	leaves the document Queued, so that the next run looks its number up before sending."""
+	from xero_connector.engine.records import KINDS
+
+	_, id_field, number_field, _ = KINDS[kind]
+	number, xero_id = element.get(number_field), element.get(id_field)
+	if not xero_id:
+		said = f"without the {id_field} of"
+	elif number and number != job.xdoc.number:
+		said = f"with {number_field} {number} for"
+	elif job.xero_id and str(xero_id).lower() != job.xero_id.lower():
+		said = f"with {id_field} {xero_id} for"
+	else:
+		return None
+	return (
+		f"Xero answered {said} {LABEL[kind]} {job.xdoc.number}, so it may be in Xero: queued, the next "
+		"run looks it up by number before sending it again"
+	)

@@ -60,6 +60,15 @@ def customer_owes(doc: dict) -> Decimal:
 	return money(doc.get("grand_total"))
 
 
+def owed_sign_fits(doc: dict) -> bool:
+	"""Whether what the customer owes has the sign the document's kind allows in Xero, which
+	takes no document with a negative total ("The Total for this document must be greater than
+	or equal to zero."): an ordinary Sales Invoice owes zero or more; a return (a Xero credit
+	note, whose total is what ERPNext's negative amount credits) zero or less."""
+	owed = customer_owes(doc)
+	return owed <= ZERO if doc.get("is_return") else owed >= ZERO
+
+
 def void_blocked_by(amount_paid, amount_credited, status: str | None = None) -> list[str]:
 	"""What stops Xero voiding (or deleting) a document: ``"payments"`` and/or ``"credit"``
 	(credit notes or allocations), empty when nothing does. Xero refuses to void an invoice

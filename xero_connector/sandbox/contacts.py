@@ -115,11 +115,12 @@ def _check(ctx: Ctx, record: dict) -> None:
 	if record["ContactStatus"] not in ("ACTIVE", "ARCHIVED"):
 		record["ContactStatus"] = "ACTIVE"
 	org, own_id = ctx.org, record["ContactID"]
-	if name and record["ContactStatus"] == "ACTIVE":
+	unique = ctx.strict("contact_unique")
+	if unique and name and record["ContactStatus"] == "ACTIVE":
 		if any(c["ContactStatus"] == "ACTIVE" and c["ContactID"] != own_id for c in org.contacts_named(name)):
 			errors.append(msg.contact_name_taken(name))
 	number = record.get("AccountNumber") or ""
-	if number and any(c["ContactID"] != own_id for c in org.contacts_with_account_number(number)):
+	if unique and number and any(c["ContactID"] != own_id for c in org.contacts_with_account_number(number)):
 		errors.append(msg.ACCOUNT_NUMBER_EXISTS)
 	if errors:
 		raise Refused(*errors)

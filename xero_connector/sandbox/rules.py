@@ -21,6 +21,13 @@ RULES = {
 	# the duplicate-hunting soak, so that only the connector's own guarantees stand between a race
 	# and a second copy
 	"number_unique": "a number already held by a live document may be used again (duplicates stored)",
+	# a contact's Name is unique among ACTIVE contacts ("The contact name X is already assigned to
+	# another contact. The contact name must be unique across all active contacts.") and its
+	# AccountNumber among all ("The Account Number already exists. Please enter a different Account
+	# Number."): developer.xero.com/documentation/api/accounting/contacts. Loosened by the
+	# contact-create race test, so that only the connector's per-customer hold keeps one customer
+	# from becoming two contacts
+	"contact_unique": "a contact name or account number already in use may be used again (duplicates stored)",
 	# an ACCREC number stays taken by its VOIDED or DELETED invoice (issue 12)
 	"number_reuse": "a voided or deleted document's number may be used again",
 	# field lengths from the OpenAPI spec (xero_accounting.yaml components/schemas/*/maxLength)

@@ -155,6 +155,8 @@ class XeroClient(AccountingResources):
 					body = decode_json(response.data)
 				except ValueError:
 					failure = "not_json"
+				if not isinstance(body, dict | None):  # JSON, but not the object Xero always sends
+					failure = "not_json"
 			except HTTPStatusException as exc:
 				status = exc.http_resp.status
 				headers = dict(exc.http_resp.getheaders() or {})
@@ -181,7 +183,7 @@ class XeroClient(AccountingResources):
 				# write may have been applied, so the caller keeps its write-ahead mark
 				attempts["ambiguous"] = True
 				raise XeroTransientError(
-					f"Xero answered {sdk_method} with HTTP {status} and a body that is not JSON",
+					f"Xero answered {sdk_method} with HTTP {status} and a body that is not a JSON object",
 					entries=[catalogue.for_http(502)],
 					status=status,
 				)
@@ -285,16 +287,18 @@ class XeroClient(AccountingResources):
 				elements = body.get(collection) or []
 			except XeroValidationError as exc:
 				elements = getattr(exc, "elements", None) or []
-				if len(elements) != len(chunk):
+				if len(elements) != len(chunk) or not all(isinstance(e, dict) for e in elements):
 					results += [
 						ElementResult(offset + i, False, {}, list(exc.messages), list(exc.entries))
 						for i in range(len(chunk))
 					]
 					continue
-			if len(elements) != len(chunk):
+			readable = isinstance(elements, list) and all(isinstance(e, dict) for e in elements)
+			if not readable or len(elements) != len(chunk):
 				# an answer that does not say what became of each element: some may be written
+				said = f"{len(elements)} {collection}" if readable else f"{collection} it cannot read"
 				error = XeroTransientError(
-					f"Xero answered {len(elements)} {collection} for {len(chunk)} sent",
+					f"Xero answered {said} for {len(chunk)} sent",
 					entries=[catalogue.for_http(502)],
 					status=200,
 				)

@@ -108,11 +108,14 @@ def _validation_messages(body) -> tuple[list[str], list[dict]]:
 	if not isinstance(body, dict):
 		return [], []
 	elements = body.get("Elements") or []
+	if not isinstance(elements, list):
+		elements = []
 	messages = [
 		err.get("Message")
 		for el in elements
+		if isinstance(el, dict)
 		for err in (el.get("ValidationErrors") or [])
-		if err.get("Message")
+		if isinstance(err, dict) and err.get("Message")
 	]
 	if not messages:
 		text = body.get("Message") or body.get("Detail") or body.get("detail") or body.get("Title")

@@ -10,7 +10,12 @@ from xero_connector.engine.mapping.lines import Line
 from xero_connector.engine.mapping.text import as_text
 from xero_connector.engine.money import HUNDRED, RATE_6DP, dec
 from xero_connector.engine.resolve import Resolved, income_account_of, item_group_of
-from xero_connector.engine.rules import ROUNDING_SYSTEM_ACCOUNT, line_account_refusal
+from xero_connector.engine.rules import (
+	ROUNDING_SYSTEM_ACCOUNT,
+	customer_owes,
+	line_account_refusal,
+	owed_sign_fits,
+)
 
 _DOCUMENT_NUMBERS = (
 	("conversion_rate", "Exchange Rate"),
@@ -98,10 +103,12 @@ class ChecksMixin:
 				"Set 'Return Against' on the Sales Invoice return to the original invoice.",
 				kind="return_without_original",
 			)
+		negative_quantity = False
 		if not is_return:
 			for position, line in enumerate(items):
 				qty = line.get("qty")
 				if (qty if type(qty) is float or type(qty) is int else dec(qty)) < 0:
+					negative_quantity = True
 					self.problem(
 						line.get("idx") or position + 1,
 						"items.qty",
@@ -112,6 +119,8 @@ class ChecksMixin:
 						value=as_text(dec(line.get("qty"))),
 						kind="negative_quantity",
 					)
+		if not negative_quantity:  # that problem's fix (a return) is this one's too
+			self.check_owed_sign(items)
 		self.check_customer()
 		currency = doc.get("currency") or ctx.settings.company_currency
 		if currency != ctx.settings.company_currency and dec(doc.get("conversion_rate")) <= 0:
@@ -146,6 +155,33 @@ class ChecksMixin:
 					value=currency,
 					kind="currency_not_enabled",
 				)
+
+	def check_owed_sign(self, items: list) -> None:
+		"""A negative total on an ordinary invoice (a positive one on a return): Xero refuses it."""
+		doc = self.doc
+		if not items or owed_sign_fits(doc):
+			return
+		owed = customer_owes(doc)
+		currency = doc.get("currency") or self.ctx.settings.company_currency
+		if doc.get("is_return"):
+			message = (
+				f"The return's total is {owed} {currency}, above zero: a return becomes a Xero credit note, "
+				"which must credit the customer (ERPNext keeps a return's amounts negative)."
+			)
+			fix = (
+				"Correct the return so that its quantities are negative (what comes back), or raise an "
+				"ordinary Sales Invoice for what the customer owes."
+			)
+		else:
+			message = (
+				f"The invoice's total is {owed} {currency}, below zero, and it is not a return: Xero refuses "
+				"an invoice whose total is negative."
+			)
+			fix = (
+				"Make it a return: raise a Sales Invoice return (credit note) against the original invoice "
+				"for what is credited, or correct the lines so that the total is zero or more, then resend."
+			)
+		self.problem(None, "grand_total", message, fix, value=str(owed), kind="negative_total")
 
 	def unmapped_account(self, line: Line) -> None:
 		if line.field == "items.item_code":

@@ -11,7 +11,7 @@ from xero_connector.engine import taxes as tax_model
 from xero_connector.engine.context import MappingContext
 from xero_connector.engine.mapping.checks import ChecksMixin
 from xero_connector.engine.mapping.contacts import ContactMixin
-from xero_connector.engine.mapping.lines import LinesMixin
+from xero_connector.engine.mapping.lines import MAX_DESCRIPTION, LinesMixin
 from xero_connector.engine.mapping.taxes import TaxesMixin
 from xero_connector.engine.mapping.text import iso_date
 from xero_connector.engine.mapping.totals import TotalsMixin
@@ -95,9 +95,14 @@ class Builder(ChecksMixin, LinesMixin, TaxesMixin, TotalsMixin, ContactMixin):
 		lines.extend(self.adjustment_lines(lines, owed, amount_types))
 		if ctx.xero is not None:
 			self.check_xero_codes(lines)
+		for line in lines:
+			if len(line.description) > MAX_DESCRIPTION:
+				self.description_too_long(line, line.description)
 		if self.problems:
 			return None
 		payload_lines = [self.line_payload(line, amount_types) for line in lines]
+		if self.problems:  # a description the quantity note took over Xero's limit
+			return None
 		currency = doc.get("currency") or ctx.settings.company_currency
 		return self.document(payload_lines, amount_types, currency, owed, contact)
 

@@ -24,6 +24,10 @@ from xero_connector.engine.money import (
 )
 from xero_connector.engine.resolve import Resolved, resolve_charge_account
 
+# a line's Description: at most 4,000 characters (developer.xero.com/documentation/api/accounting/
+# invoices, LineItems; the 16.1.0 spec gives no maxLength on LineItem, 4000 on Item.Description).
+# Xero refuses a longer one and does not document cutting it: the mapping refuses it too, naming
+# the row, rather than send text that is not the invoice's
 MAX_DESCRIPTION = 4000
 MAX_ITEM_CODE = 30
 _NO_OVERRIDES: dict = {}  # shared, read-only: an item row without item tax rates
@@ -141,8 +145,8 @@ class LinesMixin:
 		if not kept:
 			shown = preferred[0] if preferred else (target / line.quantity if line.quantity else target)
 			description = f"{description} ({as_text(line.quantity)} × {as_text(q4(shown))})"
-		if len(description) > MAX_DESCRIPTION:
-			description = description[:MAX_DESCRIPTION]
+		if len(description) > MAX_DESCRIPTION:  # the note above took it over: build() refuses
+			self.description_too_long(line, description)
 		payload = {
 			"Description": description,
 			"Quantity": plain(quantity),
@@ -159,6 +163,24 @@ class LinesMixin:
 				if amount_types != "NoTax" and self.needs_tax_amount(line, target, inclusive):
 					payload["TaxAmount"] = line.tax
 		return payload
+
+	def description_too_long(self, line: Line, sent: str) -> None:
+		"""A problem naming the row whose description (as it would be sent) Xero would refuse."""
+		table = "taxes" if line.field.startswith("taxes.") else "items"
+		room = MAX_DESCRIPTION - (len(sent) - len(line.description))  # less any note the mapping adds
+		note = (
+			"" if room == MAX_DESCRIPTION else ", with the note of its quantity and rate this connector adds"
+		)
+		self.problem(
+			line.row,
+			f"{table}.description",
+			f"The description on row {line.row} has {len(sent):,} characters{note}; Xero takes at most "
+			f"{MAX_DESCRIPTION:,} in a line's Description, and nothing is cut off silently.",
+			f"Shorten the description on row {line.row} of the Sales Invoice ({table}) to {room:,} characters "
+			"or fewer (long terms belong in the invoice's Terms), then resend.",
+			value=sent[:40] + "…",
+			kind="too_long",
+		)
 
 	def needs_tax_amount(self, line: Line, amount: Decimal, inclusive: bool) -> bool:
 		"""True unless Xero's own per-line tax (at the tax type's rate in Xero) is exactly ``line.tax``.
