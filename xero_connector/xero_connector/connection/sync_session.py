@@ -74,3 +74,26 @@ def locked_documents(names: list[str], wait: float = 0.5) -> Iterator[list[str]]
 
 def document_lock(name: str) -> str:
 	return f"document:{name}"
+
+
+CUSTOMER_LOCK_SECONDS = 300  # a create-contact call and the write of its ContactID
+CUSTOMER_WAIT_SECONDS = 60
+
+
+@contextlib.contextmanager
+def holding_customers(customers: list[str]) -> Iterator[list[str]]:
+	"""Hold each customer's lock, in name order, so that two workers (or a push and the
+	Readiness page's Create Contact) never both create the customer's Xero contact. Raises
+	LockTimeout (a TimeoutError, which the engine turns into Queued) after
+	CUSTOMER_WAIT_SECONDS."""
+	from xero_connector.xero_connector.connection.redis_backends import RedisLock
+
+	lock = RedisLock(lease_seconds=CUSTOMER_LOCK_SECONDS)
+	with contextlib.ExitStack() as stack:
+		for customer in sorted(set(customers)):
+			stack.enter_context(lock.hold(customer_lock(customer), timeout=CUSTOMER_WAIT_SECONDS))
+		yield list(customers)
+
+
+def customer_lock(name: str) -> str:
+	return f"customer:{name}"

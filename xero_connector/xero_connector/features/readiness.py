@@ -115,7 +115,7 @@ def create_contact(customer: str) -> str:
 	ContactID on the Customer. Returns the ContactID; Xero's refusal is shown as it came."""
 	from xero_connector.engine.contacts import customer_key
 	from xero_connector.engine.keys import idempotency_key, payload_hash
-	from xero_connector.xero_connector.connection.sync_session import open_client
+	from xero_connector.xero_connector.connection.sync_session import holding_customers, open_client
 	from xero_connector.xero_connector.sync.host import FrappeHost
 
 	require_manager()
@@ -125,7 +125,14 @@ def create_contact(customer: str) -> str:
 	name, code = customer_key(customer, ctx)
 	payload = {"Name": name, **({"AccountNumber": code} if code else {})}
 	key = idempotency_key(host.site_id, customer, "contact", payload_hash(payload))
-	with open_client(host.settings, "readiness") as client:
+	with holding_customers([customer]), open_client(host.settings, "readiness") as client:
+		if frappe.db.get_value("Customer", customer, "xero_contact_id", for_update=True):  # as committed now
+			frappe.throw(
+				_("{0} was linked to a Xero contact a moment ago (by a sync): nothing to create.").format(
+					frappe.bold(customer)
+				),
+				ContactMismatch,
+			)
 		(result,) = client.create_contacts([payload], key)
 	if not result.ok:
 		frappe.throw(

@@ -208,6 +208,13 @@ class FrappeHost:
 		self.logs_written.append(log)
 		self._commit()
 
+	def hold_customers(self, customers: list[str]):
+		"""The engine's hold on customers whose Xero contact it may create (Host port):
+		the customer locks every worker of the site shares (sync_session.holding_customers)."""
+		from xero_connector.xero_connector.connection.sync_session import holding_customers
+
+		return holding_customers(customers)
+
 	def finish_queued(self) -> None:
 		"""Close the job's Queued rows the engine wrote nothing for (nothing to do)."""
 		rows = (
