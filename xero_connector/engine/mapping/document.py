@@ -83,9 +83,12 @@ class Builder(ChecksMixin, LinesMixin, TaxesMixin, TotalsMixin, ContactMixin):
 		else:
 			amount_types = "Inclusive" if any(row.inclusive for row in tax_rows) else "Exclusive"
 		lines, nets, quantities, overrides = self.item_lines()
-		line_taxes, charge_positions = tax_model.line_taxes(nets, quantities, overrides, rows)
-		lines.extend(self.charge_line(rows[position]) for position in charge_positions)
-		self.assign_tax_types(lines, line_taxes, rows, tax_rows, overrides)
+		templates = [item.get("item_tax_template") or None for item in doc.get("items") or []]
+		line_taxes, parts = tax_model.line_taxes(nets, quantities, overrides, rows, templates)
+		lines.extend(self.charge_line(rows[part.position], part) for part in parts)
+		self.assign_tax_types(lines, line_taxes, rows, tax_rows, overrides, parts)
+		if len(parts) > 1:
+			lines, line_taxes = self.join_charge_parts(lines, line_taxes)
 		if tax_rows:
 			self.spread_tax(lines, line_taxes, tax_rows, amount_types)
 		for line in lines:

@@ -3,9 +3,12 @@ tax type) and each line's tax in cents, adding up exactly to ERPNext's tax rows.
 
 from __future__ import annotations
 
+from collections import Counter
 from decimal import ROUND_HALF_UP, Decimal
 
-from xero_connector.engine.money import CENT, HUNDRED, ZERO, dec, distribute
+from xero_connector.engine.mapping.lines import Line
+from xero_connector.engine.mapping.text import as_text
+from xero_connector.engine.money import CENT, HUNDRED, RATE_6DP, ZERO, dec, distribute
 from xero_connector.engine.resolve import Resolved, resolve_tax, zero_tax_type
 
 
@@ -32,8 +35,9 @@ class TaxesMixin:
 			found = memo["zero tax type"] = zero_tax_type(self.ctx)
 		return found
 
-	def assign_tax_types(self, lines, line_taxes, rows, tax_rows, overrides) -> None:
-		"""Tax mapping for every line; problems for lines that cannot be mapped."""
+	def assign_tax_types(self, lines, line_taxes, rows, tax_rows, overrides, parts) -> None:
+		"""Tax mapping for every line; problems for lines that cannot be mapped. A charge's share
+		of some items (``parts``) follows their Item Tax Template."""
 		ctx = self.ctx
 		items = self.doc.get("items") or []
 		sales_template = self.doc.get("taxes_and_charges") or None
@@ -51,7 +55,9 @@ class TaxesMixin:
 			if not lt.rows:
 				line.tax_type = zero_type
 				continue
-			template = (items[i].get("item_tax_template") or None) if i < n_items else None
+			template = (
+				(items[i].get("item_tax_template") or None) if i < n_items else parts[i - n_items].template
+			)
 			if (
 				template
 				and template not in ctx.mappings.tax_by_item_tax_template
@@ -99,6 +105,40 @@ class TaxesMixin:
 				kind="unmapped_tax",
 			)
 
+	def join_charge_parts(self, lines: list[Line], line_taxes: list) -> tuple[list[Line], list]:
+		"""The shares of one charge that ended on the same Xero tax type at the same rate are one
+		line again; a charge still on several lines says whose share each one carries."""
+		kept: list[Line] = []
+		kept_taxes = []
+		seen: dict[tuple, int] = {}
+		for line, lt in zip(lines, line_taxes, strict=True):
+			part = line.part
+			value = line.tax_type.value if line.tax_type is not None else None
+			key = None if part is None else (part.position, value, lt.coefficient, tuple(lt.rows))
+			first = seen.get(key) if key is not None else None
+			if first is None:
+				if key is not None:
+					seen[key] = len(kept)
+				kept.append(line)
+				kept_taxes.append(lt)
+				continue
+			joined, joined_tax = kept[first], kept_taxes[first]
+			joined.net += line.net
+			joined_tax.raw += lt.raw
+			joined_tax.zero_rate = joined_tax.zero_rate and lt.zero_rate
+			if joined.part.template != part.template:
+				joined.part.template = None
+		count = Counter(line.part.position for line in kept if line.part is not None)
+		for line, lt in zip(kept, kept_taxes, strict=True):
+			if line.part is not None and count[line.part.position] > 1:
+				rate = lt.coefficient * HUNDRED if lt.coefficient else None
+				if rate:
+					whose = f"items taxed at {as_text(rate.quantize(RATE_6DP))}%"
+				else:
+					whose = f"{line.part.template} items" if line.part.template else "untaxed items"
+				line.description = f"{line.description} (share of {whose})"
+		return kept, kept_taxes
+
 	def spread_tax(self, lines, line_taxes, tax_rows, amount_types) -> None:
 		"""Each line's tax in cents, adding up exactly to ERPNext's tax rows."""
 		sign = self.sign
@@ -108,10 +148,6 @@ class TaxesMixin:
 			raw = [sign * lt.raw for lt in line_taxes]
 		else:
 			raw = [lt.raw for lt in line_taxes]
-		total_raw = sum(raw, ZERO)
-		if total_raw and target != total_raw.quantize(CENT, ROUND_HALF_UP):
-			# tax rows edited by hand in ERPNext: keep ERPNext's totals, spread in proportion
-			raw = [r * target / total_raw for r in raw]
 		preferred = [r.quantize(CENT, ROUND_HALF_UP) for r in raw]
 		discounted = bool(dec(self.doc.get("discount_amount"))) and not self.doc.get(
 			"is_cash_or_non_trade_discount"
