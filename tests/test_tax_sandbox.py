@@ -10,10 +10,11 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
-from fixtures.gst_companies import AU, NZ, context, invoices
+from fixtures.gst_companies import AU, NZ, context, first_mapping, invoices
 
 from tests.engine_support import start_sandbox
 from xero_connector.engine.connection import sandbox_port
+from xero_connector.engine.context import RatedTaxType
 from xero_connector.engine.memory_host import MemoryHost
 from xero_connector.engine.sync import SyncEngine
 from xero_connector.sandbox.server import SECOND_TENANT_ID
@@ -84,3 +85,31 @@ def test_a_gst_companys_invoices_reach_xero_to_the_cent(sandbox, company):
 			for line in stored["LineItems"]:
 				largest = max(largest, abs(D(str(line["TaxAmount"])) - own_tax(line, rates[line["TaxType"]])))
 	assert largest <= CENT
+
+
+@pytest.mark.parametrize("company", [NZ, AU], ids=["NZ", "AU"])
+def test_one_tax_account_mapped_at_each_rate_is_enough(sandbox, company):
+	"""No template mapped: the GST account's row at the standard rate and at 0 % (exempt), and the
+	zero-rated items' template: every kind of invoice reaches Xero with ERPNext's total and tax."""
+	mappings = first_mapping(company)
+	mappings.tax_by_sales_taxes_template = {}
+	mappings.tax_by_item_tax_template = {company.template("Zero Rated"): company.zero_type}
+	mappings.tax_by_tax_account = {
+		company.gst_account: [
+			RatedTaxType(company.standard_type, D(str(company.gst))),
+			RatedTaxType(company.exempt_type, D(0)),
+		]
+	}
+	docs = invoices(company, 45, seed=7)
+	for doc in docs:
+		doc["name"] = doc["name"].replace("SINV", "RATE")
+	outcomes, org = send(sandbox, company, docs, mappings)
+	assert [o.status for o in outcomes if o.operation == "push"] == ["Success"] * len(docs), [
+		(o.name, o.reason) for o in outcomes if o.status != "Success"
+	]
+	by_number = {i["InvoiceNumber"]: i for i in org.invoices.values()}
+	for doc in docs:
+		stored = by_number[doc["name"]]
+		assert D(str(stored["Total"])) == D(str(doc["rounded_total"] or doc["grand_total"])), doc["name"]
+		types = {line["TaxType"] for line in stored["LineItems"]}
+		assert types <= {company.standard_type, company.exempt_type, company.zero_type, company.untaxed_type}

@@ -11,6 +11,7 @@ from xero_connector.engine.mapping.text import as_text
 from xero_connector.engine.money import HUNDRED, RATE_6DP, dec
 from xero_connector.engine.resolve import Resolved, income_account_of, item_group_of
 from xero_connector.engine.rules import is_revenue_account
+from xero_connector.engine.tax_mapping import row_to_add
 
 _DOCUMENT_NUMBERS = (
 	("conversion_rate", "Exchange Rate"),
@@ -207,12 +208,19 @@ class ChecksMixin:
 				compared.append(coefficient)
 				erp_rate = coefficient * HUNDRED
 				if abs(xero_rate - erp_rate) > Decimal("0.0001"):
+					erp_rate = erp_rate.quantize(RATE_6DP)
+					fix = f"Map {tax.source} to a Xero tax type with a {as_text(erp_rate)}% rate."
+					if line.tax_heads:
+						add = row_to_add(
+							self.ctx.xero, "Tax Account", line.tax_heads[0], erp_rate, line.template or ""
+						)
+						fix = add.text()
 					self.problem(
 						line.row,
 						tax.field if line.field == "items.item_code" else line.field,
 						f"Xero tax type '{tax.value}' (from {tax.source}) is {as_text(xero_rate)}% in Xero but "
-						f"ERPNext taxes this line at {as_text(erp_rate.quantize(RATE_6DP))}%.",
-						f"Map {tax.source} to a Xero tax type with a {as_text(erp_rate.quantize(RATE_6DP))}% rate.",
+						f"ERPNext taxes this line at {as_text(erp_rate)}%.",
+						fix,
 						value=tax.value,
 						kind="tax_rate_mismatch",
 					)

@@ -65,6 +65,8 @@ class Line:
 	tax: Decimal = ZERO
 	coefficient: Decimal | None = ZERO
 	part: tax_model.ChargePart | None = None  # a charge row's line: the share of which items
+	template: str | None = None  # the Item Tax Template its tax type was looked up with
+	tax_heads: tuple[str, ...] = ()  # the tax accounts of the rows that tax it
 
 
 class LinesMixin:

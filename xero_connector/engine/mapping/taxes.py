@@ -10,6 +10,7 @@ from xero_connector.engine.mapping.lines import Line
 from xero_connector.engine.mapping.text import as_text
 from xero_connector.engine.money import CENT, HUNDRED, RATE_6DP, ZERO, dec, distribute
 from xero_connector.engine.resolve import Resolved, resolve_tax, zero_tax_type
+from xero_connector.engine.tax_mapping import percent, row_to_add
 
 
 class TaxesMixin:
@@ -36,8 +37,8 @@ class TaxesMixin:
 		return found
 
 	def assign_tax_types(self, lines, line_taxes, rows, tax_rows, overrides, parts) -> None:
-		"""Tax mapping for every line; problems for lines that cannot be mapped. A charge's share
-		of some items (``parts``) follows their Item Tax Template."""
+		"""Tax mapping for every line, at its effective rate; problems for lines that cannot be
+		mapped. A charge's share of some items (``parts``) follows their Item Tax Template."""
 		ctx = self.ctx
 		items = self.doc.get("items") or []
 		sales_template = self.doc.get("taxes_and_charges") or None
@@ -58,52 +59,76 @@ class TaxesMixin:
 			template = (
 				(items[i].get("item_tax_template") or None) if i < n_items else parts[i - n_items].template
 			)
-			if (
+			line.template = template
+			line.tax_heads = heads = tuple(dict.fromkeys(rows[p].account_head for p in lt.rows))
+			# an exempt / zero-rated item must not fall through to the standard-rated mapping
+			unmapped_zero = bool(
 				template
 				and template not in ctx.mappings.tax_by_item_tax_template
 				and lt.zero_rate
 				and has_rate
-			):
-				# an exempt / zero-rated item must not fall through to the standard-rated mapping
-				line.tax_type = Resolved(
-					ctx.settings.zero_tax_type,
-					"the zero tax type in Xero Settings",
-					"items.item_tax_template",
-				)
-				if not ctx.settings.zero_tax_type:
-					self.problem(
-						line.row,
-						"items.item_tax_template",
-						f"Item Tax Template '{template}' makes this line 0% tax but has no Xero Tax Mapping, "
-						"so it would be taxed like the rest of the invoice.",
-						f"Add a Xero Tax Mapping for Item Tax Template '{template}' to an exempt or zero-rated "
-						"Xero tax type (e.g. EXEMPTOUTPUT or ZERORATEDOUTPUT).",
-						value=template,
-						kind="unmapped_tax",
-					)
-				continue
-			key = (template, *lt.rows)
+			)
+			rate = lt.coefficient * HUNDRED if lt.coefficient is not None else None
+			key = (template, heads, rate, unmapped_zero)
 			resolved = memo.get(key)
 			if resolved is None:
-				heads = [rows[p].account_head for p in lt.rows]
-				resolved = memo[key] = resolve_tax(template, sales_template, heads, ctx)
+				resolved = memo[key] = resolve_tax(
+					template, sales_template, list(heads), ctx, rate, unmapped_zero
+				)
+			if unmapped_zero and not resolved.fits:
+				# no mapping row fits: Xero Settings' zero tax type, if there is one (a 0 % line without
+				# such a template is refused instead, naming the row to add: its GST category is not
+				# the zero tax type's, e.g. GST Free rather than BAS Excluded)
+				if ctx.settings.zero_tax_type:
+					resolved = Resolved(
+						ctx.settings.zero_tax_type, "the zero tax type in Xero Settings", resolved.field, True
+					)
+				else:
+					self.unmapped_zero(line, template, heads[0])
+					resolved = Resolved(None, "", "items.item_tax_template", False)
 			line.tax_type = resolved
-			if resolved.value is None:
-				heads = [rows[p].account_head for p in lt.rows]
-				unmapped.setdefault(tuple(sorted(set(heads))), rows[lt.rows[0]])
-		for first_row in unmapped.values():
+			if resolved.value is None and not unmapped_zero:
+				unmapped.setdefault(tuple(sorted(heads)), (rows[lt.rows[0]], rate))
+		for first_row, rate in unmapped.values():
 			head = first_row.account_head
 			where = f"Sales Taxes and Charges Template '{sales_template}' or " if sales_template else ""
+			suggested = ""
+			add = row_to_add(ctx.xero, "Tax Account", head, rate) if rate is not None else None
+			if add is not None and add.xero_tax_type:
+				suggested = (
+					f" (this line is taxed at {percent(rate)}: {add.xero_tax_type}, {add.xero_tax_name})"
+				)
+			fix = (
+				f"Add a Xero Tax Mapping for {where}tax account '{head}'{suggested}, or set Default Tax Type "
+				"in Xero Settings."
+			)
 			self.problem(
 				first_row.idx,
 				"taxes.account_head",
 				f"No Xero tax type for tax account '{head}'"
 				+ (f" (template '{sales_template}')" if sales_template else "")
 				+ ": there is no Xero Tax Mapping for it and no default tax type.",
-				f"Add a Xero Tax Mapping for {where}tax account '{head}', or set Default Tax Type in Xero Settings.",
+				fix,
 				value=head,
 				kind="unmapped_tax",
 			)
+
+	def unmapped_zero(self, line: Line, template: str, head: str) -> None:
+		"""A line its Item Tax Template makes 0 % that no mapping row fits."""
+		add = row_to_add(self.ctx.xero, "Tax Account", head, ZERO, template)
+		field = "items.item_tax_template" if line.field == "items.item_code" else line.field
+		self.problem(
+			line.row,
+			field,
+			f"Item Tax Template '{template}' makes this line 0% tax but no Xero Tax Mapping has a 0% tax "
+			"type for it, so it would be taxed like the rest of the invoice.",
+			add.text()[:-1]
+			+ f", or map Item Tax Template '{template}' to "
+			+ (add.xero_tax_type or "an exempt or zero-rated Xero tax type")
+			+ ".",
+			value=template,
+			kind="unmapped_tax",
+		)
 
 	def join_charge_parts(self, lines: list[Line], line_taxes: list) -> tuple[list[Line], list]:
 		"""The shares of one charge that ended on the same Xero tax type at the same rate are one
