@@ -16,7 +16,7 @@ from decimal import Decimal
 
 import pytest
 from fixtures.erpnext_calc import sales_invoice
-from fixtures.gst_companies import AU, NZ, context, invoices
+from fixtures.gst_companies import AU, NZ, context, invoices, item_row
 from fixtures.mapping_helpers import corpus_files, tax_overrides, xero_totals
 
 from xero_connector.engine.mapping import map_sales_invoice
@@ -52,17 +52,12 @@ def sent(doc: dict, company):
 	return result.payload, totals, tax_overrides(result.payload, rates)
 
 
-def line(company, code: str, qty, rate, template: str | None = None) -> dict:
-	tax_rate = {}
-	if template is not None:
-		tax_rate = {company.gst_account: company.gst if template == "GST Standard" else 0.0}
+def shares(payload: dict, description: str) -> dict[str, Decimal]:
+	"""The lines of a charge, each share's amount by its Xero tax type."""
 	return {
-		"item_code": code,
-		"qty": qty,
-		"rate": rate,
-		"item_tax_template": company.template(template) if template else None,
-		"item_tax_rate": tax_rate,
-		"income_account": company.account("Sales"),
+		row["TaxType"]: row["UnitAmount"]
+		for row in payload["LineItems"]
+		if row["Description"].startswith(description)
 	}
 
 
@@ -147,9 +142,9 @@ def test_freight_with_gst_on_top_over_standard_and_exempt_items_is_a_line_per_ra
 	doc = invoice_of(
 		NZ,
 		[
-			line(NZ, "HIRE-DAY", 1.5, 65.0, "GST Standard"),
-			line(NZ, "TIMBER-PINE", 0.75, 8.63),
-			line(NZ, "FLOUR-25", 7, 29.64, "Exempt"),
+			item_row(NZ, "HIRE-DAY", 1.5, 65.0, "GST Standard"),
+			item_row(NZ, "TIMBER-PINE", 0.75, 8.63),
+			item_row(NZ, "FLOUR-25", 7, 29.64, "Exempt"),
 		],
 		[
 			charge(NZ, "Freight Income", 25.0, "Freight"),
@@ -172,9 +167,9 @@ def test_a_fixed_fee_over_exempt_and_zero_rated_items_follows_each_items_tax_typ
 	doc = invoice_of(
 		NZ,
 		[
-			line(NZ, "PAINT-10L", 2, 189.99),
-			line(NZ, "BOOK-GUIDE", 3, 42.5, "Exempt"),
-			line(NZ, "EXPORT-KIT", 1, 1249.0, "Zero Rated"),
+			item_row(NZ, "PAINT-10L", 2, 189.99),
+			item_row(NZ, "BOOK-GUIDE", 3, 42.5, "Exempt"),
+			item_row(NZ, "EXPORT-KIT", 1, 1249.0, "Zero Rated"),
 		],
 		[
 			charge(NZ, "Admin Fees", 19.99, "Account fee"),
@@ -183,11 +178,7 @@ def test_a_fixed_fee_over_exempt_and_zero_rated_items_follows_each_items_tax_typ
 		template="GST plus Fee",
 	)
 	payload, _, overrides = sent(doc, NZ)
-	fee = {
-		row["TaxType"]: row["UnitAmount"]
-		for row in payload["LineItems"]
-		if row["Description"].startswith("Account fee")
-	}
+	fee = shares(payload, "Account fee")
 	assert set(fee) == {"OUTPUT2", "EXEMPTOUTPUT", "ZERORATEDOUTPUT"}
 	assert sum(fee.values()) == D("19.99")
 	assert max(overrides, default=D(0)) <= CENT
@@ -196,7 +187,7 @@ def test_a_fixed_fee_over_exempt_and_zero_rated_items_follows_each_items_tax_typ
 def test_freight_over_items_taxed_alike_stays_one_line():
 	doc = invoice_of(
 		AU,
-		[line(AU, "PAINT-10L", 2, 189.99), line(AU, "HIRE-DAY", 3, 65.0, "GST Standard")],
+		[item_row(AU, "PAINT-10L", 2, 189.99), item_row(AU, "HIRE-DAY", 3, 65.0, "GST Standard")],
 		[
 			charge(AU, "Freight Income", 45.4, "Freight"),
 			gst(AU, charge_type="On Previous Row Total", row_id="1"),
@@ -217,7 +208,7 @@ def test_freight_over_items_taxed_alike_stays_one_line():
 def test_gst_on_the_freight_row_alone_taxes_the_freight_line():
 	doc = invoice_of(
 		NZ,
-		[line(NZ, "PAINT-10L", 1, 189.99), line(NZ, "BOOK-GUIDE", 1, 42.5, "Exempt")],
+		[item_row(NZ, "PAINT-10L", 1, 189.99), item_row(NZ, "BOOK-GUIDE", 1, 42.5, "Exempt")],
 		[
 			gst(NZ),
 			charge(NZ, "Freight Income", 12.5, "Freight"),
@@ -226,11 +217,7 @@ def test_gst_on_the_freight_row_alone_taxes_the_freight_line():
 		template="GST and GST on Freight",
 	)
 	payload, _, overrides = sent(doc, NZ)
-	freight = {
-		row["TaxType"]: row["UnitAmount"]
-		for row in payload["LineItems"]
-		if row["Description"].startswith("Freight")
-	}
+	freight = shares(payload, "Freight")
 	assert sum(freight.values()) == D("12.50") and set(freight) == {"OUTPUT2", "EXEMPTOUTPUT"}
 	assert max(overrides, default=D(0)) <= CENT
 
@@ -239,7 +226,7 @@ def test_a_charge_on_the_previous_rows_total_is_its_own_taxed_line():
 	# insurance at 1.5 % of goods and freight, on an income account; GST on everything
 	doc = invoice_of(
 		NZ,
-		[line(NZ, "PAINT-10L", 3, 189.99), line(NZ, "TIMBER-PINE", 40, 7.85)],
+		[item_row(NZ, "PAINT-10L", 3, 189.99), item_row(NZ, "TIMBER-PINE", 40, 7.85)],
 		[
 			charge(NZ, "Freight Income", 25.0, "Freight"),
 			{
@@ -264,7 +251,7 @@ def test_a_charge_on_the_previous_rows_total_is_its_own_taxed_line():
 def test_a_fee_no_row_taxes_is_one_untaxed_line_whatever_its_items():
 	doc = invoice_of(
 		NZ,
-		[line(NZ, "PAINT-10L", 1, 189.99), line(NZ, "FLOUR-25", 2, 31.2, "Exempt")],
+		[item_row(NZ, "PAINT-10L", 1, 189.99), item_row(NZ, "FLOUR-25", 2, 31.2, "Exempt")],
 		[gst(NZ), charge(NZ, "Admin Fees", 8.7, "Account fee")],
 		template="GST",
 	)

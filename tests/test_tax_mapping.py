@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 from fixtures.erpnext_calc import sales_invoice
-from fixtures.gst_companies import AU, NZ, context, first_mapping, invoices
+from fixtures.gst_companies import AU, NZ, context, first_mapping, invoices, item_row
 from fixtures.mapping_helpers import tax_overrides, xero_totals
 
 from xero_connector.engine.context import Mappings, RatedTaxType
@@ -22,20 +22,6 @@ D = Decimal
 
 def rates_of(company) -> dict[str, Decimal]:
 	return {t["TaxType"]: D(t["EffectiveRate"]) for t in company.xero_tax_rates}
-
-
-def item(company, code: str, qty, rate, template: str | None = None) -> dict:
-	tax_rate = {}
-	if template is not None:
-		tax_rate = {company.gst_account: company.gst if template == "GST Standard" else 0.0}
-	return {
-		"item_code": code,
-		"qty": qty,
-		"rate": rate,
-		"item_tax_template": company.template(template) if template else None,
-		"item_tax_rate": tax_rate,
-		"income_account": company.account("Sales"),
-	}
 
 
 def gst_row(company, rate) -> dict:
@@ -102,7 +88,7 @@ MIXED = [
 	ids=["by rate", "rows", "Xero's rates"],
 )
 def test_one_tax_account_at_two_rates_gives_each_line_its_type(rows):
-	doc = without_sales_template(NZ, [item(NZ, *row) for row in MIXED])
+	doc = without_sales_template(NZ, [item_row(NZ, *row) for row in MIXED])
 	ctx = context(NZ, account_only(NZ, rows))
 	assert preflight(doc, ctx) == []
 	result = map_sales_invoice(doc, ctx)
@@ -114,14 +100,14 @@ def test_one_tax_account_at_two_rates_gives_each_line_its_type(rows):
 
 
 def test_rates_written_in_the_mapping_pick_without_xeros_reference_data():
-	doc = without_sales_template(NZ, [item(NZ, *row) for row in MIXED])
+	doc = without_sales_template(NZ, [item_row(NZ, *row) for row in MIXED])
 	ctx = context(NZ, account_only(NZ, {"15": "OUTPUT2", "0": "EXEMPTOUTPUT"}), with_xero=False)
 	assert tax_types(doc, ctx) == ["OUTPUT2", "EXEMPTOUTPUT", "OUTPUT2"]
 
 
 def test_a_row_for_the_rate_wins_over_the_row_for_any_rate():
 	doc = with_template(
-		NZ, [item(NZ, "PAINT-10L", 1, 189.99), item(NZ, "EXPORT-KIT", 1, 1249.0, "Zero Rated")]
+		NZ, [item_row(NZ, "PAINT-10L", 1, 189.99), item_row(NZ, "EXPORT-KIT", 1, 1249.0, "Zero Rated")]
 	)
 	ctx = context(NZ, account_only(NZ, {"any": "OUTPUT2", "0": "ZERORATEDOUTPUT"}))
 	assert tax_types(doc, ctx) == ["OUTPUT2", "ZERORATEDOUTPUT"]
@@ -129,7 +115,9 @@ def test_a_row_for_the_rate_wins_over_the_row_for_any_rate():
 
 def test_a_record_mapped_at_another_rate_gives_way_to_the_next_that_fits():
 	# the template is mapped one-to-one at 15 %; the exempt item's 0 % is found on the tax account
-	doc = with_template(NZ, [item(NZ, "PAINT-10L", 1, 189.99), item(NZ, "BOOK-GUIDE", 1, 42.5, "Exempt")])
+	doc = with_template(
+		NZ, [item_row(NZ, "PAINT-10L", 1, 189.99), item_row(NZ, "BOOK-GUIDE", 1, 42.5, "Exempt")]
+	)
 	mappings = first_mapping(NZ)
 	mappings.tax_by_item_tax_template = {}
 	mappings.tax_by_tax_account = {NZ.gst_account: {"0": "EXEMPTOUTPUT", "15": "OUTPUT2"}}
@@ -154,7 +142,8 @@ def test_a_line_no_row_fits_is_refused_naming_the_row_to_add(company, suggested)
 	# a standard item without an Item Tax Template on an invoice whose GST row is 0 % (in Australia
 	# with Xero Settings' zero tax type BASEXCLUDED, which is not GST Free and so not taken)
 	doc = without_sales_template(
-		company, [item(company, "PAINT-10L", 1, 189.99), item(company, "HIRE-DAY", 2, 65.0, "GST Standard")]
+		company,
+		[item_row(company, "PAINT-10L", 1, 189.99), item_row(company, "HIRE-DAY", 2, 65.0, "GST Standard")],
 	)
 	ctx = context(company, account_only(company, company.standard_type))  # the one-to-one row
 	(problem,) = preflight(doc, ctx)
@@ -171,7 +160,9 @@ def test_a_line_no_row_fits_is_refused_naming_the_row_to_add(company, suggested)
 
 
 def test_an_exempt_items_template_suggests_the_exempt_type():
-	doc = with_template(NZ, [item(NZ, "PAINT-10L", 1, 189.99), item(NZ, "BOOK-GUIDE", 1, 42.5, "Exempt")])
+	doc = with_template(
+		NZ, [item_row(NZ, "PAINT-10L", 1, 189.99), item_row(NZ, "BOOK-GUIDE", 1, 42.5, "Exempt")]
+	)
 	mappings = first_mapping(NZ)
 	mappings.tax_by_item_tax_template = {}
 	(problem,) = preflight(doc, context(NZ, mappings))
@@ -183,7 +174,7 @@ def test_an_exempt_items_template_suggests_the_exempt_type():
 
 
 def test_a_rate_the_organisation_has_no_tax_type_for_says_to_create_one():
-	doc = with_template(NZ, [item(NZ, "PAINT-10L", 1, 189.99)])
+	doc = with_template(NZ, [item_row(NZ, "PAINT-10L", 1, 189.99)])
 	doc["items"][0]["item_tax_rate"] = '{"GST - KS": 12.5}'
 	doc["taxes"][0]["tax_amount"] = doc["taxes"][0]["tax_amount_after_discount_amount"] = 23.75
 	doc.update(grand_total=213.74, rounded_total=214.0, rounding_adjustment=0.26)

@@ -19,6 +19,8 @@ from decimal import Decimal
 from xero_connector.engine.context import MappingContext
 from xero_connector.engine.tax_mapping import percent, pick, rows_of
 
+ZERO_TAX_SOURCE = "the zero tax type in Xero Settings"
+
 
 @dataclass(frozen=True)
 class Resolved:
@@ -140,5 +142,5 @@ def zero_tax_type(ctx: MappingContext) -> Resolved:
 	"""The tax type for untaxed lines (rounding, untaxed charges): Settings.zero_tax_type, else Xero's
 	built-in "NONE" (No GST / Tax Exempt), which every Xero organisation has."""
 	if ctx.settings.zero_tax_type:
-		return Resolved(ctx.settings.zero_tax_type, "the zero tax type in Xero Settings", "taxes_and_charges")
+		return Resolved(ctx.settings.zero_tax_type, ZERO_TAX_SOURCE, "taxes_and_charges")
 	return Resolved("NONE", "Xero's built-in NONE tax type", "taxes_and_charges")

@@ -132,6 +132,15 @@ class RowToAdd:
 	xero_tax_type: str | None
 	xero_tax_name: str | None = None
 
+	def as_dict(self) -> dict:
+		return {
+			"mapping_type": self.mapping_type,
+			"reference_name": self.reference_name,
+			"rate": format(self.rate.normalize(), "f"),
+			"xero_tax_type": self.xero_tax_type,
+			"xero_tax_name": self.xero_tax_name,
+		}
+
 	def text(self) -> str:
 		what = f"Add a Xero Tax Mapping row for {self.mapping_type} '{self.reference_name}' at {percent(self.rate)}"
 		if self.xero_tax_type:
@@ -154,3 +163,17 @@ def row_to_add(
 		found.get("TaxType") if found else None,
 		found.get("Name") if found else None,
 	)
+
+
+@dataclass(frozen=True)
+class TaxUse:
+	"""How one line of an invoice uses a tax account: at which rate, from which Item Tax Template,
+	and the Xero tax type the mapping gives it (``fits``: as in resolve.Resolved). Read by the
+	readiness check to propose the Tax Mapping rows a period needs."""
+
+	account: str
+	rate: Decimal | None
+	template: str | None
+	tax_type: str | None
+	source: str
+	fits: bool | None

@@ -54,6 +54,12 @@ codes), ``lines``, ``taxes``, ``totals`` and ``contacts``; ``document`` holds th
 builder that runs them and the entry points below.
 """
 
-from xero_connector.engine.mapping.document import XeroDocument, collect, expected_total, map_sales_invoice
+from xero_connector.engine.mapping.document import (
+	XeroDocument,
+	collect,
+	expected_total,
+	map_sales_invoice,
+	tax_uses,
+)
 
-__all__ = ["XeroDocument", "collect", "expected_total", "map_sales_invoice"]
+__all__ = ["XeroDocument", "collect", "expected_total", "map_sales_invoice", "tax_uses"]

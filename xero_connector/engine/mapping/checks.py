@@ -210,6 +210,7 @@ class ChecksMixin:
 				if abs(xero_rate - erp_rate) > Decimal("0.0001"):
 					erp_rate = erp_rate.quantize(RATE_6DP)
 					fix = f"Map {tax.source} to a Xero tax type with a {as_text(erp_rate)}% rate."
+					add = None
 					if line.tax_heads:
 						add = row_to_add(
 							self.ctx.xero, "Tax Account", line.tax_heads[0], erp_rate, line.template or ""
@@ -223,6 +224,7 @@ class ChecksMixin:
 						fix,
 						value=tax.value,
 						kind="tax_rate_mismatch",
+						row_to_add=add,
 					)
 
 	def check_account(self, line: Line, account: dict | None) -> None:

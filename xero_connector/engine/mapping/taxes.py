@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from xero_connector.engine.mapping.lines import Line
 from xero_connector.engine.mapping.text import as_text
 from xero_connector.engine.money import CENT, HUNDRED, RATE_6DP, ZERO, dec, distribute
-from xero_connector.engine.resolve import Resolved, resolve_tax, zero_tax_type
+from xero_connector.engine.resolve import ZERO_TAX_SOURCE, Resolved, resolve_tax, zero_tax_type
 from xero_connector.engine.tax_mapping import percent, row_to_add
 
 
@@ -80,9 +80,7 @@ class TaxesMixin:
 				# such a template is refused instead, naming the row to add: its GST category is not
 				# the zero tax type's, e.g. GST Free rather than BAS Excluded)
 				if ctx.settings.zero_tax_type:
-					resolved = Resolved(
-						ctx.settings.zero_tax_type, "the zero tax type in Xero Settings", resolved.field, True
-					)
+					resolved = Resolved(ctx.settings.zero_tax_type, ZERO_TAX_SOURCE, resolved.field, True)
 				else:
 					self.unmapped_zero(line, template, heads[0])
 					resolved = Resolved(None, "", "items.item_tax_template", False)
@@ -111,6 +109,7 @@ class TaxesMixin:
 				fix,
 				value=head,
 				kind="unmapped_tax",
+				row_to_add=add,
 			)
 
 	def unmapped_zero(self, line: Line, template: str, head: str) -> None:
@@ -128,6 +127,7 @@ class TaxesMixin:
 			+ ".",
 			value=template,
 			kind="unmapped_tax",
+			row_to_add=add,
 		)
 
 	def join_charge_parts(self, lines: list[Line], line_taxes: list) -> tuple[list[Line], list]:
