@@ -5,6 +5,7 @@ that rate from the organisation's tax rates. One-to-one mappings keep working as
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 import pytest
@@ -12,6 +13,8 @@ from fixtures.erpnext_calc import sales_invoice
 from fixtures.gst_companies import AU, NZ, context, first_mapping, invoices, item_row
 from fixtures.mapping_helpers import tax_overrides, xero_totals
 
+from tests.engine_support import SAMPLES
+from tests.test_cli import cli
 from xero_connector.engine.context import Mappings, RatedTaxType
 from xero_connector.engine.mapping import map_sales_invoice
 from xero_connector.engine.mapping_file import MappingFileError, parse_mapping
@@ -219,3 +222,25 @@ def test_mapping_file_rates_that_make_no_sense_are_refused(rows, message):
 	with pytest.raises(MappingFileError) as raised:
 		parse_mapping({"taxes": {"tax_account": {"GST - KS": rows}}})
 	assert message in str(raised.value) and "taxes.tax_account['GST - KS']" in str(raised.value)
+
+
+# -- the CLI that loads it ---------------------------------------------------------------------
+
+
+def test_the_cli_sends_with_a_tax_account_mapped_per_rate(tmp_path):
+	sample = json.loads((SAMPLES / "mapping.json").read_text())
+	sample["taxes"] = {"tax_account": {"GST - AL": {"15": "OUTPUT2", "0": "EXEMPTOUTPUT"}}}
+	mapping = tmp_path / "mapping.json"
+	mapping.write_text(json.dumps(sample))
+	# an exempt item beside taxable ones, with no template mapped: the account's 0 % row takes it
+	files = [SAMPLES / "invoices" / f"ACC-SINV-2026-{n}.json" for n in ("00018", "00026")]
+	result = cli("push", *files, "--mapping", mapping)
+	assert result.returncode == 0, result.stdout + result.stderr
+	assert "erpnext=812.00 NZD xero=812.00" in result.stdout
+	assert "erpnext=736.00 NZD xero=736.00" in result.stdout
+
+	sample["taxes"]["tax_account"]["GST - AL"]["zero"] = "NONE"
+	mapping.write_text(json.dumps(sample))
+	refused = cli("push", *files, "--mapping", mapping)
+	assert refused.returncode == 2 and refused.stdout == ""
+	assert "taxes.tax_account['GST - AL']: 'zero' is not a rate" in refused.stderr
