@@ -58,6 +58,14 @@ def tax_type(code: str):
 	return clean(), ctx
 
 
+def rate_mismatch():
+	"""A template mapped only at another rate, and nothing after it that fits the line's."""
+	ctx = small_context(default_tax_type=None)
+	ctx.mappings.tax_by_sales_taxes_template = {"New Zealand - AL": "ZERORATEDOUTPUT"}
+	ctx.mappings.tax_by_tax_account = {}
+	return clean(), ctx
+
+
 def account(code: str):
 	ctx = small_context()
 	ctx.mappings.account_by_item = {"WIDGET-B": code}
@@ -95,7 +103,7 @@ CASES = {
 	"unmapped account": no_account,
 	"unmapped tax": no_tax,
 	"unknown tax type": lambda: tax_type("GST99"),
-	"tax rate mismatch": lambda: tax_type("ZERORATEDOUTPUT"),
+	"tax rate mismatch": rate_mismatch,
 	"archived account": lambda: account("250"),
 	"account not revenue": lambda: account("310"),
 	"unknown default account": lambda: default_account("999"),
@@ -133,7 +141,8 @@ def test_the_fixes_name_the_mapping_file_keys():
 	)
 	assert for_cli(problem.fix) == (
 		'Add an entry in the mapping file (--mapping) for taxes.sales_taxes_template "New Zealand - AL" '
-		'or taxes.tax_account "GST - AL", or set defaults.tax_type.'
+		'or taxes.tax_account "GST - AL" (this line is taxed at 15%: OUTPUT2, GST on Income), '
+		"or set defaults.tax_type."
 	)
 	doc, ctx = account("999")
 	(problem,) = preflight(doc, ctx)

@@ -128,7 +128,12 @@ def _assert_nothing_written(env, name: str, before_contacts: int):
 			None,
 		),
 		(
-			lambda d, c: c.mappings.tax_by_sales_taxes_template.update({"New Zealand - AL": "TAX001"}),
+			# TAX001 is 12.5 %: the only mapping left for the 15 % lines (none other has their rate)
+			lambda d, c: (
+				c.mappings.tax_by_sales_taxes_template.update({"New Zealand - AL": "TAX001"}),
+				c.mappings.tax_by_tax_account.clear(),
+				setattr(c.settings, "default_tax_type", None),
+			),
 			"archived_tax_type",
 			None,
 		),

@@ -136,8 +136,9 @@ def test_unmapped_tax_without_a_default():
 	],
 )
 def test_xero_tax_type_must_exist_be_active_and_for_revenue(tax_type, kind, words):
-	ctx = small_context()
+	ctx = small_context(default_tax_type=None)
 	ctx.mappings.tax_by_sales_taxes_template = {"New Zealand - AL": tax_type}
+	ctx.mappings.tax_by_tax_account = {}  # nothing else for the line to take
 	problems = [p for p in preflight(clean_invoice(), ctx) if p.kind != "tax_rate_mismatch"]
 	problem = only(problems)
 	assert (problem.kind, problem.row, problem.field, problem.value) == (
@@ -151,8 +152,9 @@ def test_xero_tax_type_must_exist_be_active_and_for_revenue(tax_type, kind, word
 
 
 def test_tax_type_rate_must_match_erpnext():
-	ctx = small_context()
+	ctx = small_context(default_tax_type=None)
 	ctx.mappings.tax_by_sales_taxes_template = {"New Zealand - AL": "ZERORATEDOUTPUT"}
+	ctx.mappings.tax_by_tax_account = {}
 	problem = only(preflight(clean_invoice(), ctx))
 	assert problem.kind == "tax_rate_mismatch"
 	assert "is 0% in Xero but ERPNext taxes this line at 15%" in problem.message

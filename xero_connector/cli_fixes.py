@@ -100,6 +100,23 @@ _Q = r"'([^']*)'"
 # the engine's phrases (pre-flight problems, outcome reasons), most specific first
 PHRASES: tuple[tuple[str, str], ...] = (
 	# pre-flight: unmapped accounts and taxes (engine/mapping/checks.py, taxes.py, totals.py)
+	# a row to add for one rate (engine/tax_mapping.RowToAdd.text)
+	(
+		rf"Add a Xero Tax Mapping row for Item Tax Template {_Q} at ([0-9.]+)% with Xero tax type (\w+)[^.]*\.",
+		r'Add to the mapping file (--mapping): taxes.item_tax_template "\1" {"\2": "\3"}.',
+	),
+	(
+		rf"Add a Xero Tax Mapping row for Sales Taxes and Charges Template {_Q} at ([0-9.]+)% with Xero tax type (\w+)[^.]*\.",
+		r'Add to the mapping file (--mapping): taxes.sales_taxes_template "\1" {"\2": "\3"}.',
+	),
+	(
+		rf"Add a Xero Tax Mapping row for Tax Account {_Q} at ([0-9.]+)% with Xero tax type (\w+)[^.]*\.",
+		r'Add to the mapping file (--mapping): taxes.tax_account "\1" {"\2": "\3"}.',
+	),
+	(
+		r"Add a Xero Tax Mapping row for ",
+		"Add a taxes entry at one rate to the mapping file (--mapping) for ",
+	),
 	(r"no Rate-to-Account mapping", "no accounts entry in the mapping file"),
 	(r"no Xero Tax Mapping", "no taxes entry in the mapping file"),
 	(r"(?:a )?Xero (?:Account|Tax) Mapping for ", "an entry in the mapping file (--mapping) for "),

@@ -9,24 +9,43 @@ fixtures). Nothing here talks to Xero or to Frappe.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class RatedTaxType:
+	"""One Tax Mapping row of an ERPNext record that is used at several rates: Xero's tax type
+	for the lines ERPNext taxes at ``rate`` percent (their effective rate, after the line's
+	Item Tax Template); ``rate`` None: for a line at any rate Xero's own rate of the type fits."""
+
+	tax_type: str
+	rate: Decimal | None = None
+
+
+# A Tax Mapping value: one Xero TaxType for every rate (the one-to-one mapping), or several
+# rows: a list of RatedTaxType, or {rate: TaxType} (rate None or "any": any rate).
+TaxMapping = str | list[RatedTaxType] | dict
 
 
 @dataclass
 class Mappings:
 	"""Rate-to-Account and Tax Mapping, as the administrator set them.
 
-	Account codes are Xero ``AccountCode`` values; tax types are Xero ``TaxType`` values.
+	Account codes are Xero ``AccountCode`` values; tax types are Xero ``TaxType`` values, or, for
+	a record used at several rates (a tax account ERPNext books 15 % and 0 % GST on), several
+	(see :data:`TaxMapping`): each line takes the one whose rate is the line's effective rate.
 	Resolution order (first hit wins) is fixed by DESIGN.md:
 	accounts: item -> item group -> income account -> Settings.default_account_code;
-	tax: item tax template -> sales taxes and charges template -> tax account head -> Settings.default_tax_type.
+	tax: item tax template -> sales taxes and charges template -> tax account head -> Settings.default_tax_type,
+	the first whose tax type has the line's rate (engine/tax_mapping.py).
 	"""
 
 	account_by_item: dict[str, str] = field(default_factory=dict)
 	account_by_item_group: dict[str, str] = field(default_factory=dict)
 	account_by_income_account: dict[str, str] = field(default_factory=dict)
-	tax_by_item_tax_template: dict[str, str] = field(default_factory=dict)
-	tax_by_sales_taxes_template: dict[str, str] = field(default_factory=dict)
-	tax_by_tax_account: dict[str, str] = field(default_factory=dict)
+	tax_by_item_tax_template: dict[str, TaxMapping] = field(default_factory=dict)
+	tax_by_sales_taxes_template: dict[str, TaxMapping] = field(default_factory=dict)
+	tax_by_tax_account: dict[str, TaxMapping] = field(default_factory=dict)
 
 	@classmethod
 	def from_dict(cls, data: dict) -> Mappings:

@@ -9,10 +9,10 @@ Format (every section and key optional; docs/mapping-file.md explains each)::
             "item_group": {"Services": "260"},
             "income_account": {"Sales - AL": "200"},
         },
-        "taxes": {  # ERPNext name -> Xero TaxType; first hit wins
+        "taxes": {  # ERPNext name -> Xero TaxType, or {rate: TaxType} for a record used at several rates
             "item_tax_template": {"GST Exempt - AL": "EXEMPTOUTPUT"},
             "sales_taxes_template": {"New Zealand - AL": "OUTPUT2"},
-            "tax_account": {"GST - AL": "OUTPUT2"},
+            "tax_account": {"GST - AL": {"15": "OUTPUT2", "0": "ZERORATEDOUTPUT"}},
         },
         "defaults": {
             "account_code": "200",  # when no account mapping matches
@@ -34,7 +34,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from xero_connector.engine.context import Mappings, Settings
+from xero_connector.engine.context import Mappings, RatedTaxType, Settings
+from xero_connector.engine.tax_mapping import as_rate
 
 SECTIONS = {
 	"accounts": {
@@ -81,7 +82,16 @@ def parse_mapping(data: dict, company_currency: str | None = None) -> tuple[Mapp
 			table = block.get(key) or {}
 			if not isinstance(table, dict):
 				raise MappingFileError(f"{section}.{key} must map ERPNext names to Xero codes")
-			setattr(mappings, attribute, {str(k): str(v) for k, v in table.items()})
+			if section == "taxes":
+				setattr(
+					mappings,
+					attribute,
+					{str(k): _tax_value(f"{section}.{key}", k, v) for k, v in table.items()},
+				)
+			else:
+				setattr(
+					mappings, attribute, {str(k): _code(f"{section}.{key}", k, v) for k, v in table.items()}
+				)
 	defaults = data.get("defaults") or {}
 	bad = set(defaults) - set(DEFAULTS)
 	if bad:
@@ -93,6 +103,36 @@ def parse_mapping(data: dict, company_currency: str | None = None) -> tuple[Mapp
 		if key in defaults:
 			setattr(settings, attribute, defaults[key])
 	return mappings, settings
+
+
+def _code(where: str, name, value) -> str:
+	"""A Xero code: text, or a number written without quotes (account 200)."""
+	if isinstance(value, int) and not isinstance(value, bool):
+		return str(value)
+	if not isinstance(value, str) or not value.strip():
+		raise MappingFileError(f"{where}[{name!r}] must be a Xero code (text), not {value!r}")
+	return value
+
+
+def _tax_value(where: str, name, value) -> str | list[RatedTaxType]:
+	"""A Xero TaxType for every rate, or {rate: TaxType} (rate a percent, or "any") for a record
+	ERPNext uses at several rates."""
+	if not isinstance(value, dict):
+		return _code(where, name, value)
+	if not value:
+		raise MappingFileError(f"{where}[{name!r}] maps no rate to a Xero tax type")
+	rows = []
+	seen = set()
+	for rate, code in value.items():
+		try:
+			parsed = as_rate(rate)
+		except ValueError as error:
+			raise MappingFileError(f"{where}[{name!r}]: {error}") from None
+		if parsed in seen:
+			raise MappingFileError(f"{where}[{name!r}] maps the rate {rate!r} twice")
+		seen.add(parsed)
+		rows.append(RatedTaxType(_code(f"{where}[{name!r}]", rate, code), parsed))
+	return rows
 
 
 def load_mapping_file(path: str | Path, company_currency: str | None = None) -> tuple[Mappings, Settings]:

@@ -9,6 +9,10 @@ preflight.preflight; the engine copies them into the sync log.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+	from xero_connector.engine.tax_mapping import RowToAdd
 
 
 @dataclass
@@ -20,6 +24,8 @@ class Problem:
 	fix: str  # what to do, concretely
 	value: str | None = None  # the offending value, shown as "field = value"
 	kind: str = ""  # a stable code for the kind of problem, e.g. "unmapped_account"
+	# a tax line no mapping row fits: the Tax Mapping row that would make it fit (readiness offers it)
+	row_to_add: RowToAdd | None = None
 
 	def __str__(self) -> str:
 		return f"{self.what()} Fix: {self.fix}"
@@ -41,6 +47,7 @@ class Problem:
 			"kind": self.kind,
 			"message": self.message,
 			"fix": self.fix,
+			**({"row_to_add": self.row_to_add.as_dict()} if self.row_to_add is not None else {}),
 		}
 
 

@@ -6,10 +6,13 @@ matched against Xero's contacts by the engine's rules (:mod:`.contacts`). The
 problems are grouped — one :class:`Issue` per thing to fix (an item, a tax
 template, a currency, a customer), listing the invoices it affects — and each
 carries the one-click fix that exists for it: create a mapping
-(``map_account`` / ``map_tax``), create the contact in Xero (``create_contact``)
+(``map_account`` / ``map_tax``; a tax line no mapping row fits carries the row to
+add, ``action_args["row"]``), create the contact in Xero (``create_contact``)
 or link the Xero contact of the same name (``link_contact``). Nothing is ever
 enabled in Xero: a currency or an archived contact is reported with what to do
-there.
+there. The report also proposes the Tax Mapping rows the period's invoices need
+(``tax_rows``, :mod:`.readiness_taxes`): each tax account and effective rate they
+use, with a Xero tax type of that rate.
 
 Called by the Frappe shell's "Xero Readiness" page (xero_connector/xero_connector/features/readiness.py)
 and usable from the CLI; pure (no Frappe).
@@ -23,10 +26,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from xero_connector.engine.contacts import customer_key
-from xero_connector.engine.context import MappingContext
+from xero_connector.engine.context import MappingContext, XeroReference
+from xero_connector.engine.mapping import tax_uses
 from xero_connector.engine.preflight import preflight
 from xero_connector.engine.problems import Problem
+from xero_connector.engine.readiness_taxes import ProposedTaxRow, propose_tax_rows
 from xero_connector.engine.resolve import income_account_of, item_group_of
+from xero_connector.engine.tax_mapping import TaxUse, percent
 
 ERROR = "error"  # Xero would refuse the invoice: fix before sending
 WARNING = "warning"  # the first push would handle it, but a person may prefer to decide
@@ -95,6 +101,7 @@ class Report:
 	issues: list[Issue]
 	invoices_checked: int
 	customers_checked: int
+	tax_rows: list[ProposedTaxRow] = field(default_factory=list)  # the Tax Mapping rows the period needs
 
 	@property
 	def ready(self) -> bool:
@@ -108,6 +115,7 @@ class Report:
 			"errors": sum(1 for i in self.issues if i.severity == ERROR),
 			"warnings": sum(1 for i in self.issues if i.severity == WARNING),
 			"issues": [issue.as_dict() for issue in self.issues],
+			"tax_rows": [row.as_dict() for row in self.tax_rows],
 		}
 
 
@@ -125,12 +133,16 @@ def check_readiness(
 	found: dict[tuple, Issue] = {}
 	customers: dict[str, tuple[str, str | None]] = {}
 	first_invoice: dict[str, list[str]] = {}
+	uses: list[tuple[str, list[TaxUse]]] = []
+	xero: XeroReference | None = None
 	count = 0
 	for doc in docs:
 		count += 1
 		ctx = context_for(doc)
+		xero = ctx.xero or xero
 		for issue in document_issues(doc, ctx):
 			_merge(found, issue)
+		uses.append((doc.get("name") or "", tax_uses(doc, ctx)))
 		customer = doc.get("customer")
 		if customer and customer in ctx.masters.customers:
 			customers.setdefault(customer, customer_key(customer, ctx))
@@ -139,7 +151,7 @@ def check_readiness(
 		issue.invoices = list(dict.fromkeys(first_invoice.get(issue.subject, [])))
 		_merge(found, issue)
 	ordered = sorted(found.values(), key=lambda i: (i.severity != ERROR, i.subject_type, i.subject, i.kind))
-	return Report(ordered, count, len(customers))
+	return Report(ordered, count, len(customers), propose_tax_rows(uses, xero))
 
 
 def _merge(found: dict, issue: Issue) -> None:
@@ -227,10 +239,12 @@ def _account_issue(doc: dict, ctx: MappingContext, problem: Problem, base: dict)
 
 def _tax_issue(doc: dict, problem: Problem, base: dict) -> Issue:
 	"""A line without a usable Xero tax type: offer a tax mapping on the invoice's Sales Taxes
-	and Charges Template, the line's Item Tax Template or the tax row's account head."""
+	and Charges Template, the line's Item Tax Template or the tax row's account head; a line no
+	mapping row fits offers the row to add (``action_args["row"]``), one issue per account and rate."""
 	options = {}
 	if doc.get("taxes_and_charges"):
 		options["Sales Taxes and Charges Template"] = doc["taxes_and_charges"]
+	template = None
 	if problem.field.startswith("items."):
 		template = _row(doc.get("items"), problem.row).get("item_tax_template")
 		if template:
@@ -239,15 +253,25 @@ def _tax_issue(doc: dict, problem: Problem, base: dict) -> Issue:
 		head = _row(doc.get("taxes"), problem.row).get("account_head")
 		if head:
 			options["Tax Account"] = head
-	if problem.kind == "unmapped_tax" and options:
+	add = problem.row_to_add
+	if add is not None:
+		options[add.mapping_type] = add.reference_name
+	if add is not None and problem.kind == "tax_rate_mismatch":
+		subject_type, subject = add.mapping_type, f"{add.reference_name} at {percent(add.rate)}"
+	elif problem.kind == "unmapped_tax" and template and problem.field == "items.item_tax_template":
+		subject_type, subject = "Item Tax Template", template
+	elif problem.kind == "unmapped_tax" and options:
 		subject_type, subject = next(iter(options.items()))
 	else:
 		subject_type, subject = "Xero Tax Type", problem.value or ""
+	args = {"options": options} if options else {}
+	if add is not None:
+		args["row"] = add.as_dict()
 	return Issue(
 		subject_type=subject_type,
 		subject=subject,
 		action="map_tax" if options else None,
-		action_args={"options": options} if options else {},
+		action_args=args,
 		**base,
 	)
 

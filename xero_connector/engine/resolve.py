@@ -1,10 +1,12 @@
 """Which Xero account and which Xero tax type a line goes to, and why.
 
 Rate-to-Account, first hit wins: Item → Item Group (then its parent groups) →
-Income Account → Settings.default_account_code. Tax, first hit wins: Item Tax
-Template → Sales Taxes and Charges Template → tax account head → Settings.
-default_tax_type. Each answer carries its source ("Item Group 'Products'") so
-that problems can say which mapping to change.
+Income Account → Settings.default_account_code. Tax: Item Tax Template → Sales
+Taxes and Charges Template → tax account head → Settings.default_tax_type, the
+first whose mapping has a row for the line's effective rate (tax_mapping.py); when
+none has, the first mapped, which pre-flight reports with the row to add. Each
+answer carries its source ("Item Group 'Products'") so that problems can say which
+mapping to change.
 
 Called by mapping.py for every line.
 """
@@ -12,8 +14,12 @@ Called by mapping.py for every line.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from xero_connector.engine.context import MappingContext
+from xero_connector.engine.tax_mapping import percent, pick, rows_of
+
+ZERO_TAX_SOURCE = "the zero tax type in Xero Settings"
 
 
 @dataclass(frozen=True)
@@ -21,6 +27,9 @@ class Resolved:
 	value: str | None
 	source: str  # e.g. "Item Group 'Products'", "the default account in Xero Settings"
 	field: str = "items.item_code"  # the ERPNext field a fix starts from
+	# a tax type: True when its rate is known to be the line's, False when known not to be,
+	# None when that cannot be told (no rate, or Xero's rates not known)
+	fits: bool | None = None
 
 
 def item_group_of(line: dict, ctx: MappingContext) -> str | None:
@@ -80,35 +89,58 @@ def resolve_charge_account(account_head: str, ctx: MappingContext) -> Resolved:
 
 
 def resolve_tax(
-	item_tax_template: str | None, sales_template: str | None, account_heads: list[str], ctx: MappingContext
+	item_tax_template: str | None,
+	sales_template: str | None,
+	account_heads: list[str],
+	ctx: MappingContext,
+	rate: Decimal | None = None,
+	known_only: bool = False,
 ) -> Resolved:
-	"""Tax mapping for one line. ``account_heads`` are the heads of the tax rows that apply to it."""
+	"""Tax mapping for one line. ``account_heads`` are the heads of the tax rows that apply to it;
+	``rate`` its effective rate in percent (None when its tax is not a rate of its amount).
+	The first mapped record with a row that fits the rate wins (``known_only``: only a row known
+	to fit); else the first mapped record's row, whose ``fits`` says it does not (or may not)."""
 	mappings = ctx.mappings
-	if item_tax_template and item_tax_template in mappings.tax_by_item_tax_template:
-		return Resolved(
-			mappings.tax_by_item_tax_template[item_tax_template],
-			f"Item Tax Template '{item_tax_template}'",
+	levels = [
+		(
+			mappings.tax_by_item_tax_template,
+			item_tax_template,
+			"Item Tax Template",
 			"items.item_tax_template",
-		)
-	if sales_template and sales_template in mappings.tax_by_sales_taxes_template:
-		return Resolved(
-			mappings.tax_by_sales_taxes_template[sales_template],
-			f"Sales Taxes and Charges Template '{sales_template}'",
+		),
+		(
+			mappings.tax_by_sales_taxes_template,
+			sales_template,
+			"Sales Taxes and Charges Template",
 			"taxes_and_charges",
-		)
-	for head in account_heads:
-		if head in mappings.tax_by_tax_account:
-			return Resolved(mappings.tax_by_tax_account[head], f"tax account '{head}'", "taxes.account_head")
+		),
+	]
+	levels.extend(
+		(mappings.tax_by_tax_account, head, "tax account", "taxes.account_head") for head in account_heads
+	)
 	if ctx.settings.default_tax_type:
-		return Resolved(
-			ctx.settings.default_tax_type, "the default tax type in Xero Settings", "taxes_and_charges"
-		)
-	return Resolved(None, "", "taxes_and_charges")
+		default = {"": ctx.settings.default_tax_type}
+		levels.append((default, "", "the default tax type in Xero Settings", "taxes_and_charges"))
+	fallback = None
+	for table, key, label, field in levels:
+		if key is None or key not in table:
+			continue
+		row, fits = pick(rows_of(table[key]), rate, ctx.xero)
+		if row is None:
+			continue
+		source = f"{label} '{key}'" if key else label
+		if row.rate is not None:
+			source += f" at {percent(row.rate)}"
+		found = Resolved(row.tax_type, source, field, fits)
+		if fits or (fits is None and not known_only):
+			return found
+		fallback = fallback or found
+	return fallback or Resolved(None, "", "taxes_and_charges")
 
 
 def zero_tax_type(ctx: MappingContext) -> Resolved:
 	"""The tax type for untaxed lines (rounding, untaxed charges): Settings.zero_tax_type, else Xero's
 	built-in "NONE" (No GST / Tax Exempt), which every Xero organisation has."""
 	if ctx.settings.zero_tax_type:
-		return Resolved(ctx.settings.zero_tax_type, "the zero tax type in Xero Settings", "taxes_and_charges")
+		return Resolved(ctx.settings.zero_tax_type, ZERO_TAX_SOURCE, "taxes_and_charges")
 	return Resolved("NONE", "Xero's built-in NONE tax type", "taxes_and_charges")

@@ -1,30 +1,37 @@
 """ERPNext's Sales Taxes and Charges, re-computed per Xero line.
 
-ERPNext keeps one total per tax row; Xero keeps one tax amount per line. This
-module works out, for every Xero line, how much of each ERPNext tax row falls
-on it (unrounded), following ERPNext's charge types:
+ERPNext keeps one total per tax row; Xero keeps one tax amount per line. ERPNext
+works every row out item by item (erpnext/controllers/taxes_and_totals.py,
+``calculate_taxes``), and so does this module, following its charge types:
 
-- "On Net Total": rate × the line's net amount (items only);
+- "On Net Total": rate × the item's net amount;
 - "On Previous Row Amount" / "On Previous Row Total": rate × that row's amount /
-  running total on this line (compound taxes);
+  running total on this item (compound taxes);
 - "On Item Quantity": rate × quantity;
-- "Actual" on a tax account: the fixed amount spread over items by net amount.
+- "Actual": the fixed amount spread over the items by net amount, the last item
+  taking what is left.
 
-Rows whose account head is not a tax account (income such as "Freight Income",
-typically "Actual") are *charges*: each becomes its own Xero line, which later
-"On Previous Row …" rows tax like any other line. A line's rate may be
-overridden by its Item Tax Template (``item_tax_rate``), as in ERPNext.
+A line's rate may be overridden by its Item Tax Template (``item_tax_rate``), as in
+ERPNext. Rows whose account head is not a tax account (income such as "Freight
+Income": freight, a fixed fee, a charge on the previous row's total) are *charges*:
+ERPNext spreads them over the items too, and taxes each item's share at that item's
+rate. Each charge becomes its own Xero line, or one line per group of items taxed
+alike when the items are not (freight on an invoice with standard-rated and exempt
+items: one freight line carrying the standard-rated items' share, taxed at 15 %,
+and one carrying the exempt items' share, exempt). Every line then has one rate
+that Xero's own computation applies, and no tax is stretched to fit.
 
-Called by mapping.py; pure, no rounding here (mapping.py spreads the cents).
+Called by mapping/document.py; pure, no rounding of taxes here (mapping/taxes.py
+spreads the cents).
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
-from xero_connector.engine.money import HUNDRED, ONE, ZERO, dec, money
+from xero_connector.engine.money import CENT, HUNDRED, ONE, ZERO, dec, distribute, money
 
 ON_NET_TOTAL = "On Net Total"
 PREVIOUS_ROW_AMOUNT = "On Previous Row Amount"
@@ -125,113 +132,152 @@ def read_tax_rows(doc: dict, accounts: dict[str, dict]) -> list[TaxRow]:
 	return result
 
 
-def line_taxes(
-	nets: list[Decimal], quantities: list[Decimal], overrides: list[dict], rows: list[TaxRow]
-) -> tuple[list[LineTax], list[int]]:
-	"""Per-line taxes for the item lines (``nets``) followed by one line per charge row.
+ITEM = -1  # the source of an item's own net amount (charges are sourced by their row position)
 
-	Returns (taxes for every line, positions of the charge rows in line order). The
-	charge line of row k starts carrying the charge's own amount from row k onwards,
-	so a later "On Previous Row Total" taxes it.
+
+@dataclass(slots=True)
+class ChargePart:
+	"""One Xero line for a charge row: the whole charge, or the share of one group of items."""
+
+	position: int  # the charge row's position in the sorted rows
+	amount: Decimal  # 2 dp, signed as in ERPNext
+	template: str | None  # the Item Tax Template its items share, which its tax type follows
+
+
+def _scaled(comps: dict, fraction: Decimal) -> dict:
+	return {
+		source: (fraction * amount, None if coef is None else fraction * coef)
+		for source, (amount, coef) in comps.items()
+	}
+
+
+def _added(left: dict, right: dict) -> dict:
+	total = dict(left)
+	for source, (amount, coef) in right.items():
+		found = total.get(source)
+		if found is None:
+			total[source] = (amount, coef)
+		else:
+			total[source] = (
+				found[0] + amount,
+				None if coef is None or found[1] is None else found[1] + coef,
+			)
+	return total
+
+
+def _current(row, ref, fraction, rate, net, qty, share, current, grand) -> dict | None:
+	"""What one row puts on one item, by source: {source: (amount, amount as a multiple of the
+	source's base, or None when not proportional)}; None when the row does not apply."""
+	kind = row.charge_type
+	if kind == ACTUAL:
+		return {ITEM: (share, None)}
+	if kind == ITEM_QUANTITY:
+		return {ITEM: (rate * qty, None)}
+	if ref is None or kind == ON_NET_TOTAL:
+		return {ITEM: (fraction * net, fraction)}
+	if kind == PREVIOUS_ROW_AMOUNT:
+		return _scaled(current[ref], fraction)
+	if kind == PREVIOUS_ROW_TOTAL:
+		return _scaled(grand[ref], fraction)
+	return None
+
+
+def _item_rows(i, rows, nets, quantities, override, actual_left, sum_nets):
+	"""Every row's amounts on item ``i`` by source, in ERPNext's order."""
+	net, qty, last = nets[i], quantities[i], i == len(nets) - 1
+	current: list[dict] = []
+	grand: list[dict] = []
+	before = {ITEM: (net, ONE)}
+	for row in rows:
+		head = row.account_head
+		rate = override[head] if override and head in override else row.rate
+		ref = row.row_id - 1 if row.row_id and 0 < row.row_id <= len(current) else None
+		share = ZERO
+		if row.charge_type == ACTUAL:
+			share = row.amount * net / sum_nets if sum_nets else ZERO
+			actual_left[row.position] -= share
+			if last:
+				share += actual_left[row.position]
+		comps = _current(row, ref, rate / HUNDRED, rate, net, qty, share, current, grand) or {}
+		if row.is_charge and comps:
+			# a charge is its own line: what later rows put on it is sourced to it
+			comps = {row.position: (sum([amount for amount, _ in comps.values()], ZERO), ONE)}
+		yield row, rate, comps
+		current.append(comps)
+		before = _added(before, comps)
+		grand.append(before)
+
+
+def line_taxes(
+	nets: list[Decimal],
+	quantities: list[Decimal],
+	overrides: list[dict],
+	rows: list[TaxRow],
+	templates: list[str | None] | None = None,
+) -> tuple[list[LineTax], list[ChargePart]]:
+	"""Per-line taxes for the item lines (``nets``) followed by the charge lines.
+
+	Returns (taxes for every line, the charge lines in order). ``templates``: each item's
+	Item Tax Template, which a charge split over items taxed differently follows.
 	"""
 	n_items = len(nets)
-	charge_positions = [row.position for row in rows if row.is_charge]
-	charge_line = {pos: n_items + n for n, pos in enumerate(charge_positions)}
-	n_lines = n_items + len(charge_positions)
-	result = [LineTax(ZERO, ZERO, [], True) for _ in range(n_lines)]
+	result = [LineTax(ZERO, ZERO, [], True) for _ in range(n_items)]
 	if not rows:
-		return result, charge_positions
-
+		return result, []
+	templates = templates or [None] * n_items
+	actual_left = {row.position: row.amount for row in rows if row.charge_type == ACTUAL}
+	# per charge row: item → (its share of the charge, the tax on that share)
+	shares: dict[int, dict[int, tuple[Decimal, LineTax]]] = {r.position: {} for r in rows if r.is_charge}
 	sum_nets = sum(nets, ZERO)
-	# per row: amount on each line, and each line's running total after the row,
-	# both also as coefficients of the line's base (None = not proportional)
-	row_amounts: list[list[Decimal]] = []
-	row_coefs: list[list[Decimal | None]] = []
-	totals: list[list[Decimal]] = []
-	total_coefs: list[list[Decimal | None]] = []
-	running = [*nets, *([ZERO] * len(charge_positions))]
-	running_coef: list[Decimal | None] = [ONE] * n_items + [ZERO] * len(charge_positions)
-	# the running totals only matter to "On Previous Row Total" rows
-	uses_totals = any(row.charge_type == PREVIOUS_ROW_TOTAL for row in rows)
-
+	for i in range(n_items):
+		taxes = {ITEM: result[i]}
+		for row, rate, comps in _item_rows(i, rows, nets, quantities, overrides[i], actual_left, sum_nets):
+			if row.is_charge:
+				for position, (amount, _) in comps.items():
+					taxes[position] = LineTax(ZERO, ZERO, [], True)
+					shares[position][i] = (amount, taxes[position])
+				continue
+			for source, (amount, coef) in comps.items():
+				tax = taxes.get(source)
+				if tax is None:
+					continue
+				tax.raw += amount
+				tax.coefficient = None if coef is None or tax.coefficient is None else tax.coefficient + coef
+				tax.rows.append(row.position)
+				if rate or row.charge_type == ACTUAL:
+					tax.zero_rate = False
+	parts: list[ChargePart] = []
 	for row in rows:
-		amounts = [ZERO] * n_lines
-		coefs: list[Decimal | None] = [ZERO] * n_lines
 		if row.is_charge:
-			line = charge_line[row.position]
-			amounts[line] = row.amount
-			coefs[line] = ONE  # the charge line's base is the charge itself
-		else:
-			ref = row.row_id - 1 if row.row_id else None
-			if ref is not None and not 0 <= ref < len(row_amounts):
-				ref = None
-			head, row_rate = row.account_head, row.rate
-			row_fraction = row_rate / HUNDRED
-			on_net = row.charge_type == ON_NET_TOTAL or (
-				ref is None and row.charge_type != ACTUAL and row.charge_type != ITEM_QUANTITY
-			)
-			if on_net:  # the common case, on the item lines only
-				position = row.position
-				for i in range(n_items):
-					override = overrides[i]
-					if override and head in override:
-						rate = override[head]
-						fraction = rate / HUNDRED
-					else:
-						rate, fraction = row_rate, row_fraction
-					amounts[i] = fraction * nets[i]
-					coefs[i] = fraction
-					tax = result[i]
-					tax.rows.append(position)
-					if rate:
-						tax.zero_rate = False
-			else:
-				for i in range(n_lines):
-					is_item = i < n_items
-					override = overrides[i] if is_item else None
-					if override and head in override:
-						rate = override[head]
-						fraction = rate / HUNDRED
-					else:
-						rate, fraction = row_rate, row_fraction
-					if row.charge_type in (PREVIOUS_ROW_AMOUNT, PREVIOUS_ROW_TOTAL):
-						if row.charge_type == PREVIOUS_ROW_AMOUNT:
-							base, base_coef = row_amounts[ref][i], row_coefs[ref][i]
-						else:
-							base, base_coef = totals[ref][i], total_coefs[ref][i]
-						if not base and not base_coef:
-							continue
-						amounts[i] = fraction * base
-						coefs[i] = None if base_coef is None else fraction * base_coef
-					elif row.charge_type == ITEM_QUANTITY:
-						if not is_item:
-							continue
-						amounts[i] = rate * quantities[i]
-						coefs[i] = None
-					elif row.charge_type == ACTUAL:
-						if not is_item:
-							continue
-						amounts[i] = row.amount * nets[i] / sum_nets if sum_nets else row.amount / n_items
-						coefs[i] = None
-					else:
-						continue
-					tax = result[i]
-					tax.rows.append(row.position)
-					if rate or row.charge_type == ACTUAL:
-						tax.zero_rate = False
-		if uses_totals:
-			for i in range(n_lines):
-				running[i] += amounts[i]
-				if running_coef[i] is not None:
-					running_coef[i] = None if coefs[i] is None else running_coef[i] + coefs[i]
-			totals.append(list(running))
-			total_coefs.append(list(running_coef))
-		row_amounts.append(amounts)
-		row_coefs.append(coefs)
-		if not row.is_charge:
-			for tax, amount, coef in zip(result, amounts, coefs, strict=True):
-				if amount:
-					tax.raw += amount
-				if tax.coefficient is not None:
-					tax.coefficient = None if coef is None else tax.coefficient + coef
-	return result, charge_positions
+			parts.extend(_charge_parts(row, shares[row.position], templates, result))
+	return result, parts
+
+
+def _charge_parts(row: TaxRow, shares: dict, templates: list, result: list[LineTax]) -> list[ChargePart]:
+	"""The lines of one charge row: one per group of items that tax their shares alike (same rate,
+	same rows, same Item Tax Template), in cents adding up to the charge; the mapping joins again
+	the groups that end on the same Xero tax type. Appends each part's LineTax to ``result``."""
+	if not shares:
+		result.append(LineTax(ZERO, ZERO, [], True))
+		return [ChargePart(row.position, row.amount, None)]
+	groups: dict[tuple, list[int]] = {}
+	for i, (_, lt) in shares.items():
+		groups.setdefault((lt.coefficient, tuple(lt.rows), lt.zero_rate, templates[i]), []).append(i)
+	keys = list(groups)
+	split = len(keys) > 1
+	if split:
+		raw = [sum([shares[i][0] for i in groups[key]], ZERO) for key in keys]
+		preferred = [r.quantize(CENT, ROUND_HALF_UP) for r in raw]
+		amounts = distribute(raw, preferred, row.amount, [True] * len(raw))
+	else:
+		amounts = [row.amount]
+	parts = []
+	for key, amount in zip(keys, amounts, strict=True):
+		if split and not amount:
+			continue
+		coefficient, positions, zero_rate, template = key
+		members = groups[key]
+		raw = sum([shares[i][1].raw for i in members], ZERO) if coefficient is None else coefficient * amount
+		result.append(LineTax(raw, coefficient, list(positions), zero_rate))
+		parts.append(ChargePart(row.position, amount, template))
+	return parts

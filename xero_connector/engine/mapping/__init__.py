@@ -26,9 +26,17 @@ customer owes in ERPNext (``rounded_total`` where ERPNext rounds, else
 - "Inclusive" when a tax row is ``included_in_print_rate`` (line amount = net +
   tax, so an undiscounted line keeps its ERPNext rate), else "Exclusive"; no tax
   rows at all → "NoTax" (or Exclusive with Settings.zero_tax_type).
-- Charge rows that are not taxes ("Actual" freight on an income account) become
-  their own line on the account mapped for that account head, taxed when a later
-  "On Previous Row Total" row taxes them.
+- Charge rows that are not taxes ("Actual" freight or a fixed fee on an income
+  account, a charge "On Previous Row Total") become their own line on the account
+  mapped for that account head, taxed when a later "On Previous Row …" row taxes
+  them. ERPNext spreads a charge over the items and taxes each item's share at the
+  item's rate, so over items taxed differently (standard-rated and exempt) the
+  charge becomes one line per Xero tax type, each share on the line of its rate:
+  Xero's own computation then gives ERPNext's tax, and a line's ``TaxAmount``
+  differs from Xero's own by at most the cent ERPNext's rounding moved. No tax is
+  ever scaled to fit. (An "Actual" amount on a tax account is a tax without a
+  base: it is spread over the items by net amount, as ERPNext does, each line
+  stating its TaxAmount.)
 - A non-trade (cash) discount becomes a negative line; ERPNext's rounding
   adjustment becomes a line on Settings.rounding_account_code with no tax
   (Settings.zero_tax_type, else Xero's "NONE"). Sales lines must use revenue
@@ -47,6 +55,12 @@ codes), ``lines``, ``taxes``, ``totals`` and ``contacts``; ``document`` holds th
 builder that runs them and the entry points below.
 """
 
-from xero_connector.engine.mapping.document import XeroDocument, collect, expected_total, map_sales_invoice
+from xero_connector.engine.mapping.document import (
+	XeroDocument,
+	collect,
+	expected_total,
+	map_sales_invoice,
+	tax_uses,
+)
 
-__all__ = ["XeroDocument", "collect", "expected_total", "map_sales_invoice"]
+__all__ = ["XeroDocument", "collect", "expected_total", "map_sales_invoice", "tax_uses"]

@@ -16,6 +16,7 @@ from xero_connector.engine.rules import (
 	line_account_refusal,
 	owed_sign_fits,
 )
+from xero_connector.engine.tax_mapping import row_to_add
 
 _DOCUMENT_NUMBERS = (
 	("conversion_rate", "Exchange Rate"),
@@ -243,14 +244,23 @@ class ChecksMixin:
 				compared.append(coefficient)
 				erp_rate = coefficient * HUNDRED
 				if abs(xero_rate - erp_rate) > Decimal("0.0001"):
+					erp_rate = erp_rate.quantize(RATE_6DP)
+					fix = f"Map {tax.source} to a Xero tax type with a {as_text(erp_rate)}% rate."
+					add = None
+					if line.tax_heads:
+						add = row_to_add(
+							self.ctx.xero, "Tax Account", line.tax_heads[0], erp_rate, line.template or ""
+						)
+						fix = add.text()
 					self.problem(
 						line.row,
 						tax.field if line.field == "items.item_code" else line.field,
 						f"Xero tax type '{tax.value}' (from {tax.source}) is {as_text(xero_rate)}% in Xero but "
-						f"ERPNext taxes this line at {as_text(erp_rate.quantize(RATE_6DP))}%.",
-						f"Map {tax.source} to a Xero tax type with a {as_text(erp_rate.quantize(RATE_6DP))}% rate.",
+						f"ERPNext taxes this line at {as_text(erp_rate)}%.",
+						fix,
 						value=tax.value,
 						kind="tax_rate_mismatch",
+						row_to_add=add,
 					)
 
 	def check_account(self, line: Line, account: dict | None) -> None:

@@ -15,10 +15,11 @@ from xero_connector.engine.mapping.lines import MAX_DESCRIPTION, LinesMixin
 from xero_connector.engine.mapping.taxes import TaxesMixin
 from xero_connector.engine.mapping.text import iso_date
 from xero_connector.engine.mapping.totals import TotalsMixin
-from xero_connector.engine.money import ONE, RATE_6DP, dec, dumps
+from xero_connector.engine.money import HUNDRED, ONE, RATE_6DP, dec, dumps
 from xero_connector.engine.problems import MappingError, Problem
 from xero_connector.engine.resolve import Resolved, resolve_account
 from xero_connector.engine.rules import customer_owes
+from xero_connector.engine.tax_mapping import TaxUse
 
 
 @dataclass
@@ -53,6 +54,7 @@ class Builder(ChecksMixin, LinesMixin, TaxesMixin, TotalsMixin, ContactMixin):
 		self.ctx = ctx
 		self.name = doc.get("name") or ""
 		self.problems: list[Problem] = []
+		self.lines: list = []  # the built lines, kept for tax_uses
 		self.sign = -1 if doc.get("is_return") else 1
 		self._tax_rates: dict[str, tuple[dict | None, Decimal | None]] = {}
 		# resolutions shared by all documents mapped with this context: accounts by (item code,
@@ -68,8 +70,8 @@ class Builder(ChecksMixin, LinesMixin, TaxesMixin, TotalsMixin, ContactMixin):
 			found = self._resolved[key] = resolve_account(item, self.ctx)
 		return found
 
-	def problem(self, row, field, message, fix, value=None, kind=""):
-		self.problems.append(Problem(self.name, row, field, message, fix, value, kind))
+	def problem(self, row, field, message, fix, value=None, kind="", row_to_add=None):
+		self.problems.append(Problem(self.name, row, field, message, fix, value, kind, row_to_add))
 
 	def build(self, contact: dict | None) -> XeroDocument | None:
 		"""The XeroDocument, or None when problems were found (they are in self.problems)."""
@@ -83,9 +85,13 @@ class Builder(ChecksMixin, LinesMixin, TaxesMixin, TotalsMixin, ContactMixin):
 		else:
 			amount_types = "Inclusive" if any(row.inclusive for row in tax_rows) else "Exclusive"
 		lines, nets, quantities, overrides = self.item_lines()
-		line_taxes, charge_positions = tax_model.line_taxes(nets, quantities, overrides, rows)
-		lines.extend(self.charge_line(rows[position]) for position in charge_positions)
-		self.assign_tax_types(lines, line_taxes, rows, tax_rows, overrides)
+		templates = [item.get("item_tax_template") or None for item in doc.get("items") or []]
+		line_taxes, parts = tax_model.line_taxes(nets, quantities, overrides, rows, templates)
+		lines.extend(self.charge_line(rows[part.position], part) for part in parts)
+		self.assign_tax_types(lines, line_taxes, rows, tax_rows, overrides, parts)
+		if len(parts) > 1:
+			lines, line_taxes = self.join_charge_parts(lines, line_taxes)
+		self.lines = lines
 		if tax_rows:
 			self.spread_tax(lines, line_taxes, tax_rows, amount_types)
 		for line in lines:
@@ -159,6 +165,34 @@ def collect(
 		builder.check_customer()
 		return None, builder.problems
 	return (None if builder.problems else result), builder.problems
+
+
+def tax_uses(doc: dict, ctx: MappingContext) -> list[TaxUse]:
+	"""How each taxed line of ``doc`` uses its tax account (rate, Item Tax Template, the Xero tax
+	type the mapping gives it). Called by the readiness check; a document that cannot be read
+	(a field that is not a number) has none."""
+	builder = Builder(doc, ctx)
+	try:
+		builder.build(None)
+	except (ValueError, TypeError, ArithmeticError):
+		return []
+	uses = []
+	for line in builder.lines:
+		if not line.tax_heads:
+			continue
+		tax = line.tax_type
+		rate = line.coefficient * HUNDRED if line.coefficient is not None else None
+		uses.append(
+			TaxUse(
+				line.tax_heads[0],
+				rate.quantize(RATE_6DP).normalize() if rate is not None else None,
+				line.template,
+				tax.value if tax else None,
+				tax.source if tax else "",
+				tax.fits if tax else None,
+			)
+		)
+	return uses
 
 
 def map_sales_invoice(doc: dict, ctx: MappingContext, contact: dict | None = None) -> XeroDocument:

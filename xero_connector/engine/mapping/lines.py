@@ -68,6 +68,9 @@ class Line:
 	amount_gross: Decimal | None = None  # ERPNext's inclusive amount (qty × rate), for Inclusive lines
 	tax: Decimal = ZERO
 	coefficient: Decimal | None = ZERO
+	part: tax_model.ChargePart | None = None  # a charge row's line: the share of which items
+	template: str | None = None  # the Item Tax Template its tax type was looked up with
+	tax_heads: tuple[str, ...] = ()  # the tax accounts of the rows that tax it
 
 
 class LinesMixin:
@@ -120,17 +123,19 @@ class LinesMixin:
 			)
 		return lines, nets, quantities, overrides
 
-	def charge_line(self, row: tax_model.TaxRow) -> Line:
-		"""A charge row that is not a tax (e.g. "Actual" freight on an income account)."""
+	def charge_line(self, row: tax_model.TaxRow, part: tax_model.ChargePart) -> Line:
+		"""A charge row that is not a tax (e.g. "Actual" freight on an income account), or the share
+		of it that one group of items carries when its items tax it differently."""
 		return Line(
 			description=row.description or row.account_head or "Charge",
 			quantity=ONE,
 			unit_preferred=[],
-			net=self.sign * row.amount,
+			net=self.sign * part.amount,
 			account=resolve_charge_account(row.account_head, self.ctx),
 			tax_type=None,
 			row=row.idx,
 			field="taxes.account_head",
+			part=part,
 		)
 
 	def line_payload(self, line: Line, amount_types: str) -> dict:
