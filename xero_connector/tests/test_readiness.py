@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import csv
 import io
+from decimal import Decimal
 
 import frappe
 from frappe.utils import add_days
 
-from xero_connector.constants import ACCOUNT_MAPPING, SETTINGS
+from xero_connector.constants import ACCOUNT_MAPPING, SETTINGS, TAX_MAPPING
 from xero_connector.tests.fixtures import (
 	COMPANY,
 	CUSTOMER,
@@ -74,6 +75,39 @@ class TestReadiness(XeroTestCase):
 		finally:
 			frappe.db.set_single_value(SETTINGS, "default_account_code", "200")
 			frappe.db.delete(ACCOUNT_MAPPING, {"reference_name": "XERO-UNMAPPED"})
+			frappe.db.commit()
+
+	def test_a_tax_account_gets_a_row_per_rate_from_the_check(self):
+		"""Issue 18: the page's Create Row makes a Tax Mapping row for the account's lines at one
+		rate, beside its other rows; the row refuses a Xero type of another rate."""
+		from xero_connector.engine.context import RatedTaxType
+		from xero_connector.tests.fixtures import GST_ACCOUNT
+		from xero_connector.xero_connector.doctype.xero_tax_mapping.xero_tax_mapping import (
+			XeroTaxMapping,
+			get_tax_mappings,
+		)
+
+		try:
+			zero = readiness.create_mapping("tax", "Tax Account", GST_ACCOUNT, "ZERORATEDOUTPUT", rate="0")
+			standard = readiness.create_mapping("tax", "Tax Account", GST_ACCOUNT, "OUTPUT2", rate="15")
+			self.assertNotEqual(zero, standard, "one row per rate")
+			self.assertEqual(
+				frappe.db.get_value(TAX_MAPPING, zero, ["for_one_rate", "rate", "xero_tax_type"]),
+				(1, 0.0, "ZERORATEDOUTPUT"),
+			)
+			# the same rate again repoints its row
+			self.assertEqual(
+				readiness.create_mapping("tax", "Tax Account", GST_ACCOUNT, "EXEMPTOUTPUT", rate="0"), zero
+			)
+			with self.assertRaises(frappe.ValidationError):  # OUTPUT2 is 15% in Xero, not 0%
+				readiness.create_mapping("tax", "Tax Account", GST_ACCOUNT, "OUTPUT2", rate="0")
+			rows = get_tax_mappings()["Tax Account"][GST_ACCOUNT]
+			self.assertCountEqual(
+				rows, [RatedTaxType("EXEMPTOUTPUT", Decimal("0")), RatedTaxType("OUTPUT2", Decimal("15"))]
+			)
+		finally:
+			frappe.db.delete(TAX_MAPPING, {"reference_name": GST_ACCOUNT})
+			frappe.cache.delete_value(XeroTaxMapping.cache_key)
 			frappe.db.commit()
 
 	def test_a_currency_xero_does_not_have_is_reported_and_nothing_is_enabled(self):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import frappe
 from frappe import _
+from frappe.utils import flt
 
 from xero_connector.constants import ACCOUNT_MAPPING, TAX_MAPPING
 from xero_connector.exceptions import XeroConnectorError, shows_xero_errors
@@ -84,25 +85,27 @@ def export_csv(company: str, from_date: str, to_date: str) -> None:
 
 
 @frappe.whitelist(methods=["POST"])
-def create_mapping(kind: str, mapping_type: str, reference_name: str, xero_code: str) -> str:
+def create_mapping(
+	kind: str, mapping_type: str, reference_name: str, xero_code: str, rate: str | None = None
+) -> str:
 	"""Create (or repoint) the account or tax mapping of one ERPNext record; the mapping's own
-	validation refuses a Xero account or tax type Xero would not accept. Returns its name."""
+	validation refuses a Xero account or tax type Xero would not accept. ``rate`` (tax only):
+	the row is for the record's lines at that rate (issue 18: one tax account, several rates),
+	beside its other rows; without it, the record's row for lines at any rate. Returns its name."""
 	require_manager()
 	doctype, field = {
 		"account": (ACCOUNT_MAPPING, "xero_account_code"),
 		"tax": (TAX_MAPPING, "xero_tax_type"),
 	}[kind]
 	frappe.has_permission(doctype, "create", throw=True)
-	existing = frappe.db.get_value(
-		doctype, {"mapping_type": mapping_type, "reference_name": reference_name}, "name"
-	)
-	doc = (
-		frappe.get_doc(doctype, existing)
-		if existing
-		else frappe.get_doc(
-			{"doctype": doctype, "mapping_type": mapping_type, "reference_name": reference_name}
-		)
-	)
+	key = {"mapping_type": mapping_type, "reference_name": reference_name}
+	if kind == "tax":
+		one_rate = rate not in (None, "")
+		key["for_one_rate"] = 1 if one_rate else 0
+		if one_rate:
+			key["rate"] = flt(rate)
+	existing = frappe.db.get_value(doctype, key, "name")
+	doc = frappe.get_doc(doctype, existing) if existing else frappe.get_doc({"doctype": doctype, **key})
 	doc.set(field, xero_code)
 	doc.save()
 	return doc.name

@@ -9,8 +9,13 @@ const TAX_MAPPING_DOCTYPES = {
 
 frappe.ui.form.on("Xero Tax Mapping", {
 	setup(frm) {
+		// a row for lines at one rate offers the Xero tax rates of that rate only
 		frm.set_query("xero_tax_type", () => ({
-			filters: { status: "ACTIVE", can_apply_to_revenue: 1 },
+			filters: {
+				status: "ACTIVE",
+				can_apply_to_revenue: 1,
+				...(frm.doc.for_one_rate ? { effective_rate: flt(frm.doc.rate) } : {}),
+			},
 		}));
 		frm.set_query("reference_name", () =>
 			frm.doc.mapping_type === "Tax Account"

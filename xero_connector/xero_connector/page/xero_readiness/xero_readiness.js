@@ -106,9 +106,61 @@ class XeroReadiness {
 				<th>${__("Severity")}</th><th>${__("Subject")}</th><th>${__("Problem and Fix")}</th>
 				<th>${__("Invoices")}</th><th></th></tr></thead><tbody>${rows}</tbody></table>`
 			: "";
-		this.$body.html(summary + table);
+		this.$body.html(summary + table + this.tax_rows_table(report.tax_rows || []));
 		this.$body.find("button[data-index]").on("click", (e) => {
 			this.fix(report.issues[$(e.currentTarget).data("index")]);
+		});
+		this.$body.find("button[data-tax-row]").on("click", (e) => {
+			const row = report.tax_rows[$(e.currentTarget).data("tax-row")];
+			this.create_tax_row(row, row.xero_tax_type).then(() => {
+				frappe.show_alert({ message: __("Done"), indicator: "green" });
+				this.check();
+			});
+		});
+	}
+
+	// the Tax Mapping rows the period's lines call for: each tax account (or template) at each
+	// rate its lines are taxed at, with a Xero tax type of that rate (readiness_taxes.py)
+	tax_rows_table(rows) {
+		if (!rows.length) return "";
+		const esc = frappe.utils.escape_html;
+		const body = rows
+			.map((row, index) => {
+				const xero = row.xero_tax_type
+					? `${esc(row.xero_tax_type)}${row.xero_tax_name ? ` (${esc(row.xero_tax_name)})` : ""}`
+					: `<span class="text-muted">${__("none of this rate in Xero")}</span>`;
+				const state = row.needed
+					? `<span class="indicator-pill orange">${__("Needed")}</span>`
+					: `<span class="text-muted">${esc((row.covered_by || []).join(", "))}</span>`;
+				const button =
+					row.needed && row.xero_tax_type
+						? `<button class="btn btn-xs btn-primary" data-tax-row="${index}">${__("Create Row")}</button>`
+						: "";
+				return `<tr>
+					<td>${esc(row.mapping_type)}<br><b>${esc(row.reference_name)}</b></td>
+					<td class="text-right">${esc(row.rate)}%</td>
+					<td>${xero}</td><td>${state}</td>
+					<td class="text-right">${row.lines}</td><td class="text-right">${(row.invoices || []).length}</td>
+					<td>${button}</td>
+				</tr>`;
+			})
+			.join("");
+		return `<h5>${__("Tax mapping the period's invoices use")}</h5>
+			<table class="table table-bordered xero-tax-rows"><thead><tr>
+				<th>${__("Map From")}</th><th>${__("Rate")}</th><th>${__("Xero Tax Rate")}</th><th>${__("Covered By")}</th>
+				<th>${__("Lines")}</th><th>${__("Invoices")}</th><th></th></tr></thead><tbody>${body}</tbody></table>`;
+	}
+
+	create_tax_row(row, xero_code) {
+		return frappe.call({
+			method: READINESS + "create_mapping",
+			args: {
+				kind: "tax",
+				mapping_type: row.mapping_type,
+				reference_name: row.reference_name,
+				xero_code: xero_code,
+				rate: row.rate,
+			},
 		});
 	}
 
@@ -117,7 +169,30 @@ class XeroReadiness {
 			frappe.show_alert({ message: __("Done"), indicator: "green" });
 			this.check();
 		};
-		if (issue.action === "map_account" || issue.action === "map_tax") {
+		const row = issue.action_args.row; // a Tax Mapping row at one rate (the line's)
+		if (issue.action === "map_tax" && row) {
+			const dialog = new frappe.ui.Dialog({
+				title: __("Map {0} at {1}% to a Xero tax rate", [row.reference_name, row.rate]),
+				fields: [
+					{
+						fieldname: "xero_code",
+						label: __("Xero Tax Rate"),
+						fieldtype: "Link",
+						options: "Xero Tax Rate",
+						default: row.xero_tax_type,
+						reqd: 1,
+						get_query: () => ({ filters: { status: "ACTIVE", can_apply_to_revenue: 1 } }),
+					},
+				],
+				primary_action_label: __("Create Mapping"),
+				primary_action: (values) =>
+					this.create_tax_row(row, values.xero_code).then(() => {
+						dialog.hide();
+						done();
+					}),
+			});
+			dialog.show();
+		} else if (issue.action === "map_account" || issue.action === "map_tax") {
 			const options = issue.action_args.options || {};
 			const is_account = issue.action === "map_account";
 			const dialog = new frappe.ui.Dialog({
