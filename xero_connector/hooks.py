@@ -73,3 +73,12 @@ scheduler_events = {
 
 # Successful Xero Sync Log rows are cleared after 30 days (Log Settings)
 default_log_clearing_doctypes = {"Xero Sync Log": 30}
+
+# a Sync Log row about a Sales Invoice (its payload included) is seen only by users who may
+# read that invoice's company (permissions.py)
+permission_query_conditions = {
+	"Xero Sync Log": "xero_connector.xero_connector.permissions.sync_log_conditions",
+}
+has_permission = {
+	"Xero Sync Log": "xero_connector.xero_connector.permissions.sync_log_permission",
+}

@@ -12,6 +12,7 @@ its own invoices and never counts from zero."""
 from __future__ import annotations
 
 import time
+from datetime import date
 from urllib.parse import quote
 
 import pytest
@@ -386,9 +387,55 @@ def test_readiness_page_and_reconciliation_report(desk, site, xero):
 			f"//div[contains(@class,'xero-readiness')]//tr[.//b[normalize-space(.)='{ARCHIVED_CUSTOMER}']]"
 		)
 		assert "error" in row.text and "archived" in row.text, row.text
+		# the tax mapping rows the period's lines use (issue 18): GST at 15%, covered
+		tax_rows = desk.wait_css(".xero-readiness table.xero-tax-rows").text
+		assert "15%" in tax_rows and "OUTPUT2" in tax_rows, tax_rows
 		desk.screenshot("12-readiness")
 	finally:
 		set_contact_status(xero, ARCHIVED_CUSTOMER, "ACTIVE")
+
+	# the day of Xero calls (issue 23): calls left, the reserve, and what each activity spent
+	desk.go("xero-settings")
+	desk.wait_until(
+		lambda: (
+			"Invoices and credit notes sent"
+			in (desk.driver.execute_script("return $('.xero-calls-today').text()") or "")
+		),
+		60,
+		"Calls Today shows no pushes",
+	)
+	panel = desk.driver.execute_script("return $('.xero-calls-today').text()")
+	assert "calls left today" in panel and "kept for invoices and payments" in panel, panel
+	assert "Readiness checks" in panel, panel
+
+	# raised in Xero by someone else, with markup for a number: the report shows it as text
+	hostile = '<img src=x onerror="window.__xero_xss=1">'
+	contact = xero.get("/Contacts", params={"where": f'Name=="{ARCHIVED_CUSTOMER}"'}).json()["Contacts"][0]
+	raised = xero.put(
+		"/Invoices",
+		json={
+			"Invoices": [
+				{
+					"Type": "ACCREC",
+					"Contact": {"ContactID": contact["ContactID"]},
+					"InvoiceNumber": hostile,
+					"Date": str(date.today()),
+					"DueDate": str(date.today()),
+					"Status": "AUTHORISED",
+					"LineAmountTypes": "NoTax",
+					"LineItems": [
+						{
+							"Description": "Raised in Xero",
+							"Quantity": 1,
+							"UnitAmount": 5,
+							"AccountCode": "200",
+						}
+					],
+				}
+			]
+		},
+	)
+	assert raised.status_code == 200, raised.text
 
 	# the company in the address: the report loads once with it (changing a filter while the
 	# first load runs makes Frappe's report drop that request with an uncaught promise)
@@ -407,6 +454,9 @@ def test_readiness_page_and_reconciliation_report(desk, site, xero):
 	rows = desk.driver.execute_script(
 		"return frappe.query_report.data.map((r) => ({name: r.erpnext_name, presence: r.presence, xero_status: r.xero_status}))"
 	)
+	shown = desk.driver.execute_script("return document.querySelector('.dt-scrollable').innerText")
+	assert hostile in shown, "the Xero-only invoice's number is not shown as text"
+	assert not desk.driver.execute_script("return window.__xero_xss"), "markup from Xero ran in the report"
 	assert PUSHED, "no invoice of this run reached Xero (the tests above failed)"
 	by_name = {row["name"]: row for row in rows}
 	for name in PUSHED:

@@ -32,6 +32,7 @@ ACCESS = {
 	"xero_connector.xero_connector.api.disconnect": "manager",
 	"xero_connector.xero_connector.api.fetch_reference": "manager",
 	"xero_connector.xero_connector.api.pull_payments_now": "manager",
+	"xero_connector.xero_connector.api.day_budget": "manager",
 	"xero_connector.xero_connector.api.send_to_xero": "manager",
 	"xero_connector.xero_connector.connection.guard.confirm_organisation_switch": "manager",
 	"xero_connector.xero_connector.features.reconciliation.resend": "manager",

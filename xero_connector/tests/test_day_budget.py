@@ -60,8 +60,12 @@ class TestDayBudget(XeroTestCase):
 	def test_each_activity_counts_its_calls_for_the_desk(self):
 		tenant = frappe.db.get_single_value(SETTINGS, "tenant_id")
 		before = day_budget.calls_today(tenant)
-		self.submit_and_sync(customer=CUSTOMER, items=[(ITEM, 1, 12)])
+		si = self.submit_and_sync(customer=CUSTOMER, items=[(ITEM, 1, 12)])
 		customer_invoices(CUSTOMER)
+		(row,) = frappe.get_all(
+			"Xero Sync Log", filters={"reference_name": si.name, "status": "Success"}, fields=["api_calls"]
+		)
+		self.assertGreaterEqual(row.api_calls, 1, "the Sync Log row says what it cost")
 		after = day_budget.calls_today(tenant)
 		self.assertGreater(after.get("push", 0), before.get("push", 0))
 		self.assertEqual(after.get("customer_panel", 0), before.get("customer_panel", 0) + 1)

@@ -1,7 +1,11 @@
-"""The role check every whitelisted method of this app starts with.
+"""Who may do and see what.
 
-``frappe.only_for`` is skipped while tests run, so the app checks roles itself:
-the permission tests then exercise the same code path users meet.
+The role check every whitelisted method of this app starts with (``frappe.only_for`` is
+skipped while tests run, so the app checks roles itself: the permission tests then exercise
+the same code path users meet), and the Xero Sync Log's rows as far as the user may see
+their invoices: a row about a Sales Invoice, its request and Xero's answer included, is
+shown only to users whose User Permissions on Company let them read that invoice's company
+(hooks: permission_query_conditions and has_permission).
 """
 
 from __future__ import annotations
@@ -27,3 +31,44 @@ def require_manager() -> None:
 
 def is_manager() -> bool:
 	return frappe.session.user == "Administrator" or not set(MANAGER_ROLES).isdisjoint(frappe.get_roles())
+
+
+SALES_INVOICE = "Sales Invoice"
+
+
+def sync_log_conditions(user: str | None = None) -> str:
+	"""hooks.permission_query_conditions for Xero Sync Log: lists, reports and the REST API
+	show the rows about Sales Invoices of the companies the user may read (and every row
+	about anything else); no condition for users without User Permissions on Company."""
+	companies = allowed_companies(user)
+	if companies is None:
+		return ""
+	listed = ", ".join(frappe.db.escape(c) for c in companies) or "''"
+	return (
+		f"(`tabXero Sync Log`.`reference_doctype` != {frappe.db.escape(SALES_INVOICE)}"
+		f" or exists (select 1 from `tabSales Invoice` si where si.`name` = `tabXero Sync Log`.`reference_name`"
+		f" and si.`company` in ({listed})))"
+	)
+
+
+def sync_log_permission(doc, ptype: str | None = None, user: str | None = None) -> bool:
+	"""hooks.has_permission for Xero Sync Log: a row about a Sales Invoice is the user's to
+	open (and so its payload) only when the invoice's company is one they may read."""
+	companies = allowed_companies(user)
+	if companies is None or doc.get("reference_doctype") != SALES_INVOICE:
+		return True
+	company = frappe.db.get_value(SALES_INVOICE, doc.get("reference_name"), "company")
+	return company is None or company in companies
+
+
+def allowed_companies(user: str | None = None) -> list[str] | None:
+	"""The companies the user's User Permissions allow for Sales Invoices, or None when
+	they are not limited to any."""
+	from frappe.permissions import get_user_permissions
+
+	user = user or frappe.session.user
+	if user == "Administrator":
+		return None
+	rules = get_user_permissions(user).get("Company") or []
+	companies = [r.get("doc") for r in rules if r.get("applicable_for") in (None, "", SALES_INVOICE)]
+	return companies or None

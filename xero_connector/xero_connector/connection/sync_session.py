@@ -49,6 +49,7 @@ def open_engine(host, activity: str = "push") -> Iterator[tuple[object, object]]
 	from xero_connector.xero_connector.connection.client import xero_port
 
 	with open_client(host.settings, activity) as client:
+		host.client = client  # the Sync Log rows say how many calls each took
 		yield SyncEngine(host, xero_port(client)), client
 
 

@@ -84,6 +84,8 @@ class FrappeHost:
 		self._mappings: Mappings | None = None
 		self._reference = None
 		self.logs_written: list[str] = []
+		self.client = None  # set by sync_session.open_engine: each row notes the calls made for it
+		self._calls_counted = 0
 
 	# -- documents ------------------------------------------------------------------------------
 
@@ -199,6 +201,9 @@ class FrappeHost:
 	def write_log(self, entry: LogEntry) -> None:
 		values = ledger.entry_values(entry)
 		values.update(tenant_id=self.tenant_id or None, job_id=self.job_id)
+		if self.client is not None:
+			values["api_calls"] = self.client.calls - self._calls_counted
+			self._calls_counted = self.client.calls
 		by_document = self.queued_logs.get(entry.reference_name)
 		log, completed = ledger.record(values, queued=by_document or self.queued_log)
 		if completed and by_document:

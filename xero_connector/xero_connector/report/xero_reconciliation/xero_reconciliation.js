@@ -41,7 +41,8 @@ frappe.query_reports["Xero Reconciliation"] = {
 
 	formatter(value, row, column, data, default_formatter) {
 		if (column.fieldname === "actions" && data) {
-			const name = encodeURIComponent(data.erpnext_name || "");
+			// an attribute-safe name: encodeURIComponent leaves ' alone, which would end the string
+			const name = encodeURIComponent(data.erpnext_name || "").replace(/'/g, "%27");
 			const buttons = [];
 			if (data.can_resend) {
 				buttons.push(
@@ -55,6 +56,8 @@ frappe.query_reports["Xero Reconciliation"] = {
 			}
 			return buttons.join(" ");
 		}
+		// what Xero and ERPNext hold is text, never markup (Frappe's Data formatter does not escape)
+		if (typeof value === "string" && column.fieldtype !== "Link") value = frappe.utils.escape_html(value);
 		value = default_formatter(value, row, column, data);
 		const flagged = data && MISMATCH_FLAGS[column.fieldname];
 		if (flagged && flagged(data)) {
@@ -66,10 +69,11 @@ frappe.query_reports["Xero Reconciliation"] = {
 
 window.xero_reconciliation = {
 	act(action, name) {
+		const shown = frappe.utils.escape_html(name).bold();
 		const ask =
 			action === "link"
-				? __("Link {0} to the Xero document with the same number?", [name.bold()])
-				: __("Send {0} to Xero again?", [name.bold()]);
+				? __("Link {0} to the Xero document with the same number?", [shown])
+				: __("Send {0} to Xero again?", [shown]);
 		frappe.confirm(ask, () =>
 			frappe.call({ method: XERO_RECON + action, args: { name }, freeze: true }).then(() => {
 				frappe.show_alert({
