@@ -24,7 +24,7 @@ from .contacts import find as find_contact
 from .contacts import write_contact
 from .documents import CREDIT_NOTE, INVOICE, Kind, find, write_document
 from .payments import delete_payment, write_payment
-from .query import BadQuery, first, id_list, modified_since, order_key, page_of, paging, where_filter
+from .query import BadQuery, filtered_and_ordered, first, id_list, modified_since, page_of, paging
 from .state import Organisation
 from .xerodates import BadDate, ms_date, parse_if_modified_since, stamp, utc_now
 
@@ -391,17 +391,3 @@ def _contact_matches(contact: dict, term: str) -> bool:
 	fields = ("Name", "FirstName", "LastName", "ContactNumber", "CompanyNumber", "EmailAddress")
 	text = " ".join(str(contact.get(f) or "") for f in fields).casefold()
 	return term.casefold() in text
-
-
-def filtered_and_ordered(records: list[dict], query, case_sensitive: bool = True) -> list[dict]:
-	"""Xero's ``where`` and ``order`` query parameters over rendered records (a new list:
-	the organisation's own lists are never reordered)."""
-	where = first(query, "where")
-	if where:
-		predicate = where_filter(where, case_sensitive)
-		records = [r for r in records if predicate(r)]
-	order = first(query, "order")
-	if order:
-		sort_key, reverse = order_key(order)
-		records = sorted(records, key=sort_key, reverse=reverse)
-	return records

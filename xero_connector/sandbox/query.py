@@ -316,3 +316,17 @@ def id_list(query: dict[str, list[str]], name: str) -> list[str] | None:
 	if text is None:
 		return None
 	return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def filtered_and_ordered(records: list[dict], query, case_sensitive: bool = True) -> list[dict]:
+	"""Xero's ``where`` and ``order`` query parameters over rendered records (a new list:
+	the organisation's own lists are never reordered)."""
+	where = first(query, "where")
+	if where:
+		predicate = where_filter(where, case_sensitive)
+		records = [r for r in records if predicate(r)]
+	order = first(query, "order")
+	if order:
+		sort_key, reverse = order_key(order)
+		records = sorted(records, key=sort_key, reverse=reverse)
+	return records

@@ -13,43 +13,34 @@ delivery of CONTACT, INVOICE and CREDITNOTE events with redelivery.
   its events until it is verified again.
 
 The accounting side reports changes through :meth:`WebhookHub.emit`; delivery
-runs on a background thread started by the server.
+runs on a background thread started by the server. Each signed POST is sent by
+:mod:`.webhook_post`.
 """
 
 from __future__ import annotations
 
 import base64
-import hashlib
-import hmac
 import json
 import secrets
 import string
 import threading
 import time
-import urllib.error
-import urllib.request
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from xero_connector.sandbox.clock import Clock
+from xero_connector.sandbox.webhook_post import send, sign
 
 CATEGORIES = ("CONTACT", "INVOICE", "CREDITNOTE")
 RESOURCE_PATHS = {"CONTACT": "Contacts", "INVOICE": "Invoices", "CREDITNOTE": "CreditNotes"}
 DEFAULT_RETRY_DELAYS = (1.0, 5.0, 30.0, 120.0, 600.0) + (900.0,) * 95  # about 24 hours in all
 MAX_EVENTS_PER_DELIVERY = 100
-# Deliveries go straight to the receiver, never through a proxy from the environment.
-_DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
 class WebhookError(ValueError):
 	"""A subscription request that cannot be accepted (answered 400 by the admin endpoint)."""
-
-
-def sign(key: str, body: bytes) -> str:
-	"""The ``x-xero-signature`` value for ``body``."""
-	return base64.b64encode(hmac.new(key.encode(), body, hashlib.sha256).digest()).decode()
 
 
 def _entropy() -> str:
@@ -295,40 +286,8 @@ class WebhookHub:
 		"""POST ``body``; returns (status, seconds, response body, error), and the response's
 		header names when ``with_headers``. A time-out or refused connection is an error with no
 		status."""
-		status, elapsed, answer, error, headers = self._send(url, body, signature)
+		status, elapsed, answer, error, headers = send(url, body, signature, self.timeout)
 		return (status, elapsed, answer, error, headers) if with_headers else (status, elapsed, answer, error)
-
-	def _send(self, url: str, body: bytes, signature: str) -> tuple:
-		request = urllib.request.Request(
-			url,
-			data=body,
-			method="POST",
-			headers={
-				"Content-Type": "application/json",
-				"x-xero-signature": signature,
-				"User-Agent": "Xero-Sandbox-Webhooks",
-			},
-		)
-		started = time.monotonic()
-		try:
-			with _DIRECT.open(request, timeout=self.timeout) as response:
-				answer = response.read()
-				return (
-					response.status,
-					time.monotonic() - started,
-					answer,
-					None,
-					list(response.headers.keys()),
-				)
-		except urllib.error.HTTPError as error:
-			answer = error.read() if error.fp else b""
-			names = list(error.headers.keys()) if error.headers else []
-			return error.code, time.monotonic() - started, answer, None, names
-		except (TimeoutError, OSError) as error:
-			elapsed = time.monotonic() - started
-			if isinstance(error, TimeoutError) or "timed out" in str(error):
-				return None, elapsed, b"", f"no answer within {self.timeout:g}s", []
-			return None, elapsed, b"", f"could not connect: {error.__class__.__name__}", []
 
 	# ----- background delivery ----------------------------------------------------
 
