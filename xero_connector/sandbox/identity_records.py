@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from urllib.parse import urlencode, urlsplit
 
+from xero_connector.sandbox.scopes import BROAD_ONLY, GRANULAR
+
 __all__ = [
 	"ACCESS_TOKEN_TTL",
 	"BROAD_DEFAULT",
@@ -52,31 +54,24 @@ REFRESH_TOKEN_TTL = 60 * 24 * 3600
 CODE_TTL = 300
 DEMO_USER_ID = "5f0b4e33-7a2b-4c34-9a1e-2a6b2c0d9e11"
 DEMO_USER_EMAIL = "demo.user@sandbox.invalid"
-KNOWN_SCOPES = frozenset(
-	{
-		"openid",
-		"profile",
-		"email",
-		"offline_access",
-		"accounting.transactions",
-		"accounting.transactions.read",
-		"accounting.invoices",
-		"accounting.invoices.read",
-		"accounting.payments",
-		"accounting.payments.read",
-		"accounting.banktransactions",
-		"accounting.banktransactions.read",
-		"accounting.manualjournals",
-		"accounting.manualjournals.read",
-		"accounting.contacts",
-		"accounting.contacts.read",
-		"accounting.settings",
-		"accounting.settings.read",
-		"accounting.reports.read",
-		"accounting.journals.read",
-		"accounting.attachments",
-		"accounting.attachments.read",
-	}
+KNOWN_SCOPES = (
+	frozenset(
+		{
+			"openid",
+			"profile",
+			"email",
+			"offline_access",
+			"accounting.contacts",
+			"accounting.contacts.read",
+			"accounting.settings",
+			"accounting.settings.read",
+			"accounting.journals.read",
+			"accounting.attachments",
+			"accounting.attachments.read",
+		}
+	)
+	| BROAD_ONLY
+	| GRANULAR
 )
 
 
