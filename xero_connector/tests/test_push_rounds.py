@@ -51,6 +51,9 @@ class TestPushRounds(XeroTestCase):
 			(row,) = sync_logs(si.name, operation="push", status="Queued")
 			waiting[si.name] = row["name"]
 		self.assertEqual(tasks.requeue_stuck(), [], "the sweep leaves first pushes to their round")
+		from xero_connector.xero_connector.api import invoice_status
+
+		self.assertTrue(invoice_status(invoices[0].name)["next_round"], "the form says when it goes")
 
 		before = self.writes()
 		with captured_jobs() as jobs:

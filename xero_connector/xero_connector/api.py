@@ -24,6 +24,7 @@ from xero_connector.constants import (
 	OP_PUSH,
 	SETTINGS,
 	SYNC_LOG,
+	TRIGGER_IN_ROUNDS,
 )
 from xero_connector.exceptions import (
 	OAuthStateInvalid,
@@ -252,7 +253,17 @@ def invoice_status(name: str) -> dict:
 		"xero_amount_paid": doc.get("xero_amount_paid"),
 		"xero_link": doc.get("xero_link"),
 		"logs": logs,
+		# Send Invoices "In Rounds": when the waiting push goes (tasks.next_push_round)
+		"next_round": _next_round(settings) if settings.sync_trigger == TRIGGER_IN_ROUNDS else None,
 	}
+
+
+def _next_round(settings) -> str:
+	from frappe.utils import format_datetime
+
+	from xero_connector.xero_connector.tasks import next_push_round
+
+	return format_datetime(max(next_push_round(settings), now_datetime()))
 
 
 # -- helpers ---------------------------------------------------------------------------------------

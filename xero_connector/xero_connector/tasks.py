@@ -56,13 +56,20 @@ def push_round_if_due():
 		return False
 	if settings.connection_status != CONNECTED or not settings.tenant_id:
 		return False
-	interval = max(cint(settings.push_round_minutes) or 30, 5)
-	last = settings.last_push_round
-	if last and get_datetime(last) > add_to_date(now_datetime(), minutes=-interval):
+	if next_push_round(settings) > now_datetime():
 		return False
 	write_state({"last_push_round": now_datetime()})
 	enqueue_round()
 	return True
+
+
+def next_push_round(settings):
+	"""When the next push round is due: the last one plus the Push Round Interval (at least 5
+	minutes), or now when none ran yet. The scheduler checks every 5 minutes, so a round
+	starts up to 5 minutes after it is due."""
+	interval = max(cint(settings.push_round_minutes) or 30, 5)
+	last = settings.last_push_round
+	return add_to_date(get_datetime(last), minutes=interval) if last else now_datetime()
 
 
 def requeue_stuck():

@@ -48,7 +48,10 @@ function xero_panel(frm, info) {
 				"red"
 			);
 		} else if (last && last.status === "Queued") {
-			xero_line(frm, __("Queued for Xero"), "orange");
+			const when = info.next_round
+				? ` ${__("(sent in the next round, about {0})", [frappe.utils.escape_html(info.next_round)])}`
+				: "";
+			xero_line(frm, __("Queued for Xero") + when, "orange");
 		}
 	}
 	if (info.can_send && frm.doc.docstatus === 1) {
