@@ -1,0 +1,399 @@
+"""Issue 18's corpus in a real ERPNext site: a few hundred realistic Sales Invoices, mapped the
+way an administrator first maps taxes, pushed to Xero and read back.
+
+Run on a throw-away site (never on one connected to a real Xero: refused):
+
+    bench --site SITE execute xero_connector.xero_connector.benchmarks.tax_corpus.run --kwargs "{'n': 300}"
+
+1. An in-process Sandbox, Xero Settings pointing at it, connected with the real OAuth flow
+   (benchmarks/sandbox_site.py), the masters of xero_connector.tests.fixtures and the corpus's
+   own (tax_corpus_docs.py); sending "In Rounds", Xero's 860 Rounding account for ERPNext's
+   rounding adjustment.
+2. The first mapping: one Xero Tax Mapping row per Sales Taxes and Charges Template, per
+   Item Tax Template and per tax account, one account mapping per charge income account
+   (through the Readiness page's create_mapping, as the one-click fixes do).
+3. ``n`` Sales Invoices made and submitted through ERPNext's documents (ERPNext computes every
+   figure), dated in June of last year. Submitting runs the app's pre-flight: those it
+   refuses with the first mapping alone are counted.
+4. The readiness check (engine.readiness.check_readiness, what the Xero Readiness page runs)
+   over these invoices; each Tax Mapping row it proposes as needed is added with its rate
+   (features/readiness.create_mapping ``rate``).
+5. Every invoice pushed as the push round sends them (jobs.run_engine, 50 to a call, each
+   under its document lock), then returns of some of them, pushed the same way (credit notes,
+   allocated to their invoices).
+6. Each document read back from Xero by its ID: Xero's Total against what the customer owes in
+   ERPNext (rounded total where ERPNext rounds); and, from each Success row's request in the
+   Xero Sync Log, every TaxAmount sent set against the tax Xero would compute itself
+   (sandbox/totals.compute_line, at the tax type's EffectiveRate in Xero).
+
+It prints the figures and returns them; with ``check`` (the default) it raises CorpusFailed
+after printing when a document did not reach Xero, a total differs or a TaxAmount override
+exceeds a cent (so ``bench execute`` exits non-zero). The invoices and their Sync Log rows
+stay on the site; the mapping rows it added are removed again, and the sync trigger is put
+back.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import random
+import time
+from collections import Counter
+from decimal import Decimal
+
+import frappe
+
+from xero_connector.constants import ACCOUNT_MAPPING, OP_PUSH, SETTINGS, STATUS_SUCCESS, SYNC_LOG, TAX_MAPPING
+from xero_connector.xero_connector.benchmarks import tax_corpus_docs as docs
+from xero_connector.xero_connector.benchmarks.sandbox_site import connected_sandbox, refuse_live_xero
+from xero_connector.xero_connector.benchmarks.submit_overhead import machine
+
+CENT = Decimal("0.01")
+FOREIGN_EVERY = 25  # one invoice in 25 is a USD export
+RETURN_SHARE = 0.15  # of the invoices that reached Xero, this share is returned
+
+
+class CorpusFailed(Exception):
+	"""The corpus did not reach Xero whole, to the cent, with overrides of at most a cent."""
+
+
+def run(n: int = 300, seed: int = 18, check: bool = True) -> dict:
+	"""bench execute entry point: make, map, push and read back ``n`` invoices and their returns;
+	print the figures and return them (see the module docstring)."""
+	n, rng = int(n), random.Random(int(seed))
+	frappe.set_user("Administrator")
+	refuse_live_xero()
+	started, seconds = time.perf_counter(), {}
+	trigger = frappe.db.get_single_value(SETTINGS, "sync_trigger")
+	with kept_mappings():
+		sandbox = connected_sandbox(rounding_account_code="860", sync_trigger="In Rounds")
+		try:
+			docs.make_masters()
+			first_mapping()
+			frappe.db.commit()
+			clock = time.perf_counter()
+			drawn, foreign_skipped = make_invoices(n, rng)
+			names = [d.name for d in drawn]
+			refused_at_submit = frappe.db.count(
+				"Sales Invoice", {"name": ("in", names), "xero_sync_status": "Failed"}
+			)
+			seconds["submitting"] = time.perf_counter() - clock
+			clock = time.perf_counter()
+			before, added = check_and_add_rows(names)
+			after, _ = check_and_add_rows(names, add=False)
+			seconds["readiness"] = time.perf_counter() - clock
+			clock = time.perf_counter()
+			outcomes = push(names)
+			returns = make_returns(names, rng)
+			outcomes += push(returns)
+			seconds["pushing"] = time.perf_counter() - clock
+			clock = time.perf_counter()
+			figures = measure(names + returns, outcomes)
+			seconds["reading back"] = time.perf_counter() - clock
+		finally:
+			frappe.db.set_single_value(SETTINGS, "sync_trigger", trigger or "On Submit")
+			frappe.db.commit()
+			sandbox.stop()
+	figures.update(
+		created=len(drawn),
+		returns=len(returns),
+		kinds=dict(Counter(d.kind for d in drawn)),
+		foreign=sum(1 for d in drawn if d.currency != "NZD"),
+		foreign_skipped=foreign_skipped,
+		discounts=dict(Counter(d.discount_on for d in drawn if d.discount_on)),
+		rounded=sum(1 for d in drawn if d.rounded),
+		refused_at_submit_first_mapping=refused_at_submit,
+		readiness_refused_before=before,
+		readiness_refused_after=after,
+		rows_added=added,
+		seconds={k: round(v, 1) for k, v in seconds.items()},
+		elapsed_s=round(time.perf_counter() - started, 1),
+	)
+	report(figures)
+	if check and not met(figures):
+		raise CorpusFailed(json.dumps(figures, default=str))
+	return figures
+
+
+def met(figures: dict) -> bool:
+	return (
+		figures["in_xero"] == figures["documents"]
+		and figures["totals_equal"] == figures["documents"]
+		and Decimal(figures["largest_override"]) <= CENT
+	)
+
+
+# -- mapping ---------------------------------------------------------------------------------------
+
+
+def first_mapping() -> None:
+	"""What an administrator maps first: each template and the tax account to one Xero tax type,
+	the charges' income accounts to Other Revenue (260)."""
+	from xero_connector.xero_connector.features.readiness import create_mapping
+
+	templates = [docs.template(kind) for kind in (*docs.TEMPLATE_TITLES, "gst")]
+	rows = [("Sales Taxes and Charges Template", t, "OUTPUT2") for t in templates]
+	rows += [
+		("Item Tax Template", docs.item_tax_template("GST Standard"), "OUTPUT2"),
+		("Item Tax Template", docs.item_tax_template("Exempt"), "EXEMPTOUTPUT"),
+		("Item Tax Template", docs.item_tax_template("Zero Rated"), "ZERORATEDOUTPUT"),
+		("Tax Account", docs.fixtures.GST_ACCOUNT, "OUTPUT2"),
+	]
+	for mapping_type, reference, tax_type in rows:
+		create_mapping("tax", mapping_type, reference, tax_type)
+	for account in (docs.FREIGHT, docs.FEES):
+		create_mapping("account", "Income Account", account, "260")
+
+
+def check_and_add_rows(names: list[str], add: bool = True) -> tuple[int, list[dict]]:
+	"""The readiness check over ``names``: how many of them it finds Xero would refuse (tax,
+	account or currency errors), and (``add``) the Tax Mapping rows it proposes as needed,
+	created with their rate."""
+	from xero_connector.engine.readiness import CUSTOMER_KINDS, ERROR, check_readiness
+	from xero_connector.xero_connector.connection.sync_session import open_engine
+	from xero_connector.xero_connector.features.readiness import create_mapping
+	from xero_connector.xero_connector.sync.host import FrappeHost
+
+	host = FrappeHost(commit=False)
+	with open_engine(host, "readiness") as (engine, _client):
+		found = check_readiness((host.load_invoice(name) for name in names), engine.context, [], {})
+	refused = {
+		name
+		for issue in found.issues
+		if issue.severity == ERROR and issue.kind not in CUSTOMER_KINDS
+		for name in issue.invoices
+	}
+	added = []
+	for proposed in found.tax_rows if add else []:
+		row = proposed.row
+		if proposed.needed and row.xero_tax_type:
+			create_mapping("tax", row.mapping_type, row.reference_name, row.xero_tax_type, rate=str(row.rate))
+			added.append({**row.as_dict(), "lines": proposed.lines})
+	frappe.db.commit()
+	return len(refused), added
+
+
+@contextlib.contextmanager
+def kept_mappings():
+	"""Leave the site's account and tax mappings as they were: rows added meanwhile are deleted,
+	rows repointed get their Xero code back."""
+	fields = {TAX_MAPPING: "xero_tax_type", ACCOUNT_MAPPING: "xero_account_code"}
+	before = {
+		doctype: dict(frappe.get_all(doctype, fields=["name", f], as_list=True))
+		for doctype, f in fields.items()
+	}
+	try:
+		yield
+	finally:
+		frappe.db.rollback()
+		for doctype, field in fields.items():
+			for name, code in frappe.get_all(doctype, fields=["name", field], as_list=True):
+				if name not in before[doctype]:
+					frappe.delete_doc(doctype, name, ignore_permissions=True, force=True)
+				elif code != before[doctype][name]:
+					frappe.db.set_value(doctype, name, field, before[doctype][name])
+		frappe.db.commit()
+
+
+# -- ERPNext documents -----------------------------------------------------------------------------
+
+
+def make_invoices(n: int, rng: random.Random) -> tuple[list, str | None]:
+	"""``n`` submitted corpus invoices; a USD one where the site takes it, else the reason not."""
+	drawn, foreign_skipped = [], None
+	for i in range(n):
+		foreign = i % FOREIGN_EVERY == FOREIGN_EVERY // 2 and foreign_skipped is None
+		try:
+			drawn.append(docs.make_invoice(i, rng, foreign))
+		except Exception as error:
+			frappe.db.rollback()
+			if not foreign:
+				raise
+			foreign_skipped = f"{type(error).__name__}: {error}"
+			drawn.append(docs.make_invoice(i, rng, False))
+		frappe.db.commit()
+	return drawn, foreign_skipped
+
+
+def make_returns(names: list[str], rng: random.Random) -> list[str]:
+	"""Returns of about RETURN_SHARE of the invoices that reached Xero: all of it, or one unit."""
+	synced = frappe.get_all(
+		"Sales Invoice",
+		filters={"name": ("in", names), "xero_invoice_id": ("is", "set")},
+		pluck="name",
+		order_by="name asc",
+	)
+	made = []
+	for name in synced:
+		if rng.random() < RETURN_SHARE:
+			made.append(docs.make_return(name, docs.can_return_part(name) and rng.random() < 0.5))
+			frappe.db.commit()
+	return made
+
+
+# -- pushing and reading back ----------------------------------------------------------------------
+
+
+def push(names: list[str]) -> list:
+	"""Send ``names`` as a push round does (jobs.push_round): 50 to a call, each under its
+	document lock, the Queued row each submit wrote completed by its outcome."""
+	from xero_connector.engine.xero_port import chunks
+	from xero_connector.xero_connector.connection.sync_session import locked_documents
+	from xero_connector.xero_connector.jobs import run_engine
+
+	waiting = dict(
+		frappe.get_all(
+			SYNC_LOG,
+			filters={"reference_name": ("in", names), "status": "Queued", "operation": OP_PUSH},
+			fields=["reference_name", "name"],
+			as_list=True,
+		)
+	)
+	outcomes = []
+	for part in chunks(names):
+		with locked_documents(part) as held:
+			outcomes += (
+				run_engine(
+					lambda engine, batch=held: engine.push(batch),
+					name=held,
+					operation=OP_PUSH,
+					queued={name: waiting[name] for name in held if name in waiting},
+				)
+				or []
+			)
+	return outcomes
+
+
+def measure(names: list[str], outcomes: list) -> dict:
+	"""What reached Xero, its totals against ERPNext's, the TaxAmount overrides and the refusals."""
+	from xero_connector.engine.records import read_documents
+	from xero_connector.xero_connector.connection.sync_session import open_engine
+	from xero_connector.xero_connector.sync.host import FrappeHost
+
+	rows = frappe.get_all(
+		"Sales Invoice",
+		filters={"name": ("in", names)},
+		fields=[
+			"name",
+			"is_return",
+			"xero_invoice_id",
+			"grand_total",
+			"rounded_total",
+			"disable_rounded_total",
+		],
+	)
+	with open_engine(FrappeHost(commit=False), "reconciliation") as (engine, _client):
+		rates = {t["TaxType"]: Decimal(str(t["EffectiveRate"])) for t in engine.reference().tax_rates}
+		found = {}
+		for kind, returns in (("invoice", 0), ("credit_note", 1)):
+			ids = [r.xero_invoice_id for r in rows if r.is_return == returns and r.xero_invoice_id]
+			found.update(read_documents(engine, kind, ids=ids) if ids else {})
+	differences = []
+	for row in rows:
+		element = found.get(row.xero_invoice_id) if row.xero_invoice_id else None
+		if element is not None:
+			differences.append(abs(Decimal(str(element["Total"])) - owed(row)))
+	overrides, lines = tax_overrides(names, rates)
+	preflight = [o for o in outcomes if o.status != STATUS_SUCCESS and o.error_kind == "preflight"]
+	other = [o for o in outcomes if o.status != STATUS_SUCCESS and o.error_kind != "preflight"]
+	return {
+		"documents": len(rows),
+		"pushed": len({o.name for o in outcomes if o.operation == OP_PUSH and o.status == STATUS_SUCCESS}),
+		"refused_preflight": len({o.name for o in preflight}),
+		"refusal_reasons": dict(refusal_kinds([o.name for o in preflight])),
+		"other_failures": [f"{o.name} {o.operation} {o.status}: {o.reason}" for o in other],
+		"in_xero": len(differences),
+		"totals_equal": sum(1 for d in differences if d == 0),
+		"worst_difference": str(max(differences, default=Decimal(0))),
+		"lines": lines,
+		"tax_amount_lines": len(overrides),
+		"largest_override": str(max(overrides, default=Decimal("0.00"))),
+	}
+
+
+def owed(row) -> Decimal:
+	"""What the customer owes in ERPNext (fixtures.owed, in Decimal): the rounded total where
+	ERPNext rounds, else the grand total."""
+	rounded = Decimal(str(row.rounded_total or 0))
+	return abs(rounded if not row.disable_rounded_total and rounded else Decimal(str(row.grand_total)))
+
+
+def tax_overrides(names: list[str], rates: dict[str, Decimal]) -> tuple[list[Decimal], int]:
+	"""For every line sent with a TaxAmount (the last Success push of each document, from its
+	Sync Log request), how far it is from the tax Xero computes itself; and the lines sent."""
+	from xero_connector.sandbox.totals import LineInput, compute_line
+
+	latest = {}
+	for log in frappe.get_all(
+		SYNC_LOG,
+		filters={"reference_name": ("in", names), "operation": OP_PUSH, "status": STATUS_SUCCESS},
+		fields=["reference_name", "request"],
+		order_by="creation asc",
+	):
+		if log.request:
+			latest[log.reference_name] = json.loads(log.request)
+	found, lines = [], 0
+	for payload in latest.values():
+		amount_types = payload.get("LineAmountTypes") or "Exclusive"
+		for line in payload.get("LineItems") or []:
+			lines += 1
+			if line.get("TaxAmount") in (None, ""):
+				continue
+			entered = LineInput(Decimal(str(line["Quantity"])), Decimal(str(line["UnitAmount"])))
+			own = compute_line(entered, rates.get(line.get("TaxType"), Decimal(0)), amount_types, unitdp=4)
+			found.append(abs(Decimal(str(line["TaxAmount"])) - own.tax_amount))
+	return found, lines
+
+
+def refusal_kinds(names: list[str]) -> Counter:
+	"""The pre-flight problem kinds of the refused documents, counted."""
+	from xero_connector.xero_connector.connection.sync_session import open_engine
+	from xero_connector.xero_connector.sync.host import FrappeHost
+
+	kinds: Counter = Counter()
+	if not names:
+		return kinds
+	host = FrappeHost(commit=False)
+	with open_engine(host, "readiness") as (engine, _client):
+		for name in names:
+			doc = host.load_invoice(name)
+			kinds.update(p.kind or "other" for p in engine.preflight(doc, engine.context(doc)))
+	return kinds
+
+
+# -- report ----------------------------------------------------------------------------------------
+
+
+def report(f: dict) -> None:
+	print(f"== Tax corpus in a bench (site {frappe.local.site}, issue 18) ==")
+	print(f"invoices created:      {f['created']} through ERPNext, kinds {f['kinds']}")
+	print(f"                       discounts {f['discounts']}, rounded total on {f['rounded']}")
+	foreign = f"{f['foreign']} in USD" if not f["foreign_skipped"] else f"skipped: {f['foreign_skipped']}"
+	print(f"foreign currency:      {foreign}")
+	print(f"returns:               {f['returns']} (credit notes allocated to their invoices)")
+	print(f"first mapping alone:   {f['refused_at_submit_first_mapping']} refused by pre-flight at submit")
+	print(
+		f"readiness check:       {f['readiness_refused_before']} invoices Xero would refuse; "
+		f"{len(f['rows_added'])} proposed rows added; then {f['readiness_refused_after']}"
+	)
+	for row in f["rows_added"]:
+		print(
+			f"  + {row['mapping_type']} {row['reference_name']} at {row['rate']}% -> "
+			f"{row['xero_tax_type']} ({row['lines']} lines)"
+		)
+	print(f"pushed:                {f['pushed']} of {f['documents']} documents")
+	print(f"refused by pre-flight: {f['refused_preflight']} {f['refusal_reasons'] or ''}")
+	for failure in f["other_failures"][:10]:
+		print(f"  other: {failure}")
+	print(f"read back from Xero:   {f['in_xero']} of {f['documents']}")
+	print(
+		f"Xero total = ERPNext:  {f['totals_equal']} of {f['in_xero']} to the cent "
+		f"(worst difference {f['worst_difference']})"
+	)
+	print(
+		f"TaxAmount overrides:   {f['tax_amount_lines']} of {f['lines']} lines; largest "
+		f"{f['largest_override']} [target <= 0.01: {'met' if Decimal(f['largest_override']) <= CENT else 'NOT met'}]"
+	)
+	print(f"elapsed:               {f['elapsed_s']} s {f['seconds']}")
+	print(f"machine:               {machine()}")
