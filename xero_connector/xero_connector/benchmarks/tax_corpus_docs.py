@@ -49,6 +49,17 @@ ITEMS = [
 	("CORPUS-LOAN-FEE", "Loan establishment (financial service)", 42.5, "Exempt"),
 	("CORPUS-EXPORT", "Kitset for export", 1249.0, "Zero Rated"),
 ]
+# the row ERPNext adds from the items' Item Tax Templates to an invoice without taxes
+# (AccountsController.append_taxes_from_item_tax_template); each item's template sets its rate
+ITEM_TAX_ROW = {
+	"charge_type": "On Net Total",
+	"account_head": fixtures.GST_ACCOUNT,
+	"rate": 0,
+	"description": fixtures.GST_ACCOUNT,
+	"set_by_item_tax_template": 1,
+	"category": "Total",
+	"add_deduct_tax": "Add",
+}
 CHARGES = (12.5, 25.0, 8.7, 45.35, 19.99)  # freight and fees, NZD
 # the kinds of invoice, in turn: the Sales Taxes and Charges Template each uses (None: no
 # template; ERPNext adds a 0 % GST row from the items' Item Tax Templates)
@@ -255,6 +266,8 @@ def make_invoice(n: int, rng: random.Random, foreign: bool) -> Drawn:
 	si.taxes_and_charges = template(kind)
 	if si.taxes_and_charges:
 		si.set_taxes()  # the template's rows, as the desk fetches them
+	elif not frappe.db.get_single_value("Accounts Settings", "add_taxes_from_item_tax_template"):
+		si.append("taxes", ITEM_TAX_ROW)  # what ERPNext adds itself when that setting is on
 	for tax in si.get("taxes"):
 		if tax.charge_type == "Actual":
 			tax.tax_amount = round(rng.choice(CHARGES) * scale, 2)
@@ -288,7 +301,7 @@ def make_return(name: str, part: bool) -> str:
 
 	ret = make_sales_return(name)
 	if part:
-		ret.items = ret.items[:1]
+		ret.set("items", ret.items[:1])
 		ret.items[0].qty = -1
 	ret.insert()
 	ret.submit()
