@@ -25,6 +25,7 @@ from frappe.utils import add_days, getdate, today
 from xero_connector.tests import fixtures
 
 MONTH = 6  # invoices are dated in June of last year: no other bench test posts there
+UOM = "Corpus Unit"  # fractions allowed (fixtures' "Nos" must be whole)
 FOREIGN = "USD"
 FOREIGN_RATE = 1.7023  # NZD per USD (ERPNext's conversion_rate)
 FOREIGN_CUSTOMER = "Corpus Export Inc"
@@ -134,6 +135,7 @@ def make_masters() -> None:
 			template(kind),
 			{"title": title, "company": company, "taxes": template_rows(kind)},
 		)
+	ensure("UOM", UOM, {"uom_name": UOM, "must_be_whole_number": 0})  # 1.5 days, 0.75 of a metre
 	for code, description, _price, tax in ITEMS:
 		ensure(
 			"Item",
@@ -143,7 +145,7 @@ def make_masters() -> None:
 				"item_name": description,
 				"description": description,
 				"item_group": fixtures.ITEM_GROUP,
-				"stock_uom": "Nos",
+				"stock_uom": UOM,
 				"is_stock_item": 0,
 				"taxes": [{"item_tax_template": item_tax_template(tax)}] if tax else [],
 			},
@@ -163,7 +165,8 @@ def make_masters() -> None:
 			"account_currency": FOREIGN,
 		},
 	)
-	customer = fixtures.make_customer(FOREIGN_CUSTOMER, "CORPUSD1")
+	fixtures.make_customer(FOREIGN_CUSTOMER, "CORPUSD1")
+	customer = frappe.get_doc("Customer", FOREIGN_CUSTOMER)
 	if not customer.get("accounts"):
 		customer.default_currency = FOREIGN
 		customer.append("accounts", {"company": company, "account": FOREIGN_DEBTORS})
@@ -252,7 +255,7 @@ def make_invoice(n: int, rng: random.Random, foreign: bool) -> Drawn:
 		row = {
 			"item_code": code,
 			"qty": rng.choice((1, 2, 3, 1.5, 7, 12, 0.75)),
-			"uom": "Nos",
+			"uom": UOM,
 			"conversion_factor": 1,
 			"income_account": fixtures.SALES_ACCOUNT,
 			"cost_center": f"Main - {fixtures.ABBR}",
