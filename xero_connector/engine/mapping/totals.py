@@ -12,6 +12,29 @@ from xero_connector.engine.resolve import Resolved, resolve_charge_account
 TEN_CENTS = Decimal("0.10")
 
 
+def erpnext_round_off(doc: dict) -> Decimal:
+	"""ERPNext's own adjustment of a grand total it discounted, which it books to the company's
+	Round Off account (erpnext/controllers/taxes_and_totals.py, ``grand_total_diff``): with a
+	discount on the Grand Total and an "Actual" charge, ERPNext spreads the discount over the
+	items as if the charge bore the later rows' rates (which item tax rates may not give it),
+	then makes the grand total the undiscounted one less the discount; the difference from the
+	last tax row's running total goes to Round Off. It goes on the rounding line, with ERPNext's
+	rounding adjustment; any other difference, or one larger than the discount, is not ERPNext's."""
+	taxes = doc.get("taxes") or []
+	discount = money(doc.get("discount_amount"))
+	if (
+		doc.get("apply_discount_on") != "Grand Total"
+		or not discount
+		or doc.get("is_cash_or_non_trade_discount")
+		or not any(t.get("charge_type") in ("Actual", "On Item Quantity") for t in taxes)
+		or taxes[-1].get("total") in (None, "")
+		or doc.get("grand_total") in (None, "")
+	):
+		return ZERO
+	difference = money(doc.get("grand_total")) - money(taxes[-1].get("total"))
+	return difference if abs(difference) <= abs(discount) else ZERO
+
+
 class TotalsMixin:
 	"""The totals phase of :class:`xero_connector.engine.mapping.document.Builder`."""
 
@@ -38,9 +61,9 @@ class TotalsMixin:
 			[line.net for line in extra], ZERO
 		)
 		rounding = owed - subtotal
-		erp_rounding = (
-			sign * money(doc.get("rounding_adjustment")) if not doc.get("disable_rounded_total") else ZERO
-		)
+		erp_rounding = sign * erpnext_round_off(doc)
+		if not doc.get("disable_rounded_total"):
+			erp_rounding += sign * money(doc.get("rounding_adjustment"))
 		if abs(rounding - erp_rounding) > TEN_CENTS:
 			self.problem(
 				None,

@@ -26,6 +26,7 @@ import time
 import frappe
 
 from xero_connector.constants import OP_PUSH, SETTINGS
+from xero_connector.xero_connector.benchmarks.sandbox_site import connected_sandbox, refuse_live_xero
 
 TARGET_MS = 5.0
 
@@ -37,7 +38,7 @@ def run(n: int = 200, block: int = 20, warmup: int = 5, profile: int = 0) -> dic
 	the top functions by cumulative time."""
 	n, block = int(n), max(1, int(block))
 	frappe.set_user("Administrator")
-	_refuse_live_xero()
+	refuse_live_xero()
 	sandbox = _set_up()
 	enabled_names: list[str] = []
 	try:
@@ -65,31 +66,12 @@ def run(n: int = 200, block: int = 20, warmup: int = 5, profile: int = 0) -> dic
 # -- set-up ---------------------------------------------------------------------------------------
 
 
-def _refuse_live_xero() -> None:
-	"""Never reconfigure a site that is connected to a real Xero organisation."""
-	s = frappe.get_single(SETTINGS)
-	if s.client_id and not s.use_sandbox:
-		frappe.throw("Xero Settings point at a real Xero organisation: run this benchmark on a test site.")
-
-
 def _set_up():
 	"""Masters, a started sandbox, Xero Settings connected to it and the GST template
 	mapped (what XeroTestCase.setUpClass does). Returns the sandbox."""
-	from xero_connector.sandbox.limits import LimitConfig
-	from xero_connector.sandbox.server import Sandbox, SandboxConfig
 	from xero_connector.tests import fixtures
-	from xero_connector.xero_connector.connection.redis_backends import FrappeTokenStore
-	from xero_connector.xero_connector.doctype.xero_settings.xero_settings import get_redirect_uri
 
-	fixtures.make_masters()
-	sandbox = Sandbox(
-		SandboxConfig(port=0, redirect_uris=(get_redirect_uri(),), limits=LimitConfig(time_scale=60.0))
-	).start()
-	FrappeTokenStore().clear()
-	frappe.db.set_single_value(SETTINGS, {"watermarks": None, "payment_watermark": None, "tenant_id": None})
-	fixtures.configure_settings(sandbox, sandbox_time_scale=60.0)
-	fixtures.connect(sandbox)
-	fixtures.set_defaults(default_account_code="200", default_tax_type="OUTPUT2")
+	sandbox = connected_sandbox(time_scale=60.0)
 	fixtures.map_tax("Sales Taxes and Charges Template", fixtures.TAX_TEMPLATE, "OUTPUT2")
 	frappe.db.commit()
 	return sandbox
