@@ -338,6 +338,38 @@ def make_invoice(
 # -- background jobs --------------------------------------------------------------------------------
 
 
+def connected_sandbox(time_scale: float = 60.0, **settings):
+	"""The test masters (xero_connector.tests.fixtures), a started Sandbox (Xero's minute
+	shortened ``time_scale`` times), Xero Settings pointing at it and connected with the real
+	OAuth flow (reference data fetched), the defaults (account 200, tax type OUTPUT2) and
+	``settings``. Used by XeroTestCase.setUpClass and the bench-side benchmarks. Returns the
+	sandbox (stop it when done)."""
+	from xero_connector.sandbox.limits import LimitConfig
+	from xero_connector.sandbox.server import Sandbox, SandboxConfig
+	from xero_connector.xero_connector.connection.redis_backends import FrappeTokenStore
+	from xero_connector.xero_connector.doctype.xero_settings.xero_settings import get_redirect_uri
+
+	make_masters()
+	sandbox = Sandbox(
+		SandboxConfig(port=0, redirect_uris=(get_redirect_uri(),), limits=LimitConfig(time_scale=time_scale))
+	).start()
+	try:
+		FrappeTokenStore().clear()
+		# a new sandbox is a new organisation: forget the previous one's contact links
+		frappe.db.sql("update `tabCustomer` set xero_contact_id = null where xero_contact_id is not null")
+		frappe.db.set_single_value(
+			SETTINGS, {"watermarks": None, "payment_watermark": None, "tenant_id": None}
+		)
+		configure_settings(sandbox, sandbox_time_scale=time_scale)
+		connect(sandbox)
+		set_defaults(default_account_code="200", default_tax_type="OUTPUT2", **settings)
+		frappe.db.commit()
+	except Exception:
+		sandbox.stop()
+		raise
+	return sandbox
+
+
 class JobQueue:
 	"""Stands in for RQ: frappe.enqueue records the call; ``run()`` executes what was
 	queued (as a worker would after the commit), de-duplicated by job id."""
@@ -473,29 +505,8 @@ class XeroTestCase(_BaseTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
-		from xero_connector.sandbox.limits import LimitConfig
-		from xero_connector.sandbox.server import Sandbox, SandboxConfig
-		from xero_connector.xero_connector.connection.redis_backends import FrappeTokenStore
-		from xero_connector.xero_connector.doctype.xero_settings.xero_settings import get_redirect_uri
-
 		frappe.set_user("Administrator")
-		make_masters()
-		cls.sandbox = Sandbox(
-			SandboxConfig(
-				port=0,
-				redirect_uris=(get_redirect_uri(),),
-				limits=LimitConfig(time_scale=cls.time_scale),
-			)
-		).start()
-		FrappeTokenStore().clear()
-		# a new sandbox is a new organisation: forget the previous one's contact links
-		frappe.db.sql("update `tabCustomer` set xero_contact_id = null where xero_contact_id is not null")
-		frappe.db.set_single_value(
-			SETTINGS, {"watermarks": None, "payment_watermark": None, "tenant_id": None}
-		)
-		configure_settings(cls.sandbox, sandbox_time_scale=cls.time_scale)
-		connect(cls.sandbox)
-		set_defaults(default_account_code="200", default_tax_type="OUTPUT2")
+		cls.sandbox = connected_sandbox(cls.time_scale)
 		map_tax("Sales Taxes and Charges Template", TAX_TEMPLATE, "OUTPUT2")
 		frappe.db.commit()
 

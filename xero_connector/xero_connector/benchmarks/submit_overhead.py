@@ -26,7 +26,8 @@ import time
 import frappe
 
 from xero_connector.constants import OP_PUSH, SETTINGS
-from xero_connector.xero_connector.benchmarks.sandbox_site import connected_sandbox, refuse_live_xero
+from xero_connector.tests.fixtures import connected_sandbox
+from xero_connector.xero_connector.benchmarks.sandbox_site import refuse_live_xero
 
 TARGET_MS = 5.0
 

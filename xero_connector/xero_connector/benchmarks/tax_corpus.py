@@ -6,7 +6,7 @@ Run on a throw-away site (never on one connected to a real Xero: refused):
     bench --site SITE execute xero_connector.xero_connector.benchmarks.tax_corpus.run --kwargs "{'n': 300}"
 
 1. An in-process Sandbox, Xero Settings pointing at it, connected with the real OAuth flow
-   (benchmarks/sandbox_site.py), the masters of xero_connector.tests.fixtures and the corpus's
+   (tests.fixtures.connected_sandbox), the masters of xero_connector.tests.fixtures and the corpus's
    own (tax_corpus_docs.py); sending "In Rounds", Xero's 860 Rounding account for ERPNext's
    rounding adjustment.
 2. The first mapping: one Xero Tax Mapping row per Sales Taxes and Charges Template, per
@@ -55,8 +55,9 @@ from xero_connector.constants import (
 	TAX_MAPPING,
 	TRIGGER_IN_ROUNDS,
 )
+from xero_connector.tests.fixtures import connected_sandbox
 from xero_connector.xero_connector.benchmarks import tax_corpus_docs as docs
-from xero_connector.xero_connector.benchmarks.sandbox_site import connected_sandbox, refuse_live_xero
+from xero_connector.xero_connector.benchmarks.sandbox_site import refuse_live_xero
 from xero_connector.xero_connector.benchmarks.tax_corpus_figures import CENT, measure, report
 
 FOREIGN_EVERY = 25  # one invoice in 25 is a USD export

@@ -11,6 +11,8 @@ them). The counts live in Redis, shared by every worker: one hash per organisati
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 import frappe
 from frappe import _
 from frappe.utils import convert_utc_to_system_timezone, format_datetime, nowdate
@@ -91,10 +93,14 @@ def summary(limiter, tenant_id: str) -> dict:
 
 
 def system_time(epoch: float) -> str:
-	from datetime import datetime, timezone
+	"""Epoch seconds as the desk shows a time."""
+	return format_datetime(system_datetime(epoch))
 
-	utc = datetime.fromtimestamp(epoch, tz=timezone.utc).replace(tzinfo=None)
-	return format_datetime(convert_utc_to_system_timezone(utc).replace(tzinfo=None))
+
+def system_datetime(epoch: float) -> datetime:
+	"""Epoch seconds (the limiter's times) as the naive system-time-zone datetime Frappe stores."""
+	utc = datetime.fromtimestamp(float(epoch), tz=timezone.utc).replace(tzinfo=None)
+	return convert_utc_to_system_timezone(utc).replace(tzinfo=None, microsecond=0)
 
 
 def _key(tenant_id: str) -> str:

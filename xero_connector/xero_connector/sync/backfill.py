@@ -28,14 +28,13 @@ queues the run again once that time has passed.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import datetime
 
 import frappe
 from frappe import _
 from frappe.utils import (
 	add_to_date,
 	cint,
-	convert_utc_to_system_timezone,
 	format_datetime,
 	get_datetime,
 	now_datetime,
@@ -43,6 +42,7 @@ from frappe.utils import (
 
 from xero_connector.exceptions import describe, is_expected, log_exception
 from xero_connector.xero.errors import DayLimitReached
+from xero_connector.xero_connector.connection.day_budget import system_datetime
 from xero_connector.xero_connector.sync.backfill_control import (
 	ACTIVE,
 	BACKFILL,
@@ -84,7 +84,7 @@ def run(name: str, token: str) -> str | None:
 					return status
 	except DayLimitReached as exc:
 		frappe.db.rollback()
-		return _pause_for_day_limit(name, token, _system_time(exc.resume_at))
+		return _pause_for_day_limit(name, token, system_datetime(exc.resume_at))
 	except Exception as exc:
 		frappe.db.rollback()
 		return _fail(name, token, exc)
@@ -182,17 +182,11 @@ def _is_deferred(outcome) -> bool:
 	return outcome.status == "Queued" and outcome.resume_at is not None
 
 
-def _system_time(epoch: float) -> datetime:
-	"""Epoch seconds as the naive system-time-zone datetime Frappe stores."""
-	utc = datetime.fromtimestamp(float(epoch), tz=timezone.utc).replace(tzinfo=None)
-	return convert_utc_to_system_timezone(utc).replace(tzinfo=None, microsecond=0)
-
-
 def _resume_time(client, deferred: list) -> datetime:
 	"""When Xero accepts calls again: the day block the client's limiter shares across
 	workers, else the latest resume time the engine's deferred outcomes carry."""
 	until = client.limiter.day_limit_until(client.tenant_id) if client is not None else None
-	return _system_time(until or max(outcome.resume_at for outcome in deferred))
+	return system_datetime(until or max(outcome.resume_at for outcome in deferred))
 
 
 def _pause_for_day_limit(name: str, token: str, resume_at: datetime) -> str | None:

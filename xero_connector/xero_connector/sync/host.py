@@ -222,11 +222,7 @@ class FrappeHost:
 
 	def finish_queued(self) -> None:
 		"""Close the job's Queued rows the engine wrote nothing for (nothing to do)."""
-		rows = (
-			[self.queued_log, *self.queued_logs.values()]
-			if self.queued_log
-			else list(self.queued_logs.values())
-		)
+		rows = [row for row in (self.queued_log, *self.queued_logs.values()) if row]
 		closed = [
 			row
 			for row in rows
