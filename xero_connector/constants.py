@@ -84,9 +84,10 @@ JOB_TIMEOUT = 600
 JOB_PUSH = "xero-push::{name}"
 JOB_VOID = "xero-void::{name}"
 JOB_UPDATE = "xero-update::{name}"
-JOB_PULL = "xero-pull-payments::{site}"
-JOB_PUSH_ROUND = "xero-push-round::{site}"
-JOB_PULL_IDS = "xero-pull-ids::{site}::{digest}"
+# per connection: {key} is registry.job_key(connection name)
+JOB_PULL = "xero-pull-payments::{site}::{key}"
+JOB_PUSH_ROUND = "xero-push-round::{site}::{key}"
+JOB_PULL_IDS = "xero-pull-ids::{site}::{key}::{digest}"
 
 # Redis (frappe.cache) keys; frappe.cache namespaces them per site
 CACHE_OAUTH_STATE = "xero_connector:oauth_state:{state}"

@@ -354,7 +354,7 @@ def connected_sandbox(time_scale: float = 60.0, **settings):
 		SandboxConfig(port=0, redirect_uris=(get_redirect_uri(),), limits=LimitConfig(time_scale=time_scale))
 	).start()
 	try:
-		FrappeTokenStore().clear()
+		FrappeTokenStore(app()).clear()
 		# a new sandbox is a new organisation: forget the previous one's contact links
 		frappe.db.sql("update `tabCustomer` set xero_contact_id = null where xero_contact_id is not null")
 		frappe.db.set_single_value(
@@ -449,10 +449,30 @@ def make_user(email: str, roles: list[str]) -> str:
 	return email
 
 
+def connection():
+	"""The test company's connection (connection/registry.py)."""
+	from xero_connector.xero_connector.connection import registry
+
+	return registry.require(COMPANY)
+
+
+def app():
+	"""The Xero app of the test company's connection."""
+	from xero_connector.xero_connector.connection import registry
+
+	return registry.app_of(connection())
+
+
 def xero_client():
 	from xero_connector.xero_connector.connection.client import xero_client as build
 
-	return build(frappe.get_single(SETTINGS))
+	return build(connection())
+
+
+def token_store():
+	from xero_connector.xero_connector.connection.redis_backends import FrappeTokenStore
+
+	return FrappeTokenStore(app())
 
 
 def secrets_in(text: str, secrets: list[str]) -> list[str]:
@@ -462,7 +482,7 @@ def secrets_in(text: str, secrets: list[str]) -> list[str]:
 def token_values() -> list[str]:
 	from xero_connector.xero_connector.connection.redis_backends import FrappeTokenStore
 
-	tokens = FrappeTokenStore().load()
+	tokens = FrappeTokenStore(app()).load()
 	values = [tokens.access_token, tokens.refresh_token] if tokens else []
 	secret = frappe.utils.password.get_decrypted_password(
 		SETTINGS, SETTINGS, "client_secret", raise_exception=False

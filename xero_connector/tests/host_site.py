@@ -60,10 +60,10 @@ def forget_connection() -> None:
 	from xero_connector.xero_connector.connection.redis_backends import FrappeTokenStore
 	from xero_connector.xero_connector.connection.settings_state import forget_connection
 
-	FrappeTokenStore().clear()
+	FrappeTokenStore(fixtures.app()).clear()
 	# the contacts the old sandbox made are not in the new one: match customers afresh
 	frappe.db.sql("update `tabCustomer` set xero_contact_id = null where xero_contact_id is not null")
-	forget_connection()
+	forget_connection(fixtures.connection())
 
 
 def complete_setup_wizard() -> None:

@@ -13,6 +13,7 @@ import frappe
 from frappe.utils import add_days, add_to_date, getdate, today
 
 from xero_connector.engine.xero_adapter import ClientPort
+from xero_connector.tests import fixtures
 from xero_connector.tests.fixtures import (
 	COMPANY,
 	ITEM,
@@ -364,7 +365,7 @@ def clear_day_limit(sandbox, tenant_id: str) -> None:
 
 	state = sandbox.limiter._tenant(tenant_id)
 	state.day.calls.clear()
-	limiter = rate_limiter()
+	limiter = rate_limiter(fixtures.app())
 	frappe.cache.delete(limiter.backend._key(limiter._keys(tenant_id)["day_block"]))
 
 

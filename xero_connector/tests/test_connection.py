@@ -8,6 +8,7 @@ import requests
 
 from xero_connector.constants import SETTINGS, XERO_ACCOUNT, XERO_TAX_RATE
 from xero_connector.exceptions import OAuthStateInvalid
+from xero_connector.tests import fixtures
 from xero_connector.tests.fixtures import XeroTestCase, token_values
 
 
@@ -120,9 +121,9 @@ class TestDisconnect(XeroTestCase):
 		from xero_connector.xero_connector.api import disconnect
 		from xero_connector.xero_connector.connection.redis_backends import FrappeTokenStore
 
-		refresh = FrappeTokenStore().load().refresh_token
+		refresh = FrappeTokenStore(fixtures.app()).load().refresh_token
 		disconnect()
-		self.assertIsNone(FrappeTokenStore().load())
+		self.assertIsNone(FrappeTokenStore(fixtures.app()).load())
 		self.assertEqual(frappe.db.get_single_value(SETTINGS, "connection_status"), "Not Connected")
 		answer = requests.post(
 			self.sandbox.token_url,

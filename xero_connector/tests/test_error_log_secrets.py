@@ -16,6 +16,7 @@ import frappe
 import requests
 
 from xero_connector.constants import SETTINGS, SYNC_LOG
+from xero_connector.tests import fixtures
 from xero_connector.tests.fixtures import (
 	XeroTestCase,
 	captured_jobs,
@@ -91,7 +92,7 @@ class TestNoSecretInTheErrorLog(XeroTestCase):
 
 		from xero_connector.xero_connector.connection.redis_backends import FrappeTokenStore
 
-		store = FrappeTokenStore()
+		store = FrappeTokenStore(fixtures.app())
 		store.save(replace(store.load(), expires_at=0.0))
 
 	def fails_and_is_logged(self, label: str, call) -> Exception:
@@ -153,7 +154,7 @@ class TestNoSecretInTheErrorLog(XeroTestCase):
 	def test_a_refused_refresh_token_leaves_no_secret_in_the_error_log(self):
 		from xero_connector.xero_connector.connection.redis_backends import FrappeTokenStore
 
-		tokens = FrappeTokenStore().load()
+		tokens = FrappeTokenStore(fixtures.app()).load()
 		settings = frappe.get_single(SETTINGS)
 		revoked = requests.post(
 			self.sandbox.revocation_url,

@@ -7,6 +7,7 @@ import frappe
 
 from xero_connector.constants import SETTINGS
 from xero_connector.sandbox.server import SECOND_TENANT_ID, SECOND_TENANT_NAME
+from xero_connector.tests import fixtures
 from xero_connector.tests.fixtures import XeroTestCase, captured_jobs, make_invoice, make_user, sync_logs
 from xero_connector.xero_connector.connection import guard
 
@@ -121,7 +122,7 @@ class TestOrganisationGuard(XeroTestCase):
 		from xero_connector.xero_connector.tasks import check_connection
 
 		self.switch_tenant_underneath()
-		self.assertEqual(check_connection(), "Connected")
+		self.assertEqual(check_connection(), {fixtures.app().name: "Connected"})
 		self.assertIn(SECOND_TENANT_NAME, settings_value("organisation_mismatch"))
 		self.assertEqual(settings_value("connected_organisation_id"), self.other_org_id)
 
@@ -130,7 +131,7 @@ class TestOrganisationGuard(XeroTestCase):
 
 		self.switch_tenant_underneath()
 		port = xero_port(xero_client(frappe.get_single(SETTINGS)))
-		self.assertFalse(guard.check(port).ok)
+		self.assertFalse(guard.check(fixtures.connection(), port).ok)
 
 		frappe.set_user(make_user("guard-accounts@example.com", ["Accounts User"]))
 		self.assertRaises(frappe.PermissionError, guard.confirm_organisation_switch)
@@ -143,7 +144,7 @@ class TestOrganisationGuard(XeroTestCase):
 		self.assertEqual(settings_value("synced_base_currency"), "AUD")
 		self.assertFalse(settings_value("organisation_mismatch"))
 		calls = port.calls
-		self.assertTrue(guard.check(port).ok)
+		self.assertTrue(guard.check(fixtures.connection(), port).ok)
 		self.assertEqual(port.calls, calls, "the cached identity makes the check free")
 
 	def test_contact_fixes_link_and_panel_refuse_another_organisation(self):

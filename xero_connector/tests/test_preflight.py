@@ -5,6 +5,7 @@ import frappe
 
 from xero_connector.constants import ACCOUNT_MAPPING, SETTINGS
 from xero_connector.exceptions import MappingInvalid, PreflightFailed
+from xero_connector.tests import fixtures
 from xero_connector.tests.fixtures import (
 	ITEM,
 	XeroTestCase,
@@ -72,12 +73,14 @@ class TestPreflight(XeroTestCase):
 		client = xero_client()
 		accounts, rates, currencies = client.accounts(), client.tax_rates(), client.currencies()
 		archived = [{**a, "Status": "ARCHIVED"} if a.get("Code") == "260" else a for a in accounts]
-		store(archived, rates, currencies)  # Fetch from Xero after 260 was archived there
+		store(
+			fixtures.connection(), archived, rates, currencies
+		)  # Fetch from Xero after 260 was archived there
 		try:
 			with captured_jobs() as jobs:
 				make_invoice(items=[(ITEM, 1, 10)])
 		finally:
-			store(accounts, rates, currencies)
+			store(fixtures.connection(), accounts, rates, currencies)
 			unmap(ACCOUNT_MAPPING, reference_name=ITEM)
 		self.assertEqual(jobs.calls, [])
 		self.assertIn("260", self.shown())

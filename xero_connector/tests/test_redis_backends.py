@@ -6,6 +6,7 @@ import uuid
 import frappe
 
 from xero_connector.constants import SETTINGS
+from xero_connector.tests import fixtures
 from xero_connector.xero.limiter import Limits, RateLimiter, Window
 from xero_connector.xero.locks import LockTimeout
 from xero_connector.xero.tokens import TokenSet
@@ -142,7 +143,7 @@ class TestRedisLockAndStates(TestCase):
 
 class TestTokenStore(TestCase):
 	def test_tokens_round_trip_and_survive_a_cleared_cache(self):
-		store = FrappeTokenStore()
+		store = FrappeTokenStore(fixtures.app())
 		saved = store.load()
 		try:
 			tokens = TokenSet(

@@ -5,6 +5,7 @@ is never overwritten by the form's stale copy."""
 import frappe
 
 from xero_connector.constants import SETTINGS
+from xero_connector.tests import fixtures
 from xero_connector.tests.fixtures import XeroTestCase
 from xero_connector.xero_connector.connection.settings_state import write_state
 
@@ -22,11 +23,12 @@ class TestSettingsFormAndJobs(XeroTestCase):
 		opened_modified = stored_modified()
 		# a sync job finishes meanwhile and records Xero's budget and a watermark
 		write_state(
+			fixtures.connection(),
 			{
 				"api_day_remaining": 4321,
 				"api_minute_remaining": 17,
 				"payment_watermark": "2026-12-01T10:00:00",
-			}
+			},
 		)
 		frappe.db.commit()
 		self.assertEqual(stored_modified(), opened_modified)
@@ -44,7 +46,7 @@ class TestSettingsFormAndJobs(XeroTestCase):
 	def test_saving_the_form_leaves_dates_the_app_never_wrote_empty(self):
 		"""Frappe 16 casts an empty Datetime to 0001-01-01: the form must not save that back
 		(the settings would show "Connected On 01-01-0001")."""
-		write_state({"connected_on": None, "last_payment_pull": None})
+		write_state(fixtures.connection(), {"connected_on": None, "last_payment_pull": None})
 		frappe.db.commit()
 		form = frappe.get_doc(SETTINGS)
 		form.save()

@@ -9,6 +9,7 @@ from frappe.utils import flt
 
 from xero_connector.constants import SETTINGS, SYNC_LOG
 from xero_connector.exceptions import XeroHasPayments
+from xero_connector.tests import fixtures
 from xero_connector.tests.fixtures import (
 	CUSTOMER,
 	ITEM,
@@ -285,8 +286,8 @@ class TestTokenRevoked(XeroTestCase):
 		from xero_connector.xero_connector.connection.redis_backends import FrappeTokenStore
 		from xero_connector.xero_connector.tasks import check_connection
 
-		tokens = FrappeTokenStore().load()
-		oauth_client().revoke(tokens.refresh_token)
+		tokens = FrappeTokenStore(fixtures.app()).load()
+		oauth_client(fixtures.app()).revoke(tokens.refresh_token)
 		self.sandbox.expire_tokens()
 		notices = {"for_user": "Administrator", "subject": "Xero needs to be connected again"}
 		before = frappe.db.count("Notification Log", notices)
@@ -305,8 +306,9 @@ class TestTokenRevoked(XeroTestCase):
 		self.assertNotIn("Unexpected error", row.cause)
 		self.assertIn("connect", (row.cause + row.resolution).lower())
 
-		self.assertEqual(check_connection(), "Needs Reauthorisation")
-		self.assertEqual(check_connection(), "Needs Reauthorisation")
+		expected = {fixtures.app().name: "Needs Reauthorisation"}
+		self.assertEqual(check_connection(), expected)
+		self.assertEqual(check_connection(), expected)
 		self.assertEqual(
 			frappe.db.count("Notification Log", notices) - before, 1, "one notice, not one per check"
 		)

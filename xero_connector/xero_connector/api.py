@@ -22,7 +22,6 @@ from xero_connector.constants import (
 	NOT_CONNECTED,
 	OP_PULL,
 	OP_PUSH,
-	SETTINGS,
 	SYNC_LOG,
 	TRIGGER_IN_ROUNDS,
 )
@@ -32,19 +31,25 @@ from xero_connector.exceptions import (
 	XeroNotConnected,
 	throw_for_user,
 )
-from xero_connector.xero_connector.connection.settings_state import forget_connection, write_state
+from xero_connector.xero_connector.connection import registry
+from xero_connector.xero_connector.connection.settings_state import (
+	forget_connection,
+	write_app_state,
+	write_state,
+)
 from xero_connector.xero_connector.doctype.xero_settings.xero_settings import get_redirect_uri
 from xero_connector.xero_connector.permissions import is_manager, require_manager
 
 
 @frappe.whitelist(methods=["POST"])
-def start_connect() -> str:
+def start_connect(connection: str | None = None) -> str:
 	"""Connect button: remember a single-use state (+ PKCE verifier) and return the
 	Xero authorise URL for the browser to open."""
 	require_manager()
 	from xero_connector.xero_connector.connection.client import oauth_client
 
-	request = oauth_client().begin(get_redirect_uri(), extra={"user": frappe.session.user})
+	app = registry.app_of(registry.named(connection))
+	request = oauth_client(app).begin(get_redirect_uri(), extra={"user": frappe.session.user})
 	return request.url
 
 
@@ -56,7 +61,7 @@ def oauth_callback(code: str | None = None, state: str | None = None, error: str
 	require_manager()
 	result = complete_connect({"code": code, "state": state, "error": error})
 	frappe.local.response["type"] = "redirect"
-	frappe.local.response["location"] = get_url_to_list(SETTINGS) + (
+	frappe.local.response["location"] = get_url_to_list(result["doctype"]) + (
 		"?choose_organisation=1" if result["choose"] else ""
 	)
 
@@ -70,7 +75,9 @@ def complete_connect(params: dict) -> dict:
 	from xero_connector.xero_connector.connection.client import oauth_client
 	from xero_connector.xero_connector.connection.redis_backends import FrappeTokenStore, RedisLock
 
-	oauth = oauth_client()
+	connection = registry.default_connection()
+	app = registry.app_of(connection)
+	oauth = oauth_client(app)
 	try:
 		tokens = oauth.complete({k: v for k, v in params.items() if v}, expect={"user": frappe.session.user})
 	except InvalidState:
@@ -89,20 +96,24 @@ def complete_connect(params: dict) -> dict:
 			XeroNotConnected,
 			title=_("Xero connection refused"),
 		)
-	TokenManager(oauth, FrappeTokenStore(), RedisLock()).connected(tokens)
+	TokenManager(oauth, FrappeTokenStore(app), RedisLock()).connected(tokens)
 	connections = oauth.connections(tokens.access_token)
 	tenants = [
 		{"tenantId": c.get("tenantId"), "tenantName": c.get("tenantName"), "id": c.get("id")}
 		for c in connections
 		if (c.get("tenantType") or "ORGANISATION") == "ORGANISATION"
 	]
-	values = {
-		"granted_tenants": json.dumps(tenants),
-		"reauth_notified": 0,
-		"reauth_message": None,
-		"connected_on": now_datetime(),
-	}
-	current = frappe.db.get_single_value(SETTINGS, "tenant_id")
+	write_app_state(
+		app,
+		{
+			"granted_tenants": json.dumps(tenants),
+			"reauth_notified": 0,
+			"reauth_message": None,
+			"connected_on": now_datetime(),
+		},
+	)
+	values = {}
+	current = frappe.db.get_value(connection.doctype, connection.name, "tenant_id")
 	choose = False
 	if len(tenants) == 1:
 		values.update(_tenant_values(tenants[0]))
@@ -111,39 +122,43 @@ def complete_connect(params: dict) -> dict:
 	else:
 		values.update({"tenant_id": None, "organisation_name": None, "connection_status": NOT_CONNECTED})
 		choose = True
-	write_state(values)
+	write_state(connection, values)
 	if not choose:
-		_after_connect()
+		_after_connect(connection)
 	frappe.db.commit()
-	return {"tenants": tenants, "choose": choose}
+	return {"tenants": tenants, "choose": choose, "doctype": connection.doctype}
 
 
 @frappe.whitelist(methods=["POST"])
-def select_tenant(tenant_id: str):
+def select_tenant(tenant_id: str, connection: str | None = None):
 	"""Tenant picker: use one of the organisations the user granted."""
 	require_manager()
-	tenants = json.loads(frappe.db.get_single_value(SETTINGS, "granted_tenants") or "[]")
+	connection = registry.named(connection)
+	app = registry.app_of(connection)
+	tenants = json.loads(frappe.db.get_value(app.doctype, app.name, "granted_tenants") or "[]")
 	tenant = next((t for t in tenants if t["tenantId"] == tenant_id), None)
 	if not tenant:
 		frappe.throw(_("That organisation was not granted to this site: connect again and tick it in Xero."))
-	write_state(_tenant_values(tenant))
-	_after_connect()
+	write_state(connection, _tenant_values(tenant))
+	_after_connect(registry.named(connection.name))
 	return {"tenant_id": tenant_id, "organisation_name": tenant["tenantName"]}
 
 
 @frappe.whitelist(methods=["POST"])
-def disconnect():
+def disconnect(connection: str | None = None):
 	"""Disconnect button: revoke the refresh token at Xero (ends the grant) and forget the tokens."""
 	require_manager()
 	from xero_connector.xero import XeroError
 	from xero_connector.xero_connector.connection.client import oauth_client
 	from xero_connector.xero_connector.connection.redis_backends import FrappeTokenStore
 
-	store = FrappeTokenStore()
+	connection = registry.named(connection)
+	app = registry.app_of(connection)
+	store = FrappeTokenStore(app)
 	tokens = store.load()
 	if tokens and tokens.refresh_token:
 		try:
-			oauth_client().revoke(tokens.refresh_token)
+			oauth_client(app).revoke(tokens.refresh_token)
 		except XeroError:
 			frappe.msgprint(
 				_(
@@ -151,24 +166,28 @@ def disconnect():
 				)
 			)
 	store.clear()
-	forget_connection()
+	forget_connection(connection)
 	return {"connection_status": NOT_CONNECTED}
 
 
 @frappe.whitelist(methods=["POST"])
-def fetch_reference() -> dict:
+def fetch_reference(connection: str | None = None) -> dict:
 	"""Fetch from Xero button: read accounts, tax rates, currencies and the organisation."""
 	require_manager()
 	from xero_connector.xero_connector.connection.client import record_budget, xero_client
 	from xero_connector.xero_connector.connection.reference import store
 
-	client = xero_client()
+	connection = registry.named(connection)
+	client = xero_client(connection)
 	try:
 		organisation = client.organisation()
-		counts = store(client.accounts(), client.tax_rates(), client.currencies(), items=client.items())
+		counts = store(
+			connection, client.accounts(), client.tax_rates(), client.currencies(), items=client.items()
+		)
 	except Exception as exc:
 		throw_for_user(exc)
 	write_state(
+		connection,
 		{
 			"organisation_name": organisation.get("Name"),
 			"base_currency": organisation.get("BaseCurrency"),
@@ -176,19 +195,22 @@ def fetch_reference() -> dict:
 	)
 	from xero_connector.xero_connector.connection.guard import observed
 
-	observed(organisation, client.tenant_id)  # organisation guard: remember / compare (issue 6)
-	record_budget(client)
+	observed(connection, organisation, client.tenant_id)  # organisation guard: remember / compare (issue 6)
+	record_budget(connection, client)
 	return counts
 
 
 @frappe.whitelist(methods=["POST"])
-def pull_payments_now():
+def pull_payments_now(connection: str | None = None):
 	"""Pull Payments Now button: queue a payment pull at once."""
 	require_manager()
 	from xero_connector.xero_connector.jobs import enqueue_pull
 	from xero_connector.xero_connector.sync import ledger
 
-	enqueue_pull(queued=ledger.queue(SETTINGS, OP_PULL, reference_doctype=SETTINGS))
+	connection = registry.named(connection)
+	enqueue_pull(
+		connection, queued=ledger.queue(connection.name, OP_PULL, reference_doctype=connection.doctype)
+	)
 	return {"queued": True}
 
 
@@ -213,7 +235,7 @@ def send_to_xero(name: str) -> dict:
 
 
 @frappe.whitelist(methods=["GET"])
-def day_budget() -> dict:
+def day_budget(connection: str | None = None) -> dict:
 	"""Xero Settings' Calls Today panel: the organisation's day of Xero calls as every
 	worker shares it (calls left, when they come back, the tier) and the calls each
 	activity spent today (connection/day_budget.py). Makes no call to Xero."""
@@ -221,10 +243,10 @@ def day_budget() -> dict:
 	from xero_connector.xero_connector.connection import day_budget as budget
 	from xero_connector.xero_connector.connection.client import rate_limiter
 
-	settings = frappe.get_cached_doc(SETTINGS)
-	if not settings.tenant_id:
+	connection = registry.named(connection)
+	if not connection.tenant_id:
 		return {}
-	return budget.summary(rate_limiter(settings), settings.tenant_id)
+	return budget.summary(rate_limiter(registry.app_of(connection)), connection.tenant_id)
 
 
 @frappe.whitelist()
@@ -242,7 +264,9 @@ def invoice_status(name: str) -> dict:
 			order_by="creation desc",
 			limit=5,
 		)
-	settings = frappe.get_cached_doc(SETTINGS)
+	settings = registry.for_company(doc.company)
+	if settings is None:
+		return {"enabled": False, "connected": False, "can_send": False, "logs": logs}
 	return {
 		"enabled": bool(settings.enabled),
 		"connected": settings.connection_status == CONNECTED,
@@ -278,13 +302,13 @@ def _tenant_values(tenant: dict) -> dict:
 	}
 
 
-def _after_connect():
+def _after_connect(connection):
 	"""Read the organisation and the reference data right after connecting, then send
 	again what waited for the connection (tasks.resend_waiting_for_connection)."""
 	from xero_connector.xero_connector.tasks import resend_waiting_for_connection
 
 	try:
-		fetch_reference()
+		fetch_reference(connection.name)
 	except Exception:
 		frappe.clear_last_message()
 	resend_waiting_for_connection()

@@ -18,7 +18,6 @@ from xero_connector.constants import (
 	OP_UPDATE,
 	OP_VOID,
 	SALES_INVOICE_SYNC_FIELDS,
-	SETTINGS,
 	SYNC_FAILED,
 	SYNC_LOG,
 	SYNC_QUEUED,
@@ -27,12 +26,18 @@ from xero_connector.constants import (
 )
 from xero_connector.engine.rules import void_blocked_by
 from xero_connector.exceptions import PreflightFailed, XeroHasPayments
+from xero_connector.xero_connector.connection import registry
 from xero_connector.xero_connector.jobs import enqueue_sync
 from xero_connector.xero_connector.sync import ledger
 
 
-def settings():
-	return frappe.get_cached_doc(SETTINGS)
+def connection_of(doc):
+	"""The connection that sends ``doc``'s company's documents (None: the company has none)."""
+	return registry.for_company(doc.get("company"))
+
+
+def sends_on_submit(connection) -> bool:
+	return bool(connection and connection.enabled and connection.sync_trigger != TRIGGER_MANUAL)
 
 
 def before_insert(doc, method=None):
@@ -79,8 +84,7 @@ def before_submit(doc, method=None):
 	"""doc_events Sales Invoice before_submit: when on_submit will queue the push, mark
 	the invoice Queued now, so the submit's own UPDATE writes xero_sync_status (no
 	query of ours). A pre-flight problem found in on_submit turns it to Failed."""
-	s = settings()
-	if s.enabled and s.sync_trigger != TRIGGER_MANUAL:
+	if sends_on_submit(connection_of(doc)):
 		doc.set("xero_sync_status", SYNC_QUEUED)
 		doc.flags.xero_status_queued = True
 
@@ -88,8 +92,8 @@ def before_submit(doc, method=None):
 def on_submit(doc, method=None):
 	"""doc_events Sales Invoice on_submit: pre-flight, then queue the push (returns
 	become credit notes and are allocated by the same job)."""
-	s = settings()
-	if not s.enabled or s.sync_trigger == TRIGGER_MANUAL:
+	s = connection_of(doc)
+	if not sends_on_submit(s):
 		return
 	problems = preflight_problems(doc.name, doc)
 	if problems:
@@ -143,8 +147,8 @@ def before_cancel(doc, method=None):
 
 def on_cancel(doc, method=None):
 	"""doc_events on_cancel: queue the void (or delete) of the Xero document."""
-	s = settings()
-	if not s.enabled:
+	s = connection_of(doc)
+	if not s or not s.enabled:
 		return
 	if doc.get("xero_invoice_id") or (s.sync_trigger != TRIGGER_MANUAL and _has_log(doc.name)):
 		enqueue_sync(doc.name, OP_VOID)
@@ -152,8 +156,8 @@ def on_cancel(doc, method=None):
 
 def on_update_after_submit(doc, method=None):
 	"""doc_events on_update_after_submit: queue an update when a field Xero shows changed."""
-	s = settings()
-	if not s.enabled or not doc.get("xero_invoice_id"):
+	s = connection_of(doc)
+	if not s or not s.enabled or not doc.get("xero_invoice_id"):
 		return
 	if any(doc.has_value_changed(field) for field in FIELDS_SYNCED_AFTER_SUBMIT):
 		enqueue_sync(doc.name, OP_UPDATE)
@@ -171,7 +175,7 @@ def preflight_problems(name: str, doc) -> list:
 	from xero_connector.xero_connector.sync.host import FrappeHost, plain
 
 	data = plain(doc.as_dict() if isinstance(doc, Document) else doc)  # JSON-safe values
-	host = FrappeHost(commit=False)
+	host = FrappeHost.for_company(data.get("company"), commit=False)
 	return list(preflight(data, host.mapping_context(data)))
 
 

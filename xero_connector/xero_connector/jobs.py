@@ -34,12 +34,12 @@ from xero_connector.constants import (
 	OP_UPDATE,
 	OP_VOID,
 	QUEUE,
-	SETTINGS,
 	STATUS_FAILED,
 	STATUS_QUEUED,
 	SYNC_LOG,
 )
 from xero_connector.exceptions import describe, is_expected, log_exception
+from xero_connector.xero_connector.connection import registry
 from xero_connector.xero_connector.connection.settings_state import write_state
 from xero_connector.xero_connector.permissions import require_manager
 from xero_connector.xero_connector.sync import ledger
@@ -87,19 +87,22 @@ def enqueue_sync(
 	return log
 
 
-def enqueue_pull(ids: list[str] | None = None, queued: str | None = None) -> None:
-	"""Queue a payment pull: everything changed since the watermark, or (webhooks) only ``ids``."""
+def enqueue_pull(connection, ids: list[str] | None = None, queued: str | None = None) -> None:
+	"""Queue a payment pull of ``connection``: everything changed since its watermark, or
+	(webhooks) only ``ids``."""
+	key = registry.job_key(connection.name)
 	if ids:
 		digest = hashlib.sha256(",".join(sorted(ids)).encode()).hexdigest()[:16]
-		job = JOB_PULL_IDS.format(site=frappe.local.site, digest=digest)
+		job = JOB_PULL_IDS.format(site=frappe.local.site, key=key, digest=digest)
 	else:
-		job = JOB_PULL.format(site=frappe.local.site)
-	_enqueue(PULL_METHOD, job, ids=ids or None, queued_log=queued)
+		job = JOB_PULL.format(site=frappe.local.site, key=key)
+	_enqueue(PULL_METHOD, job, ids=ids or None, queued_log=queued, connection=connection.name)
 
 
-def enqueue_round() -> None:
-	"""Queue a push round (tasks.push_round_if_due)."""
-	_enqueue(ROUND_METHOD, JOB_PUSH_ROUND.format(site=frappe.local.site))
+def enqueue_round(connection) -> None:
+	"""Queue a push round of ``connection`` (tasks.push_round_if_due)."""
+	key = registry.job_key(connection.name)
+	_enqueue(ROUND_METHOD, JOB_PUSH_ROUND.format(site=frappe.local.site, key=key), connection=connection.name)
 
 
 def _enqueue(method: str, job: str, **kwargs) -> None:
@@ -149,7 +152,7 @@ def resend_logs(names: list[str]) -> dict:
 	System Manager only. Returns ``{"queued": n}``."""
 	require_manager()
 	queued = 0
-	pull = False
+	pulls = {}
 	for name in dict.fromkeys(names):
 		row = frappe.db.get_value(
 			SYNC_LOG, name, ["reference_doctype", "reference_name", "operation"], as_dict=True
@@ -157,7 +160,8 @@ def resend_logs(names: list[str]) -> dict:
 		if not row:
 			continue
 		if row.operation == OP_PULL:
-			pull = True
+			connection = registry.named(row.reference_name)
+			pulls[connection.name] = connection
 			continue
 		if row.reference_doctype != "Sales Invoice" or not frappe.db.exists(
 			"Sales Invoice", row.reference_name
@@ -166,8 +170,8 @@ def resend_logs(names: list[str]) -> dict:
 		operation = {"delete": OP_VOID, "contact": OP_PUSH}.get(row.operation, row.operation)
 		enqueue_sync(row.reference_name, operation)
 		queued += 1
-	if pull:
-		enqueue_pull()
+	for connection in pulls.values():
+		enqueue_pull(connection)
 		queued += 1
 	return {"queued": queued}
 
@@ -185,13 +189,14 @@ def sync_invoice(name: str, operation: str = OP_PUSH, queued_log: str | None = N
 	with RedisLock(lease_seconds=JOB_TIMEOUT).hold(document_lock(name), timeout=JOB_TIMEOUT / 2):
 		run_engine(
 			lambda engine: engine.allocate([name]) if operation == OP_ALLOCATE else engine.push([name]),
+			connection=registry.for_document("Sales Invoice", name),
 			name=name,
 			operation=operation,
 			queued=queued_log,
 		)
 
 
-def push_round() -> dict:
+def push_round(connection: str | None = None) -> dict:
 	"""RQ job, queued by tasks.push_round_if_due every Push Round Interval when Xero
 	Settings' Send Invoices is "In Rounds": send the Sales Invoices waiting Queued for
 	their push, up to 50 to a call (the engine batches them, contacts included), each under
@@ -199,6 +204,7 @@ def push_round() -> dict:
 	from xero_connector.engine.xero_port import MAX_BATCH
 	from xero_connector.xero_connector.connection.sync_session import locked_documents
 
+	connection = registry.named(connection)
 	rows = frappe.get_all(
 		SYNC_LOG,
 		filters={"status": STATUS_QUEUED, "operation": OP_PUSH, "reference_doctype": "Sales Invoice"},
@@ -216,6 +222,7 @@ def push_round() -> dict:
 				continue
 			run_engine(
 				lambda engine, batch=held: engine.push(batch),
+				connection=connection,
 				name=held,
 				operation=OP_PUSH,
 				queued={name: waiting[name] for name in held},
@@ -224,12 +231,14 @@ def push_round() -> dict:
 	return {"waiting": len(names), "sent": sent}
 
 
-def pull_payments(ids: list[str] | None = None, queued_log: str | None = None):
-	"""RQ job: bring Xero's payment status back (scheduler, Pull Payments Now, webhooks).
+def pull_payments(ids: list[str] | None = None, queued_log: str | None = None, connection: str | None = None):
+	"""RQ job: bring Xero's payment status back to ``connection``'s company (scheduler,
+	Pull Payments Now, webhooks; a job queued before connections had names: the default).
 
 	``ids`` (from a webhook) only distinguish the job: Xero's events arrive after the
 	change, so the pull since the watermark already includes those documents."""
-	write_state({"last_payment_pull": now_datetime()})
+	connection = registry.named(connection)
+	write_state(connection, {"last_payment_pull": now_datetime()})
 
 	def pull(engine):
 		report = engine.pull()
@@ -241,7 +250,7 @@ def pull_payments(ids: list[str] | None = None, queued_log: str | None = None):
 			pull_if_enabled(engine)  # optional Payment Entries from Xero payments (issue 6)
 		return report
 
-	return run_engine(pull, name=SETTINGS, operation=OP_PULL, queued=queued_log)
+	return run_engine(pull, connection=connection, name=connection.name, operation=OP_PULL, queued=queued_log)
 
 
 def record_pull(host, report) -> None:
@@ -255,8 +264,8 @@ def record_pull(host, report) -> None:
 		lines.append("Voided or deleted in Xero: " + ", ".join(report.voided_in_xero))
 	host.write_log(
 		LogEntry(
-			reference_doctype=SETTINGS,
-			reference_name=SETTINGS,
+			reference_doctype=host.connection.doctype,
+			reference_name=host.connection.name,
 			operation=OP_PULL,
 			status="Success",
 			attempt=1,
@@ -265,11 +274,14 @@ def record_pull(host, report) -> None:
 	)
 
 
-def run_engine(step, *, name: str | list[str], operation: str, queued: str | dict[str, str] | None):
-	"""Open the engine (sync_session.open_engine: organisation guard, limiter, budget) and
-	run ``step(engine)``; record anything the engine could not (an error before it ran, or
-	a bug) as a row with the reason, for ``name`` (a push round: each of its documents).
-	``queued``: the Queued row the job completes (a round: each document's)."""
+def run_engine(
+	step, *, connection, name: str | list[str], operation: str, queued: str | dict[str, str] | None
+):
+	"""Open the engine for ``connection`` (sync_session.open_engine: organisation guard,
+	limiter, budget) and run ``step(engine)``; record anything the engine could not (an
+	error before it ran, or a bug) as a row with the reason, for ``name`` (a push round:
+	each of its documents). ``queued``: the Queued row the job completes (a round: each
+	document's)."""
 	from xero_connector.xero_connector.connection.sync_session import open_engine
 	from xero_connector.xero_connector.sync.host import FrappeHost
 
@@ -280,6 +292,7 @@ def run_engine(step, *, name: str | list[str], operation: str, queued: str | dic
 	names = name if isinstance(name, list) else [name]
 	by_document = queued if isinstance(queued, dict) else None
 	host = FrappeHost(
+		connection,
 		commit=True,
 		queued_log=None if by_document else queued,
 		queued_logs=by_document,
@@ -314,7 +327,7 @@ def record_failure(host, name: str, operation: str, exc: BaseException) -> None:
 	if isinstance(exc, XeroError):
 		status = outcome_for_error(name, operation, exc).status
 	entry = LogEntry(
-		reference_doctype="Xero Settings" if operation == OP_PULL else "Sales Invoice",
+		reference_doctype=host.connection.doctype if operation == OP_PULL else "Sales Invoice",
 		reference_name=name,
 		operation=operation,
 		status=status,

@@ -20,55 +20,54 @@ from xero_connector.constants import (
 	NEEDS_REAUTH,
 	OP_PULL,
 	OP_PUSH,
-	SETTINGS,
 	STATUS_QUEUED,
 	SYNC_LOG,
 	TRIGGER_IN_ROUNDS,
 )
+from xero_connector.xero_connector.connection import registry
 from xero_connector.xero_connector.connection.notices import notify_reauthorisation
 from xero_connector.xero_connector.connection.settings_state import write_state
 
 
 def pull_payments_if_due():
-	"""Scheduler (cron */5): queue the payment pull when its interval has passed."""
+	"""Scheduler (cron */5): queue each connection's payment pull when its interval has
+	passed. True when any was queued."""
 	from xero_connector.xero_connector.jobs import enqueue_pull
 
-	settings = frappe.get_single(SETTINGS)
-	if not settings.enabled or settings.connection_status != CONNECTED or not settings.tenant_id:
-		return False
-	interval = cint(settings.payment_pull_interval)
-	if interval <= 0:
-		return False
-	last = settings.last_payment_pull
-	if last and get_datetime(last) > add_to_date(now_datetime(), minutes=-interval):
-		return False
-	enqueue_pull()
-	return True
+	queued = False
+	for connection in registry.enabled():
+		interval = cint(connection.payment_pull_interval)
+		if interval <= 0:
+			continue
+		last = connection.last_payment_pull
+		if last and get_datetime(last) > add_to_date(now_datetime(), minutes=-interval):
+			continue
+		enqueue_pull(connection)
+		queued = True
+	return queued
 
 
 def push_round_if_due():
-	"""Scheduler (cron */5): when Send Invoices is "In Rounds", queue the push round
-	(jobs.push_round) once its interval has passed since the last one."""
+	"""Scheduler (cron */5): for each connection whose Send Invoices is "In Rounds", queue
+	its push round (jobs.push_round) once its interval has passed since the last one."""
 	from xero_connector.xero_connector.jobs import enqueue_round
 
-	settings = frappe.get_single(SETTINGS)
-	if not settings.enabled or settings.sync_trigger != TRIGGER_IN_ROUNDS:
-		return False
-	if settings.connection_status != CONNECTED or not settings.tenant_id:
-		return False
-	if next_push_round(settings) > now_datetime():
-		return False
-	write_state({"last_push_round": now_datetime()})
-	enqueue_round()
-	return True
+	queued = False
+	for connection in registry.enabled():
+		if connection.sync_trigger != TRIGGER_IN_ROUNDS or next_push_round(connection) > now_datetime():
+			continue
+		write_state(connection, {"last_push_round": now_datetime()})
+		enqueue_round(connection)
+		queued = True
+	return queued
 
 
-def next_push_round(settings):
+def next_push_round(connection):
 	"""When the next push round is due: the last one plus the Push Round Interval (at least 5
 	minutes), or now when none ran yet. The scheduler checks every 5 minutes, so a round
 	starts up to 5 minutes after it is due."""
-	interval = max(cint(settings.push_round_minutes) or 30, 5)
-	last = settings.last_push_round
+	interval = max(cint(connection.push_round_minutes) or 30, 5)
+	last = connection.last_push_round
 	return add_to_date(get_datetime(last), minutes=interval) if last else now_datetime()
 
 
@@ -80,8 +79,8 @@ def requeue_stuck():
 	from xero_connector.xero_connector.jobs import enqueue_pull, enqueue_sync, job_id
 	from xero_connector.xero_connector.sync import ledger
 
-	settings = frappe.get_single(SETTINGS)
-	if not settings.enabled:
+	settings = registry.site_settings()
+	if not any(c.enabled for c in registry.connections()):
 		return []
 	minutes = cint(settings.requeue_after_minutes) or 30
 	cutoff = add_to_date(now_datetime(), minutes=-minutes)
@@ -93,12 +92,11 @@ def requeue_stuck():
 		limit=500,
 	)
 	requeued = []
-	rounds = settings.sync_trigger == TRIGGER_IN_ROUNDS
 	for row in stuck:
-		if rounds and row.operation == OP_PUSH:
+		if row.operation == OP_PUSH and _in_rounds(row):
 			continue  # a first push waits for its round (push_round_if_due), not a job of its own
 		if row.operation == OP_PULL:
-			enqueue_pull(queued=row.name)
+			enqueue_pull(registry.named(row.reference_name), queued=row.name)
 		elif row.reference_doctype == "Sales Invoice":
 			if not frappe.db.exists("Sales Invoice", row.reference_name):
 				# the invoice was deleted (a draft's row): nothing left to send
@@ -115,30 +113,49 @@ def requeue_stuck():
 	return requeued
 
 
+def _in_rounds(row) -> bool:
+	"""The Sales Invoice's connection sends first pushes in rounds."""
+	if row.reference_doctype != "Sales Invoice":
+		return False
+	connection = registry.for_document("Sales Invoice", row.reference_name)
+	return bool(connection and connection.sync_trigger == TRIGGER_IN_ROUNDS)
+
+
 def check_connection():
-	"""Scheduler (hourly): make sure the tokens still refresh. A refused refresh
-	token marks the connection (TokenManager) and sends one notice."""
+	"""Scheduler (hourly): make sure each app's tokens still refresh, then re-read each
+	connected organisation. A refused refresh token marks the app's connections
+	(TokenManager) and sends one notice. Returns the status seen per app."""
+	from xero_connector.xero_connector.connection.guard import refresh_from_xero
+
+	seen = {}
+	for connection in registry.connections():
+		if not connection.enabled:
+			continue
+		app = registry.app_of(connection)
+		if app.name not in seen:
+			seen[app.name] = _check_app(app)
+		if seen[app.name] == CONNECTED and connection.connection_status == CONNECTED:
+			refresh_from_xero(connection)  # organisation guard: re-read GET /Organisation (issue 6)
+	return seen
+
+
+def _check_app(app) -> str | None:
+	"""One token refresh check per app (its connections share the consent)."""
 	from xero_connector.xero import NeedsReauthorisation, XeroError
 	from xero_connector.xero_connector.connection.client import token_manager
 
-	settings = frappe.get_single(SETTINGS)
-	if not settings.enabled:
-		return None
-	if settings.connection_status == NEEDS_REAUTH:
-		notify_reauthorisation(settings.reauth_message or "")
+	if app.connection_status == NEEDS_REAUTH:
+		notify_reauthorisation(app, app.reauth_message or "")
 		return NEEDS_REAUTH
-	if settings.connection_status != CONNECTED:
+	if app.connection_status != CONNECTED:
 		return None
 	try:
-		token_manager(settings).access_token()
+		token_manager(app).access_token()
 	except NeedsReauthorisation as exc:
-		notify_reauthorisation(str(exc.message))
+		notify_reauthorisation(app, str(exc.message))
 		return NEEDS_REAUTH
 	except XeroError:
 		return None  # Xero unreachable: try again next hour
-	from xero_connector.xero_connector.connection.guard import refresh_from_xero
-
-	refresh_from_xero(settings)  # organisation guard: re-read GET /Organisation (issue 6)
 	return CONNECTED
 
 

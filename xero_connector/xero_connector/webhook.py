@@ -13,8 +13,9 @@ from __future__ import annotations
 import frappe
 from werkzeug.wrappers import Response
 
-from xero_connector.constants import OP_PULL, SETTINGS
+from xero_connector.constants import OP_PULL
 from xero_connector.xero.webhooks import WebhookPayloadError, parse_payload, verify_signature
+from xero_connector.xero_connector.connection import registry
 
 RELEVANT = {"INVOICE", "CREDITNOTE"}
 
@@ -24,10 +25,10 @@ def receive():
 	"""Xero calls this; see the module docstring."""
 	raw = frappe.request.get_data(cache=True)
 	signature = frappe.get_request_header("x-xero-signature")
-	key = frappe.utils.password.get_decrypted_password(
-		SETTINGS, SETTINGS, "webhook_key", raise_exception=False
-	)
-	if not key or not verify_signature(raw, signature, key):
+	# every app's key is tried (constant-time each): a delivery speaks only for the apps
+	# whose key signed it
+	verified = [app for app, key in registry.webhook_keys().items() if verify_signature(raw, signature, key)]
+	if not verified:
 		return _empty(401)
 	try:
 		payload = parse_payload(raw)
@@ -35,37 +36,43 @@ def receive():
 		return _empty(401)  # signed but not a Xero payload: treat like a forgery
 	if payload.is_intent_to_receive:
 		return _empty(200)
-	handle_events(payload.events)
+	handle_events(payload.events, verified)
 	return _empty(200)
 
 
-def handle_events(events) -> list[str]:
-	"""Queue one targeted pull for the invoices and credit notes Xero says changed
-	in the connected organisation; other tenants' and other resources' events are
-	ignored. Returns the resource ids queued."""
+def handle_events(events, verified_apps: list[str] | None = None) -> list[str]:
+	"""Queue one targeted pull per connection for the invoices and credit notes Xero says
+	changed in its organisation. Events of organisations no enabled connection holds, of
+	connections whose app did not sign the delivery (``verified_apps``; None: every app),
+	and of other resources are ignored. Returns the resource ids queued."""
 	from xero_connector.xero_connector.jobs import enqueue_pull
 	from xero_connector.xero_connector.sync import ledger
 
-	settings = frappe.get_cached_doc(SETTINGS)
-	if not settings.enabled or not settings.tenant_id:
-		return []
-	ids = sorted(
-		{
-			e.resource_id
-			for e in events
-			if e.event_category in RELEVANT
-			and e.tenant_id.lower() == settings.tenant_id.lower()
-			and e.resource_id
-		}
-	)
-	if ids:
+	by_connection: dict[str, tuple[object, set[str]]] = {}
+	for event in events:
+		if event.event_category not in RELEVANT or not event.resource_id:
+			continue
+		connection = registry.for_tenant(event.tenant_id)
+		if connection is None or not connection.enabled:
+			continue
+		if verified_apps is not None and registry.app_of(connection).name not in verified_apps:
+			continue  # a key never speaks for another app's organisations
+		by_connection.setdefault(connection.name, (connection, set()))[1].add(event.resource_id)
+	queued = []
+	for connection, resource_ids in by_connection.values():
+		ids = sorted(resource_ids)
 		row = ledger.queue(
-			SETTINGS, OP_PULL, reference_doctype=SETTINGS, note="Webhook: changed in Xero: " + ", ".join(ids)
+			connection.name,
+			OP_PULL,
+			reference_doctype=connection.doctype,
+			note="Webhook: changed in Xero: " + ", ".join(ids),
 		)
-		enqueue_pull(ids, queued=row)
+		enqueue_pull(connection, ids, queued=row)
+		queued += ids
+	if queued:
 		# a guest request: Frappe commits only on writes it knows of; the enqueue waits for commit
 		frappe.db.commit()
-	return ids
+	return sorted(queued)
 
 
 def _empty(status: int) -> Response:

@@ -79,7 +79,10 @@ frappe.ui.form.on("Sales Invoice", {
 	refresh(frm) {
 		if (frm.is_new()) return;
 		frappe
-			.call({ method: "xero_connector.xero_connector.connection.guard.organisation_status" })
+			.call({
+				method: "xero_connector.xero_connector.connection.guard.organisation_status",
+				args: { company: frm.doc.company },
+			})
 			.then((r) => {
 				const mismatch = (r.message || {}).mismatch;
 				if (mismatch) frm.dashboard.set_headline_alert(frappe.utils.escape_html(mismatch), "red");

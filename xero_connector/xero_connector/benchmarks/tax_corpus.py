@@ -59,6 +59,7 @@ from xero_connector.tests.fixtures import connected_sandbox
 from xero_connector.xero_connector.benchmarks import tax_corpus_docs as docs
 from xero_connector.xero_connector.benchmarks.sandbox_site import refuse_live_xero
 from xero_connector.xero_connector.benchmarks.tax_corpus_figures import CENT, measure, report
+from xero_connector.xero_connector.connection import registry
 
 FOREIGN_EVERY = 25  # one invoice in 25 is a USD export
 RETURN_SHARE = 0.15  # of the invoices that reached Xero, this share is returned
@@ -169,7 +170,7 @@ def check_and_add_rows(names: list[str], add: bool = True) -> tuple[int, list[di
 	from xero_connector.xero_connector.features.readiness import create_mapping
 	from xero_connector.xero_connector.sync.host import FrappeHost
 
-	host = FrappeHost(commit=False)
+	host = FrappeHost.for_invoice(names[0], commit=False)
 	with open_engine(host, "readiness") as (engine, _client):
 		found = check_readiness((host.load_invoice(name) for name in names), engine.context, [], {})
 	refused = {
@@ -268,11 +269,13 @@ def push(names: list[str]) -> list:
 		)
 	)
 	outcomes = []
+	connection = registry.for_document("Sales Invoice", names[0]) if names else None
 	for part in chunks(names):
 		with locked_documents(part) as held:
 			outcomes += (
 				run_engine(
 					lambda engine, batch=held: engine.push(batch),
+					connection=connection,
 					name=held,
 					operation=OP_PUSH,
 					queued={name: waiting[name] for name in held if name in waiting},

@@ -33,7 +33,7 @@ def measure(names: list[str], outcomes: list) -> dict:
 			"disable_rounded_total",
 		],
 	)
-	with open_engine(FrappeHost(commit=False), "reconciliation") as (engine, _client):
+	with open_engine(FrappeHost.for_invoice(names[0], commit=False), "reconciliation") as (engine, _client):
 		rates = {t["TaxType"]: Decimal(str(t["EffectiveRate"])) for t in engine.reference().tax_rates}
 		found = {}
 		for kind, returns in (("invoice", 0), ("credit_note", 1)):
@@ -112,7 +112,7 @@ def refusal_kinds(names: list[str]) -> Counter:
 	kinds: Counter = Counter()
 	if not names:
 		return kinds
-	host = FrappeHost(commit=False)
+	host = FrappeHost.for_invoice(names[0], commit=False)
 	with open_engine(host, "readiness") as (engine, _client):
 		for name in names:
 			doc = host.load_invoice(name)

@@ -1,99 +1,104 @@
-"""Builds the core's Xero client from Xero Settings, with this site's shared
-state: tokens in Password fields, the refresh lock, OAuth states and the rate
-limiter in Redis (redis_backends.py).
+"""Builds the core's Xero client for a connection (connection/registry.py says which),
+with this site's shared state: tokens in the app's Password fields, the refresh lock,
+OAuth states and the rate limiter in Redis (redis_backends.py).
 
-Called by jobs.py (engine runs), api.py (connect, fetch reference) and tasks.py.
+``app`` is the Xero app a connection belongs to (credentials, consent, tokens:
+``registry.app_of``); ``connection`` is a company's link to one Xero organisation.
+Every function takes the one it reads; none finds it itself.
+
+Called by sync_session.open_client (every engine run and desk look-up), api.py
+(connect, fetch reference) and tasks.py.
 """
 
 from __future__ import annotations
+
+from functools import partial
 
 import frappe
 from frappe import _
 from frappe.utils import now_datetime
 
-from xero_connector.constants import NEEDS_REAUTH, SETTINGS, XERO_CREDIT_NOTE_URL, XERO_INVOICE_URL
+from xero_connector.constants import NEEDS_REAUTH, XERO_CREDIT_NOTE_URL, XERO_INVOICE_URL
 from xero_connector.exceptions import XeroNotConfigured, XeroNotConnected
 from xero_connector.xero import Endpoints, Limits, OAuthClient, RateLimiter, TokenManager, XeroClient
 from xero_connector.xero.budget import DEFAULT_TIER
 from xero_connector.xero.scopes import BROAD, GRANULAR
+from xero_connector.xero_connector.connection import registry
 from xero_connector.xero_connector.connection.redis_backends import (
 	FrappeTokenStore,
 	RedisLimiterBackend,
 	RedisLock,
 	RedisStateStore,
 )
-from xero_connector.xero_connector.connection.settings_state import write_state
+from xero_connector.xero_connector.connection.settings_state import write_app_state, write_state
 
 
-def get_settings():
-	return frappe.get_cached_doc(SETTINGS)
-
-
-def endpoints(settings=None) -> Endpoints:
-	"""Xero's URLs, or the sandbox's when "Use Xero Sandbox" is on."""
-	settings = settings or get_settings()
-	if settings.use_sandbox:
-		if not settings.sandbox_url:
-			frappe.throw(_("Enter the Sandbox URL in Xero Settings."), XeroNotConfigured)
-		return Endpoints.from_base_url(settings.sandbox_url)
+def endpoints(app) -> Endpoints:
+	"""Xero's URLs, or the sandbox's when the app's "Use Xero Sandbox" is on."""
+	if app.use_sandbox:
+		if not app.sandbox_url:
+			frappe.throw(_("Enter the Sandbox URL in {0}.").format(_(app.doctype)), XeroNotConfigured)
+		return Endpoints.from_base_url(app.sandbox_url)
 	return Endpoints()
 
 
-def document_url(kind: str, xero_id: str | None, settings=None) -> str | None:
+def document_url(kind: str, xero_id: str | None, app) -> str | None:
 	"""Where "Open in Xero" goes for an invoice or credit note: Xero's own page, or the
-	sandbox's page at that document when "Use Xero Sandbox" is on."""
+	sandbox's page at that document when the app's "Use Xero Sandbox" is on."""
 	if not xero_id:
 		return None
-	settings = settings or get_settings()
-	if settings.use_sandbox and settings.sandbox_url:
-		return f"{settings.sandbox_url.rstrip('/')}/#{xero_id}"
+	if app.use_sandbox and app.sandbox_url:
+		return f"{app.sandbox_url.rstrip('/')}/#{xero_id}"
 	return (XERO_CREDIT_NOTE_URL if kind == "credit_note" else XERO_INVOICE_URL).format(id=xero_id)
 
 
-def oauth_client(settings=None) -> OAuthClient:
-	settings = settings or get_settings()
-	if not settings.client_id:
-		frappe.throw(_("Enter the Client ID of your Xero app in Xero Settings."), XeroNotConfigured)
+def oauth_client(app) -> OAuthClient:
+	if not app.client_id:
+		frappe.throw(
+			_("Enter the Client ID of your Xero app in {0}.").format(_(app.doctype)), XeroNotConfigured
+		)
 	return OAuthClient(
-		settings.client_id,
-		settings.get_password("client_secret", raise_exception=False) or None,
-		endpoints(settings),
-		scope_style=BROAD if settings.scope_mode == "Broad" else GRANULAR,
+		app.client_id,
+		app.get_password("client_secret", raise_exception=False) or None,
+		endpoints(app),
+		scope_style=BROAD if app.scope_mode == "Broad" else GRANULAR,
 		state_store=RedisStateStore(),
 	)
 
 
-def token_manager(settings=None) -> TokenManager:
+def token_manager(app) -> TokenManager:
+	"""Tokens of the app's consent, refreshed by one worker at a time."""
 	return TokenManager(
-		oauth_client(settings),
-		FrappeTokenStore(),
+		oauth_client(app),
+		FrappeTokenStore(app),
 		RedisLock(),
-		on_needs_reauthorisation=needs_reauthorisation,
+		on_needs_reauthorisation=partial(needs_reauthorisation, app),
 	)
 
 
-def rate_limiter(settings=None) -> RateLimiter:
+def rate_limiter(app) -> RateLimiter:
 	"""Xero's per-organisation limits, shared by every worker through Redis (paced
 	to the sandbox's shortened minute when it runs with a time scale), with the day limit
-	of the app's tier (Xero Settings: Xero App Tier) until Xero's headers show more."""
-	settings = settings or get_settings()
-	scale = float(settings.sandbox_time_scale or 1) if settings.use_sandbox else 1.0
-	tier = (settings.get("xero_app_tier") or DEFAULT_TIER).lower()
+	of the app's tier (Xero App Tier) until Xero's headers show more."""
+	scale = float(app.sandbox_time_scale or 1) if app.use_sandbox else 1.0
+	tier = (app.get("xero_app_tier") or DEFAULT_TIER).lower()
 	return RateLimiter(Limits(time_scale=max(scale, 1.0), tier=tier), RedisLimiterBackend(), namespace="xero")
 
 
-def xero_client(settings=None) -> XeroClient:
-	"""The Accounting API client for the connected organisation."""
-	settings = settings or get_settings()
-	if not settings.tenant_id:
+def xero_client(connection) -> XeroClient:
+	"""The Accounting API client for the connection's organisation."""
+	if not connection.tenant_id:
 		raise XeroNotConnected(
-			_("No Xero organisation is connected: open Xero Settings and click Connect to Xero.")
+			_("No Xero organisation is connected: open {0} and click Connect to Xero.").format(
+				_(connection.doctype)
+			)
 		)
+	app = registry.app_of(connection)
 	return XeroClient(
-		token_manager(settings),
-		settings.tenant_id,
-		endpoints=endpoints(settings),
-		limiter=rate_limiter(settings),
+		token_manager(app),
+		connection.tenant_id,
+		endpoints=endpoints(app),
+		limiter=rate_limiter(app),
 	)
 
 
@@ -104,26 +109,28 @@ def xero_port(client: XeroClient):
 	return ClientPort(client)
 
 
-def record_budget(client: XeroClient) -> None:
-	"""Copy the remaining-calls headers Xero last sent to Xero Settings (shown on the form)."""
+def record_budget(connection, client: XeroClient) -> None:
+	"""Copy the remaining-calls headers Xero last sent to the connection (the
+	organisation's) and its app (the app's minute), shown on the form."""
 	remaining = client.limiter.remaining.get(client.tenant_id)
 	if not remaining:
 		return
 	write_state(
+		connection,
 		{
 			"api_minute_remaining": remaining.get("minute"),
 			"api_day_remaining": remaining.get("day"),
-			"api_app_minute_remaining": remaining.get("appminute"),
 			"api_budget_updated_on": now_datetime(),
 		},
 	)
+	write_app_state(registry.app_of(connection), {"api_app_minute_remaining": remaining.get("appminute")})
 
 
-def needs_reauthorisation(message: str) -> None:
-	"""TokenManager's callback when Xero refuses the refresh token: mark the
-	connection and tell the managers, once (notices.notify_reauthorisation)."""
+def needs_reauthorisation(app, message: str) -> None:
+	"""TokenManager's callback when Xero refuses the app's refresh token: mark the
+	app's connections and tell the managers, once (notices.notify_reauthorisation)."""
 	from xero_connector.xero_connector.connection.notices import notify_reauthorisation
 
-	write_state({"connection_status": NEEDS_REAUTH, "reauth_message": message})
+	write_app_state(app, {"connection_status": NEEDS_REAUTH, "reauth_message": message})
 	frappe.db.commit()
-	notify_reauthorisation(message)
+	notify_reauthorisation(app, message)

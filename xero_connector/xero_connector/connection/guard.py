@@ -1,5 +1,5 @@
 """Organisation guard, Frappe side: where the remembered organisation is stored
-(Xero Settings ``synced_*`` fields), the per-tenant cache of the connected one
+(the connection's ``synced_*`` fields), the per-tenant cache of the connected one
 (``connected_*`` fields), the banner text (``organisation_mismatch``) and the
 Confirm Organisation Switch action. The comparison itself is the core's
 (:mod:`xero_connector.engine.guard`).
@@ -14,7 +14,6 @@ from __future__ import annotations
 import frappe
 from frappe import _
 
-from xero_connector.constants import SETTINGS
 from xero_connector.engine.guard import (
 	GuardResult,
 	OrganisationChanged,
@@ -23,6 +22,7 @@ from xero_connector.engine.guard import (
 	mismatch_message,
 )
 from xero_connector.exceptions import XeroConnectorError
+from xero_connector.xero_connector.connection import registry
 from xero_connector.xero_connector.connection.settings_state import write_state
 from xero_connector.xero_connector.permissions import require_manager
 
@@ -66,43 +66,47 @@ def _values(identity: OrganisationIdentity, fields: tuple[str, ...]) -> dict:
 	)
 
 
-def _settings_values() -> dict:
-	return frappe.db.get_singles_dict(SETTINGS, cast=True)
+def _settings_values(connection) -> dict:
+	"""What the connection holds now (read from the database: a job may have changed it)."""
+	if connection.doctype == connection.name:  # a Single
+		return frappe.db.get_singles_dict(connection.doctype, cast=True)
+	fields = ["tenant_id", "organisation_mismatch", *SYNCED, *CONNECTED]
+	return frappe.db.get_value(connection.doctype, connection.name, fields, as_dict=True) or {}
 
 
-def remembered() -> OrganisationIdentity | None:
-	"""The organisation this site synced with (None before the first connection)."""
-	return _identity(_settings_values(), SYNCED)
+def remembered(connection) -> OrganisationIdentity | None:
+	"""The organisation this connection synced with (None before the first connection)."""
+	return _identity(_settings_values(connection), SYNCED)
 
 
-def connected() -> OrganisationIdentity | None:
+def connected(connection) -> OrganisationIdentity | None:
 	"""The cached identity of the connected organisation (for the tenant it was read for)."""
-	return _identity(_settings_values(), CONNECTED)
+	return _identity(_settings_values(connection), CONNECTED)
 
 
-def check(port, *, refresh: bool = False) -> GuardResult:
+def check(connection, port, *, refresh: bool = False) -> GuardResult:
 	"""Compare the port's organisation with the remembered one, store what was learnt
 	(the first organisation is remembered; the cache and the banner text are updated)
 	and return the result. ``refresh`` forces ``GET /Organisation`` (connect, health check)."""
-	values = _settings_values()
+	values = _settings_values(connection)
 	expected = _identity(values, SYNCED)
 	known = None if refresh else _identity(values, CONNECTED)
 	result = check_organisation(expected, port.tenant_id, port.get_organisation, known)
-	_store(result, values)
+	_store(connection, result, values)
 	return result
 
 
-def observed(organisation: dict, tenant_id: str) -> GuardResult:
+def observed(connection, organisation: dict, tenant_id: str) -> GuardResult:
 	"""``GET /Organisation`` was just read (api.fetch_reference on connect): cache it,
 	remember it if nothing was, and update the banner."""
-	values = _settings_values()
+	values = _settings_values(connection)
 	current = OrganisationIdentity.from_organisation(organisation, tenant_id)
 	result = check_organisation(_identity(values, SYNCED), tenant_id, lambda: organisation, known=current)
-	_store(result, values)
+	_store(connection, result, values)
 	return result
 
 
-def _store(result: GuardResult, values: dict) -> None:
+def _store(connection, result: GuardResult, values: dict) -> None:
 	updates = {}
 	if result.current is not None:
 		updates.update(_values(result.current, CONNECTED))
@@ -111,46 +115,46 @@ def _store(result: GuardResult, values: dict) -> None:
 	updates["organisation_mismatch"] = str(result.error) if result.error else None
 	changed = {k: v for k, v in updates.items() if (values.get(k) or None) != (v or None)}
 	if changed:
-		write_state(changed)
-		frappe.clear_document_cache(SETTINGS, SETTINGS)
+		write_state(connection, changed)
 
 
-def ensure_same_organisation(port) -> None:
+def ensure_same_organisation(connection, port) -> None:
 	"""Raise :class:`OrganisationMismatch` (its message is the banner's) unless the
 	port still points at the remembered organisation. Called by jobs.run_engine."""
-	result = check(port)
+	result = check(connection, port)
 	if result.error is not None:
 		frappe.db.commit()  # the banner must survive the job's rollback
 		raise OrganisationMismatch(result.error)
 
 
-def mismatch_banner() -> str | None:
+def mismatch_banner(connection) -> str | None:
 	"""The banner text for the forms (None when all is well)."""
-	return frappe.db.get_single_value(SETTINGS, "organisation_mismatch") or None
+	return _settings_values(connection).get("organisation_mismatch") or None
 
 
 @frappe.whitelist(methods=["POST"])
-def confirm_organisation_switch() -> dict:
+def confirm_organisation_switch(connection: str | None = None) -> dict:
 	"""Confirm Organisation Switch button (Xero Manager): the connected organisation
-	becomes the one this site syncs with."""
+	becomes the one this connection syncs with."""
 	require_manager()
-	values = _settings_values()
+	connection = registry.named(connection)
+	values = _settings_values(connection)
 	current = _identity(values, CONNECTED)
 	if current is None:
 		frappe.throw(_("No connected organisation is known yet: click Fetch from Xero first."))
 	if (values.get("tenant_id") or "").lower() != (current.tenant_id or ""):
 		frappe.throw(_("The connection changed since it was last checked: click Fetch from Xero first."))
-	write_state({**_values(current, SYNCED), "organisation_mismatch": None})
-	frappe.clear_document_cache(SETTINGS, SETTINGS)
+	write_state(connection, {**_values(current, SYNCED), "organisation_mismatch": None})
 	return {"organisation_id": current.organisation_id, "organisation_name": current.name}
 
 
 @frappe.whitelist()
-def organisation_status() -> dict:
-	"""The banner on Xero Settings and the Sales Invoice form: for those who may read
-	Sales Invoices (it names the Xero organisations)."""
+def organisation_status(company: str | None = None) -> dict:
+	"""The banner on Xero Settings and the Sales Invoice form (of ``company``): for those
+	who may read Sales Invoices (it names the Xero organisations)."""
 	frappe.has_permission("Sales Invoice", "read", throw=True)
-	return {"mismatch": mismatch_banner()}
+	connection = registry.for_company(company)
+	return {"mismatch": mismatch_banner(connection) if connection else None}
 
 
 __all__ = [
@@ -165,14 +169,14 @@ __all__ = [
 ]
 
 
-def refresh_from_xero(settings=None) -> GuardResult | None:
+def refresh_from_xero(connection) -> GuardResult | None:
 	"""Hourly health check (tasks.check_connection): re-read ``GET /Organisation`` so the
 	banner appears even when nothing is being sent. Xero being unreachable is not an error here."""
 	from xero_connector.xero import XeroError
 	from xero_connector.xero_connector.connection.client import xero_client, xero_port
 
 	try:
-		result = check(xero_port(xero_client(settings)), refresh=True)
+		result = check(connection, xero_port(xero_client(connection)), refresh=True)
 	except (XeroError, XeroConnectorError):
 		return None
 	frappe.db.commit()

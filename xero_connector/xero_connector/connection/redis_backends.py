@@ -1,7 +1,7 @@
 """The client's pluggable state, implemented for Frappe so that every worker of
 the site shares it:
 
-- :class:`FrappeTokenStore`: the tokens in Xero Settings' Password fields
+- :class:`FrappeTokenStore`: the tokens in the Xero app's Password fields
   (encrypted in ``__Auth``), with an encrypted copy in Redis that every worker
   reads, so a worker inside an older database snapshot never sees a rotated token;
 - :class:`RedisLock`: the single-flight token refresh lock;
@@ -24,11 +24,11 @@ from collections.abc import Iterator
 import frappe
 from frappe.utils.password import decrypt, encrypt, get_decrypted_password, set_encrypted_password
 
-from xero_connector.constants import CONNECTED, NEEDS_REAUTH, NOT_CONNECTED, SETTINGS
+from xero_connector.constants import CONNECTED, NEEDS_REAUTH, NOT_CONNECTED
 from xero_connector.xero.limiter import Window
 from xero_connector.xero.locks import LockTimeout
 from xero_connector.xero.tokens import TokenSet
-from xero_connector.xero_connector.connection.settings_state import write_state
+from xero_connector.xero_connector.connection.settings_state import write_app_state
 
 PASSWORD_MASK = "*" * 10
 
@@ -39,17 +39,22 @@ def site_key(*parts: str) -> str:
 
 
 class FrappeTokenStore:
-	"""TokenStore over Xero Settings. Called by the core's TokenManager."""
+	"""TokenStore over one Xero app (its consent's tokens, shared by the app's
+	connections: a copy per connection would die when another refreshes). Called by the
+	core's TokenManager; ``app`` is the app document (client.token_manager)."""
 
-	redis_key = "tokens"
+	def __init__(self, app):
+		self.doctype, self.name = app.doctype, app.name
+		# a Single keeps the key it always had, so an upgrade loses no cached token
+		self.redis_key = ("tokens",) if self.doctype == self.name else ("tokens", self.name)
 
 	def load(self) -> TokenSet | None:
-		cached = frappe.cache.get(site_key(self.redis_key))
+		cached = frappe.cache.get(site_key(*self.redis_key))
 		if cached:
 			try:
 				return TokenSet.from_dict(json.loads(decrypt(cached.decode())))
 			except Exception:
-				frappe.cache.delete(site_key(self.redis_key))
+				frappe.cache.delete(site_key(*self.redis_key))
 		tokens = self._load_from_db()
 		if tokens:
 			self._cache(tokens)
@@ -61,10 +66,11 @@ class FrappeTokenStore:
 
 	def clear(self) -> None:
 		"""Forget the tokens (Disconnect)."""
-		frappe.cache.delete(site_key(self.redis_key))
+		frappe.cache.delete(site_key(*self.redis_key))
 		for field in ("access_token", "refresh_token"):
-			frappe.db.delete("__Auth", {"doctype": SETTINGS, "name": SETTINGS, "fieldname": field})
-		write_state(
+			frappe.db.delete("__Auth", {"doctype": self.doctype, "name": self.name, "fieldname": field})
+		write_app_state(
+			(self.doctype, self.name),
 			{
 				"access_token": None,
 				"refresh_token": None,
@@ -76,14 +82,16 @@ class FrappeTokenStore:
 		frappe.db.commit()
 
 	def _cache(self, tokens: TokenSet) -> None:
-		frappe.cache.set(site_key(self.redis_key), encrypt(json.dumps(tokens.to_dict())))
+		frappe.cache.set(site_key(*self.redis_key), encrypt(json.dumps(tokens.to_dict())))
 
 	def _load_from_db(self) -> TokenSet | None:
-		access = get_decrypted_password(SETTINGS, SETTINGS, "access_token", raise_exception=False)
-		refresh = get_decrypted_password(SETTINGS, SETTINGS, "refresh_token", raise_exception=False)
+		access = get_decrypted_password(self.doctype, self.name, "access_token", raise_exception=False)
+		refresh = get_decrypted_password(self.doctype, self.name, "refresh_token", raise_exception=False)
 		if not (access or refresh):
 			return None
-		values = frappe.db.get_singles_dict(SETTINGS, cast=True)
+		values = self._values(
+			"token_expires_at", "granted_scope", "connection_status", "reauth_message", "token_updated_at"
+		)
 		return TokenSet(
 			access_token=access or "",
 			refresh_token=refresh or "",
@@ -98,13 +106,15 @@ class FrappeTokenStore:
 		for field in ("access_token", "refresh_token"):
 			value = getattr(tokens, field)
 			if value:
-				set_encrypted_password(SETTINGS, SETTINGS, value, field)
-		status = frappe.db.get_single_value(SETTINGS, "connection_status")
+				set_encrypted_password(self.doctype, self.name, value, field)
+		values = self._values("connection_status", "tenant_id")
+		status = values.get("connection_status")
 		if tokens.needs_reauthorisation:
 			status = NEEDS_REAUTH
-		elif status != CONNECTED and frappe.db.get_single_value(SETTINGS, "tenant_id"):
+		elif status != CONNECTED and values.get("tenant_id"):
 			status = CONNECTED
-		write_state(
+		write_app_state(
+			(self.doctype, self.name),
 			{
 				"access_token": PASSWORD_MASK if tokens.access_token else None,
 				"refresh_token": PASSWORD_MASK if tokens.refresh_token else None,
@@ -118,8 +128,15 @@ class FrappeTokenStore:
 		# The refresh token just rotated: it must survive this job failing later.
 		frappe.db.commit()
 
+	def _values(self, *fields: str) -> dict:
+		"""The app's stored ``fields``, read from the database (not a cached document:
+		another worker may have just rotated the tokens)."""
+		if self.doctype == self.name:
+			return frappe.db.get_singles_dict(self.doctype, cast=True)
+		return frappe.db.get_value(self.doctype, self.name, list(fields), as_dict=True) or {}
+
 	def __repr__(self) -> str:
-		return "FrappeTokenStore()"
+		return f"FrappeTokenStore({self.name!r})"
 
 
 class RedisLock:

@@ -18,11 +18,11 @@ from frappe.utils import now_datetime
 
 from xero_connector.constants import (
 	ACTIVE,
-	SETTINGS,
 	XERO_ACCOUNT,
 	XERO_TAX_RATE,
 )
 from xero_connector.engine.rules import is_revenue_account, line_account_refusal
+from xero_connector.xero_connector.connection import registry
 from xero_connector.xero_connector.connection.settings_state import write_state
 
 
@@ -104,9 +104,14 @@ def tax_type_problem(tax_type: str | None) -> str | None:
 
 
 def store(
-	accounts: list[dict], tax_rates: list[dict], currencies: list[dict], items: list[dict] | None = None
+	connection,
+	accounts: list[dict],
+	tax_rates: list[dict],
+	currencies: list[dict],
+	items: list[dict] | None = None,
 ) -> dict:
-	"""Upsert what Xero returned for GET /Accounts, /TaxRates, /Currencies and /Items.
+	"""Upsert what Xero returned for GET /Accounts, /TaxRates, /Currencies and /Items of
+	``connection``'s organisation.
 
 	Called by api.fetch_reference (the settings button) and by tests. Rows Xero no
 	longer returns are kept (mappings may still link them) but marked DELETED so
@@ -164,7 +169,7 @@ def store(
 
 	clear_cache()
 	codes = sorted({c.get("Code") for c in currencies if c.get("Code")})
-	write_state({"xero_currencies": ", ".join(codes), "reference_fetched_on": now_datetime()})
+	write_state(connection, {"xero_currencies": ", ".join(codes), "reference_fetched_on": now_datetime()})
 	counts = {"accounts": len(seen_codes), "tax_rates": len(seen_types), "currencies": len(codes)}
 	if items is not None:
 		counts["items"] = len(store_items(items))
@@ -248,7 +253,7 @@ def _reference_data() -> dict:
 		for row in frappe.get_all(XERO_TAX_RATE, fields=["xero_data", "status"])
 		if row.xero_data and row.status != "DELETED"
 	]
-	codes = frappe.db.get_single_value(SETTINGS, "xero_currencies") or ""
+	codes = registry.default_connection().xero_currencies or ""
 	currencies = [{"Code": c.strip()} for c in codes.split(",") if c.strip()]
 	return {
 		"accounts": accounts,

@@ -1,5 +1,6 @@
-"""The one writer of what the app itself keeps on Xero Settings: tokens' metadata,
-the connection and organisation, watermarks, the API budget, the last pull.
+"""The one writer of what the app itself keeps on a connection and its Xero app
+(today both are Xero Settings): tokens' metadata, the connection and organisation,
+watermarks, the API budget, the last pull.
 
 Jobs write these while an administrator may have the form open. They are written
 without touching the document's ``modified`` (so saving the open form is never
@@ -12,25 +13,42 @@ from __future__ import annotations
 
 import frappe
 
-from xero_connector.constants import NOT_CONNECTED, SETTINGS
+from xero_connector.constants import NOT_CONNECTED
 
 
-def write_state(values: dict) -> None:
-	frappe.db.set_single_value(SETTINGS, values, update_modified=False)
-	frappe.clear_document_cache(SETTINGS, SETTINGS)
+def write_state(connection, values: dict) -> None:
+	"""Write ``values`` to the connection (a document, or ``(doctype, name)``)."""
+	doctype, name = _key(connection)
+	if doctype == name:  # a Single (Frappe deprecates set_value on one)
+		frappe.db.set_single_value(doctype, values, update_modified=False)
+	else:
+		frappe.db.set_value(doctype, name, values, update_modified=False)
+	frappe.clear_document_cache(doctype, name)
 
 
-def forget_connection() -> None:
+def write_app_state(app, values: dict) -> None:
+	"""Write ``values`` to the Xero app (tokens' metadata, consent, app-wide budget)."""
+	write_state(app, values)
+
+
+def _key(document) -> tuple[str, str]:
+	if isinstance(document, tuple | list):
+		return document[0], document[1]
+	return document.doctype, document.name
+
+
+def forget_connection(connection) -> None:
 	"""What Disconnect leaves: no organisation, no granted tenants, Not Connected (the
 	tokens are cleared by the token store)."""
 	write_state(
+		connection,
 		{
 			"connection_status": NOT_CONNECTED,
 			"tenant_id": None,
 			"organisation_name": None,
 			"granted_tenants": None,
 			"reauth_message": None,
-		}
+		},
 	)
 
 

@@ -9,7 +9,7 @@ backfill.run, quotations, the Readiness page's contact fixes, the Reconciliation
 report, the payload preview and the Customer panel, so every path gets the same
 guard. Only the connect flow (api.fetch_reference, which is where the guard learns the
 organisation) and the guard's own health check open a client directly. Built so that a
-connection per company can follow: everything comes from the settings passed in.
+connection per company can follow: everything comes from the connection passed in.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from xero_connector.constants import JOB_TIMEOUT
 
 
 @contextlib.contextmanager
-def open_client(settings=None, activity: str = "push") -> Iterator[object]:
-	"""The XeroClient for the connection in ``settings`` (Xero Settings when None), after
+def open_client(connection, activity: str = "push") -> Iterator[object]:
+	"""The XeroClient for ``connection`` (registry.py), after
 	checking that ``activity`` (xero/budget.ACTIVITIES) may spend the organisation's day of
 	calls now (day_budget.check: DayLimitReached with the time it may) and that the
 	connection still points at the organisation this site syncs with (OrganisationMismatch).
@@ -32,23 +32,23 @@ def open_client(settings=None, activity: str = "push") -> Iterator[object]:
 	from xero_connector.xero_connector.connection.client import record_budget, xero_client, xero_port
 	from xero_connector.xero_connector.connection.guard import ensure_same_organisation
 
-	client = xero_client(settings)
+	client = xero_client(connection)
 	try:
 		day_budget.check(client, activity)
-		ensure_same_organisation(xero_port(client))  # never one organisation's data in another
+		ensure_same_organisation(connection, xero_port(client))  # never one organisation's data in another
 		yield client
 	finally:
-		record_budget(client)
+		record_budget(connection, client)
 		day_budget.count(client, activity)
 
 
 @contextlib.contextmanager
 def open_engine(host, activity: str = "push") -> Iterator[tuple[object, object]]:
-	"""``(engine, client)`` for the connection in ``host.settings``, through :func:`open_client`."""
+	"""``(engine, client)`` for the host's connection, through :func:`open_client`."""
 	from xero_connector.engine.sync import SyncEngine
 	from xero_connector.xero_connector.connection.client import xero_port
 
-	with open_client(host.settings, activity) as client:
+	with open_client(host.connection, activity) as client:
 		host.client = client  # the Sync Log rows say how many calls each took
 		yield SyncEngine(host, xero_port(client)), client
 

@@ -22,8 +22,9 @@ import frappe
 from frappe import _
 from frappe.utils import cint
 
-from xero_connector.constants import CONNECTED, SETTINGS
+from xero_connector.constants import CONNECTED
 from xero_connector.engine.records import dec, xero_date
+from xero_connector.xero_connector.connection import registry
 from xero_connector.xero_connector.connection.client import document_url
 
 ORDER = "Date DESC"
@@ -32,15 +33,15 @@ CACHE_SECONDS = 120
 
 
 def page_size() -> int:
-	size = cint(frappe.db.get_single_value(SETTINGS, "customer_invoice_count")) or 10
+	size = cint(registry.site_settings().customer_invoice_count) or 10
 	return max(1, min(size, MAX_PAGE_SIZE))
 
 
-def contact_for(customer, client) -> str | None:
+def contact_for(customer, client, connection) -> str | None:
 	"""The Customer's ContactID, or the contact matched by billing account code."""
 	if customer.get("xero_contact_id"):
 		return customer.xero_contact_id
-	field = frappe.db.get_single_value(SETTINGS, "billing_code_field") or "xero_account_number"
+	field = connection.billing_code_field or "xero_account_number"
 	code = customer.get(field)
 	if not code:
 		return None
@@ -48,7 +49,7 @@ def contact_for(customer, client) -> str | None:
 	return contact.get("ContactID") if contact else None
 
 
-def row(invoice: dict) -> dict:
+def row(invoice: dict, connection) -> dict:
 	"""One line of the panel."""
 	invoice_id = invoice.get("InvoiceID")
 	return {
@@ -60,7 +61,7 @@ def row(invoice: dict) -> dict:
 		"currency": invoice.get("CurrencyCode"),
 		"total": str(dec(invoice.get("Total"), default=0)),
 		"amount_due": str(dec(invoice.get("AmountDue"), default=0)),
-		"link": document_url("invoice", invoice_id),
+		"link": document_url("invoice", invoice_id, registry.app_of(connection)),
 		"sales_invoice": frappe.db.get_value("Sales Invoice", {"xero_invoice_id": invoice_id}, "name")
 		if invoice_id
 		else None,
@@ -68,8 +69,9 @@ def row(invoice: dict) -> dict:
 
 
 @frappe.whitelist()
-def customer_invoices(customer: str, page: int = 1) -> dict:
-	"""A page of the Customer's invoices in Xero: ``{"linked", "rows", "page", "has_more", "message"}``."""
+def customer_invoices(customer: str, page: int = 1, company: str | None = None) -> dict:
+	"""A page of the Customer's invoices in Xero (in the organisation of ``company``, the
+	user's default company when None): ``{"linked", "rows", "page", "has_more", "message"}``."""
 	doc = frappe.get_doc("Customer", customer)
 	doc.check_permission("read")
 	page = max(1, cint(page))
@@ -77,12 +79,12 @@ def customer_invoices(customer: str, page: int = 1) -> dict:
 		return _empty(
 			page, _("Seeing this customer's invoices in Xero needs permission to read Sales Invoices.")
 		)
-	settings = frappe.get_cached_doc(SETTINGS)
-	if not settings.enabled or settings.connection_status != CONNECTED:
+	settings = registry.for_company(company or frappe.defaults.get_user_default("Company"))
+	if not settings or not settings.enabled or settings.connection_status != CONNECTED:
 		return _empty(page, _("Xero is not connected."))
 	from xero_connector.xero_connector.connection.guard import mismatch_banner
 
-	mismatch = mismatch_banner()
+	mismatch = mismatch_banner(settings)
 	if mismatch:  # the organisation guard: never show another organisation's invoices here
 		return _empty(page, mismatch)
 	key = f"xero_customer_invoices:{settings.tenant_id}:{customer}:{page}:{page_size()}"
@@ -104,7 +106,7 @@ def _read_page(doc, page: int, settings) -> dict:
 	size = page_size()
 	try:
 		with open_client(settings, "customer_panel") as client:
-			contact_id = contact_for(doc, client)
+			contact_id = contact_for(doc, client, settings)
 			if not contact_id:
 				return _empty(page, _("This customer is not linked to a Xero contact yet."))
 			invoices, has_more = client.invoices_page(
@@ -121,7 +123,7 @@ def _read_page(doc, page: int, settings) -> dict:
 	return {
 		"linked": True,
 		"contact_id": contact_id,
-		"rows": [row(i) for i in invoices],
+		"rows": [row(i, settings) for i in invoices],
 		"page": page,
 		"page_size": size,
 		"has_more": bool(has_more),

@@ -56,8 +56,8 @@ def preview_for(name: str, last_request: dict | None, last_sync: str | None) -> 
 	"""The preview of one Sales Invoice as plain JSON for the desk."""
 	from xero_connector.xero_connector.sync.host import FrappeHost, as_plain_dict
 
-	host = FrappeHost(commit=False)
 	doc = as_plain_dict(frappe.get_doc(SALES_INVOICE, name))
+	host = FrappeHost.for_company(doc.get("company"), commit=False)
 	ctx = host.mapping_context(doc)
 	if ctx.xero is None:
 		ctx = replace(ctx, xero=_read_reference(host))

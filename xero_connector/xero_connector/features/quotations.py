@@ -16,28 +16,30 @@ from __future__ import annotations
 import frappe
 from frappe import _
 
-from xero_connector.constants import JOB_TIMEOUT, QUEUE, SETTINGS
+from xero_connector.constants import JOB_TIMEOUT, QUEUE
 from xero_connector.engine.host import LogEntry
+from xero_connector.xero_connector.connection import registry
 
 QUOTATION = "Quotation"
 JOB = "xero-quote::{name}"
 METHOD = "xero_connector.xero_connector.jobs.sync_quotation"  # the queue's door (jobs.py)
 
 
-def enabled() -> bool:
-	settings = frappe.get_cached_doc(SETTINGS)
-	return bool(settings.enabled and settings.get("push_quotations"))
+def enabled(company: str | None) -> bool:
+	"""The company's connection sends Quotations (Xero Settings: Push Quotations)."""
+	connection = registry.for_company(company)
+	return bool(connection and connection.enabled and connection.get("push_quotations"))
 
 
 def on_submit(doc, method=None):
 	"""doc_events Quotation on_submit: queue the push after the commit."""
-	if enabled() and doc.quotation_to == "Customer":
+	if enabled(doc.company) and doc.quotation_to == "Customer":
 		enqueue(doc.name)
 
 
 def on_cancel(doc, method=None):
 	"""doc_events Quotation on_cancel: queue deleting its Xero quote."""
-	if enabled() and doc.get("xero_quote_id"):
+	if enabled(doc.company) and doc.get("xero_quote_id"):
 		enqueue(doc.name)
 
 
@@ -57,7 +59,7 @@ def sync_quotation(name: str) -> dict:
 	"""RQ job: make Xero's quote match the Quotation (create, update or delete)."""
 	from xero_connector.xero_connector.sync.host import FrappeHost
 
-	host = FrappeHost(commit=True)
+	host = FrappeHost.for_company(frappe.db.get_value(QUOTATION, name, "company"), commit=True)
 	try:
 		return _sync(host, name)
 	except Exception as exc:

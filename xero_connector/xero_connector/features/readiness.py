@@ -37,7 +37,7 @@ def build_report(company: str, from_date: str, to_date: str):
 		pluck="name",
 		limit=MAX_INVOICES,
 	)
-	host = FrappeHost(commit=False)
+	host = FrappeHost.for_company(company, commit=False)
 	docs = (host.load_invoice(name) for name in names)
 	customers = frappe.get_all(
 		SALES_INVOICE,
@@ -113,7 +113,7 @@ def create_mapping(
 
 @frappe.whitelist(methods=["POST"])
 @shows_xero_errors
-def create_contact(customer: str) -> str:
+def create_contact(customer: str, company: str | None = None) -> str:
 	"""Create the customer's contact in Xero (its name and billing account code) and store its
 	ContactID on the Customer. Returns the ContactID; Xero's refusal is shown as it came."""
 	from xero_connector.engine.contacts import customer_key
@@ -123,12 +123,12 @@ def create_contact(customer: str) -> str:
 
 	require_manager()
 	require_customer(customer)
-	host = FrappeHost(commit=False)
-	ctx = host.mapping_context({"customer": customer, "company": None})
+	host = FrappeHost.for_company(company, commit=False)
+	ctx = host.mapping_context({"customer": customer, "company": company})
 	name, code = customer_key(customer, ctx)
 	payload = {"Name": name, **({"AccountNumber": code} if code else {})}
 	key = idempotency_key(host.site_id, customer, "contact", payload_hash(payload))
-	with holding_customers([customer]), open_client(host.settings, "readiness") as client:
+	with holding_customers([customer]), open_client(host.connection, "readiness") as client:
 		if frappe.db.get_value("Customer", customer, "xero_contact_id", for_update=True):  # as committed now
 			frappe.throw(
 				_("{0} was linked to a Xero contact a moment ago (by a sync): nothing to create.").format(
@@ -149,7 +149,7 @@ def create_contact(customer: str) -> str:
 
 @frappe.whitelist(methods=["POST"])
 @shows_xero_errors
-def link_contact(customer: str, contact_id: str) -> str:
+def link_contact(customer: str, contact_id: str, company: str | None = None) -> str:
 	"""Link an existing Xero contact that carries the customer's name (checked in Xero; an
 	archived contact is refused). Returns the ContactID."""
 	from xero_connector.engine.contacts import customer_key
@@ -159,9 +159,9 @@ def link_contact(customer: str, contact_id: str) -> str:
 
 	require_manager()
 	require_customer(customer)
-	host = FrappeHost(commit=False)
-	name, _code = customer_key(customer, host.mapping_context({"customer": customer, "company": None}))
-	with open_client(host.settings, "readiness") as client:
+	host = FrappeHost.for_company(company, commit=False)
+	name, _code = customer_key(customer, host.mapping_context({"customer": customer, "company": company}))
+	with open_client(host.connection, "readiness") as client:
 		found = client.list_contacts(where=f"ContactID==Guid({quote(contact_id)})", include_archived=True)
 	contact = found[0] if found else None
 	if contact is None:

@@ -15,6 +15,7 @@ from frappe import _
 
 from xero_connector.engine.rules import customer_owes
 from xero_connector.exceptions import XeroConnectorError, shows_xero_errors
+from xero_connector.xero_connector.connection import registry
 from xero_connector.xero_connector.permissions import require_manager
 
 SALES_INVOICE = "Sales Invoice"
@@ -121,7 +122,7 @@ def reconcile_period(company: str, from_date: str, to_date: str) -> list[dict]:
 	from xero_connector.xero_connector.connection.sync_session import open_client
 
 	erpnext = erpnext_rows(company, from_date, to_date)
-	with open_client(activity="reconciliation") as client:
+	with open_client(registry.require(company), "reconciliation") as client:
 		xero = xero_documents(client, erpnext, str(from_date), str(to_date))
 	return [row.as_dict() for row in reconcile(erpnext, xero)]
 
@@ -158,9 +159,9 @@ def link(name: str) -> dict:
 	frappe.has_permission(SALES_INVOICE, "write", name, throw=True)
 	is_return = frappe.db.get_value(SALES_INVOICE, name, "is_return")
 	kind = "credit_note" if is_return else "invoice"
-	with open_client(
-		activity="reconciliation"
-	) as client:  # the organisation guard: never link another organisation's document
+	host = FrappeHost.for_invoice(name, commit=False)
+	# the organisation guard: never link another organisation's document
+	with open_client(host.connection, "reconciliation") as client:
 		if kind == "invoice":
 			found = client.list_invoices(invoice_numbers=[name])
 		else:
@@ -172,7 +173,6 @@ def link(name: str) -> dict:
 		)
 	element = found[0]
 	xero_id = element.get("InvoiceID") or element.get("CreditNoteID")
-	host = FrappeHost(commit=False)
 	other = host.find_by_xero_id(xero_id)
 	if other and other != name:
 		frappe.throw(

@@ -74,7 +74,8 @@ def run(name: str, token: str) -> str | None:
 	from xero_connector.xero_connector.sync.host import FrappeHost
 
 	try:
-		host = FrappeHost(commit=True, job_id=frappe.db.get_value(BACKFILL, name, "job_id"))
+		company, job_id = frappe.db.get_value(BACKFILL, name, ["company", "job_id"])
+		host = FrappeHost.for_company(company, commit=True, job_id=job_id)
 		# the same door as every other job: the organisation guard first, so that a run
 		# resumed after reconnecting to another organisation sends nothing there
 		with open_engine(host, "backfill") as (engine, client):

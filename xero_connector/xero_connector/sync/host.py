@@ -1,8 +1,9 @@
 """The engine's Host, implemented over Frappe: Sales Invoices and their masters,
-the mapping doctypes, Xero Settings, the sync state in Sales Invoice custom
-fields, the Customer's ContactID and the Xero Sync Log.
+the mapping doctypes, its connection (connection/registry.py), the sync state in
+Sales Invoice custom fields, the Customer's ContactID and the Xero Sync Log.
 
-Built by jobs.py (one per background job) and events.py (pre-flight on submit).
+Built by jobs.py (one per background job) and events.py (pre-flight on submit), for
+the connection of the documents' company (:meth:`FrappeHost.for_company`).
 The engine (``xero_connector.engine``) calls its methods; it never calls Xero.
 """
 
@@ -15,7 +16,6 @@ import frappe
 from frappe.utils import convert_utc_to_system_timezone
 
 from xero_connector.constants import (
-	SETTINGS,
 	STATUS_FAILED,
 	STATUS_SKIPPED,
 	STATUS_SUCCESS,
@@ -23,6 +23,7 @@ from xero_connector.constants import (
 )
 from xero_connector.engine.context import MappingContext, Mappings, Masters, Settings
 from xero_connector.engine.host import LogEntry, SyncState
+from xero_connector.xero_connector.connection import registry
 from xero_connector.xero_connector.connection.reference import has_reference, xero_reference
 from xero_connector.xero_connector.connection.settings_state import write_state
 from xero_connector.xero_connector.doctype.xero_account_mapping.xero_account_mapping import (
@@ -67,15 +68,16 @@ class FrappeHost:
 
 	def __init__(
 		self,
+		connection,
 		*,
 		commit: bool = True,
 		queued_log: str | None = None,
 		queued_logs: dict[str, str] | None = None,
 		job_id: str | None = None,
 	):
-		self.settings = frappe.get_cached_doc(SETTINGS)
+		self.connection = connection
 		self.site_id = frappe.local.site
-		self.tenant_id = self.settings.tenant_id or ""
+		self.tenant_id = connection.tenant_id or ""
 		self.commit = commit
 		self.queued_log = queued_log  # a Queued Xero Sync Log row the next matching entry completes
 		# a push round's Queued rows, by document: each completed by that document's entry
@@ -86,6 +88,17 @@ class FrappeHost:
 		self.logs_written: list[str] = []
 		self.client = None  # set by sync_session.open_engine: each row notes the calls made for it
 		self._calls_counted = 0
+
+	@classmethod
+	def for_company(cls, company: str | None, **kwargs) -> FrappeHost:
+		"""The host for ``company``'s connection (XeroNotConnected naming the company when
+		it has none)."""
+		return cls(registry.require(company), **kwargs)
+
+	@classmethod
+	def for_invoice(cls, name: str, **kwargs) -> FrappeHost:
+		"""The host for the connection of the Sales Invoice's company."""
+		return cls.for_company(frappe.db.get_value(SALES_INVOICE, name, "company"), **kwargs)
 
 	# -- documents ------------------------------------------------------------------------------
 
@@ -117,7 +130,7 @@ class FrappeHost:
 		return self._mappings
 
 	def engine_settings(self, doc: dict) -> Settings:
-		s = self.settings
+		s = self.connection
 		company_currency = frappe.get_cached_value("Company", doc.get("company"), "default_currency")
 		return Settings(
 			default_account_code=s.default_account_code or None,
@@ -133,7 +146,7 @@ class FrappeHost:
 		"""Xero's accounts and tax rates as last fetched; None before the first fetch
 		(the engine then reads them from Xero)."""
 		if self._reference is None and has_reference():
-			self._reference = xero_reference(self.settings.base_currency or None)
+			self._reference = xero_reference(self.connection.base_currency or None)
 		return self._reference
 
 	def masters(self, doc: dict) -> Masters:
@@ -158,7 +171,7 @@ class FrappeHost:
 		templates = {}
 		_add(templates, "Sales Taxes and Charges Template", doc.get("taxes_and_charges"))
 		customers = {}
-		_add_customer(customers, doc.get("customer"), self.settings.billing_code_field)
+		_add_customer(customers, doc.get("customer"), self.connection.billing_code_field)
 		return Masters(
 			items=items,
 			item_groups=groups,
@@ -178,7 +191,7 @@ class FrappeHost:
 		return SyncState.from_dict(json.loads(raw))
 
 	def save_state(self, name: str, state: SyncState | None) -> None:
-		frappe.db.set_value(SALES_INVOICE, name, state_fields(state), update_modified=False)
+		frappe.db.set_value(SALES_INVOICE, name, state_fields(state, self.connection), update_modified=False)
 		# an open Sales Invoice form refreshes its Xero panel (public/js/sales_invoice.js)
 		frappe.publish_realtime(
 			"xero_sync_update", {"name": name}, doctype=SALES_INVOICE, docname=name, after_commit=True
@@ -248,23 +261,33 @@ class FrappeHost:
 	# -- payment pull watermarks ------------------------------------------------------------------
 
 	def get_watermark(self, tenant_id: str, resource: str) -> datetime | None:
-		value = _watermarks().get(f"{tenant_id}:{resource}")
+		value = self._watermarks().get(f"{tenant_id}:{resource}")
 		return datetime.fromisoformat(value) if value else None
 
 	def set_watermark(self, tenant_id: str, resource: str, value: datetime) -> None:
-		marks = _watermarks()
+		marks = self._watermarks()
 		marks[f"{tenant_id}:{resource}"] = value.isoformat()
 		newest = max(marks.values())
-		write_state({"watermarks": json.dumps(marks, sort_keys=True), "payment_watermark": newest})
+		write_state(
+			self.connection, {"watermarks": json.dumps(marks, sort_keys=True), "payment_watermark": newest}
+		)
 		self._commit()
+
+	def _watermarks(self) -> dict:
+		"""The pull's watermarks as stored now (not the cached connection: a pull running
+		beside this one may have moved them)."""
+		c = self.connection
+		raw = frappe.db.get_value(c.doctype, c.name, "watermarks", cache=False)
+		return json.loads(raw) if raw else {}
 
 	def _commit(self) -> None:
 		if self.commit:
 			frappe.db.commit()
 
 
-def state_fields(state: SyncState | None) -> dict:
-	"""The Sales Invoice custom field values for ``state`` (all empty for None)."""
+def state_fields(state: SyncState | None, connection) -> dict:
+	"""The Sales Invoice custom field values for ``state`` (all empty for None); the
+	"Open in Xero" link goes to the connection's Xero (or sandbox)."""
 	if state is None:
 		return {
 			"xero_invoice_id": None,
@@ -279,7 +302,7 @@ def state_fields(state: SyncState | None) -> dict:
 		}
 	from xero_connector.xero_connector.connection.client import document_url
 
-	url = document_url(state.kind, state.xero_id)
+	url = document_url(state.kind, state.xero_id, registry.app_of(connection))
 	return {
 		"xero_invoice_id": state.xero_id,
 		"xero_document_type": DOCUMENT_TYPES.get(state.kind or "", state.kind),
@@ -291,11 +314,6 @@ def state_fields(state: SyncState | None) -> dict:
 		"xero_link": url,
 		"xero_sync_state": json.dumps(state.to_dict(), sort_keys=True),
 	}
-
-
-def _watermarks() -> dict:
-	raw = frappe.db.get_single_value(SETTINGS, "watermarks")
-	return json.loads(raw) if raw else {}
 
 
 def _system_time(value: datetime) -> datetime:

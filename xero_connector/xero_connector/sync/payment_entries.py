@@ -22,7 +22,6 @@ import frappe
 from frappe import _
 from frappe.utils import flt, today
 
-from xero_connector.constants import SETTINGS
 from xero_connector.engine.host import LogEntry
 from xero_connector.engine.payments import (
 	RESOURCE,
@@ -32,6 +31,7 @@ from xero_connector.engine.payments import (
 	next_watermark,
 	plan_payments,
 )
+from xero_connector.xero_connector.connection import registry
 
 PAYMENT_ENTRY = "Payment Entry"
 SALES_INVOICE = "Sales Invoice"
@@ -49,14 +49,14 @@ class PaymentEntryReport:
 	failed: dict[str, str] = field(default_factory=dict)  # PaymentID → reason
 
 
-def enabled() -> bool:
-	return bool(frappe.db.get_single_value(SETTINGS, "create_payment_entries"))
+def enabled(connection) -> bool:
+	return bool(connection.get("create_payment_entries"))
 
 
-def bank_mappings() -> list[BankMapping]:
+def bank_mappings(connection) -> list[BankMapping]:
 	rows = frappe.get_all(
 		"Xero Bank Account Mapping",
-		filters={"parent": SETTINGS, "parenttype": SETTINGS},
+		filters={"parent": connection.name, "parenttype": connection.doctype},
 		fields=["xero_account_code", "xero_account_id", "account", "mode_of_payment"],
 		order_by="idx asc",
 	)
@@ -73,7 +73,7 @@ def bank_mappings() -> list[BankMapping]:
 
 def pull_if_enabled(engine) -> PaymentEntryReport | None:
 	"""jobs.pull_payments' hook: run when the setting is on (the engine's port gives the client)."""
-	if not enabled():
+	if not enabled(engine.host.connection):
 		return None
 	return pull_payment_entries(engine.port.client, engine.host)
 
@@ -82,12 +82,12 @@ def pull_payment_entries(client, host=None) -> PaymentEntryReport:
 	"""Read the payments changed since the watermark and make the Payment Entries match."""
 	from xero_connector.xero_connector.sync.host import FrappeHost
 
-	host = host or FrappeHost(commit=True)
+	host = host or FrappeHost(registry.for_tenant(client.tenant_id), commit=True)
 	tenant = client.tenant_id
 	watermark = host.get_watermark(tenant, RESOURCE)
 	payments = fetch_payments(client, watermark)
-	base_currency = frappe.db.get_single_value(SETTINGS, "base_currency") or ""
-	intents = plan_payments(payments, host.find_by_xero_id, bank_mappings(), base_currency)
+	base_currency = host.connection.base_currency or ""
+	intents = plan_payments(payments, host.find_by_xero_id, bank_mappings(host.connection), base_currency)
 	report = PaymentEntryReport()
 	report.reconciled = reconcile_allocated_returns()
 	done, failed = [], []
