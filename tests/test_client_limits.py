@@ -1,6 +1,8 @@
 """Rate limits against the sandbox: the client stays under the minute and
 concurrency limits, waits for Retry-After on 429 (with and without the header),
-and defers work with DayLimitReached when the day budget is gone."""
+and defers work with DayLimitReached when the day budget is gone. Each app has its own
+app-minute window, each organisation its own minute and concurrency, and a limiter with
+``max_wait`` raises RateLimitWait rather than hold a worker longer."""
 
 import threading
 import time
@@ -10,7 +12,16 @@ import pytest
 
 from xero_connector.sandbox.limits import LimitConfig
 from xero_connector.sandbox.server import Sandbox, SandboxConfig
-from xero_connector.xero import DayLimitReached, Limits, RateLimiter, RetryPolicy, XeroRateLimited
+from xero_connector.xero import (
+	DayLimitReached,
+	Limits,
+	MemoryLimiterBackend,
+	RateLimiter,
+	RateLimitWait,
+	RetryPolicy,
+	XeroError,
+	XeroRateLimited,
+)
 from xero_connector.xero.testing import sandbox_client, sandbox_limits
 
 
@@ -186,3 +197,128 @@ def test_memory_backend_sliding_window_leases_and_blocks():
 def test_time_scale_shortens_windows_and_keeps_ratios():
 	limits = Limits(time_scale=60, window_padding=0)
 	assert limits.minute == 1.0 and limits.day == 1440.0
+
+
+# ----- several apps and organisations, and a worker's time (issue 15) ----------------------
+
+START = 1_767_312_000.0  # 2026-01-02 00:00:00 UTC: fake time starts on a round figure
+
+
+def fake_limiter(fake, backend=None, limits=None, **options):
+	limits = limits or Limits(minute_limit=100, app_minute_limit=3, window_padding=0)
+	return RateLimiter(limits, backend, clock=fake.clock, sleep=fake.sleep, **options)
+
+
+def call(limiter, tenant_id):
+	"""One call admitted and finished."""
+	limiter.release(limiter.acquire(tenant_id))
+
+
+def test_app_minute_window_is_per_app():
+	"""Xero's 10,000 calls a minute are per app: one app's burst over its organisations
+	leaves another app's minute whole; a second consent of the same app shares it."""
+	fake, backend = FakeTime(), MemoryLimiterBackend()
+	fake.now = START
+	app_1 = fake_limiter(fake, backend, app_key="client-id-1", max_wait=0)
+	app_1_other_consent = fake_limiter(fake, backend, app_key="client-id-1", max_wait=0)
+	app_2 = fake_limiter(fake, backend, app_key="client-id-2", max_wait=0)
+	for tenant in ("org-a", "org-b", "org-c"):
+		call(app_1, tenant)  # app 1's three calls of the minute, over three organisations
+	with pytest.raises(RateLimitWait) as full:
+		call(app_1_other_consent, "org-d")
+	assert full.value.problem == "appminute" and "this app" in str(full.value)
+	assert full.value.resume_at == START + 60
+	for tenant in ("org-e", "org-f", "org-g"):
+		call(app_2, tenant)  # app 2 has its own three
+	assert fake.sleeps == [], "no app waited for the other"
+
+
+def test_without_app_key_the_app_minute_window_stays_the_sites():
+	"""Limiters built as before (the CLI, benchmarks, a site not yet upgraded) keep sharing the
+	one app-minute window under its old key, so an upgrade loses no count."""
+	fake, backend = FakeTime(), MemoryLimiterBackend()
+	first, second = fake_limiter(fake, backend, max_wait=0), fake_limiter(fake, backend, max_wait=0)
+	for tenant in ("org-a", "org-b", "org-c"):
+		call(first, tenant)
+	with pytest.raises(RateLimitWait):
+		call(second, "org-d")
+	assert backend.hits("xero:app:minute", 60, fake.now) == 3
+
+
+def test_tenants_do_not_share_minute_or_concurrency():
+	"""One organisation's full minute or full set of calls in progress never holds another's."""
+	fake = FakeTime()
+	limiter = fake_limiter(
+		fake, limits=Limits(minute_limit=2, concurrent_limit=1, window_padding=0), max_wait=0
+	)
+	in_progress = limiter.acquire("org-a")
+	with pytest.raises(RateLimitWait) as busy:
+		limiter.acquire("org-a")
+	assert busy.value.problem == "concurrent"
+	call(limiter, "org-b")  # while org-a's call is still in progress
+	limiter.release(in_progress)
+	call(limiter, "org-a")  # org-a's second call: its minute is full
+	with pytest.raises(RateLimitWait) as minute:
+		limiter.acquire("org-a")
+	assert minute.value.problem == "minute"
+	call(limiter, "org-b")  # org-b's second call of the minute
+	assert fake.sleeps == []
+
+
+def test_wait_longer_than_max_wait_raises_rate_limit_wait():
+	fake = FakeTime()
+	fake.now = START
+	limiter = fake_limiter(fake, limits=Limits(minute_limit=2, window_padding=0), max_wait=5)
+	call(limiter, "org-a")
+	call(limiter, "org-a")
+	with pytest.raises(RateLimitWait) as wait:
+		limiter.acquire("org-a")
+	assert fake.sleeps == [], "the worker is given back, not held for the minute"
+	error = wait.value
+	assert isinstance(error, XeroError) and error.kind == "rate_limited" and error.retryable
+	assert error.resume_at == START + 60
+	assert "Xero's limit for this organisation is reached; the call can go at 00:01:00 UTC" in str(error)
+	fake.now = error.resume_at
+	call(limiter, "org-a")  # at the time it names, the call goes without waiting
+	assert fake.sleeps == []
+
+
+@pytest.mark.parametrize("max_wait", [None, 61])
+def test_a_wait_within_max_wait_or_without_a_cap_is_slept(max_wait):
+	fake = FakeTime()
+	limiter = fake_limiter(fake, limits=Limits(minute_limit=1, window_padding=0), max_wait=max_wait)
+	call(limiter, "org-a")
+	call(limiter, "org-a")
+	assert sum(fake.sleeps) == pytest.approx(60)
+
+
+def test_retry_after_longer_than_max_wait_raises_rate_limit_wait(sb):
+	fake = FakeTime()
+	limiter = RateLimiter(sandbox_limits(sb), clock=fake.clock, sleep=fake.sleep, max_wait=5)
+	client = sandbox_client(sb, limiter=limiter, retry=RetryPolicy(sleep=fake.sleep))
+	sb.faults.add("rate_limit", count=1, retry_after=30, problem="minute", path="/Organisation")
+	with pytest.raises(RateLimitWait) as wait:
+		client.organisation()
+	assert client.outcomes == {429: 1}
+	assert sum(fake.sleeps) < 1, "Retry-After was not slept"
+	assert wait.value.problem == "minute" and wait.value.resume_at == pytest.approx(fake.now + 30)
+	# another worker of the site does not call Xero before that time either
+	other_limiter = RateLimiter(
+		sandbox_limits(sb), limiter.backend, clock=fake.clock, sleep=fake.sleep, max_wait=5
+	)
+	other = sandbox_client(sb, limiter=other_limiter, retry=RetryPolicy(sleep=fake.sleep))
+	with pytest.raises(RateLimitWait):
+		other.organisation()
+	assert sum(other.outcomes.values()) == 0
+	fake.now = wait.value.resume_at
+	assert client.organisation()["Name"] == "Demo Company (NZ)"
+
+
+def test_retry_after_within_max_wait_is_slept(sb):
+	fake = FakeTime()
+	limiter = RateLimiter(sandbox_limits(sb), clock=fake.clock, sleep=fake.sleep, max_wait=5)
+	client = sandbox_client(sb, limiter=limiter, retry=RetryPolicy(sleep=fake.sleep))
+	sb.faults.add("rate_limit", count=1, retry_after=3, problem="minute", path="/Organisation")
+	assert client.organisation()["Name"] == "Demo Company (NZ)"
+	assert client.outcomes == {429: 1, 200: 1}
+	assert sum(fake.sleeps) >= 3

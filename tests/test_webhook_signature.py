@@ -114,3 +114,13 @@ def test_a_signed_payload_with_wrong_field_types_is_refused_cleanly(body):
 
 	with pytest.raises(WebhookPayloadError):
 		parse_payload(json.dumps(body))
+
+
+def test_app_2s_signature_fails_app_1s_key():
+	"""Webhooks are per app (developer.xero.com/documentation/webhooks/overview), each signed with
+	its app's key: a body signed by app 2 verifies with app 2's key only, so the endpoint knows
+	which app's organisations the delivery may speak for."""
+	keys = {"app-1": KEY, "app-2": "app-2/webhook+KEY=="}
+	by_app_2 = xero_signature(BODY, keys["app-2"])
+	assert not verify_signature(BODY, by_app_2, keys["app-1"])
+	assert [app for app, key in keys.items() if verify_signature(BODY, by_app_2, key)] == ["app-2"]

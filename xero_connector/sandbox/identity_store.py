@@ -7,7 +7,7 @@ digests, connections, and what issues, connects, revokes, prunes and saves them.
 (authorise, token, revocation, ``/connections``) read and change this state. The
 sandbox server (:mod:`xero_connector.sandbox.server`) calls its Python API through
 that class: ``register_client``, ``register_tenant``, ``issue_token_set``,
-``expire_access_tokens``, ``to_dict`` and ``load_dict``.
+``expire_access_tokens``, ``has_connection``, ``to_dict`` and ``load_dict``.
 """
 
 from __future__ import annotations
@@ -186,6 +186,16 @@ class IdentityStore:
 			del self.connections[key]
 
 	# ----- Python API for tests, the demo and fault injection ---------------------------
+
+	def has_connection(self, client_id: str, tenant_id: str) -> bool:
+		"""Whether the app ``client_id`` is connected to the organisation ``tenant_id`` (by any
+		user's consent). The webhook hub asks it: an app gets the events of its organisations."""
+		tenant_id = (tenant_id or "").lower()
+		with self._lock:
+			return any(
+				c.client_id == client_id and c.tenant_id.lower() == tenant_id
+				for c in self.connections.values()
+			)
 
 	def issue_token_set(
 		self,

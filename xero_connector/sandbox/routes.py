@@ -292,6 +292,7 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
 						payload.get("key"),
 						payload.get("categories"),
 						payload.get("verify", True),
+						payload.get("client_id"),
 					)
 					sandbox.changed()
 					return _json(201, {**subscription.public(), "key": key})

@@ -106,7 +106,11 @@ class Sandbox:
 		self.idempotency = IdempotencyStore(self.clock)
 		self.faults = FaultInjector(self.config.fault_seed)
 		self.webhooks = WebhookHub(
-			self.clock, lambda: self.url, self.config.webhook_timeout, self.config.webhook_retry_delays
+			self.clock,
+			lambda: self.url,
+			self.config.webhook_timeout,
+			self.config.webhook_retry_delays,
+			connected=self.identity.has_connection,
 		)
 		self.pipeline = ApiPipeline(self)
 		self.organisations: dict[str, Any] = {}

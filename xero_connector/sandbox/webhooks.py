@@ -12,6 +12,12 @@ delivery of CONTACT, INVOICE and CREDITNOTE events with redelivery.
   the subscription becomes ``DISABLED`` (Xero: retries for 24 hours) and keeps
   its events until it is verified again.
 
+Webhooks are per app (developer.xero.com/documentation/webhooks/overview: "Webhooks are
+configured on a per-app basis and we will send you events for every Xero organisation
+connected to the app"): a subscription made with the app's ``client_id`` gets only the events
+of organisations that app is connected to, signed with that app's key. One made without a
+client id gets every organisation's events (the sandbox's single-app setups).
+
 The accounting side reports changes through :meth:`WebhookHub.emit`; delivery
 runs on a background thread started by the server. Each signed POST is sent by
 :mod:`.webhook_post`.
@@ -79,11 +85,13 @@ class Subscription:
 	attempts: int = 0
 	next_attempt_at: float = 0.0
 	deliveries: list[Delivery] = field(default_factory=list, repr=False)
+	client_id: str | None = None  # the app whose organisations' events it gets; None: all
 
 	def public(self) -> dict:
 		"""Admin view; the signing key is not shown again."""
 		return {
 			"id": self.id,
+			"clientId": self.client_id,
 			"url": self.url,
 			"categories": list(self.categories),
 			"status": self.status,
@@ -103,12 +111,15 @@ class WebhookHub:
 		timeout: float = 5.0,
 		retry_delays: tuple[float, ...] = DEFAULT_RETRY_DELAYS,
 		intent_checks: int = 4,
+		connected: Callable[[str, str], bool] | None = None,
 	):
 		self.clock = clock or Clock()
 		self._base_url = base_url
 		self.timeout = timeout
 		self.retry_delays = tuple(retry_delays)
 		self.intent_checks = max(2, intent_checks)
+		# (client_id, tenant_id) -> is that app connected to that organisation (the identity's)
+		self.connected = connected or (lambda _client_id, _tenant_id: False)
 		self._lock = threading.Condition()
 		self.subscriptions: dict[str, Subscription] = {}
 		self._thread: threading.Thread | None = None
@@ -121,10 +132,16 @@ class WebhookHub:
 	# ----- subscriptions --------------------------------------------------------
 
 	def subscribe(
-		self, url: str, key: str | None = None, categories=None, verify: bool = True
+		self,
+		url: str,
+		key: str | None = None,
+		categories=None,
+		verify: bool = True,
+		client_id: str | None = None,
 	) -> tuple[Subscription, str]:
 		"""Register a delivery URL; returns the subscription and its signing key
-		(generated when not given). Runs Intent to Receive unless ``verify`` is false."""
+		(generated when not given). Runs Intent to Receive unless ``verify`` is false. With
+		``client_id`` it is that app's webhook: only its organisations' events come."""
 		if not url or not url.lower().startswith(("http://", "https://")):
 			raise WebhookError("url must be an http(s) URL")
 		chosen = tuple(c.upper() for c in (categories or CATEGORIES))
@@ -132,7 +149,7 @@ class WebhookHub:
 		if bad:
 			raise WebhookError(f"unknown event categories: {', '.join(bad)}")
 		key = key or base64.b64encode(secrets.token_bytes(48)).decode()
-		subscription = Subscription(uuid.uuid4().hex, url, key, chosen)
+		subscription = Subscription(uuid.uuid4().hex, url, key, chosen, client_id=client_id or None)
 		with self._lock:
 			self.subscriptions[subscription.id] = subscription
 		if verify:
@@ -198,8 +215,9 @@ class WebhookHub:
 	def emit(
 		self, tenant_id: str, category: str, resource_id: str, event_type: str, data: dict | None = None
 	) -> None:
-		"""Queue one event for every subscription of its category. Called by the
-		accounting side after a create (``CREATE``) or change (``UPDATE``)."""
+		"""Queue one event for every subscription of its category whose app is connected to
+		``tenant_id`` (or that has no app). Called by the accounting side after a create
+		(``CREATE``) or change (``UPDATE``)."""
 		category = category.upper()
 		if category not in CATEGORIES:
 			raise WebhookError(f"unknown event category {category}")
@@ -216,7 +234,11 @@ class WebhookHub:
 			event["data"] = data
 		with self._lock:
 			for subscription in self.subscriptions.values():
-				if category in subscription.categories:
+				if category not in subscription.categories:
+					continue
+				# "we will send you events for every Xero organisation connected to the app"
+				# (developer.xero.com/documentation/webhooks/overview): no other organisation's
+				if subscription.client_id is None or self.connected(subscription.client_id, tenant_id):
 					subscription.pending.append(dict(event))
 			self._lock.notify_all()
 
@@ -344,6 +366,7 @@ class WebhookHub:
 				"subscriptions": [
 					{
 						"id": s.id,
+						"clientId": s.client_id,
 						"url": s.url,
 						"key": s.key,
 						"categories": list(s.categories),
@@ -369,4 +392,5 @@ class WebhookHub:
 					row["sequence"],
 				)
 				subscription.pending = list(row.get("pending", []))
+				subscription.client_id = row.get("clientId")
 				self.subscriptions[subscription.id] = subscription

@@ -127,6 +127,13 @@ HTTP_ENTRIES: tuple[CatalogueEntry, ...] = (
 		429,
 	),
 	_e(
+		"rate_limit_wait",
+		RATE_LIMITED,
+		"Xero's call limit for this organisation (or for the app) is reached for now, and waiting for it "
+		"would hold a worker longer than the connector allows.",
+		"Nothing to do: the call is put back and goes at the time shown.",
+	),
+	_e(
 		"server_error",
 		TRANSIENT,
 		"Xero had an internal error (HTTP 500).",

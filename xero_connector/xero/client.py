@@ -3,7 +3,8 @@
 Every call goes through one pipeline: the per-tenant RateLimiter admits it, the
 TokenManager supplies a fresh access token, the official SDK's ``AccountingApi``
 builds the request, and the outcome is classified with the error catalogue —
-401 refreshes once, 429 waits for ``Retry-After`` (or raises DayLimitReached),
+401 refreshes once, 429 waits for ``Retry-After`` (or raises DayLimitReached, or
+RateLimitWait when the wait is longer than the limiter's ``max_wait``),
 5xx/timeouts/dropped connections are retried with jittered backoff using the
 same ``Idempotency-Key``, and everything else becomes a typed exception.
 

@@ -110,6 +110,29 @@ class DayLimitReached(XeroRateLimited):
 		return datetime.fromtimestamp(self.resume_at, tz=timezone.utc)
 
 
+class RateLimitWait(XeroRateLimited):
+	"""A call must wait longer than the limiter's ``max_wait`` for Xero's minute, app-minute or
+	concurrency limit (or a 429's Retry-After): raised instead of sleeping, so the caller puts
+	the work back until ``resume_at`` (epoch seconds; ``resume_at_datetime`` in UTC) and frees
+	the worker. ``problem`` names the limit when known ("minute", "appminute", "concurrent")."""
+
+	default_entry_key = "rate_limit_wait"
+
+	def __init__(self, resume_at: float, message: str | None = None, **kwargs):
+		self.resume_at = resume_at
+		whose = "this app" if kwargs.get("problem") == "appminute" else "this organisation"
+		text = message or (
+			f"Xero's limit for {whose} is reached; the call can go at "
+			f"{self.resume_at_datetime.strftime('%H:%M:%S')} UTC"
+		)
+		kwargs.setdefault("entries", [catalogue.get(self.default_entry_key)])
+		super().__init__(text, **kwargs)
+
+	@property
+	def resume_at_datetime(self) -> datetime:
+		return datetime.fromtimestamp(self.resume_at, tz=timezone.utc)
+
+
 class NeedsReauthorisation(XeroError):
 	"""The connection must be authorised again by a person (invalid_grant, revoked,
 	never connected). Raised without calling Xero once the connection is marked."""

@@ -23,6 +23,13 @@ figure larger than the tier allows raises the limit (the app is on a larger tier
 :meth:`RateLimiter.budget` reports it (budget.DayBudget), :meth:`RateLimiter.resume_for` says
 when a number of calls will be free again. Backends without ``put_note``/``get_note``/
 ``room_at`` still work: the note is then kept per process, the times are conservative.
+
+Several apps and a worker's time (issue 15): the app-minute window is the app's, so a limiter
+given ``app_key`` (the app's client id) counts it under ``{ns}:app:{app_key}:minute``; without
+one it stays ``{ns}:app:minute``. With ``max_wait`` (seconds) a call never waits longer than that
+in all, for the limiter or a 429's Retry-After: :class:`RateLimitWait` is raised instead, with
+the time the call can go, so a queue worker is given back rather than held. Without it (the CLI,
+benchmarks) the limiter waits as long as it must.
 """
 
 from __future__ import annotations
@@ -34,7 +41,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 from xero_connector.xero.budget import DEFAULT_TIER, DayBudget, tier_day_limit
-from xero_connector.xero.errors import DayLimitReached
+from xero_connector.xero.errors import DayLimitReached, RateLimitWait
 from xero_connector.xero.limiter_backends import LimiterBackend, MemoryLimiterBackend, Window
 
 __all__ = [
@@ -44,6 +51,7 @@ __all__ = [
 	"LimiterBackend",
 	"Limits",
 	"MemoryLimiterBackend",
+	"RateLimitWait",
 	"RateLimiter",
 	"Window",
 ]
@@ -107,6 +115,8 @@ class RateLimiter:
 		sleep: Callable[[float], None] = time.sleep,
 		poll: float = 0.02,
 		namespace: str = "xero",
+		app_key: str | None = None,
+		max_wait: float | None = None,
 	):
 		self.limits = limits or Limits()
 		self.backend = backend or MemoryLimiterBackend()
@@ -114,6 +124,8 @@ class RateLimiter:
 		self.sleep = sleep
 		self.poll = poll
 		self.ns = namespace
+		self.app_key = app_key  # the app (client id) whose app-minute window this is; None: shared
+		self.max_wait = max_wait  # longest a call waits in all before RateLimitWait; None: no cap
 		self.remaining: dict[str, dict[str, int]] = {}  # last X-*-Remaining seen per tenant
 		self.waited = 0.0  # seconds spent waiting (stats)
 		self._local_notes: dict[str, tuple[dict, float]] = {}  # for backends without notes
@@ -124,7 +136,7 @@ class RateLimiter:
 			"minute": f"{base}:minute",
 			"day": f"{base}:day",
 			"concurrent": f"{base}:concurrent",
-			"appminute": f"{self.ns}:app:minute",
+			"appminute": f"{self.ns}:app:{self.app_key}:minute" if self.app_key else f"{self.ns}:app:minute",
 			"block": f"{base}:blocked",
 			"day_block": f"{base}:day_blocked",
 			"day_note": f"{base}:day_seen",
@@ -221,14 +233,17 @@ class RateLimiter:
 
 	def acquire(self, tenant_id: str) -> Lease:
 		"""Wait until a call to ``tenant_id`` is allowed and admit it. Raises
-		DayLimitReached (without waiting) when the day budget is used up."""
+		DayLimitReached (without waiting) when the day budget is used up, and RateLimitWait
+		(without waiting) when the waits would add up to more than ``max_wait``."""
 		keys = self._keys(tenant_id)
+		problems = {keys["minute"]: "minute", keys["appminute"]: "appminute"}
 		lim = self.limits
 		windows = [
 			Window(keys["day"], lim.day, self.day_limit(tenant_id)),
 			Window(keys["minute"], lim.minute, lim.minute_limit),
 			Window(keys["appminute"], lim.minute, lim.app_minute_limit),
 		]
+		waited = 0.0  # by this call, against max_wait
 		while True:
 			now = self.clock()
 			day_block = self.backend.blocked_until(keys["day_block"], now)
@@ -236,11 +251,11 @@ class RateLimiter:
 				raise DayLimitReached(day_block)
 			block = self.backend.blocked_until(keys["block"], now)
 			if block:
-				self._wait(block - now)
+				waited = self._wait(block - now, waited, now, None)
 				continue
 			lease_id = self.backend.try_lease(keys["concurrent"], lim.concurrent_limit, lim.lease_ttl, now)
 			if lease_id is None:
-				self._wait(self.poll)
+				waited = self._wait(self.poll, waited, now, "concurrent")
 				continue
 			wait, full = self.backend.try_hit(windows, now)
 			if full is None:
@@ -250,7 +265,7 @@ class RateLimiter:
 				resume = now + wait
 				self.backend.block(keys["day_block"], resume)
 				raise DayLimitReached(resume)
-			self._wait(wait)
+			waited = self._wait(wait, waited, now, problems.get(full))
 
 	def release(self, lease: Lease) -> None:
 		if lease.released:
@@ -305,7 +320,9 @@ class RateLimiter:
 
 	def rate_limited(self, tenant_id: str, problem: str | None, retry_after: float | None) -> float:
 		"""Record a 429. For ``day`` raise DayLimitReached(resume_at); otherwise block the
-		tenant for Retry-After (or a short default) and return the wait in seconds."""
+		tenant for Retry-After (or a short default) and return the wait in seconds, or raise
+		RateLimitWait(resume_at) when that is longer than ``max_wait`` (the block stays, so
+		every worker of the backend waits for it too)."""
 		now = self.clock()
 		keys = self._keys(tenant_id)
 		problem = (problem or "minute").lower()
@@ -316,10 +333,20 @@ class RateLimiter:
 		if retry_after is None:
 			retry_after = {"concurrent": 1.0}.get(problem, self.limits.minute / 6)
 		self.backend.block(keys["block"], now + retry_after)
+		if self.max_wait is not None and retry_after > self.max_wait:
+			log.info(
+				"Xero rate limit (%s) for tenant %s: put back for %.2f s", problem, tenant_id, retry_after
+			)
+			raise RateLimitWait(now + retry_after, problem=problem, retry_after=retry_after)
 		log.info("Xero rate limit (%s) for tenant %s: waiting %.2f s", problem, tenant_id, retry_after)
 		return retry_after
 
-	def _wait(self, seconds: float) -> None:
+	def _wait(self, seconds: float, waited: float, now: float, problem: str | None) -> float:
+		"""Sleep ``seconds`` (a call has ``waited`` so far) and return the call's new total; raise
+		RateLimitWait(now + seconds) instead when the total would pass ``max_wait``."""
 		seconds = max(seconds, 0.001)
+		if self.max_wait is not None and waited + seconds > self.max_wait:
+			raise RateLimitWait(now + seconds, problem=problem, retry_after=seconds)
 		self.waited += seconds
 		self.sleep(seconds)
+		return waited + seconds

@@ -2,7 +2,10 @@
 dropped connections, with an injectable sleep so tests never wait.
 
 Called by XeroClient for every API call (writes are safe to retry because each
-carries the caller's Idempotency-Key).
+carries the caller's Idempotency-Key). A 429's ``Retry-After`` is not slept here: XeroClient
+hands it to the RateLimiter (``rate_limited`` blocks the organisation, ``acquire`` waits the
+block out), so the limiter's ``max_wait`` caps it: a Retry-After longer than the cap raises
+``RateLimitWait`` with the time the call can go instead of sleeping.
 """
 
 from __future__ import annotations
@@ -21,7 +24,8 @@ class RetryPolicy:
 	attempts: int = 5
 	base_delay: float = 0.5
 	max_delay: float = 30.0
-	# 429s (minute/concurrent) absorbed by waiting before giving up with XeroRateLimited.
+	# 429s (minute/concurrent) absorbed by waiting before giving up with XeroRateLimited (each
+	# wait is the limiter's, at most its max_wait when it has one: RateLimitWait beyond).
 	max_rate_limit_waits: int = 20
 	sleep: Callable[[float], None] = field(default=time.sleep, repr=False)
 	random: Callable[[], float] = field(default=random.random, repr=False)
