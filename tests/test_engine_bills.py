@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from bill_support import as_bill, as_return, buying_context, make_bill_env
+from engine_support import sample as sample_invoice
 from engine_support import start_sandbox
 
 from xero_connector.engine.preflight_bill import preflight_bill
@@ -181,3 +182,27 @@ def test_a_bill_refused_in_preflight_is_never_sent(env):
 	outcome = env.by_name(env.push(doc["name"]), doc["name"])
 	assert outcome.status == "Failed" and outcome.error_kind == "preflight"
 	assert bills(env, "PC-4471") == []
+
+
+def test_bill_payments_come_back_through_the_pull_as_payments_of_type_pay(env):
+	from xero_connector.engine.payments import BankMapping, fetch_payments, plan_payments
+
+	bill, sale = as_bill("00018"), sample_invoice("00018")
+	env.add(bill, sale)
+	env.push(bill["name"], sale["name"])
+	for name, amount in ((bill["name"], "300.00"), (sale["name"], "12.00")):
+		target = {"Invoice": {"InvoiceID": env.host.get_state(name).xero_id}}
+		env.port.create_payments([{**target, "Account": {"Code": "090"}, "Amount": Decimal(amount)}], name)
+	report = env.fresh_engine().pull()
+	assert bill["name"] in report.updated
+	state = env.host.get_state(bill["name"])
+	assert (state.amount_paid, state.amount_due) == (Decimal("300.00"), Decimal("512.00"))
+	payments = fetch_payments(env.port.client, None, page_size=1)  # paged, one a page
+	intents = plan_payments(
+		payments, env.host.find_by_xero_id, [BankMapping(account="Bank - AL", xero_account_code="090")], "NZD"
+	)
+	by_invoice = {i.invoice: i for i in intents}
+	assert by_invoice[bill["name"]].payment_type == "Pay" and by_invoice[bill["name"]].action == "create"
+	assert by_invoice[bill["name"]].amount == Decimal("300.00")
+	assert by_invoice[sale["name"]].payment_type == "Receive"
+	assert len({i.payment_id for i in intents}) == 2
