@@ -18,7 +18,7 @@ from decimal import Decimal
 from xero_connector.engine.keys import batch_key, idempotency_key, payload_hash
 from xero_connector.engine.log import Outcome, explain, outcome_for_error
 from xero_connector.engine.records import KINDS, dec, read_documents, state_from_element
-from xero_connector.engine.rules import void_blocked_by
+from xero_connector.engine.rules import document_number, is_purchase, void_blocked_by
 from xero_connector.engine.xero_port import chunks, element_errors
 from xero_connector.xero.errors import XeroError
 
@@ -39,6 +39,7 @@ def cancel_documents(engine, docs: list[dict]) -> None:
 
 
 def _cancel_kind(engine, docs: list[dict], kind: str) -> None:
+	numbers = {doc["name"]: document_number(doc) for doc in docs}  # a bill's: the supplier's
 	linked = _linked(engine, docs, kind)
 	if not linked:
 		return
@@ -56,7 +57,7 @@ def _cancel_kind(engine, docs: list[dict], kind: str) -> None:
 				Outcome(name, "void", "Failed", f"{LABEL[kind]} {state.xero_id} no longer exists in Xero")
 			)
 			continue
-		if not number_matches(element, kind, name):
+		if not number_matches(element, kind, numbers[name]):
 			engine.recorder.record(wrong_document(name, "void", kind, element, state.xero_id))
 			continue
 		state = state_from_element(element, kind, state)
@@ -82,14 +83,26 @@ def _linked(engine, docs: list[dict], kind: str) -> list[tuple[str, object]]:
 				Outcome(doc["name"], "void", "Skipped", "never synced to Xero: nothing to cancel there")
 			)
 	if unsure:
+		from xero_connector.engine import bill_lookup
+
+		by_name = {doc["name"]: doc for doc in docs}
+		numbers = {name: document_number(by_name[name]) for name, _ in unsure}
 		try:
-			found = read_documents(engine, kind, numbers=[name for name, _ in unsure])
+			found = bill_lookup.candidates(engine, kind, list(numbers.values()))
 		except XeroError as error:
 			for name, _ in unsure:
 				engine.recorder.record(outcome_for_error(name, "void", error))
 			return linked
 		for name, state in unsure:
-			element = found.get(name)
+			doc = by_name[name]
+			element = next(
+				(
+					e
+					for e in found.get(numbers[name], [])
+					if not is_purchase(doc) or bill_lookup.is_this_bill(engine, kind, doc, e)
+				),
+				None,
+			)
 			if element and element.get("Status") != "DELETED":
 				state = state_from_element(element, kind, state)
 				engine.host.save_state(name, state)
@@ -210,8 +223,9 @@ def _write(engine, kind: str, writes: list) -> None:
 
 
 def number_matches(element: dict, kind: str, name: str) -> bool:
-	"""The Xero document carries this Sales Invoice's number (the number is the document's
-	name, see mapping): anything else means the stored Xero ID points at another document."""
+	"""The Xero document carries this document's number (``name``: a Sales Invoice's name, a
+	Purchase Invoice's rules.document_number): anything else means the stored Xero ID points at
+	another document."""
 	return (element.get(KINDS[kind][2]) or "") == name
 
 

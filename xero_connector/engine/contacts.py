@@ -51,30 +51,35 @@ def customer_key(customer: str, ctx) -> tuple[str, str | None]:
 	return (master.get("customer_name") or customer).strip(), (str(code).strip() if code else None)
 
 
-def resolve_contacts(engine, keys: dict[str, tuple[str, str | None]]) -> dict[str, Resolution]:
+def resolve_contacts(
+	engine, keys: dict[str, tuple[str, str | None]], doctype: str = "Customer"
+) -> dict[str, Resolution]:
 	"""Resolve every customer in ``keys`` (customer → (name, billing code), see :func:`customer_key`);
-	returns one :class:`Resolution` per customer. Raises the client's errors for failed reads."""
+	returns one :class:`Resolution` per customer. Raises the client's errors for failed reads.
+	``doctype`` "Supplier": the keys are Suppliers (issue 16), matched by the same rules."""
 	results: dict[str, Resolution] = {}
-	unknown = _stored(engine, list(keys), results)
+	unknown = _stored(engine, list(keys), results, doctype)
 	if not unknown:
 		return results
-	with _hold(engine, unknown):
+	with _hold(engine, unknown, doctype):
 		# another worker may have linked or created them while this one waited: the stored IDs
 		# again, then Xero itself (by account number and name) before anything is created
-		unknown = _stored(engine, unknown, results)
+		unknown = _stored(engine, unknown, results, doctype)
 		if unknown:
 			to_create = _match_existing(engine, {c: keys[c] for c in unknown}, results)
 			_create(engine, {c: keys[c] for c in to_create}, results)
 			for customer in unknown:
-				_log(engine, results[customer])
+				_log(engine, results[customer], doctype)
 	return results
 
 
-def _stored(engine, customers: list[str], results: dict[str, Resolution]) -> list[str]:
+def _stored(
+	engine, customers: list[str], results: dict[str, Resolution], doctype: str = "Customer"
+) -> list[str]:
 	"""Customers whose ContactID the host has go into ``results``; returns the others."""
 	unknown = []
 	for customer in customers:
-		stored = engine.host.get_contact_id(customer)
+		stored = _host_args(engine.host.get_contact_id, customer, doctype)
 		if stored:
 			results[customer] = Resolution(customer, stored, "stored")
 		else:
@@ -82,13 +87,20 @@ def _stored(engine, customers: list[str], results: dict[str, Resolution]) -> lis
 	return unknown
 
 
-def _hold(engine, customers: list[str]):
+def _host_args(method, name: str, doctype: str, *args):
+	"""A Host's contact-link method for a Customer (``method(name, …)``, as every Host has it) or
+	another party (``method(name, …, doctype=doctype)``, issue 16)."""
+	return method(name, *args) if doctype == "Customer" else method(name, *args, doctype=doctype)
+
+
+def _hold(engine, customers: list[str], doctype: str = "Customer"):
 	"""The host's hold on these customers (``Host.hold_customers``) from the look-up to the stored
 	ContactID: without it, two workers sending invoices of one new customer in different batches
 	(so under different Idempotency-Keys) both find no contact and both create one. A host without
 	the method has no other worker."""
 	hold = getattr(engine.host, "hold_customers", None)
-	return hold(sorted(customers)) if hold else nullcontext()
+	names = customers if doctype == "Customer" else [f"{doctype}:{c}" for c in customers]
+	return hold(sorted(names)) if hold else nullcontext()
 
 
 def _match_existing(engine, keys: dict, results: dict[str, Resolution]) -> list[str]:
@@ -184,9 +196,9 @@ def _unclear_contact(element: dict, sent: dict) -> str | None:
 	)
 
 
-def _log(engine, result: Resolution) -> None:
+def _log(engine, result: Resolution, doctype: str = "Customer") -> None:
 	if result.ok:
-		engine.host.save_contact_id(result.customer, result.contact_id)
+		_host_args(engine.host.save_contact_id, result.customer, doctype, result.contact_id)
 		reason = f"matched by rule {result.rule}"
 		status = "Success"
 	else:
@@ -206,6 +218,6 @@ def _log(engine, result: Resolution) -> None:
 			cause=result.cause if not result.ok else None,
 			resolution=result.resolution,
 		),
-		doctype="Customer",
+		doctype=doctype,
 		keep=False,
 	)

@@ -46,6 +46,17 @@ class Mappings:
 	tax_by_item_tax_template: dict[str, TaxMapping] = field(default_factory=dict)
 	tax_by_sales_taxes_template: dict[str, TaxMapping] = field(default_factory=dict)
 	tax_by_tax_account: dict[str, TaxMapping] = field(default_factory=dict)
+	# the buying side (issue 16; engine/buying.py): Item → Item Group → Expense Account → Settings.
+	# default_purchase_account_code; tax: Item Tax Template → Purchase Taxes and Charges Template →
+	# tax account head → Settings.default_purchase_tax_type. Tables of their own: the same Item Tax
+	# Template or GST account is a sales tax type (OUTPUT2) on invoices and a purchase one (INPUT2)
+	# on bills
+	expense_account_by_item: dict[str, str] = field(default_factory=dict)
+	expense_account_by_item_group: dict[str, str] = field(default_factory=dict)
+	account_by_expense_account: dict[str, str] = field(default_factory=dict)
+	purchase_tax_by_item_tax_template: dict[str, TaxMapping] = field(default_factory=dict)
+	tax_by_purchase_taxes_template: dict[str, TaxMapping] = field(default_factory=dict)
+	purchase_tax_by_tax_account: dict[str, TaxMapping] = field(default_factory=dict)
 
 	@classmethod
 	def from_dict(cls, data: dict) -> Mappings:
@@ -73,6 +84,13 @@ class Settings:
 	invoice_status: str = "AUTHORISED"
 	# Base currency of the ERPNext company (Xero's CurrencyRate is relative to the org's base).
 	company_currency: str = "NZD"
+	# the buying side (issue 16): the default Xero account and tax type of bill lines, the Supplier
+	# field matched to Contact.AccountNumber, and the status bills are created in
+	default_purchase_account_code: str | None = None
+	default_purchase_tax_type: str | None = None
+	purchase_rounding_account_code: str | None = None  # None: rounding_account_code
+	supplier_code_field: str = "xero_account_number"
+	bill_status: str = "AUTHORISED"
 
 	@classmethod
 	def from_dict(cls, data: dict) -> Settings:
@@ -93,6 +111,8 @@ class Masters:
 	item_tax_templates: dict[str, dict] = field(default_factory=dict)
 	sales_taxes_templates: dict[str, dict] = field(default_factory=dict)
 	company: dict = field(default_factory=dict)
+	suppliers: dict[str, dict] = field(default_factory=dict)
+	purchase_taxes_templates: dict[str, dict] = field(default_factory=dict)
 
 	@classmethod
 	def from_export(cls, data: dict) -> Masters:
@@ -109,6 +129,8 @@ class Masters:
 			item_tax_templates=by_name(data.get("item_tax_templates")),
 			sales_taxes_templates=by_name(data.get("sales_taxes_and_charges_templates")),
 			company=data.get("company") or {},
+			suppliers=by_name(data.get("suppliers")),
+			purchase_taxes_templates=by_name(data.get("purchase_taxes_and_charges_templates")),
 		)
 
 
@@ -199,6 +221,12 @@ class MappingContext:
 			m.tax_by_item_tax_template,
 			m.tax_by_sales_taxes_template,
 			m.tax_by_tax_account,
+			m.expense_account_by_item,
+			m.expense_account_by_item_group,
+			m.account_by_expense_account,
+			m.tax_by_purchase_taxes_template,
+			m.purchase_tax_by_item_tax_template,
+			m.purchase_tax_by_tax_account,
 			masters.items,
 			masters.item_groups,
 			masters.company,
@@ -210,6 +238,9 @@ class MappingContext:
 			s.default_account_code,
 			s.default_tax_type,
 			s.zero_tax_type,
+			s.default_purchase_account_code,
+			s.default_purchase_tax_type,
+			s.purchase_rounding_account_code,
 		)
 		if stamp != self._memo_stamp:
 			self._memo.clear()

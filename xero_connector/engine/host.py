@@ -120,9 +120,12 @@ class Host(Protocol):
 	def save_state(self, name: str, state: SyncState | None) -> None:
 		"""Store (or, with None, clear) the document's sync state."""
 
-	def get_contact_id(self, customer: str) -> str | None: ...
+	def get_contact_id(self, customer: str) -> str | None:
+		"""The Customer's stored ContactID. For a Supplier (issue 16) the engine calls
+		``get_contact_id(supplier, doctype="Supplier")``; a Host that syncs Purchase Invoices takes it."""
 
-	def save_contact_id(self, customer: str, contact_id: str) -> None: ...
+	def save_contact_id(self, customer: str, contact_id: str) -> None:
+		"""Store the Customer's ContactID (``doctype="Supplier"``: a Supplier's, as above)."""
 
 	def write_log(self, entry: LogEntry) -> None: ...
 

@@ -46,6 +46,11 @@ def read_json_object(path: str | Path, what: str) -> dict:
 	return data
 
 
+def _party(name: str, doctype: str) -> str:
+	"""The key of a party's contact link: a Customer's name, else ``Supplier:NAME`` (issue 16)."""
+	return name if doctype == "Customer" else f"{doctype}:{name}"
+
+
 @dataclass
 class MemoryHost:
 	context: MappingContext
@@ -105,11 +110,11 @@ class MemoryHost:
 		else:
 			self.states[name] = state
 
-	def get_contact_id(self, customer: str) -> str | None:
-		return self.contacts.get(customer)
+	def get_contact_id(self, customer: str, doctype: str = "Customer") -> str | None:
+		return self.contacts.get(_party(customer, doctype))
 
-	def save_contact_id(self, customer: str, contact_id: str) -> None:
-		self.contacts[customer] = contact_id
+	def save_contact_id(self, customer: str, contact_id: str, doctype: str = "Customer") -> None:
+		self.contacts[_party(customer, doctype)] = contact_id
 
 	def write_log(self, entry: LogEntry) -> None:
 		self.log.append(entry)

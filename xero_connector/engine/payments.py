@@ -30,6 +30,11 @@ from xero_connector.engine.records import parse_xero_datetime, xero_date
 
 CUSTOMER_PAYMENT = "ACCRECPAYMENT"
 CREDIT_NOTE_REFUND = "ARCREDITPAYMENT"
+# issue 16: a payment of a bill (xero_accounting.yaml components/schemas/Payment/properties/
+# PaymentType) is an ERPNext Payment Entry of type "Pay"; a customer's, of type "Receive"
+SUPPLIER_PAYMENT = "ACCPAYPAYMENT"
+SUPPLIER_CREDIT_REFUND = "APCREDITPAYMENT"
+PAYMENT_TYPES = {CUSTOMER_PAYMENT: "Receive", SUPPLIER_PAYMENT: "Pay"}
 RATE_PLACES = Decimal("0.000000001")  # ERPNext stores exchange rates with 9 decimals
 CENT = Decimal("0.01")
 ORDER = "UpdatedDateUTC ASC"
@@ -58,7 +63,7 @@ class PaymentIntent:
 	payment_id: str
 	reason: str | None = None
 	failed: bool = False
-	invoice: str | None = None  # ERPNext Sales Invoice name
+	invoice: str | None = None  # ERPNext Sales Invoice (or, payment_type "Pay", Purchase Invoice) name
 	xero_invoice_id: str | None = None
 	invoice_number: str | None = None
 	currency: str | None = None  # the invoice's currency (Amount's)
@@ -70,6 +75,7 @@ class PaymentIntent:
 	account: str | None = None
 	mode_of_payment: str | None = None
 	updated: datetime | None = None
+	payment_type: str = "Receive"  # ERPNext Payment Entry type: "Pay" for a bill's payment
 
 	def to_dict(self) -> dict:
 		out = asdict(self)
@@ -132,12 +138,13 @@ def plan_payment(
 		updated=parse_xero_datetime(stamp) if stamp else None,
 	)
 	kind = payment.get("PaymentType")
-	if kind == CREDIT_NOTE_REFUND:
+	if kind in (CREDIT_NOTE_REFUND, SUPPLIER_CREDIT_REFUND):
 		intent.reason = "a refund of a credit note, not a payment of an invoice"
 		return intent
-	if kind != CUSTOMER_PAYMENT or not invoice_id:
-		intent.reason = f"not a customer payment on a sales invoice ({kind or 'no type'})"
+	if kind not in PAYMENT_TYPES or not invoice_id:
+		intent.reason = f"not a payment on a sales invoice or bill ({kind or 'no type'})"
 		return intent
+	intent.payment_type = PAYMENT_TYPES[kind]
 	intent.invoice = find_invoice(invoice_id)
 	if not intent.invoice:
 		intent.reason = f"invoice {intent.invoice_number or invoice_id} was not sent from this site"

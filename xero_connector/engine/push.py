@@ -26,13 +26,15 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from xero_connector.engine.contacts import customer_key, resolve_contacts
+from xero_connector.engine.contacts import resolve_contacts
 from xero_connector.engine.context import MappingContext
 from xero_connector.engine.host import SyncState
 from xero_connector.engine.keys import batch_key, idempotency_key
 from xero_connector.engine.log import Outcome, explain, outcome_for_error, outcome_unknown
+from xero_connector.engine.party import party_key, party_of
 from xero_connector.engine.records import KINDS, read_documents, state_from_element
 from xero_connector.engine.recovery import LABEL, choose, number_taken, taken_reason, unclear_answer
+from xero_connector.engine.rules import is_purchase
 from xero_connector.engine.xero_port import chunks, element_errors
 from xero_connector.xero.errors import XeroError
 
@@ -103,9 +105,19 @@ def _prepare(engine, doc: dict) -> Job | None:
 
 
 def _resolve_contacts(engine, jobs: list[Job]) -> list[Job]:
-	keys = {job.doc["customer"]: customer_key(job.doc["customer"], job.ctx) for job in jobs}
+	"""Each job's Xero contact: its Customer's or (a Purchase Invoice) its Supplier's."""
+	by_doctype: dict[str, list[Job]] = {}
+	for job in jobs:
+		by_doctype.setdefault(party_of(job.doc)[0], []).append(job)
+	return [
+		ready for doctype, group in by_doctype.items() for ready in _resolve_party(engine, group, doctype)
+	]
+
+
+def _resolve_party(engine, jobs: list[Job], doctype: str) -> list[Job]:
+	keys = {party_of(job.doc)[1]: party_key(job.doc, job.ctx) for job in jobs}
 	try:
-		resolved = resolve_contacts(engine, keys)
+		resolved = resolve_contacts(engine, keys, doctype)
 	except XeroError as error:
 		for job in jobs:
 			engine.recorder.record(outcome_for_error(job.name, job.operation, error))
@@ -117,7 +129,8 @@ def _resolve_contacts(engine, jobs: list[Job]) -> list[Job]:
 		return []
 	ready = []
 	for job in jobs:
-		result = resolved[job.doc["customer"]]
+		party = party_of(job.doc)[1]
+		result = resolved[party]
 		job.contact_rule = result.rule
 		if result.ok:
 			job.contact_id = result.contact_id
@@ -129,7 +142,9 @@ def _resolve_contacts(engine, jobs: list[Job]) -> list[Job]:
 				)
 			)
 		else:
-			reason = f"no Xero contact for customer {job.doc['customer']}: {result.cause or '; '.join(result.messages)}"
+			reason = (
+				f"no Xero contact for {doctype.lower()} {party}: {result.cause or '; '.join(result.messages)}"
+			)
 			_fail(
 				engine,
 				job,
@@ -186,15 +201,23 @@ def _recover_unknown(engine, jobs: list[Job], kind: str) -> list[Job]:
 	unsure = [j for j in jobs if j.previous and j.previous.outcome_unknown and not j.previous.xero_id]
 	if not unsure:
 		return jobs
+	from xero_connector.engine import bill_lookup
+
+	sales = [j for j in unsure if not is_purchase(j.doc)]
 	try:
-		found = read_documents(engine, kind, numbers=[j.xdoc.number for j in unsure], live_only=True)
+		found = read_documents(engine, kind, numbers=[j.xdoc.number for j in sales], live_only=True)
+		# a bill's number is not unique in Xero: the one that is evidently this bill (bill_lookup.py)
+		bills = bill_lookup.written(engine, kind, [j for j in unsure if is_purchase(j.doc)])
 	except XeroError as error:
 		for job in unsure:
 			engine.recorder.record(outcome_for_error(job.name, job.operation, error))
 		return [j for j in jobs if j not in unsure]
 	remaining = []
 	for job in jobs:
-		element = found.get(job.xdoc.number) if job in unsure else None
+		if job not in unsure:
+			element = None
+		else:
+			element = bills.get(job.name) if is_purchase(job.doc) else found.get(job.xdoc.number)
 		if element is None:
 			remaining.append(job)
 			continue
@@ -227,7 +250,7 @@ def _own_documents(engine, jobs: list[Job], kind: str) -> list[Job]:
 	own = []
 	for job in jobs:
 		element = found.get(job.xero_id)
-		if element is not None and not number_matches(element, kind, job.name):
+		if element is not None and not number_matches(element, kind, job.xdoc.number):
 			engine.recorder.record(wrong_document(job.name, job.operation, kind, element, job.xero_id))
 			continue
 		own.append(job)  # missing: the update itself says so

@@ -95,6 +95,7 @@ def resolve_tax(
 	ctx: MappingContext,
 	rate: Decimal | None = None,
 	known_only: bool = False,
+	template_label: str = "Sales Taxes and Charges Template",
 ) -> Resolved:
 	"""Tax mapping for one line. ``account_heads`` are the heads of the tax rows that apply to it;
 	``rate`` its effective rate in percent (None when its tax is not a rate of its amount).
@@ -111,7 +112,7 @@ def resolve_tax(
 		(
 			mappings.tax_by_sales_taxes_template,
 			sales_template,
-			"Sales Taxes and Charges Template",
+			template_label,
 			"taxes_and_charges",
 		),
 	]

@@ -79,3 +79,23 @@ def void_blocked_by(amount_paid, amount_credited, status: str | None = None) -> 
 	if dec(amount_credited) > ZERO:
 		blocked.append("credit")
 	return blocked
+
+
+PURCHASE_INVOICE = "Purchase Invoice"
+
+
+def is_purchase(doc: dict) -> bool:
+	"""An ERPNext Purchase Invoice (a Xero bill, or for a return a supplier credit note)."""
+	return doc.get("doctype") == PURCHASE_INVOICE
+
+
+def document_number(doc: dict) -> str:
+	"""The number the document carries in Xero. A Sales Invoice: its name (unique in Xero, as ACCREC
+	numbers are). A Purchase Invoice: the supplier's own number (``bill_no``), which is what Xero's
+	InvoiceNumber holds on a bill ("ACCPAY – non-unique alpha numeric code identifying invoice",
+	developer.xero.com/documentation/api/accounting/invoices; and CreditNoteNumber likewise on an
+	ACCPAYCREDIT credit note); its ERPNext name when the supplier gave none."""
+	name = doc.get("name") or ""
+	if is_purchase(doc):
+		return str(doc.get("bill_no") or "").strip() or name
+	return name

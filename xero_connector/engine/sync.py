@@ -25,6 +25,7 @@ from xero_connector.engine.log import Outcome, Recorder
 from xero_connector.engine.pull import PullReport, pull_changes
 from xero_connector.engine.push import push_documents
 from xero_connector.engine.returns import allocate_returns
+from xero_connector.engine.rules import is_purchase
 from xero_connector.engine.xero_port import XeroPort
 
 
@@ -32,7 +33,8 @@ class SyncEngine:
 	def __init__(self, host: Host, port: XeroPort, reference: XeroReference | None = None):
 		"""``reference``: the organisation's accounts, tax rates, currencies and items when the
 		caller has them cached; otherwise they are read (5 calls) the first time they are needed."""
-		from xero_connector.engine import mapping, preflight
+		from xero_connector.engine import mapping, preflight, preflight_bill
+		from xero_connector.engine.mapping import bill
 		from xero_connector.engine.problems import MappingError
 
 		self.host = host
@@ -41,6 +43,9 @@ class SyncEngine:
 		self.MappingError = MappingError
 		self._map = mapping.map_sales_invoice
 		self._preflight = preflight.preflight
+		# Purchase Invoices (issue 16): bills and supplier credit notes, through the same steps
+		self._map_bill = bill.map_purchase_invoice
+		self._preflight_bill = preflight_bill.preflight_bill
 		self._reference = reference
 
 	@property
@@ -67,11 +72,11 @@ class SyncEngine:
 		return ctx if ctx.xero is not None else replace(ctx, xero=self.reference())
 
 	def preflight(self, doc: dict, ctx: MappingContext) -> list:
-		return self._preflight(doc, ctx)
+		return (self._preflight_bill if is_purchase(doc) else self._preflight)(doc, ctx)
 
 	def map(self, doc: dict, ctx: MappingContext, contact_id: str | None):
 		contact = {"ContactID": contact_id} if contact_id else None
-		return self._map(doc, ctx, contact=contact)
+		return (self._map_bill if is_purchase(doc) else self._map)(doc, ctx, contact=contact)
 
 	# -- public operations --------------------------------------------------------------------------
 

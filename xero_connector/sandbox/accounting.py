@@ -16,7 +16,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from . import messages as msg
-from . import quotes, render
+from . import purchase_orders, quotes, render
 from .allocations import write_allocation
 from .answers import ApiResponse, BadRequest, not_found, validation_body
 from .common import Ctx, Outcome
@@ -112,6 +112,7 @@ class AccountingAPI:
 			"items": self._items,
 			"organisation": self._organisation,
 			"quotes": lambda *args: quotes.handle(self, *args),  # issue 6: sandbox/quotes.py
+			"purchaseorders": lambda *args: purchase_orders.handle(self, *args),  # issue 16
 		}.get(resource)
 		if handler is None or len(rest) > 2:
 			return not_found()

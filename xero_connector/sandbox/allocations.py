@@ -12,7 +12,7 @@ import uuid
 from decimal import Decimal
 
 from . import messages as msg
-from . import render
+from . import payables, render
 from .common import Ctx, Outcome, Refused
 from .documents import CREDIT_NOTE, INVOICE, apply_money, find
 from .totals import ZERO, BadNumber, dec, money
@@ -58,6 +58,8 @@ def _create(ctx: Ctx, note: dict, element: dict) -> dict:
 		errors.append(msg.ALLOCATION_INVOICE_STATUS)
 	elif amount > Decimal(invoice["AmountDue"]):
 		errors.append(msg.ALLOCATION_EXCEEDS_INVOICE)
+	if not payables.same_side(note, invoice):
+		errors.append(msg.ALLOCATION_TYPE)
 	if invoice["ContactID"] != note["ContactID"]:
 		errors.append(msg.ALLOCATION_CONTACT)
 	if invoice["CurrencyCode"] != note["CurrencyCode"]:

@@ -17,6 +17,7 @@ _COLLECTION_OF = (
 	("PaymentID", "payments"),
 	("AllocationID", "allocations"),
 	("QuoteID", "quotes"),
+	("PurchaseOrderID", "purchase_orders"),
 	("InvoiceID", "invoices"),
 	("CreditNoteID", "credit_notes"),
 	("ContactID", "contacts"),

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from . import lengths, render
+from . import lengths, payables, render
 from . import messages as msg
 from .common import Ctx, Outcome, Refused
 from .lines import build_lines
@@ -39,6 +39,7 @@ class Kind:
 	status_create: str
 	status_modify: str
 	not_found: str
+	payable_type: str = ""  # the same collection's supplier side (sandbox/payables.py)
 
 	def render(self, ctx: Ctx, doc: dict, with_lines: bool = True) -> dict:
 		if self.collection == "invoices":
@@ -57,6 +58,7 @@ INVOICE = Kind(
 	msg.INVOICE_STATUS_CREATE,
 	msg.INVOICE_STATUS_MODIFY,
 	msg.INVOICE_NOT_FOUND,
+	"ACCPAY",
 )
 CREDIT_NOTE = Kind(
 	"credit_notes",
@@ -69,6 +71,7 @@ CREDIT_NOTE = Kind(
 	msg.CREDIT_NOTE_STATUS_CREATE,
 	msg.CREDIT_NOTE_STATUS_MODIFY,
 	msg.CREDIT_NOTE_NOT_FOUND,
+	"ACCPAYCREDIT",
 )
 
 
@@ -114,6 +117,8 @@ def _existing(ctx: Ctx, kind: Kind, element: dict, path_key: str | None) -> dict
 		if doc is None:
 			raise Refused(kind.not_found)
 		return doc
+	if payables.is_payable(element):  # a bill's number names no document: only its ID does
+		return None
 	return ctx.org.document_by_number(kind.collection, element.get(kind.number_key))
 
 
@@ -121,15 +126,20 @@ def _existing(ctx: Ctx, kind: Kind, element: dict, path_key: str | None) -> dict
 
 
 def _create(ctx: Ctx, kind: Kind, element: dict) -> dict:
-	if element.get("Type") != kind.type:
+	if element.get("Type") not in (kind.type, kind.payable_type):
 		raise Refused(msg.INVALID_TYPE)
 	status = str(element.get("Status") or "DRAFT").upper()
 	errors = [] if status in (*EDITABLE, "AUTHORISED") else [kind.status_create]
-	doc = {kind.id_key: str(uuid.uuid4()), "Type": kind.type, "AmountPaid": "0.00", "AmountCredited": "0.00"}
+	doc = {
+		kind.id_key: str(uuid.uuid4()),
+		"Type": element["Type"],
+		"AmountPaid": "0.00",
+		"AmountCredited": "0.00",
+	}
 	new_contact = _fill(ctx, kind, doc, element, status, errors)
 	if errors:
 		raise Refused(*errors)
-	if not doc.get(kind.number_key):
+	if not doc.get(kind.number_key) and payables.auto_numbered(doc):
 		doc[kind.number_key] = ctx.org.next_number(kind.prefix)
 	_store(ctx, kind, doc, new_contact, "CREATE")
 	return doc
@@ -191,8 +201,9 @@ def _fill(ctx: Ctx, kind: Kind, doc: dict, element: dict, status: str, errors: l
 		raw_lines = []
 	if not raw_lines and status != "DRAFT":
 		errors.append(msg.LINE_ITEMS_REQUIRED)
+	payable = payables.is_payable(doc)
 	totals = set_lines_and_totals(
-		ctx, doc, raw_lines, lat, status, from_request, errors, discounts=kind is INVOICE
+		ctx, doc, raw_lines, lat, status, from_request, errors, kind is INVOICE and not payable, payable
 	)
 	doc["IsDiscounted"] = totals.total_discount != 0
 	_set_balances(kind, doc)
@@ -208,12 +219,15 @@ def set_lines_and_totals(
 	from_request: bool,
 	errors: list[str],
 	discounts: bool = True,
+	purchases: bool = False,
 ) -> DocumentTotals:
 	"""Store ``doc``'s LineItems and Xero's totals (SubTotal, TotalTax, Total, TotalDiscount) as
 	strings; line errors and a negative total go to ``errors``. Called for invoices and credit
-	notes (above; ``discounts`` False for credit notes) and for quotes (quotes.py)."""
+	notes (above; ``discounts`` False for credit notes and bills, ``purchases`` True for bills and
+	supplier credit notes: sandbox/payables.py) and for quotes (quotes.py)."""
+	unitdp = ctx.unitdp if from_request else 4
 	lines, results, line_errors = build_lines(
-		ctx, raw_lines, lat, status, doc.get("LineItems", []), ctx.unitdp if from_request else 4, discounts
+		ctx, raw_lines, lat, status, doc.get("LineItems", []), unitdp, discounts, purchases
 	)
 	errors.extend(line_errors)
 	doc["LineItems"] = lines
@@ -282,7 +296,7 @@ def _contact(ctx: Ctx, doc: dict, element: dict, errors: list[str]) -> dict | No
 				"ContactStatus": "ACTIVE",
 				"Name": str(given["Name"]).strip(),
 			}
-			new.update(IsCustomer=True, IsSupplier=False)
+			new.update(payables.new_contact_flags(doc.get("Type")))
 			doc["ContactID"] = new["ContactID"]
 			return new
 	if contact is None:
@@ -300,7 +314,7 @@ def _number(ctx: Ctx, kind: Kind, doc: dict, element: dict, errors: list[str]) -
 		return
 	number = str(number).strip()
 	doc[kind.number_key] = number
-	if not ctx.strict("number_unique"):
+	if not ctx.strict("number_unique") or not payables.number_is_unique(doc):
 		return
 	# a VOIDED or DELETED document keeps its number (issue 12); loosen with number_reuse
 	others = ctx.org.documents_numbered(kind.collection, number)
@@ -320,16 +334,16 @@ def _dates(ctx: Ctx, kind: Kind, doc: dict, element: dict, status: str, errors: 
 				errors.append(msg.not_a_date(key, element[key]))
 	doc.setdefault("Date", ctx.today)
 	if kind is INVOICE and status != "DRAFT" and not doc.get("DueDate"):
-		due = _due_from_terms(ctx, doc["Date"])
+		due = _due_from_terms(ctx, doc["Date"], payables.terms_key(doc))
 		if due:
 			doc["DueDate"] = due
 		else:
 			errors.append(msg.DUE_DATE_REQUIRED)
 
 
-def _due_from_terms(ctx: Ctx, issued: str) -> str | None:
-	"""The organisation's default sales payment terms (the demo company: 20th of the following month)."""
-	terms = (ctx.org.profile.get("PaymentTerms") or {}).get("Sales") or {}
+def _due_from_terms(ctx: Ctx, issued: str, which: str = "Sales") -> str | None:
+	"""The organisation's default sales (or bills) payment terms (the demo company: 20th of the following month)."""
+	terms = (ctx.org.profile.get("PaymentTerms") or {}).get(which) or {}
 	day, term = terms.get("Day"), terms.get("Type")
 	start = date.fromisoformat(issued)
 	if term == "DAYSAFTERBILLDATE":
@@ -380,6 +394,7 @@ def _store(ctx: Ctx, kind: Kind, doc: dict, new_contact: dict | None, event: str
 		ctx.event("CONTACT", new_contact["ContactID"], "CREATE")
 	ctx.org.store_document(kind.collection, doc)
 	ctx.touch(doc)
+	payables.mark_contact(ctx, doc)
 	ctx.event(kind.resource, doc[kind.id_key], event)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import uuid
 from decimal import Decimal
 
-from . import lengths
+from . import lengths, payables
 from . import messages as msg
 from .common import Ctx
 from .totals import ZERO, BadNumber, LineInput, LineResult, compute_line, dec, money
@@ -24,18 +24,21 @@ def build_lines(
 	previous: list[dict],
 	unitdp: int,
 	discounts: bool = True,
+	purchases: bool = False,
 ) -> tuple[list[dict], list[LineResult], list[str]]:
 	"""Validate and compute every line. Returns stored lines, their amounts and Xero's messages.
 
 	``unitdp`` is 4 when re-validating stored lines, so their unit amounts are kept as they are;
-	``discounts`` is False for credit notes, whose lines take no DiscountRate/DiscountAmount."""
+	``discounts`` is False for credit notes and bills, whose lines take no DiscountRate/DiscountAmount;
+	``purchases`` is True for bills and supplier credit notes (accounts and tax types of the buying
+	side: sandbox/payables.py)."""
 	stored, results, errors = [], [], []
 	previous_ids = {line["LineItemID"] for line in previous}
 	for raw in raw_lines:
 		if not isinstance(raw, dict):
 			errors.append(msg.DESCRIPTION_REQUIRED)
 			continue
-		line, result = _line(ctx, raw, lat, status, unitdp, errors, discounts)
+		line, result = _line(ctx, raw, lat, status, unitdp, errors, discounts, purchases)
 		if raw.get("LineItemID") and str(raw["LineItemID"]).lower() in previous_ids:
 			line["LineItemID"] = str(raw["LineItemID"]).lower()
 		stored.append(line)
@@ -48,7 +51,14 @@ def _unique(items: list[str]) -> list[str]:
 
 
 def _line(
-	ctx: Ctx, raw: dict, lat: str, status: str, unitdp: int, errors: list[str], discounts: bool = True
+	ctx: Ctx,
+	raw: dict,
+	lat: str,
+	status: str,
+	unitdp: int,
+	errors: list[str],
+	discounts: bool = True,
+	purchases: bool = False,
 ) -> tuple[dict, LineResult]:
 	org = ctx.org
 	item = org.item_by_code(raw.get("ItemCode")) if raw.get("ItemCode") else None
@@ -76,9 +86,9 @@ def _line(
 	):
 		# components/schemas/LineItem/properties/DiscountRate (and DiscountAmount): "ACCPAY invoices
 		# and credit notes in Xero do not support discounts"
-		errors.append(msg.CREDIT_NOTE_NO_DISCOUNT)
-	account = _account(ctx, raw, sales, status, errors)
-	tax_type, rate = _tax(ctx, raw, sales, account, lat, errors)
+		errors.append(msg.PAYABLE_NO_DISCOUNT if purchases else msg.CREDIT_NOTE_NO_DISCOUNT)
+	account = _account(ctx, raw, sales, status, errors, purchases)
+	tax_type, rate = _tax(ctx, raw, sales, account, lat, errors, purchases)
 	result = compute_line(
 		LineInput(
 			quantity=numbers["Quantity"],
@@ -134,7 +144,9 @@ def _line(
 LINE_SYSTEM_ACCOUNTS = frozenset({"ROUNDING"})
 
 
-def _account(ctx: Ctx, raw: dict, sales: dict, status: str, errors: list[str]) -> dict | None:
+def _account(
+	ctx: Ctx, raw: dict, sales: dict, status: str, errors: list[str], purchases: bool = False
+) -> dict | None:
 	"""The line's account, or None with Xero's message.
 
 	Xero refuses, with "Account code 'X' is not a valid code for this document.":
@@ -169,6 +181,11 @@ def _account(ctx: Ctx, raw: dict, sales: dict, status: str, errors: list[str]) -
 	if account["Status"] != "ACTIVE":
 		errors.append(msg.account_archived(account["Code"]))
 		return None
+	if purchases:  # a bill's line: an expense or asset account (sandbox/payables.py)
+		if payables.purchase_account_refusal(account, LINE_SYSTEM_ACCOUNTS):
+			errors.append(msg.account_not_valid(account["Code"]))
+			return None
+		return account
 	system = account.get("SystemAccount")
 	if system in LINE_SYSTEM_ACCOUNTS:
 		return account
@@ -179,7 +196,13 @@ def _account(ctx: Ctx, raw: dict, sales: dict, status: str, errors: list[str]) -
 
 
 def _tax(
-	ctx: Ctx, raw: dict, sales: dict, account: dict | None, lat: str, errors: list[str]
+	ctx: Ctx,
+	raw: dict,
+	sales: dict,
+	account: dict | None,
+	lat: str,
+	errors: list[str],
+	purchases: bool = False,
 ) -> tuple[str, Decimal]:
 	"""The line's TaxType and its rate (0 for NoTax documents)."""
 	if lat == "NoTax":
@@ -187,7 +210,10 @@ def _tax(
 	tax_type = raw.get("TaxType") or sales.get("TaxType") or (account or {}).get("TaxType") or "NONE"
 	tax_type = str(tax_type)
 	rate = ctx.org.tax_rates.get(tax_type)
-	usable = rate is not None and rate["Status"] == "ACTIVE" and rate["CanApplyToRevenue"]
+	if purchases:  # the rate's CanApplyTo… flag for the line's account class (sandbox/payables.py)
+		usable = payables.purchase_tax_usable(rate, account)
+	else:
+		usable = rate is not None and rate["Status"] == "ACTIVE" and rate["CanApplyToRevenue"]
 	if not usable:
 		errors.append(msg.tax_type_invalid(tax_type))
 		if account is not None:

@@ -34,7 +34,9 @@ NEGATIVE_TOTAL = "The Total for this document must be greater than or equal to z
 # an AUTHORISED invoice sent without a DueDate)
 DUE_DATE_REQUIRED = "The document DueDate field must be specified."
 TAX_AMOUNT_TOO_BIG = "The tax amount cannot be greater than the line amount!"
-INVALID_TYPE = "The sandbox supports ACCREC invoices and ACCRECCREDIT credit notes only."  # sandbox wording
+INVALID_TYPE = (  # sandbox wording
+	"The sandbox supports ACCREC and ACCPAY invoices and ACCRECCREDIT and ACCPAYCREDIT credit notes only."
+)
 DOCUMENT_NOT_FOUND = "The document with the specified ID could not be found."  # sandbox wording
 # An InvoiceID / CreditNoteID that is no document of the organisation: the credit note's text is the
 # example of xero_accounting.yaml paths./CreditNotes.put (responses 200, summarizeErrors=false);
@@ -57,6 +59,12 @@ def document_id_exists(kind: str, key: str, value: str) -> str:
 
 
 CREDIT_NOTE_NO_DISCOUNT = "Discounts are not supported on credit note line items."  # sandbox wording
+# components/schemas/LineItem/properties/DiscountRate: "ACCPAY invoices and credit notes in Xero do
+# not support discounts"
+PAYABLE_NO_DISCOUNT = (
+	"Discounts are not supported on ACCPAY invoice or credit note line items."  # sandbox wording
+)
+ALLOCATION_TYPE = "Credit notes can only be allocated to invoices of the same type (ACCRECCREDIT to ACCREC, ACCPAYCREDIT to ACCPAY)."  # sandbox wording
 ALLOCATION_DATE_REQUIRED = "A Date must be specified for the allocation."  # sandbox wording
 
 

@@ -12,7 +12,7 @@ import uuid
 from decimal import Decimal
 
 from . import messages as msg
-from . import render
+from . import payables, render
 from .common import Ctx, Outcome, Refused
 from .documents import CREDIT_NOTE, INVOICE, apply_money, find
 from .totals import ZERO, BadNumber, dec, money
@@ -96,7 +96,7 @@ def _create(ctx: Ctx, element: dict) -> dict:
 		"CurrencyRate": str(rate),
 		"Reference": str(element.get("Reference") or ""),
 		"Status": "AUTHORISED",
-		"PaymentType": "ACCRECPAYMENT" if kind is INVOICE else "ARCREDITPAYMENT",
+		"PaymentType": payables.payment_type(doc, kind is INVOICE),
 		"IsReconciled": bool(element.get("IsReconciled", False)),
 	}
 	ctx.org.add_payment(record)

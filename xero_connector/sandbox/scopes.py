@@ -38,6 +38,7 @@ _RESOURCES = {
 	"invoices": ("accounting.transactions", "accounting.invoices"),
 	"creditnotes": ("accounting.transactions", "accounting.invoices"),
 	"quotes": ("accounting.transactions", "accounting.invoices"),
+	"purchaseorders": ("accounting.transactions", "accounting.invoices"),  # as quotes (issue 16)
 	"payments": ("accounting.transactions", "accounting.payments"),
 	"contacts": ("accounting.contacts", "accounting.contacts"),
 	"accounts": ("accounting.settings", "accounting.settings"),

@@ -16,6 +16,8 @@ from xero_connector.engine.tax_mapping import percent, row_to_add
 class TaxesMixin:
 	"""The tax phase of :class:`xero_connector.engine.mapping.document.Builder`."""
 
+	TEMPLATE_LABEL = "Sales Taxes and Charges Template"  # a bill's: mapping/bill.py
+
 	def xero_tax_rate(self, tax_type: str) -> tuple[dict | None, Decimal | None, Decimal | None]:
 		"""(Xero's TaxRate object, its EffectiveRate, that rate as a fraction) for a tax type, looked
 		up once per document."""
@@ -73,7 +75,7 @@ class TaxesMixin:
 			resolved = memo.get(key)
 			if resolved is None:
 				resolved = memo[key] = resolve_tax(
-					template, sales_template, list(heads), ctx, rate, unmapped_zero
+					template, sales_template, list(heads), ctx, rate, unmapped_zero, self.TEMPLATE_LABEL
 				)
 			if unmapped_zero and not resolved.fits:
 				# no mapping row fits: Xero Settings' zero tax type, if there is one (a 0 % line without
@@ -89,7 +91,7 @@ class TaxesMixin:
 				unmapped.setdefault(tuple(sorted(heads)), (rows[lt.rows[0]], rate))
 		for first_row, rate in unmapped.values():
 			head = first_row.account_head
-			where = f"Sales Taxes and Charges Template '{sales_template}' or " if sales_template else ""
+			where = f"{self.TEMPLATE_LABEL} '{sales_template}' or " if sales_template else ""
 			suggested = ""
 			add = row_to_add(ctx.xero, "Tax Account", head, rate) if rate is not None else None
 			if add is not None and add.xero_tax_type:
