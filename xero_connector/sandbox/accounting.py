@@ -16,7 +16,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from . import messages as msg
-from . import quotes, render
+from . import quotes, render, tracking
 from .allocations import write_allocation
 from .answers import ApiResponse, BadRequest, not_found, validation_body
 from .common import Ctx, Outcome
@@ -112,8 +112,9 @@ class AccountingAPI:
 			"items": self._items,
 			"organisation": self._organisation,
 			"quotes": lambda *args: quotes.handle(self, *args),  # issue 6: sandbox/quotes.py
+			"trackingcategories": lambda *args: tracking.handle(self, *args),  # issue 17
 		}.get(resource)
-		if handler is None or len(rest) > 2:
+		if handler is None or len(rest) > (3 if resource == "trackingcategories" else 2):
 			return not_found()
 		return handler(ctx, method, rest, query, headers, body)
 

@@ -45,6 +45,7 @@ _RESOURCES = {
 	"currencies": ("accounting.settings", "accounting.settings"),
 	"items": ("accounting.settings", "accounting.settings"),
 	"organisation": ("accounting.settings", "accounting.settings"),
+	"trackingcategories": ("accounting.settings", "accounting.settings"),  # the spec's security
 }
 
 

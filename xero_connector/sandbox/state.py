@@ -53,6 +53,8 @@ class Organisation:
 	payments: dict[str, dict] = field(default_factory=dict)  # PaymentID → payment
 	allocations: dict[str, dict] = field(default_factory=dict)  # AllocationID → allocation
 	quotes: dict[str, dict] = field(default_factory=dict)  # QuoteID → quote (sandbox/quotes.py)
+	# TrackingCategoryID → category with its Options (sandbox/tracking.py)
+	tracking_categories: dict[str, dict] = field(default_factory=dict)
 	counters: dict[str, int] = field(default_factory=dict)  # next automatic numbers ("INV", "CN")
 
 	# ---- persistence -------------------------------------------------------
