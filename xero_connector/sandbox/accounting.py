@@ -310,7 +310,9 @@ class AccountingAPI:
 			term = first(query, "searchTerm")
 			if term:
 				contacts = [c for c in contacts if _contact_matches(c, term)]
-			return self._list("Contacts", contacts, query, headers, render.contact, can_page=True)
+			paged = paging(query) is not None
+			render_one = lambda c: render.contact(c, with_merge=paged)  # noqa: E731
+			return self._list("Contacts", contacts, query, headers, render_one, can_page=True)
 		if method not in ("PUT", "POST"):
 			return not_found()
 		elements = self._elements(body, "Contacts")
