@@ -15,8 +15,8 @@ import uuid
 from collections.abc import Callable
 from decimal import Decimal
 
+from . import attachments, quotes, render, tracking
 from . import messages as msg
-from . import quotes, render, tracking
 from .allocations import write_allocation
 from .answers import ApiResponse, BadRequest, not_found, validation_body
 from .common import Ctx, Outcome
@@ -114,7 +114,7 @@ class AccountingAPI:
 			"quotes": lambda *args: quotes.handle(self, *args),  # issue 6: sandbox/quotes.py
 			"trackingcategories": lambda *args: tracking.handle(self, *args),  # issue 17
 		}.get(resource)
-		if handler is None or len(rest) > (3 if resource == "trackingcategories" else 2):
+		if handler is None or len(rest) > (3 if resource in ("trackingcategories", "invoices") else 2):
 			return not_found()
 		return handler(ctx, method, rest, query, headers, body)
 
@@ -187,6 +187,9 @@ class AccountingAPI:
 	# ---- invoices and credit notes ---------------------------------------------
 
 	def _invoices(self, ctx, method, rest, query, headers, body) -> ApiResponse:
+		if len(rest) >= 2 and rest[1].lower() in ("attachments", "onlineinvoice"):  # issue 17
+			doc = find(ctx, INVOICE, rest[0])
+			return attachments.handle(self, ctx, doc, method, rest, query, body) if doc else not_found()
 		return self._documents(ctx, INVOICE, "Invoices", method, rest, query, headers, body)
 
 	def _credit_notes(self, ctx, method, rest, query, headers, body) -> ApiResponse:

@@ -56,6 +56,8 @@ def accepted(method: str, path: str) -> frozenset[str] | None:
 	if not parts or parts[0].lower() not in _RESOURCES:
 		return None
 	broad, granular = _RESOURCES[parts[0].lower()]
+	if len(parts) > 2 and parts[2].lower() == "attachments":  # the spec's security for attachments
+		broad = granular = "accounting.attachments"
 	write = {broad, granular}
 	if method.upper() in ("GET", "HEAD"):
 		return frozenset(write | {f"{broad}.read", f"{granular}.read"})
