@@ -17,7 +17,8 @@ from xero_connector.engine.mapping import map_sales_invoice
 from xero_connector.engine.mapping_file import MappingFileError, parse_mapping
 from xero_connector.engine.preflight import preflight
 from xero_connector.engine.readiness import check_readiness
-from xero_connector.engine.tracking import create_missing_options, missing_options
+from xero_connector.engine.tracking import create_missing_options
+from xero_connector.engine.tracking_readiness import missing_options
 from xero_connector.sandbox import tracking as sandbox_tracking
 
 env = engine_support.env  # the fixture
@@ -256,3 +257,63 @@ def test_a_missing_option_is_refused_before_sending_then_created_and_sent(env):
 	assert [o["Name"] for o in created] == ["Main - AL"]
 	outcome = env.by_name(env.fresh_engine().push([doc["name"]]), doc["name"])
 	assert outcome.status == "Success", outcome.reason
+
+
+def test_more_than_two_tracked_dimensions_on_a_row_is_a_problem():
+	ctx = tracked_context(categories=category_json(North="ACTIVE"))
+	ctx.mappings.tracking_by_field = {"cost_center": "Region", "project": "Project", "branch": "Branch"}
+	doc = invoice([item("WIDGET-A", 1, 10.0, cost_center="Main - AL", project="P1", branch="B1")])
+	kinds = [p.kind for p in preflight(doc, ctx)]
+	assert "too_many_tracking" in kinds
+
+
+def test_without_a_tracking_mapping_the_push_never_reads_tracking_categories(env, monkeypatch):
+	def refuse():
+		raise AssertionError("GET /TrackingCategories without a tracking mapping")
+
+	monkeypatch.setattr(env.port, "get_tracking_categories", refuse)
+	env.add(sample("00018"))
+	outcome = env.by_name(env.push("ACC-SINV-2026-00018"), "ACC-SINV-2026-00018")
+	assert outcome.status == "Success"
+	(stored,) = env.xero_invoices("ACC-SINV-2026-00018")
+	assert all(line["Tracking"] == [] for line in stored["LineItems"])
+
+
+def freight_split_over_two_rates():
+	from fixtures.gst_companies import NZ, context, item_row
+	from test_tax_charges import charge, gst, invoice_of
+
+	doc = invoice_of(
+		NZ,
+		[item_row(NZ, "HIRE-DAY", 1.5, 65.0, "GST Standard"), item_row(NZ, "FLOUR-25", 7, 29.64, "Exempt")],
+		[
+			charge(NZ, "Freight Income", 25.0, "Freight"),
+			gst(NZ, charge_type="On Previous Row Total", row_id="1"),
+		],
+	)
+	doc["taxes"][0]["cost_center"] = "Depot"
+	ctx = context(NZ)
+	ctx.mappings.tracking_by_field = {"cost_center": "Region"}
+	return doc, ctx
+
+
+def test_a_charge_rows_cost_center_tracks_each_of_its_lines():
+	doc, ctx = freight_split_over_two_rates()
+	ctx.xero.tracking_categories = category_json(Depot="ACTIVE")
+	freight = [
+		r for r in map_sales_invoice(doc, ctx).payload["LineItems"] if r["Description"].startswith("Freight")
+	]
+	assert len(freight) == 2
+	assert all(r["Tracking"] == [{"Name": "Region", "Option": "Depot"}] for r in freight)
+
+
+def test_a_charge_rows_archived_option_is_one_problem_naming_the_taxes_row():
+	doc, ctx = freight_split_over_two_rates()
+	ctx.xero.tracking_categories = category_json(Depot="ARCHIVED")
+	(problem,) = preflight(doc, ctx)
+	assert (problem.kind, problem.row, problem.field, problem.value) == (
+		"tracking_option_archived",
+		1,
+		"taxes.cost_center",
+		"Depot",
+	)

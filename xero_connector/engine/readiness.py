@@ -34,7 +34,7 @@ from xero_connector.engine.readiness_taxes import ProposedTaxRow, propose_tax_ro
 from xero_connector.engine.resolve import income_account_of, item_group_of
 from xero_connector.engine.tax_mapping import TaxUse, percent
 from xero_connector.engine.tracking import KINDS as TRACKING_KINDS
-from xero_connector.engine.tracking import readiness_subject
+from xero_connector.engine.tracking_readiness import readiness_subject
 
 ERROR = "error"  # Xero would refuse the invoice: fix before sending
 WARNING = "warning"  # the first push would handle it, but a person may prefer to decide

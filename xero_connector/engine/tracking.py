@@ -11,7 +11,7 @@ developer.xero.com/documentation/api/accounting/trackingcategories: categories a
 ACTIVE or ARCHIVED, at most 2 categories active) are checked against ``ctx.xero.tracking_categories``
 when it was read: a category or option that does not exist or is archived is a problem naming the
 invoice, the row, the field, its value and the fix (the option can be created: the readiness check
-offers it, :func:`create_missing_options` does it).
+offers it, :mod:`.tracking_readiness` lists them, :func:`create_missing_options` creates them).
 
 Called by the mapping's line phase (:mod:`.mapping.lines`), by the readiness check and by the
 engine (:func:`ensure_reference`, reading the categories once when a mapping needs them).
@@ -72,8 +72,11 @@ def _option(category: dict, name: str) -> dict | None:
 	return next((o for o in category.get("Options") or [] if _fold(o.get("Name")) == _fold(name)), None)
 
 
-def tracking_problems(document: str, row, tracked: list[Tracked], xero) -> list[Problem]:
-	"""What Xero would refuse in a row's Tracking (nothing when Xero's categories were not read)."""
+def tracking_problems(
+	document: str, row, tracked: list[Tracked], xero, table: str = "items"
+) -> list[Problem]:
+	"""What Xero would refuse in the Tracking of row ``row`` of ``table`` ("items", or "taxes" for a
+	charge row); nothing when Xero's categories were not read."""
 	if xero is None or xero.tracking_categories is None or not tracked:
 		return []
 	problems = []
@@ -83,22 +86,22 @@ def tracking_problems(document: str, row, tracked: list[Tracked], xero) -> list[
 			Problem(
 				document,
 				row,
-				"items",
-				f"Row {row} is tracked in {len(tracked)} Xero tracking categories ({names}); a Xero line "
+				table,
+				f"Row {row} of {table} is tracked in {len(tracked)} Xero tracking categories ({names}); a Xero line "
 				f"takes at most {MAX_PER_LINE}.",
 				"Map at most two dimensions to Xero tracking categories in the Tracking mapping, then resend.",
 				kind="too_many_tracking",
 			)
 		)
 	for t in tracked:
-		problem = _problem(document, row, t, xero)
+		problem = _problem(document, row, t, xero, table)
 		if problem is not None:
 			problems.append(problem)
 	return problems
 
 
-def _problem(document: str, row, t: Tracked, xero) -> Problem | None:
-	where = f"Row {row}'s {t.field} {t.value!r}"
+def _problem(document: str, row, t: Tracked, xero, table: str) -> Problem | None:
+	where = f"Row {row} of {table}: {t.field} {t.value!r}"
 	mapped = f"the Tracking mapping for {t.field} ({t.value!r} → an existing option of {t.category!r})"
 	category = _category(xero, t.category)
 	if category is None or category.get("Status") != "ACTIVE":
@@ -111,7 +114,7 @@ def _problem(document: str, row, t: Tracked, xero) -> Problem | None:
 		return Problem(
 			document,
 			row,
-			f"items.{t.field}",
+			f"{table}.{t.field}",
 			f"{where} goes to Xero's tracking category {t.category!r}, which {state} in Xero.",
 			f"{fix}, or correct the category named for {t.field} in the Tracking mapping; then resend.",
 			t.value,
@@ -122,7 +125,7 @@ def _problem(document: str, row, t: Tracked, xero) -> Problem | None:
 		return Problem(
 			document,
 			row,
-			f"items.{t.field}",
+			f"{table}.{t.field}",
 			f"{where} goes to option {t.option!r} of Xero's tracking category {category['Name']!r}, "
 			"which does not exist in Xero.",
 			f"Create the option {t.option!r} in Xero's tracking category {category['Name']!r} (the "
@@ -134,7 +137,7 @@ def _problem(document: str, row, t: Tracked, xero) -> Problem | None:
 		return Problem(
 			document,
 			row,
-			f"items.{t.field}",
+			f"{table}.{t.field}",
 			f"{where} goes to option {option['Name']!r} of Xero's tracking category "
 			f"{category['Name']!r}, which is archived in Xero.",
 			f"Restore the option {option['Name']!r} in Xero (Settings → Tracking categories → "
@@ -145,57 +148,11 @@ def _problem(document: str, row, t: Tracked, xero) -> Problem | None:
 	return None
 
 
-# ---- readiness and the fix ---------------------------------------------------------------------
-
-
-def problem_subject(problem: Problem, doc: dict, mappings) -> tuple[str, str] | None:
-	"""(category, option) a tracking problem is about, worked out from its row and field again
-	(the readiness check groups the invoices by it)."""
-	field = problem.field.partition(".")[2]
-	for position, item in enumerate(doc.get("items") or []):
-		if (item.get("idx") or position + 1) == problem.row:
-			for t in row_tracking(item, mappings):
-				if t.field == field:
-					return t.category, t.option
-	return None
-
-
-def readiness_subject(problem: Problem, doc: dict, mappings) -> dict:
-	"""The readiness issue's subject for a tracking problem: one issue per Xero option (or
-	category), listing the invoices; a missing option carries the one-click fix
-	``create_tracking_option`` (``action_args``: category, option)."""
-	found = problem_subject(problem, doc, mappings)
-	if found is None:
-		return {"subject_type": "Sales Invoice", "subject": doc.get("name") or ""}
-	category, option = found
-	if problem.kind.startswith("tracking_category"):
-		return {"subject_type": "Tracking Category", "subject": category}
-	fields = {"subject_type": "Tracking Option", "subject": f"{category}: {option}"}
-	if problem.kind == "tracking_option_missing":
-		fields.update(action="create_tracking_option", action_args={"category": category, "option": option})
-	return fields
-
-
-def missing_options(docs, ctx) -> dict[str, list[str]]:
-	"""Per Xero tracking category (as Xero names it), the options the invoices need that it lacks
-	(archived ones are not missing: they are restored in Xero, not created). Needs
-	``ctx.xero.tracking_categories``."""
-	missing: dict[str, list[str]] = {}
-	if ctx.xero is None or ctx.xero.tracking_categories is None or not ctx.mappings.tracking_by_field:
-		return missing
-	for doc in docs:
-		for item in doc.get("items") or []:
-			for t in row_tracking(item, ctx.mappings):
-				category = _category(ctx.xero, t.category)
-				if category is not None and _option(category, t.option) is None:
-					wanted = missing.setdefault(category["Name"], [])
-					if _fold(t.option) not in map(_fold, wanted):
-						wanted.append(t.option)
-	return missing
+# ---- the fix ---------------------------------------------------------------------------------
 
 
 def create_missing_options(port, xero, missing: dict[str, list[str]], idempotency_key: str) -> list[dict]:
-	"""Create ``missing`` (from :func:`missing_options`) in Xero: ``PUT /TrackingCategories/{id}/Options``
+	"""Create ``missing`` (from :func:`.tracking_readiness.missing_options`) in Xero: ``PUT /TrackingCategories/{id}/Options``
 	per category; returns the options Xero created. ``xero.tracking_categories`` is read again
 	afterwards (so the next pre-flight sees them)."""
 	created = []

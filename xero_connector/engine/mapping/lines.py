@@ -128,10 +128,14 @@ class LinesMixin:
 			)
 		return lines, nets, quantities, overrides
 
-	def row_tracking(self, item: dict, row) -> tuple[dict, ...]:
-		"""An item row's Xero Tracking, and a problem for each category or option Xero lacks."""
-		tracked = row_tracking(item, self.ctx.mappings)
-		self.problems.extend(tracking_problems(self.name, row, tracked, self.ctx.xero))
+	def row_tracking(self, row_dict: dict, row, table: str = "items") -> tuple[dict, ...]:
+		"""An item or charge row's Xero Tracking, and (once per row: a charge may be split over
+		several lines) a problem for each category or option Xero lacks."""
+		tracked = row_tracking(row_dict, self.ctx.mappings)
+		checked = self.__dict__.setdefault("_tracking_checked", set())
+		if (table, row) not in checked:
+			checked.add((table, row))
+			self.problems.extend(tracking_problems(self.name, row, tracked, self.ctx.xero, table))
 		return tuple(t.payload() for t in tracked)
 
 	def charge_line(self, row: tax_model.TaxRow, part: tax_model.ChargePart) -> Line:
@@ -147,6 +151,11 @@ class LinesMixin:
 			row=row.idx,
 			field="taxes.account_head",
 			part=part,
+			tracking=(
+				self.row_tracking(self.tax_row(row.idx) or {}, row.idx, "taxes")
+				if self.ctx.mappings.tracking_by_field
+				else ()
+			),
 		)
 
 	def line_payload(self, line: Line, amount_types: str) -> dict:
