@@ -14,8 +14,8 @@ from fixtures.mapping_helpers import invoice, item, small_context
 
 from tests.test_cli import INVOICES, cli
 from xero_connector.cli_fixes import CATALOGUE, desk_words, error_fix, for_cli
+from xero_connector.engine.archived_contacts import explain_archived
 from xero_connector.engine.cancel import wrong_document
-from xero_connector.engine.contacts import ARCHIVED_FIX
 from xero_connector.engine.preflight import preflight
 from xero_connector.xero import catalogue
 from xero_connector.xero.errors import XeroAuthError
@@ -156,7 +156,8 @@ def test_the_engines_own_fixes_read_in_the_command_lines_words():
 	from xero_connector.engine import sync
 
 	texts = [
-		ARCHIVED_FIX,
+		explain_archived("C", {"ContactID": "x"})[1],
+		explain_archived("C", {"ContactID": "x", "MergedToContactID": "y"})[1],
 		wrong_document("INV-1", "void", "invoice", {"InvoiceNumber": "INV-2"}, "x-1").resolution,
 		"Xero's total 10.00 NZD differs from ERPNext's 11.00: check the tax and rounding mappings, then resend",
 		"Resolve the failure of INV-0 (see its Xero Sync Log), then resend both.",

@@ -16,15 +16,13 @@ from __future__ import annotations
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 
+from xero_connector.engine.archived_contacts import explain_archived
 from xero_connector.engine.keys import batch_key, idempotency_key, payload_hash
 from xero_connector.engine.log import Outcome, explain
 from xero_connector.engine.xero_port import chunks, element_errors
 from xero_connector.xero.errors import XeroValidationError
 
 LOOKUP_CHUNK = 40  # most customers looked up by a where clause (two terms each) in one GET /Contacts
-
-ARCHIVED_CAUSE = "The matching Xero contact {contact} is archived, so Xero will not accept invoices for it."
-ARCHIVED_FIX = "Restore the contact in Xero (Contacts → Archived → Restore), or give the Customer another billing account code, then resend."
 
 
 @dataclass
@@ -137,13 +135,9 @@ def _prefer_active(index: dict, key: str, contact: dict) -> None:
 
 def _matched(customer: str, contact: dict, rule: str) -> Resolution:
 	if contact.get("ContactStatus") == "ARCHIVED":
-		label = f"{contact.get('Name')!r} ({contact.get('ContactID')})"
-		return Resolution(
-			customer,
-			rule=rule,
-			cause=ARCHIVED_CAUSE.format(contact=label),
-			resolution=ARCHIVED_FIX,
-		)
+		# a paged read carries MergedToContactID: the fix names the contact it was merged into
+		cause, fix = explain_archived(customer, contact)
+		return Resolution(customer, rule=rule, cause=cause, resolution=fix)
 	return Resolution(customer, contact["ContactID"], rule)
 
 

@@ -57,6 +57,11 @@ class Mappings:
 	purchase_tax_by_item_tax_template: dict[str, TaxMapping] = field(default_factory=dict)
 	tax_by_purchase_taxes_template: dict[str, TaxMapping] = field(default_factory=dict)
 	purchase_tax_by_tax_account: dict[str, TaxMapping] = field(default_factory=dict)
+	# Tracking (optional; engine/tracking.py): an item row's field (cost_center, project, any
+	# accounting dimension) -> Xero tracking category name; and per category, the Xero option for
+	# an ERPNext value (a value not listed goes as the option of the same name)
+	tracking_by_field: dict[str, str] = field(default_factory=dict)
+	tracking_options: dict[str, dict[str, str]] = field(default_factory=dict)
 
 	@classmethod
 	def from_dict(cls, data: dict) -> Mappings:
@@ -145,6 +150,9 @@ class XeroReference:
 	currencies: list[dict] = field(default_factory=list)
 	items: list[dict] = field(default_factory=list)
 	base_currency: str | None = None
+	# ``GET /TrackingCategories?includeArchived=true`` (options inside); None: not read (read only
+	# when a tracking mapping is set, engine/tracking.py), so nothing about tracking is checked
+	tracking_categories: list[dict] | None = None
 	# Look-up indexes built on first use (the mapping calls these per line). They are
 	# rebuilt when a list is replaced or changes length; call refresh() after editing
 	# an element in place.

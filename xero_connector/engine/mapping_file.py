@@ -14,6 +14,10 @@ Format (every section and key optional; docs/mapping-file.md explains each)::
             "sales_taxes_template": {"New Zealand - AL": "OUTPUT2"},
             "tax_account": {"GST - AL": {"15": "OUTPUT2", "0": "ZERORATEDOUTPUT"}},
         },
+        "tracking": {  # optional: item-row field -> Xero tracking category; options by ERPNext value
+            "fields": {"cost_center": "Region"},
+            "options": {"Region": {"Main - AL": "North"}},  # a value not listed: the option of its name
+        },
         "defaults": {
             "account_code": "200",  # when no account mapping matches
             "tax_type": "OUTPUT2",  # when no tax mapping matches
@@ -69,9 +73,11 @@ def parse_mapping(data: dict, company_currency: str | None = None) -> tuple[Mapp
 	otherwise silently fall back to defaults)."""
 	if not isinstance(data, dict):
 		raise MappingFileError("the mapping file must hold a JSON object")
-	unknown = set(data) - {*SECTIONS, "defaults"}
+	unknown = set(data) - {*SECTIONS, "defaults", "tracking"}
 	if unknown:
-		raise MappingFileError(f"unknown section(s) {sorted(unknown)}; expected accounts, taxes, defaults")
+		raise MappingFileError(
+			f"unknown section(s) {sorted(unknown)}; expected accounts, taxes, tracking, defaults"
+		)
 	mappings = Mappings()
 	for section, keys in SECTIONS.items():
 		block = data.get(section) or {}
@@ -92,6 +98,7 @@ def parse_mapping(data: dict, company_currency: str | None = None) -> tuple[Mapp
 				setattr(
 					mappings, attribute, {str(k): _code(f"{section}.{key}", k, v) for k, v in table.items()}
 				)
+	_tracking(mappings, data.get("tracking") or {})
 	defaults = data.get("defaults") or {}
 	bad = set(defaults) - set(DEFAULTS)
 	if bad:
@@ -103,6 +110,23 @@ def parse_mapping(data: dict, company_currency: str | None = None) -> tuple[Mapp
 		if key in defaults:
 			setattr(settings, attribute, defaults[key])
 	return mappings, settings
+
+
+def _tracking(mappings: Mappings, block: dict) -> None:
+	"""The "tracking" section: {"fields": {field: category}, "options": {category: {value: option}}}."""
+	bad = set(block) - {"fields", "options"}
+	if bad:
+		raise MappingFileError(f"unknown key(s) {sorted(bad)} in 'tracking'; expected ['fields', 'options']")
+	fields = block.get("fields") or {}
+	options = block.get("options") or {}
+	if not isinstance(fields, dict) or not isinstance(options, dict):
+		raise MappingFileError("tracking.fields and tracking.options must be objects")
+	mappings.tracking_by_field = {str(k): _code("tracking.fields", k, v) for k, v in fields.items()}
+	for category, table in options.items():
+		if not isinstance(table, dict):
+			raise MappingFileError(f"tracking.options[{category!r}] must map ERPNext values to Xero options")
+		where = f"tracking.options[{category!r}]"
+		mappings.tracking_options[str(category)] = {str(k): _code(where, k, v) for k, v in table.items()}
 
 
 def _code(where: str, name, value) -> str:

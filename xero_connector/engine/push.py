@@ -26,6 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
+from xero_connector.engine.archived_contacts import refusal as contact_refusal
 from xero_connector.engine.contacts import resolve_contacts
 from xero_connector.engine.context import MappingContext
 from xero_connector.engine.host import SyncState
@@ -341,7 +342,8 @@ def _send(engine, jobs: list[Job], kind: str) -> list[str]:
 			continue
 		if errors:
 			_release(engine, job, mark, refused=True)
-			cause, fix = explain(errors)
+			found = contact_refusal(engine.port, job.doc.get("customer") or "", job.contact_id, errors)
+			cause, fix = found or explain(errors)
 			reason = "; ".join(errors)
 			engine.recorder.record(
 				_outcome(job, "Failed", reason, job.previous, messages=errors, cause=cause, resolution=fix),

@@ -33,6 +33,8 @@ from xero_connector.engine.problems import Problem
 from xero_connector.engine.readiness_taxes import ProposedTaxRow, propose_tax_rows
 from xero_connector.engine.resolve import income_account_of, item_group_of
 from xero_connector.engine.tax_mapping import TaxUse, percent
+from xero_connector.engine.tracking import KINDS as TRACKING_KINDS
+from xero_connector.engine.tracking_readiness import readiness_subject
 
 ERROR = "error"  # Xero would refuse the invoice: fix before sending
 WARNING = "warning"  # the first push would handle it, but a person may prefer to decide
@@ -60,6 +62,7 @@ ACTION_LABELS = {
 	"map_tax": "Create tax mapping",
 	"create_contact": "Create contact in Xero",
 	"link_contact": "Link existing Xero contact",
+	"create_tracking_option": "Create tracking option in Xero",
 }
 
 
@@ -190,6 +193,8 @@ def _issue(doc: dict, ctx: MappingContext, problem: Problem) -> Issue:
 		return Issue(subject_type="Currency", subject=problem.value or doc.get("currency") or "", **base)
 	if kind in CUSTOMER_KINDS:
 		return Issue(subject_type="Customer", subject=problem.value or doc.get("customer") or "", **base)
+	if kind in TRACKING_KINDS:
+		return Issue(**base, **readiness_subject(problem, doc, ctx.mappings))
 	return Issue(subject_type="Sales Invoice", subject=name, **base)
 
 

@@ -26,6 +26,7 @@ from xero_connector.engine.pull import PullReport, pull_changes
 from xero_connector.engine.push import push_documents
 from xero_connector.engine.returns import allocate_returns
 from xero_connector.engine.rules import is_purchase
+from xero_connector.engine.tracking import ensure_reference as ensure_tracking
 from xero_connector.engine.xero_port import XeroPort
 
 
@@ -69,7 +70,9 @@ class SyncEngine:
 
 	def context(self, doc: dict) -> MappingContext:
 		ctx = self.host.mapping_context(doc)
-		return ctx if ctx.xero is not None else replace(ctx, xero=self.reference())
+		ctx = ctx if ctx.xero is not None else replace(ctx, xero=self.reference())
+		ensure_tracking(ctx, self.port)  # read once, only when a tracking mapping is set
+		return ctx
 
 	def preflight(self, doc: dict, ctx: MappingContext) -> list:
 		return (self._preflight_bill if is_purchase(doc) else self._preflight)(doc, ctx)

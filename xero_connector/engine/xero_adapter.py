@@ -131,3 +131,36 @@ class ClientPort:
 
 	def create_payments(self, payments: list[dict], idempotency_key: str) -> list[dict]:
 		return as_elements(self.client.create_payments(payments, idempotency_key))
+
+	def get_contact(self, contact_id: str) -> dict:
+		return self.client.get_contact(contact_id)
+
+	# -- tracking, attachments, online invoice (issue 17) ----------------------------------------------
+	def get_tracking_categories(self) -> list[dict]:
+		return self.client.tracking_categories(include_archived=True)
+
+	def create_tracking_options(
+		self, tracking_category_id: str, names: list[str], idempotency_key: str
+	) -> list[dict]:
+		return [
+			self.client.create_tracking_option(tracking_category_id, name, f"{idempotency_key}:{position}")
+			for position, name in enumerate(names)
+		]
+
+	def attach_pdf(
+		self,
+		invoice_id: str,
+		file_name: str,
+		content: bytes,
+		idempotency_key: str,
+		include_online: bool = False,
+	) -> dict:
+		return self.client.attach_to_invoice(
+			invoice_id, file_name, content, idempotency_key, include_online=include_online
+		)
+
+	def get_invoice_attachments(self, invoice_id: str) -> list[dict]:
+		return self.client.invoice_attachments(invoice_id)
+
+	def get_online_invoice_url(self, invoice_id: str) -> str:
+		return self.client.online_invoice_url(invoice_id)

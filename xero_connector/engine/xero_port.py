@@ -87,6 +87,29 @@ class XeroPort(Protocol):
 	def create_payments(self, payments: list[dict], idempotency_key: str) -> list[dict]:
 		"""``PUT /Payments?summarizeErrors=false`` (used by the demo, not by the sync path)."""
 
+	def get_contact(self, contact_id: str) -> dict:
+		"""``GET /Contacts/{id}`` (carries ``MergedToContactID`` for a merged contact)."""
+
+	# -- tracking, attachments, online invoice (issue 17) ------------------------------------------
+	def get_tracking_categories(self) -> list[dict]:
+		"""``GET /TrackingCategories?includeArchived=true``, options inside."""
+
+	def create_tracking_options(
+		self, tracking_category_id: str, names: list[str], idempotency_key: str
+	) -> list[dict]:
+		"""``PUT /TrackingCategories/{id}/Options``, one option a call; the options created."""
+
+	def attach_pdf(
+		self, invoice_id: str, file_name: str, content: bytes, idempotency_key: str, include_online: bool
+	) -> dict:
+		"""``PUT /Invoices/{id}/Attachments/{FileName}?IncludeOnline=…``; the attachment stored."""
+
+	def get_invoice_attachments(self, invoice_id: str) -> list[dict]:
+		"""``GET /Invoices/{id}/Attachments``."""
+
+	def get_online_invoice_url(self, invoice_id: str) -> str:
+		"""``GET /Invoices/{id}/OnlineInvoice``: the OnlineInvoiceUrl."""
+
 
 def chunks(items: list, size: int = MAX_BATCH):
 	"""Consecutive slices of at most ``size`` items (Xero's per-request element limit)."""

@@ -15,8 +15,8 @@ import uuid
 from collections.abc import Callable
 from decimal import Decimal
 
+from . import attachments, purchase_orders, quotes, render, tracking
 from . import messages as msg
-from . import purchase_orders, quotes, render
 from .allocations import write_allocation
 from .answers import ApiResponse, BadRequest, not_found, validation_body
 from .common import Ctx, Outcome
@@ -113,8 +113,9 @@ class AccountingAPI:
 			"organisation": self._organisation,
 			"quotes": lambda *args: quotes.handle(self, *args),  # issue 6: sandbox/quotes.py
 			"purchaseorders": lambda *args: purchase_orders.handle(self, *args),  # issue 16
+			"trackingcategories": lambda *args: tracking.handle(self, *args),  # issue 17
 		}.get(resource)
-		if handler is None or len(rest) > 2:
+		if handler is None or len(rest) > (3 if resource in ("trackingcategories", "invoices") else 2):
 			return not_found()
 		return handler(ctx, method, rest, query, headers, body)
 
@@ -187,6 +188,9 @@ class AccountingAPI:
 	# ---- invoices and credit notes ---------------------------------------------
 
 	def _invoices(self, ctx, method, rest, query, headers, body) -> ApiResponse:
+		if len(rest) >= 2 and rest[1].lower() in ("attachments", "onlineinvoice"):  # issue 17
+			doc = find(ctx, INVOICE, rest[0])
+			return attachments.handle(self, ctx, doc, method, rest, query, body) if doc else not_found()
 		return self._documents(ctx, INVOICE, "Invoices", method, rest, query, headers, body)
 
 	def _credit_notes(self, ctx, method, rest, query, headers, body) -> ApiResponse:
@@ -310,7 +314,9 @@ class AccountingAPI:
 			term = first(query, "searchTerm")
 			if term:
 				contacts = [c for c in contacts if _contact_matches(c, term)]
-			return self._list("Contacts", contacts, query, headers, render.contact, can_page=True)
+			paged = paging(query) is not None
+			render_one = lambda c: render.contact(c, with_merge=paged)  # noqa: E731
+			return self._list("Contacts", contacts, query, headers, render_one, can_page=True)
 		if method not in ("PUT", "POST"):
 			return not_found()
 		elements = self._elements(body, "Contacts")

@@ -124,3 +124,15 @@ def _check(ctx: Ctx, record: dict) -> None:
 		errors.append(msg.ACCOUNT_NUMBER_EXISTS)
 	if errors:
 		raise Refused(*errors)
+
+
+def merge(org, merged_id: str, into_id: str, now: str) -> dict:
+	"""Xero's merge of two contacts (done in Xero's app; the API has no merge): the contact
+	``merged_id`` is archived and points at the one kept (``MergedToContactID``,
+	xero_accounting.yaml Contact.MergedToContactID). Its invoices stay where they are here.
+	Used by tests and demos to bring about what a Xero user does; ``now``: the stored timestamp."""
+	merged, kept = org.contacts[merged_id.lower()], org.contacts[into_id.lower()]
+	merged.update(ContactStatus="ARCHIVED", MergedToContactID=kept["ContactID"], UpdatedDateUTC=now)
+	org.reindex_contact(merged)
+	org.mark_modified("contacts", merged["ContactID"], now)
+	return merged

@@ -42,11 +42,12 @@ __all__ = [
 	"pkce_challenge",
 ]
 BROAD_DEFAULT = (
-	"openid profile email accounting.transactions accounting.contacts accounting.settings offline_access"
+	"openid profile email accounting.transactions accounting.contacts accounting.settings "
+	"accounting.attachments offline_access"
 )
 GRANULAR_DEFAULT = (
 	"openid profile email accounting.invoices accounting.payments accounting.contacts "
-	"accounting.settings offline_access"
+	"accounting.settings accounting.attachments offline_access"
 )
 ACCESS_TOKEN_TTL = 1800
 REFRESH_GRACE = 1800

@@ -44,12 +44,14 @@ class InProcessClient:
 			self.org, self.clock, lambda *event: self.events.append(event), check(loosen)
 		)
 
-	def request(self, method: str, path: str, json_body=None, params=None, headers=None) -> InProcessResponse:
+	def request(
+		self, method: str, path: str, json_body=None, params=None, headers=None, data: bytes | None = None
+	) -> InProcessResponse:
 		path, _, query_text = path.partition("?")
 		query = parse_qs(query_text, keep_blank_values=True)
 		if params:
 			query.update(parse_qs(urlencode(params, doseq=True), keep_blank_values=True))
-		body = json.dumps(json_body).encode() if json_body is not None else b""
+		body = json.dumps(json_body).encode() if json_body is not None else (data or b"")
 		lowered = {k.lower(): v for k, v in (headers or {}).items()}
 		response = self.api.handle(method, path, query, lowered, body)
 		return InProcessResponse(response.status, response.body, response.headers, response.text)
@@ -57,8 +59,8 @@ class InProcessClient:
 	def get(self, path, params=None, headers=None):
 		return self.request("GET", path, None, params, headers)
 
-	def put(self, path, json=None, params=None, headers=None):
-		return self.request("PUT", path, json, params, headers)
+	def put(self, path, json=None, params=None, headers=None, data=None):
+		return self.request("PUT", path, json, params, headers, data)
 
-	def post(self, path, json=None, params=None, headers=None):
-		return self.request("POST", path, json, params, headers)
+	def post(self, path, json=None, params=None, headers=None, data=None):
+		return self.request("POST", path, json, params, headers, data)

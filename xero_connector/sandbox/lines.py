@@ -12,6 +12,7 @@ from . import lengths, payables
 from . import messages as msg
 from .common import Ctx
 from .totals import ZERO, BadNumber, LineInput, LineResult, compute_line, dec, money
+from .tracking import line_tracking
 
 NUMBER_FIELDS = ("Quantity", "UnitAmount", "LineAmount", "DiscountRate", "DiscountAmount", "TaxAmount")
 
@@ -130,7 +131,7 @@ def _line(
 		"LineAmount": str(result.line_amount),
 		"DiscountRate": str(numbers["DiscountRate"]) if numbers["DiscountRate"] else None,
 		"DiscountAmount": str(numbers["DiscountAmount"]) if numbers["DiscountAmount"] else None,
-		"Tracking": raw.get("Tracking") if isinstance(raw.get("Tracking"), list) else [],
+		"Tracking": line_tracking(ctx, raw.get("Tracking"), errors),
 		"_taxOverride": numbers["TaxAmount"] is not None and lat != "NoTax",
 	}
 	return line, result

@@ -66,8 +66,13 @@ def item(record: dict, unitdp: int = 2) -> dict:
 	return {**out, **_updated(record)}
 
 
-def contact(record: dict) -> dict:
+def contact(record: dict, with_merge: bool = True) -> dict:
+	"""A contact as Xero shows it; ``MergedToContactID`` only when ``with_merge`` (xero_accounting.yaml
+	Contact.MergedToContactID: "Only returned when using paging or when fetching a contact by
+	ContactId or ContactNumber")."""
 	out = {k: v for k, v in record.items() if k != "UpdatedDateUTC"}
+	if not with_merge:
+		out.pop("MergedToContactID", None)
 	out.setdefault("Addresses", [])
 	out.setdefault("Phones", [])
 	out.setdefault("ContactGroups", [])

@@ -23,6 +23,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 from xero_connector.sandbox import wire
+from xero_connector.sandbox.attachments import MAX_BYTES
 from xero_connector.sandbox.faults import Fault, FaultSpecError
 from xero_connector.sandbox.identity import ApiAuthError, AuthorizeError, ConnectionNotFound, OAuthError
 from xero_connector.sandbox.pipeline import Outcome
@@ -33,6 +34,7 @@ log = logging.getLogger(__name__)
 API_PREFIX = "/api.xro/2.0"
 AUTHORIZE_PATHS = ("/identity/connect/authorize", "/connect/authorize")
 OTHER_BODY_LIMIT = 1_000_000
+ATTACHMENT_BODY_LIMIT = MAX_BYTES + 1_000_000  # read a file over the limit, to refuse it as Xero does
 _NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
 
@@ -153,7 +155,12 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
 			self.close_connection = True
 
 	def _api(self, api_path: str, raw_query: str) -> Outcome:
-		body = self._read_body(self.sandbox.config.max_body_bytes)
+		limit = self.sandbox.config.max_body_bytes
+		if (
+			"/attachments/" in api_path.lower()
+		):  # a file goes as the body, up to Xero's 25 MB (attachments.py)
+			limit = max(limit, ATTACHMENT_BODY_LIMIT)
+		body = self._read_body(limit)
 		query = {k: v[-1] for k, v in parse_qs(raw_query, keep_blank_values=True).items()}
 		headers = {k.lower(): v for k, v in self.headers.items()}
 		return self.sandbox.pipeline.call(self.command, api_path, raw_query, query, headers, body)

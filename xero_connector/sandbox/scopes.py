@@ -46,6 +46,7 @@ _RESOURCES = {
 	"currencies": ("accounting.settings", "accounting.settings"),
 	"items": ("accounting.settings", "accounting.settings"),
 	"organisation": ("accounting.settings", "accounting.settings"),
+	"trackingcategories": ("accounting.settings", "accounting.settings"),  # the spec's security
 }
 
 
@@ -56,6 +57,8 @@ def accepted(method: str, path: str) -> frozenset[str] | None:
 	if not parts or parts[0].lower() not in _RESOURCES:
 		return None
 	broad, granular = _RESOURCES[parts[0].lower()]
+	if len(parts) > 2 and parts[2].lower() == "attachments":  # the spec's security for attachments
+		broad = granular = "accounting.attachments"
 	write = {broad, granular}
 	if method.upper() in ("GET", "HEAD"):
 		return frozenset(write | {f"{broad}.read", f"{granular}.read"})

@@ -55,6 +55,9 @@ class Organisation:
 	quotes: dict[str, dict] = field(default_factory=dict)  # QuoteID → quote (sandbox/quotes.py)
 	# PurchaseOrderID → purchase order (sandbox/purchase_orders.py)
 	purchase_orders: dict[str, dict] = field(default_factory=dict)
+	# TrackingCategoryID → category with its Options (sandbox/tracking.py)
+	tracking_categories: dict[str, dict] = field(default_factory=dict)
+	attachments: dict[str, list[dict]] = field(default_factory=dict)  # InvoiceID → files (attachments.py)
 	counters: dict[str, int] = field(default_factory=dict)  # next automatic numbers ("INV", "CN")
 
 	# ---- persistence -------------------------------------------------------

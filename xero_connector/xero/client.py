@@ -58,6 +58,7 @@ from xero_connector.xero.payloads import (
 )
 from xero_connector.xero.redact import redact
 from xero_connector.xero.resources import AccountingResources
+from xero_connector.xero.resources_extra import ExtraResources
 from xero_connector.xero.results import ElementResult
 from xero_connector.xero.retry import RetryPolicy
 from xero_connector.xero.tokens import TokenManager
@@ -83,7 +84,7 @@ MAX_REFRESHES_PER_CALL = 3
 TRANSIENT_STATUSES = frozenset({500, 502, 503, 504})
 
 
-class XeroClient(AccountingResources):
+class XeroClient(AccountingResources, ExtraResources):
 	"""Accounting API client for one connected organisation (tenant): the pipeline every call
 	goes through (tokens, limiter, retries, typed errors); the endpoints themselves are
 	:class:`xero_connector.xero.resources.AccountingResources`."""

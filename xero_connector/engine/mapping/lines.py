@@ -23,6 +23,7 @@ from xero_connector.engine.money import (
 	rounds_to,
 )
 from xero_connector.engine.resolve import Resolved, resolve_charge_account
+from xero_connector.engine.tracking import row_tracking, tracking_problems
 
 # a line's Description: at most 4,000 characters (developer.xero.com/documentation/api/accounting/
 # invoices, LineItems; the 16.1.0 spec gives no maxLength on LineItem, 4000 on Item.Description).
@@ -71,6 +72,7 @@ class Line:
 	part: tax_model.ChargePart | None = None  # a charge row's line: the share of which items
 	template: str | None = None  # the Item Tax Template its tax type was looked up with
 	tax_heads: tuple[str, ...] = ()  # the tax accounts of the rows that tax it
+	tracking: tuple[dict, ...] = ()  # the line's Xero Tracking (engine/tracking.py)
 
 
 class LinesMixin:
@@ -85,6 +87,7 @@ class LinesMixin:
 		accounts, account_for, item_tax_rates = self._resolved, self.account_for, tax_model.item_tax_rates
 		nets, quantities, overrides, lines = [], [], [], []
 		add_line = lines.append
+		tracks = bool(self.ctx.mappings.tracking_by_field)
 		for position, item in enumerate(self.doc.get("items") or []):
 			get = item.get
 			account = accounts.get((get("item_code"), get("item_group"), get("income_account")))
@@ -107,6 +110,7 @@ class LinesMixin:
 			net_rate = get("net_rate")
 			if net_rate is not None and net_rate != erp_rate:
 				preferred.append(dec(net_rate))
+			row = get("idx") or position + 1
 			add_line(
 				Line(
 					description or "Item",
@@ -115,13 +119,24 @@ class LinesMixin:
 					-net if negate else net,
 					account or account_for(item),
 					None,
-					get("idx") or position + 1,
+					row,
 					"items.item_code",
 					code if code in xero_items and len(code) <= MAX_ITEM_CODE else None,
 					-amount if negate else amount,
+					tracking=self.row_tracking(item, row) if tracks else (),
 				)
 			)
 		return lines, nets, quantities, overrides
+
+	def row_tracking(self, row_dict: dict, row, table: str = "items") -> tuple[dict, ...]:
+		"""An item or charge row's Xero Tracking, and (once per row: a charge may be split over
+		several lines) a problem for each category or option Xero lacks."""
+		tracked = row_tracking(row_dict, self.ctx.mappings)
+		checked = self.__dict__.setdefault("_tracking_checked", set())
+		if (table, row) not in checked:
+			checked.add((table, row))
+			self.problems.extend(tracking_problems(self.name, row, tracked, self.ctx.xero, table))
+		return tuple(t.payload() for t in tracked)
 
 	def charge_line(self, row: tax_model.TaxRow, part: tax_model.ChargePart) -> Line:
 		"""A charge row that is not a tax (e.g. "Actual" freight on an income account), or the share
@@ -136,6 +151,11 @@ class LinesMixin:
 			row=row.idx,
 			field="taxes.account_head",
 			part=part,
+			tracking=(
+				self.row_tracking(self.tax_row(row.idx) or {}, row.idx, "taxes")
+				if self.ctx.mappings.tracking_by_field
+				else ()
+			),
 		)
 
 	def line_payload(self, line: Line, amount_types: str) -> dict:
@@ -160,6 +180,8 @@ class LinesMixin:
 		}
 		if line.item_code:
 			payload["ItemCode"] = line.item_code
+		if line.tracking:
+			payload["Tracking"] = [dict(t) for t in line.tracking]
 		tax_type = line.tax_type
 		if tax_type is not None:
 			value = tax_type.value
