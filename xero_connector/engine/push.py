@@ -90,7 +90,7 @@ def _recover_unknown(engine, jobs: list[Job], kind: str) -> list[Job]:
 		if job.previous.pending_hash == job.digest:
 			linked = replace(linked, payload_hash=job.digest, pending_hash=None, outcome_unknown=False)
 			engine.host.save_state(job.name, linked)
-			_check_total(engine, job, linked, "linked to the Xero document an earlier attempt created")
+			check_total(engine, job, linked, "linked to the Xero document an earlier attempt created")
 		else:
 			job.previous = replace(linked, pending_hash=job.previous.pending_hash, outcome_unknown=True)
 			engine.host.save_state(job.name, job.previous)
@@ -137,7 +137,7 @@ def may_have_written(error: XeroError) -> bool:
 	return outcome_unknown(error) or bool(getattr(error, "maybe_committed", False))
 
 
-def _release(engine, job: Job, mark: SyncState, *, refused: bool = False) -> None:
+def release(engine, job: Job, mark: SyncState, *, refused: bool = False) -> None:
 	"""Xero's answer was definitive (nothing written): put the state back as it was, unless
 	another run changed it since the mark was written. An older mark goes too: the number was
 	looked up before this write (:func:`_recover_unknown`) and that earlier write was not there.
@@ -186,7 +186,7 @@ def _send(engine, jobs: list[Job], kind: str) -> list[str]:
 		refused = not unknown and getattr(error, "kind", None) == "permanent"
 		for job, mark in zip(jobs, marks, strict=True):
 			if not unknown:
-				_release(engine, job, mark, refused=refused)
+				release(engine, job, mark, refused=refused)
 			engine.recorder.record(outcome_for_error(job.name, job.operation, error), idempotency_key=key)
 		return []
 	done, taken = [], []
@@ -205,7 +205,7 @@ def _send(engine, jobs: list[Job], kind: str) -> list[str]:
 			)
 			continue
 		if errors:
-			_release(engine, job, mark, refused=True)
+			release(engine, job, mark, refused=True)
 			cause, fix = explain(errors)
 			reason = "; ".join(errors)
 			engine.recorder.record(
@@ -217,7 +217,7 @@ def _send(engine, jobs: list[Job], kind: str) -> list[str]:
 			continue
 		state = replace(state_from_element(element, kind, job.previous), payload_hash=job.digest)
 		engine.host.save_state(job.name, state)
-		if _check_total(engine, job, state, "sent", key=key, request=payload, response=element):
+		if check_total(engine, job, state, "sent", key=key, request=payload, response=element):
 			done.append(job.name)
 	if taken:
 		done += _link_taken(engine, taken, kind, key)
@@ -236,7 +236,7 @@ def _link_taken(engine, taken: list[tuple], kind: str, key: str) -> list[str]:
 				found.setdefault(element.get(number_field), []).append(element)
 	except XeroError as error:
 		for job, mark, _, payload, _ in taken:
-			_release(engine, job, mark)  # nothing was created; the next run tries (and looks) again
+			release(engine, job, mark)  # nothing was created; the next run tries (and looks) again
 			engine.recorder.record(
 				outcome_for_error(job.name, job.operation, error), idempotency_key=key, request=payload
 			)
@@ -251,10 +251,10 @@ def _link_taken(engine, taken: list[tuple], kind: str, key: str) -> list[str]:
 				f"already in Xero: linked to the existing Xero {LABEL[kind]} {job.xdoc.number} "
 				"instead of creating it again"
 			)
-			if _check_total(engine, job, state, verb, key=key, request=payload, response=element):
+			if check_total(engine, job, state, verb, key=key, request=payload, response=element):
 				done.append(job.name)
 			continue
-		_release(engine, job, mark)
+		release(engine, job, mark)
 		cause, fix = explain(errors)
 		reason = taken_reason(kind, job.xdoc.number, errors[0], reasons)
 		engine.recorder.record(
@@ -268,7 +268,7 @@ def _link_taken(engine, taken: list[tuple], kind: str, key: str) -> list[str]:
 	return done
 
 
-def _check_total(engine, job: Job, state: SyncState, verb: str, **log) -> bool:
+def check_total(engine, job: Job, state: SyncState, verb: str, **log) -> bool:
 	"""Record Success, or Failed when Xero's computed total differs from ERPNext's."""
 	expected = abs(Decimal(job.xdoc.expected_total))
 	key = log.pop("key", None)
