@@ -80,3 +80,28 @@ def make_bill_env(sb, site_id: str = "test-site"):
 	env = make_env(sb, site_id)
 	env.host.context = buying_context()
 	return env
+
+
+DELIVERY = "2026-12-15"
+
+
+def as_order(number: str, supplier: str = "Paper Co", name: str | None = None) -> dict:
+	"""The bundled Sales Invoice ACC-SINV-2026-``number`` as Purchase Order PUR-ORD-2026-``number``
+	(ERPNext computes an order's totals with the same controller), submitted and open."""
+	doc = as_bill(number, supplier=supplier)
+	doc.update(
+		doctype="Purchase Order",
+		name=name or f"PUR-ORD-2026-{number}",
+		transaction_date=doc["posting_date"],
+		schedule_date=DELIVERY,
+		status="To Receive and Bill",
+		shipping_address_display="12 Wharf Rd<br>Auckland 1010<br>New Zealand<br>",
+		order_confirmation_no=None,
+		per_billed=0.0,
+		per_received=0.0,
+	)
+	for key in ("posting_date", "due_date", "bill_no", "is_return", "return_against"):
+		doc.pop(key, None)
+	for item in doc["items"]:
+		item["schedule_date"] = DELIVERY
+	return doc

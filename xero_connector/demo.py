@@ -1,9 +1,10 @@
 """``make demo`` / ``python -m xero_connector.demo``: the connector end to end, offline.
 
 Starts the bundled Xero sandbox, pushes sample ERPNext invoices (NZD, USD and AUD,
-a return, an invoice that is then cancelled and its amendment), records one full
-and one part payment in the sandbox through Xero's Payments API, pulls payment
-status back, and prints a table of what happened plus the sandbox's web address.
+a return, an invoice that is then cancelled and its amendment), a Purchase Invoice (a
+Xero bill) and a Purchase Order (a Xero purchase order), records one full and one part
+payment in the sandbox through Xero's Payments API, pulls payment status back, and
+prints a table of what happened plus the sandbox's web address.
 ``--keep-running`` leaves the sandbox up (Ctrl-C to stop). Exits 1 if a step failed.
 """
 
@@ -26,6 +27,12 @@ CASES = [
 	("ACC-SINV-2026-00031", "return of 00018 (credit note)"),
 	("ACC-SINV-2026-00033", "submitted, then cancelled"),
 	("ACC-SINV-2026-00033-1", "amendment of 00033"),
+]
+# the buying side (issue 16): samples/buying/ holds the documents and setup.json the Supplier,
+# the buying mappings and defaults the demo adds to the sales mapping
+BUYING = [
+	("ACC-PINV-2026-00007", "Purchase Invoice (bill)"),
+	("PUR-ORD-2026-00003", "Purchase Order"),
 ]
 FULL_PAYMENT, PART_PAYMENT = ("ACC-SINV-2026-00019", None), ("ACC-SINV-2026-00024", Decimal("1000.00"))
 
@@ -53,9 +60,17 @@ def load_host(tenant_id: str):
 
 	masters = Masters.from_export(json.loads((SAMPLES / "masters.json").read_text()))
 	mappings, settings = load_mapping_file(SAMPLES / "mapping.json", masters.company.get("default_currency"))
+	setup = json.loads((SAMPLES / "buying" / "setup.json").read_text())
+	masters.suppliers = {row["name"]: row for row in setup["suppliers"]}
+	for key, table in setup["mappings"].items():
+		setattr(mappings, key, table)
+	for key, value in setup["settings"].items():
+		setattr(settings, key, value)
 	host = MemoryHost(MappingContext(mappings, settings, masters), site_id="demo", tenant_id=tenant_id)
 	for name, _ in CASES:
 		host.add_invoice(json.loads((SAMPLES / "invoices" / f"{name}.json").read_text()))
+	for name, _ in BUYING:
+		host.add_invoice(json.loads((SAMPLES / "buying" / f"{name}.json").read_text()))
 	return host
 
 
@@ -79,7 +94,7 @@ def table(host, outcomes) -> str:
 	"""One row per sample document: what Xero holds now and what the connector did."""
 	headers = ("Document", "Case", "Xero", "Status", "ERPNext", "Xero total", "Due", "Paid", "Steps")
 	rows = []
-	for name, case in CASES:
+	for name, case in CASES + BUYING:
 		state = host.get_state(name)
 		doc = host.load_invoice(name)
 		owed = doc.get("rounded_total") or doc.get("grand_total")
@@ -89,7 +104,7 @@ def table(host, outcomes) -> str:
 			(
 				name,
 				case,
-				"credit note" if state and state.kind == "credit_note" else ("invoice" if state else "-"),
+				_xero_kind(doc, state),
 				(state.xero_status if state else "-") or "-",
 				f"{doc['currency']} {abs(Decimal(str(owed))):.2f}",
 				money(state.total if state else None),
@@ -103,13 +118,24 @@ def table(host, outcomes) -> str:
 	return "\n".join([line(headers), line(["-" * w for w in widths]), *(line(r) for r in rows)])
 
 
+def _xero_kind(doc: dict, state) -> str:
+	"""What the document is in Xero: invoice, credit note, bill or purchase order."""
+	if state is None:
+		return "-"
+	if state.kind == "purchase_order":
+		return "purchase order"
+	if doc.get("doctype") == "Purchase Invoice":
+		return "supplier credit note" if state.kind == "credit_note" else "bill"
+	return "credit note" if state.kind == "credit_note" else "invoice"
+
+
 def run(keep_running: bool = False, out=None) -> int:
 	from xero_connector.engine.connection import sandbox_port
 	from xero_connector.engine.sync import SyncEngine
 	from xero_connector.sandbox.server import Sandbox
 
 	out = out or sys.stdout
-	progress = Progress(7)
+	progress = Progress(8)
 	sb = Sandbox().start()
 	try:
 		progress.step("sandbox started")
@@ -128,6 +154,8 @@ def run(keep_running: bool = False, out=None) -> int:
 		host.add_invoice(cancelled)
 		outcomes += engine.push(["ACC-SINV-2026-00033", "ACC-SINV-2026-00033-1"])
 		progress.step("cancellation and amendment synced")
+		outcomes += engine.push([name for name, _ in BUYING])
+		progress.step("bill and purchase order pushed")
 		paid = record_payments(port, host)
 		progress.step("payments recorded in Xero")
 		report = engine.pull()

@@ -76,18 +76,24 @@ class Recorder:
 	def __init__(self, host: Host):
 		self.host = host
 		self.outcomes: list[Outcome] = []
+		# the ERPNext doctype of a document that is not a Sales Invoice, by name (Purchase Orders
+		# register theirs: engine/purchase_orders.py); rows of other names are Sales Invoice rows
+		self.doctypes: dict[str, str] = {}
 
 	def record(
 		self,
 		outcome: Outcome,
 		*,
-		doctype: str = SALES_INVOICE,
+		doctype: str | None = None,
 		idempotency_key: str | None = None,
 		request=None,
 		response=None,
 		keep: bool = True,
 	) -> Outcome:
-		"""Write the log row for ``outcome`` and (with ``keep``) add it to :attr:`outcomes`."""
+		"""Write the log row for ``outcome`` and (with ``keep``) add it to :attr:`outcomes`.
+		``doctype``: the row's reference doctype (else the one registered for the name in
+		:attr:`doctypes`, else Sales Invoice)."""
+		doctype = doctype or self.doctypes.get(outcome.name, SALES_INVOICE)
 		attempt = self.host.count_attempts(outcome.name, outcome.operation) + 1
 		cause, resolution = outcome.cause, outcome.resolution
 		if (

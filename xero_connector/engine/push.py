@@ -18,21 +18,27 @@ state meanwhile. Should a create still find its number taken ("Invoice # must
 be unique."), the number is read back and linked when it is evidently this
 document (:mod:`.recovery`), else Failed with the reason.
 
-Called by :meth:`xero_connector.engine.sync.SyncEngine.push` with documents of one kind.
+Called by :meth:`xero_connector.engine.sync.SyncEngine.push` with documents of one kind. The
+steps before the write (pre-flight, contact, mapping, unchanged?) are :mod:`.push_prepare`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from decimal import Decimal
 
 from xero_connector.engine.archived_contacts import refusal as contact_refusal
-from xero_connector.engine.contacts import resolve_contacts
-from xero_connector.engine.context import MappingContext
 from xero_connector.engine.host import SyncState
 from xero_connector.engine.keys import batch_key, idempotency_key
-from xero_connector.engine.log import Outcome, explain, outcome_for_error, outcome_unknown
-from xero_connector.engine.party import party_key, party_of
+from xero_connector.engine.log import explain, outcome_for_error, outcome_unknown
+from xero_connector.engine.push_prepare import (  # Job: its import path stays push.Job
+	Job,
+	map_job,
+	outcome,
+	prepare,
+	resolve_job_contacts,
+	unchanged,
+)
 from xero_connector.engine.records import KINDS, read_documents, state_from_element
 from xero_connector.engine.recovery import LABEL, choose, number_taken, taken_reason, unclear_answer
 from xero_connector.engine.rules import is_purchase
@@ -40,33 +46,11 @@ from xero_connector.engine.xero_port import chunks, element_errors
 from xero_connector.xero.errors import XeroError
 
 
-@dataclass
-class Job:
-	"""One document on its way to Xero."""
-
-	name: str
-	doc: dict
-	ctx: MappingContext
-	previous: SyncState | None = None
-	xdoc: object = None  # mapping.XeroDocument
-	digest: str | None = None
-	contact_id: str | None = None
-	contact_rule: str | None = None
-
-	@property
-	def xero_id(self) -> str | None:
-		return self.previous.xero_id if self.previous else None
-
-	@property
-	def operation(self) -> str:
-		return "update" if self.xero_id else "push"
-
-
 def push_documents(engine, docs: list[dict], kind: str) -> list[str]:
 	"""Push documents of one kind; returns the names now in Xero with their current payload."""
-	jobs = [job for job in (_prepare(engine, doc) for doc in docs) if job]
-	jobs = _resolve_contacts(engine, jobs)
-	jobs = [job for job in jobs if _map(engine, job) and not _unchanged(engine, job)]
+	jobs = [job for job in (prepare(engine, doc) for doc in docs) if job]
+	jobs = resolve_job_contacts(engine, jobs)
+	jobs = [job for job in jobs if map_job(engine, job) and not unchanged(engine, job)]
 	jobs = _recover_unknown(engine, jobs, kind)
 	jobs = [job for job in jobs if not _linked_meanwhile(engine, job)]
 	done = []
@@ -76,125 +60,6 @@ def push_documents(engine, docs: list[dict], kind: str) -> list[str]:
 		for part in chunks(group):
 			done += _send(engine, part, kind)
 	return done
-
-
-def _fail(engine, job: Job, reason: str, **fields) -> None:
-	fields.setdefault("contact_rule", job.contact_rule)
-	engine.recorder.record(Outcome(job.name, job.operation, "Failed", reason, **fields))
-
-
-def _prepare(engine, doc: dict) -> Job | None:
-	"""Pre-flight and a first mapping: every problem of the document, before any Xero call."""
-	ctx = engine.context(doc)
-	job = Job(doc["name"], doc, ctx, engine.host.get_state(doc["name"]))
-	try:
-		problems = engine.preflight(doc, ctx)
-	except ValueError as error:  # a value no ERPNext document holds (NaN, Infinity, 1e300)
-		_fail(engine, job, f"not sent: {error}", messages=[str(error)], error_kind="preflight")
-		return None
-	if problems:
-		_fail(
-			engine,
-			job,
-			"not sent: " + "; ".join(p.message for p in problems),
-			cause="\n".join(p.what() for p in problems),
-			resolution="\n".join(dict.fromkeys(p.fix for p in problems)),
-			error_kind="preflight",
-		)
-		return None
-	return job
-
-
-def _resolve_contacts(engine, jobs: list[Job]) -> list[Job]:
-	"""Each job's Xero contact: its Customer's or (a Purchase Invoice) its Supplier's."""
-	by_doctype: dict[str, list[Job]] = {}
-	for job in jobs:
-		by_doctype.setdefault(party_of(job.doc)[0], []).append(job)
-	return [
-		ready for doctype, group in by_doctype.items() for ready in _resolve_party(engine, group, doctype)
-	]
-
-
-def _resolve_party(engine, jobs: list[Job], doctype: str) -> list[Job]:
-	keys = {party_of(job.doc)[1]: party_key(job.doc, job.ctx) for job in jobs}
-	try:
-		resolved = resolve_contacts(engine, keys, doctype)
-	except XeroError as error:
-		for job in jobs:
-			engine.recorder.record(outcome_for_error(job.name, job.operation, error))
-		return []
-	except TimeoutError as error:  # the host's hold on a customer (another worker creates its contact)
-		for job in jobs:
-			reason = f"queued: another worker is creating this customer's Xero contact ({error})"
-			engine.recorder.record(Outcome(job.name, job.operation, "Queued", reason, error_kind="transient"))
-		return []
-	ready = []
-	for job in jobs:
-		party = party_of(job.doc)[1]
-		result = resolved[party]
-		job.contact_rule = result.rule
-		if result.ok:
-			job.contact_id = result.contact_id
-			ready.append(job)
-		elif result.unknown:
-			engine.recorder.record(
-				Outcome(
-					job.name, job.operation, "Queued", result.cause, error_kind="transient", http_status=200
-				)
-			)
-		else:
-			reason = (
-				f"no Xero contact for {doctype.lower()} {party}: {result.cause or '; '.join(result.messages)}"
-			)
-			_fail(
-				engine,
-				job,
-				reason,
-				messages=result.messages,
-				cause=result.cause,
-				resolution=result.resolution,
-			)
-	return ready
-
-
-def _map(engine, job: Job) -> bool:
-	try:
-		job.xdoc = engine.map(job.doc, job.ctx, job.contact_id)
-	except engine.MappingError as error:
-		_fail(engine, job, str(error), messages=[str(p) for p in error.problems])
-		return False
-	except ValueError as error:  # a value no ERPNext document holds (NaN, Infinity, 1e300)
-		_fail(engine, job, f"not sent: {error}", messages=[str(error)], error_kind="preflight")
-		return False
-	job.digest = job.xdoc.payload_hash()
-	return True
-
-
-def _unchanged(engine, job: Job) -> bool:
-	state = job.previous
-	if not (state and state.xero_id and state.payload_hash == job.digest and not state.outcome_unknown):
-		return False
-	engine.recorder.record(
-		_outcome(job, "Skipped", "unchanged since the last sync: nothing sent", state, operation="push")
-	)
-	return True
-
-
-def _outcome(job: Job, status: str, reason: str, state: SyncState | None, **fields) -> Outcome:
-	fields.setdefault("operation", job.operation)
-	fields.setdefault("contact_rule", job.contact_rule)
-	return Outcome(
-		name=job.name,
-		status=status,
-		reason=reason,
-		xero_id=state.xero_id if state else None,
-		xero_status=state.xero_status if state else None,
-		kind=job.xdoc.kind,
-		currency=job.xdoc.currency,
-		expected_total=job.xdoc.expected_total,
-		xero_total=state.total if state else None,
-		**fields,
-	)
 
 
 def _recover_unknown(engine, jobs: list[Job], kind: str) -> list[Job]:
@@ -226,7 +91,7 @@ def _recover_unknown(engine, jobs: list[Job], kind: str) -> list[Job]:
 		if job.previous.pending_hash == job.digest:
 			linked = replace(linked, payload_hash=job.digest, pending_hash=None, outcome_unknown=False)
 			engine.host.save_state(job.name, linked)
-			_check_total(engine, job, linked, "linked to the Xero document an earlier attempt created")
+			check_total(engine, job, linked, "linked to the Xero document an earlier attempt created")
 		else:
 			job.previous = replace(linked, pending_hash=job.previous.pending_hash, outcome_unknown=True)
 			engine.host.save_state(job.name, job.previous)
@@ -265,7 +130,7 @@ def _linked_meanwhile(engine, job: Job) -> bool:
 	if job.xero_id or not (current and current.xero_id):
 		return False
 	job.previous = current
-	return _unchanged(engine, job)
+	return unchanged(engine, job)
 
 
 def may_have_written(error: XeroError) -> bool:
@@ -273,7 +138,7 @@ def may_have_written(error: XeroError) -> bool:
 	return outcome_unknown(error) or bool(getattr(error, "maybe_committed", False))
 
 
-def _release(engine, job: Job, mark: SyncState, *, refused: bool = False) -> None:
+def release(engine, job: Job, mark: SyncState, *, refused: bool = False) -> None:
 	"""Xero's answer was definitive (nothing written): put the state back as it was, unless
 	another run changed it since the mark was written. An older mark goes too: the number was
 	looked up before this write (:func:`_recover_unknown`) and that earlier write was not there.
@@ -322,7 +187,7 @@ def _send(engine, jobs: list[Job], kind: str) -> list[str]:
 		refused = not unknown and getattr(error, "kind", None) == "permanent"
 		for job, mark in zip(jobs, marks, strict=True):
 			if not unknown:
-				_release(engine, job, mark, refused=refused)
+				release(engine, job, mark, refused=refused)
 			engine.recorder.record(outcome_for_error(job.name, job.operation, error), idempotency_key=key)
 		return []
 	done, taken = [], []
@@ -334,19 +199,20 @@ def _send(engine, jobs: list[Job], kind: str) -> list[str]:
 		unclear = None if errors else unclear_answer(element, kind, job)
 		if unclear:  # the write-ahead mark stays: a look-up by number comes before any resend
 			engine.recorder.record(
-				_outcome(job, "Queued", unclear, job.previous, error_kind="transient", http_status=200),
+				outcome(job, "Queued", unclear, job.previous, error_kind="transient", http_status=200),
 				idempotency_key=key,
 				request=payload,
 				response=element,
 			)
 			continue
 		if errors:
-			_release(engine, job, mark, refused=True)
-			found = contact_refusal(engine.port, job.doc.get("customer") or "", job.contact_id, errors)
+			release(engine, job, mark, refused=True)
+			party = job.doc.get("customer") or job.doc.get("supplier") or ""
+			found = contact_refusal(engine.port, party, job.contact_id, errors)
 			cause, fix = found or explain(errors)
 			reason = "; ".join(errors)
 			engine.recorder.record(
-				_outcome(job, "Failed", reason, job.previous, messages=errors, cause=cause, resolution=fix),
+				outcome(job, "Failed", reason, job.previous, messages=errors, cause=cause, resolution=fix),
 				idempotency_key=key,
 				request=payload,
 				response=element,
@@ -354,7 +220,7 @@ def _send(engine, jobs: list[Job], kind: str) -> list[str]:
 			continue
 		state = replace(state_from_element(element, kind, job.previous), payload_hash=job.digest)
 		engine.host.save_state(job.name, state)
-		if _check_total(engine, job, state, "sent", key=key, request=payload, response=element):
+		if check_total(engine, job, state, "sent", key=key, request=payload, response=element):
 			done.append(job.name)
 	if taken:
 		done += _link_taken(engine, taken, kind, key)
@@ -373,7 +239,7 @@ def _link_taken(engine, taken: list[tuple], kind: str, key: str) -> list[str]:
 				found.setdefault(element.get(number_field), []).append(element)
 	except XeroError as error:
 		for job, mark, _, payload, _ in taken:
-			_release(engine, job, mark)  # nothing was created; the next run tries (and looks) again
+			release(engine, job, mark)  # nothing was created; the next run tries (and looks) again
 			engine.recorder.record(
 				outcome_for_error(job.name, job.operation, error), idempotency_key=key, request=payload
 			)
@@ -388,14 +254,14 @@ def _link_taken(engine, taken: list[tuple], kind: str, key: str) -> list[str]:
 				f"already in Xero: linked to the existing Xero {LABEL[kind]} {job.xdoc.number} "
 				"instead of creating it again"
 			)
-			if _check_total(engine, job, state, verb, key=key, request=payload, response=element):
+			if check_total(engine, job, state, verb, key=key, request=payload, response=element):
 				done.append(job.name)
 			continue
-		_release(engine, job, mark)
+		release(engine, job, mark)
 		cause, fix = explain(errors)
 		reason = taken_reason(kind, job.xdoc.number, errors[0], reasons)
 		engine.recorder.record(
-			_outcome(
+			outcome(
 				job, "Failed", reason, job.previous, messages=[*errors, reason], cause=cause, resolution=fix
 			),
 			idempotency_key=key,
@@ -405,7 +271,7 @@ def _link_taken(engine, taken: list[tuple], kind: str, key: str) -> list[str]:
 	return done
 
 
-def _check_total(engine, job: Job, state: SyncState, verb: str, **log) -> bool:
+def check_total(engine, job: Job, state: SyncState, verb: str, **log) -> bool:
 	"""Record Success, or Failed when Xero's computed total differs from ERPNext's."""
 	expected = abs(Decimal(job.xdoc.expected_total))
 	key = log.pop("key", None)
@@ -415,7 +281,7 @@ def _check_total(engine, job: Job, state: SyncState, verb: str, **log) -> bool:
 			f"Xero's total {state.total} {job.xdoc.currency} differs from ERPNext's {expected}: "
 			"check the tax and rounding mappings, then resend"
 		)
-		engine.recorder.record(_outcome(job, "Failed", reason, state), idempotency_key=key, **log)
+		engine.recorder.record(outcome(job, "Failed", reason, state), idempotency_key=key, **log)
 		return False
-	engine.recorder.record(_outcome(job, "Success", verb, state), idempotency_key=key, **log)
+	engine.recorder.record(outcome(job, "Success", verb, state), idempotency_key=key, **log)
 	return True

@@ -89,6 +89,14 @@ def is_purchase(doc: dict) -> bool:
 	return doc.get("doctype") == PURCHASE_INVOICE
 
 
+PURCHASE_ORDER = "Purchase Order"
+
+
+def is_purchase_order(doc: dict) -> bool:
+	"""An ERPNext Purchase Order (a Xero purchase order: engine/purchase_orders.py)."""
+	return doc.get("doctype") == PURCHASE_ORDER
+
+
 def document_number(doc: dict) -> str:
 	"""The number the document carries in Xero. A Sales Invoice: its name (unique in Xero, as ACCREC
 	numbers are). A Purchase Invoice: the supplier's own number (``bill_no``), which is what Xero's

@@ -23,9 +23,10 @@ from xero_connector.engine.context import MappingContext, XeroReference
 from xero_connector.engine.host import Host
 from xero_connector.engine.log import Outcome, Recorder
 from xero_connector.engine.pull import PullReport, pull_changes
+from xero_connector.engine.purchase_orders import sync_purchase_orders
 from xero_connector.engine.push import push_documents
 from xero_connector.engine.returns import allocate_returns
-from xero_connector.engine.rules import is_purchase
+from xero_connector.engine.rules import is_purchase, is_purchase_order
 from xero_connector.engine.tracking import ensure_reference as ensure_tracking
 from xero_connector.engine.xero_port import XeroPort
 
@@ -34,8 +35,8 @@ class SyncEngine:
 	def __init__(self, host: Host, port: XeroPort, reference: XeroReference | None = None):
 		"""``reference``: the organisation's accounts, tax rates, currencies and items when the
 		caller has them cached; otherwise they are read (5 calls) the first time they are needed."""
-		from xero_connector.engine import mapping, preflight, preflight_bill
-		from xero_connector.engine.mapping import bill
+		from xero_connector.engine import mapping, preflight, preflight_bill, preflight_purchase_order
+		from xero_connector.engine.mapping import bill, purchase_order
 		from xero_connector.engine.problems import MappingError
 
 		self.host = host
@@ -47,6 +48,9 @@ class SyncEngine:
 		# Purchase Invoices (issue 16): bills and supplier credit notes, through the same steps
 		self._map_bill = bill.map_purchase_invoice
 		self._preflight_bill = preflight_bill.preflight_bill
+		# Purchase Orders (issue 16): Xero purchase orders (engine/purchase_orders.py)
+		self._map_order = purchase_order.map_purchase_order
+		self._preflight_order = preflight_purchase_order.preflight_purchase_order
 		self._reference = reference
 
 	@property
@@ -75,10 +79,14 @@ class SyncEngine:
 		return ctx
 
 	def preflight(self, doc: dict, ctx: MappingContext) -> list:
+		if is_purchase_order(doc):
+			return self._preflight_order(doc, ctx)
 		return (self._preflight_bill if is_purchase(doc) else self._preflight)(doc, ctx)
 
 	def map(self, doc: dict, ctx: MappingContext, contact_id: str | None):
 		contact = {"ContactID": contact_id} if contact_id else None
+		if is_purchase_order(doc):
+			return self._map_order(doc, ctx, contact=contact)
 		return (self._map_bill if is_purchase(doc) else self._map)(doc, ctx, contact=contact)
 
 	# -- public operations --------------------------------------------------------------------------
@@ -86,6 +94,8 @@ class SyncEngine:
 	def push(self, names: list[str]) -> list[Outcome]:
 		"""Sync these documents: submitted ones are created/updated (returns as credit notes,
 		then allocated), cancelled ones (docstatus 2) voided or deleted, drafts skipped.
+		Purchase Orders go their own way (:mod:`.purchase_orders`: created, updated, BILLED when
+		closed, DELETED when cancelled).
 		An unsynced original of a return in the set is pushed first if the Host has it.
 		The documents are held (:meth:`_hold`) from the first read of their state to the last
 		write, so that two workers on one invoice never both create it."""
@@ -97,6 +107,14 @@ class SyncEngine:
 		docs = self._load(names)
 		if self._refused_other_organisation(docs, "push"):
 			return self.recorder.outcomes[start:]
+		orders = [d for d in docs if is_purchase_order(d)]  # Purchase Orders: their own way
+		docs = [d for d in docs if not is_purchase_order(d)]
+		for doc in orders:
+			if doc.get("docstatus") not in (1, 2):
+				self.recorder.doctypes[doc["name"]] = "Purchase Order"
+				reason = "draft: only submitted purchase orders go to Xero"
+				self.recorder.record(Outcome(doc["name"], "push", "Skipped", reason))
+		self._guarded(sync_purchase_orders, [d for d in orders if d.get("docstatus") in (1, 2)])
 		invoices = [d for d in docs if d.get("docstatus") == 1 and not d.get("is_return")]
 		returns = [d for d in docs if d.get("docstatus") == 1 and d.get("is_return")]
 		cancelled = [d for d in docs if d.get("docstatus") == 2]
@@ -116,12 +134,15 @@ class SyncEngine:
 		return self.recorder.outcomes[start:]
 
 	def cancel(self, names: list[str]) -> list[Outcome]:
-		"""Void or delete the Xero documents of these (cancelled) Sales Invoices."""
+		"""Void or delete the Xero documents of these (cancelled) Sales Invoices (and Purchase
+		Invoices); delete the Xero purchase orders of cancelled Purchase Orders."""
 		with self._hold(names):
 			start = len(self.recorder.outcomes)
 			docs = self._load(names)
 			if not self._refused_other_organisation(docs, "void"):
-				self._guarded(cancel_documents, docs)
+				orders = [d for d in docs if is_purchase_order(d)]
+				self._guarded(sync_purchase_orders, [d for d in orders if d.get("docstatus") == 2])
+				self._guarded(cancel_documents, [d for d in docs if not is_purchase_order(d)])
 			return self.recorder.outcomes[start:]
 
 	def allocate(self, names: list[str]) -> list[Outcome]:

@@ -14,6 +14,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from xero_connector.engine.xero_port import MAX_PAGE
+from xero_connector.xero.errors import XeroNotFound
 
 ORDER = "UpdatedDateUTC ASC"
 
@@ -114,6 +115,22 @@ class ClientPort:
 		return self.client.allocate_credit_note(
 			credit_note_id, invoice_id, Decimal(amount), idempotency_key, on_date=date
 		)
+
+	# -- purchase orders ---------------------------------------------------------------------------
+	def create_purchase_orders(self, orders: list[dict], idempotency_key: str) -> list[dict]:
+		return as_elements(self.client.create_purchase_orders(orders, idempotency_key))
+
+	def save_purchase_orders(self, orders: list[dict], idempotency_key: str) -> list[dict]:
+		return as_elements(self.client.update_purchase_orders(orders, idempotency_key))
+
+	def get_purchase_order(self, purchase_order_id: str) -> dict | None:
+		try:
+			return self.client.get_purchase_order(purchase_order_id)
+		except XeroNotFound:
+			return None
+
+	def find_purchase_order(self, number: str) -> dict | None:
+		return self.client.find_purchase_order(number)
 
 	# -- contacts and payments ---------------------------------------------------------------------
 	def find_contacts(self, account_numbers: list[str], names: list[str]) -> list[dict]:

@@ -72,6 +72,21 @@ class XeroPort(Protocol):
 	) -> dict:
 		"""``PUT /CreditNotes/{id}/Allocations``; returns the allocation Xero stored."""
 
+	# -- purchase orders (issue 16) ------------------------------------------------------------
+	def create_purchase_orders(self, orders: list[dict], idempotency_key: str) -> list[dict]:
+		"""``PUT /PurchaseOrders?summarizeErrors=false``: create only (a number Xero holds is
+		refused). Returns Xero's elements in request order."""
+
+	def save_purchase_orders(self, orders: list[dict], idempotency_key: str) -> list[dict]:
+		"""``POST /PurchaseOrders?summarizeErrors=false`` of elements carrying their
+		``PurchaseOrderID``: updates, including ``Status`` BILLED/DELETED."""
+
+	def get_purchase_order(self, purchase_order_id: str) -> dict | None:
+		"""``GET /PurchaseOrders/{PurchaseOrderID}``; None when Xero has no such purchase order."""
+
+	def find_purchase_order(self, number: str) -> dict | None:
+		"""``GET /PurchaseOrders/{PurchaseOrderNumber}``; None when no purchase order has it."""
+
 	# -- contacts and payments -----------------------------------------------------------------
 	def find_contacts(self, account_numbers: list[str], names: list[str]) -> list[dict]:
 		"""Contacts (archived included) whose ``AccountNumber`` or ``Name`` is one of those given:

@@ -29,7 +29,7 @@ import uuid
 from . import messages as msg
 from . import render
 from .common import Ctx, Outcome, Refused
-from .documents import _currency, _line_amount_types, _requested_lines, set_lines_and_totals
+from .document_parts import _currency, _line_amount_types, _requested_lines, set_lines_and_totals
 from .query import first
 from .quotes import _Api
 from .xerodates import BadDate, parse_date

@@ -24,7 +24,7 @@ import uuid
 from . import answers, render
 from . import messages as msg
 from .common import Ctx, Outcome, Refused
-from .documents import _contact, _currency, _line_amount_types, _requested_lines, set_lines_and_totals
+from .document_parts import _contact, _currency, _line_amount_types, _requested_lines, set_lines_and_totals
 from .query import first
 from .xerodates import BadDate, parse_date
 

@@ -22,7 +22,7 @@ def _quote(value: str) -> str:
 
 
 class AccountingResources:
-	"""Invoices, credit notes, contacts, payments, quotes and the reference data."""
+	"""Invoices, credit notes, contacts, payments, quotes, purchase orders and the reference data."""
 
 	# ----- invoices ----------------------------------------------------------------
 
@@ -273,6 +273,35 @@ class AccountingResources:
 			method, {"Quotes": [quote]}, summarize_errors="false", idempotency_key=fit_key(idempotency_key)
 		)
 		return (answer.get("Quotes") or [{}])[0]
+
+	# ----- purchase orders (issue 16) ----------------------------------------------
+	# No ``unitdp`` on these endpoints (xero_accounting.yaml: createPurchaseOrders and
+	# updateOrCreatePurchaseOrders take summarizeErrors and Idempotency-Key only): Xero keeps a
+	# purchase order's unit amounts to 2 decimals, and the engine's mapping sends them so.
+
+	def create_purchase_orders(self, orders: list[dict], idempotency_key: str) -> list[ElementResult]:
+		"""PUT /PurchaseOrders in chunks of 50 (new purchase orders only)."""
+		return self._batch("create_purchase_orders", "PurchaseOrders", orders, idempotency_key)
+
+	def update_purchase_orders(self, orders: list[dict], idempotency_key: str) -> list[ElementResult]:
+		"""POST /PurchaseOrders in chunks of 50: elements carrying their PurchaseOrderID are updated
+		(content, or Status BILLED / DELETED)."""
+		return self._batch("update_or_create_purchase_orders", "PurchaseOrders", orders, idempotency_key)
+
+	def get_purchase_order(self, purchase_order_id: str) -> dict:
+		"""GET /PurchaseOrders/{PurchaseOrderID}; raises XeroNotFound."""
+		rows = self.call("get_purchase_order", purchase_order_id).get("PurchaseOrders") or []
+		if not rows:
+			raise XeroNotFound(f"Purchase order {purchase_order_id} not found", status=404)
+		return rows[0]
+
+	def find_purchase_order(self, number: str) -> dict | None:
+		"""GET /PurchaseOrders/{PurchaseOrderNumber}: the purchase order with that number, or None."""
+		try:
+			rows = self.call("get_purchase_order_by_number", number).get("PurchaseOrders") or []
+		except XeroNotFound:
+			return None
+		return rows[0] if rows else None
 
 	# ----- settings / reference data -------------------------------------------------
 
