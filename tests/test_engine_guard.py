@@ -72,7 +72,7 @@ def test_switched_tenant_is_refused_with_both_organisations_named(sb):
 	assert str(error) == (
 		f"Xero connection now points at organisation {SECOND_TENANT_NAME} (ID {other_id}), "
 		f"not Demo Company (NZ) which this site was synced with: reconnect to Demo Company (NZ) "
-		"or confirm the switch in Xero Settings"
+		"or confirm the switch on the Xero Connection"
 	)
 	assert error.kind == "permanent" and "Confirm Organisation Switch" in error.resolution
 

@@ -18,7 +18,7 @@ def test_push_to_a_switched_tenant_is_refused_and_nothing_is_written(env):  # no
 
 	assert [(o.name, o.operation, o.status) for o in outcomes] == [(name, "push", "Failed")]
 	assert other_tenant.lower() in outcomes[0].reason and "nothing was sent" in outcomes[0].reason
-	assert "confirm it in Xero Settings" in outcomes[0].resolution
+	assert "confirm it on the Xero Connection" in outcomes[0].resolution
 	assert other_org.invoices == {} and len(other_org.contacts) == contacts_before
 	assert env.host.get_state(name) is None or env.host.get_state(name).xero_id is None
 	assert env.xero_invoices(name) == []

@@ -11,11 +11,11 @@ from parsed_source import parse_files
 APP = Path(__file__).resolve().parents[1] / "xero_connector"
 SHELL = APP / "xero_connector"
 # where a client is built without the guard, and why: the door itself; the connect flow's
-# Fetch from Xero, which is where the guard learns (or compares) the organisation; the
+# Fetch from Xero (reference.fetch), which is where the guard learns (or compares) the organisation; the
 # guard's own hourly re-read of the organisation
 MAY_BUILD_A_CLIENT = {
 	SHELL / "connection" / "sync_session.py": "open_client",
-	SHELL / "api.py": "fetch_reference",
+	SHELL / "connection" / "reference.py": "fetch",
 	SHELL / "connection" / "guard.py": "refresh_from_xero",
 	SHELL / "connection" / "client.py": "xero_client",
 }

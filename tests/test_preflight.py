@@ -93,7 +93,7 @@ def test_the_rounding_line_refuses_other_system_and_non_revenue_accounts(code, k
 	problem = only(preflight(clean_invoice(), small_context(rounding_account_code=code)))
 	assert (problem.kind, problem.field, problem.value) == (kind, "rounding_adjustment", code)
 	assert words in problem.message
-	assert "the rounding account code in Xero Settings" in problem.fix
+	assert "the rounding account code on the Xero Connection" in problem.fix
 
 
 def test_an_item_line_may_not_go_to_the_rounding_account():

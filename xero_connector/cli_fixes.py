@@ -127,15 +127,27 @@ PHRASES: tuple[tuple[str, str], ...] = (
 	(rf"Income Account {_Q}", r'accounts.income_account "\1"'),
 	(rf"\bItem {_Q}", r'accounts.item "\1"'),
 	# where the engine says which setting a value came from (engine/resolve.py)
-	(r"(?:the )?[Dd]efault [Aa]ccount [Cc]ode(?: in Xero Settings)?", "defaults.account_code"),
-	(r"Default Sales Account in Xero Settings", "defaults.account_code"),
-	(r"(?:the )?[Dd]efault [Tt]ax [Tt]ype(?: in Xero Settings)?", "defaults.tax_type"),
-	(r"the zero tax type in Xero Settings", "defaults.zero_tax_type"),
-	(r"(?:the )?[Rr]ounding [Aa]ccount [Cc]ode(?: in Xero Settings)?", "defaults.rounding_account_code"),
-	(r"the company currency in Xero Settings", "defaults.company_currency in the mapping file"),
+	(
+		r"(?:the )?[Dd]efault [Aa]ccount [Cc]ode(?: (?:in Xero Settings|on the Xero Connection))?",
+		"defaults.account_code",
+	),
+	(r"Default Sales Account (?:in Xero Settings|on the Xero Connection)", "defaults.account_code"),
+	(
+		r"(?:the )?[Dd]efault [Tt]ax [Tt]ype(?: (?:in Xero Settings|on the Xero Connection))?",
+		"defaults.tax_type",
+	),
+	(r"the zero tax type (?:in Xero Settings|on the Xero Connection)", "defaults.zero_tax_type"),
+	(
+		r"(?:the )?[Rr]ounding [Aa]ccount [Cc]ode(?: (?:in Xero Settings|on the Xero Connection))?",
+		"defaults.rounding_account_code",
+	),
+	(
+		r"the company currency (?:in Xero Settings|on the Xero Connection)",
+		"defaults.company_currency in the mapping file",
+	),
 	(r"Connect the Xero organisation that belongs", "Connect (--config) the Xero organisation that belongs"),
 	(
-		r",? then Fetch from Xero again(?: in Xero Settings)?",
+		r",? then Fetch from Xero again(?: (?:in Xero Settings|on the Xero Connection))?",
 		", then push again (each run reads Xero's lists afresh)",
 	),
 	# customers (engine/mapping/contacts.py, engine/contacts.py)
@@ -154,7 +166,7 @@ PHRASES: tuple[tuple[str, str], ...] = (
 	# the engine's outcomes (engine/sync.py, cancel.py, push.py)
 	(
 		r"Reconnect to the organisation these invoices were synced with, or, if the switch is intended, "
-		r"confirm it in Xero Settings \(a Xero Manager\)",
+		r"confirm it (?:in Xero Settings|on the Xero Connection) \(a Xero Manager\)",
 		"Connect (--config) to the organisation these invoices were synced with, or give this one a "
 		"--state file of its own",
 	),
@@ -172,13 +184,20 @@ PHRASES: tuple[tuple[str, str], ...] = (
 	(r"\bresending\b", "pushing again"),
 	(r"\bresend\b", "push again"),
 	(r"\bResend\b", "Push again"),
-	(r"\bin Xero Settings\b", "in the mapping file (--mapping) or the --config file"),
+	(
+		r"\b(?:in Xero Settings|on the Xero Connection)\b",
+		"in the mapping file (--mapping) or the --config file",
+	),
+	(r"\binto the Xero App\b", "into the --config file"),
+	(r"\bon the Xero App\b", "in the --config file"),
+	(r"\b(?:from|on) the company's Xero Connection\b", "with the --config file"),
 )
 _PHRASES = tuple((re.compile(pattern), replacement) for pattern, replacement in PHRASES)
 
 # words that name a desk form or action: none may be left in what the command line shows
 DESK_WORDS = (
 	"Xero Settings",
+	"Xero Connection",
 	"Xero Account Mapping",
 	"Xero Tax Mapping",
 	"Rate-to-Account",

@@ -6,7 +6,9 @@ The pure core (``xero``, ``engine``, ``sandbox``) does not import this module.
 
 MODULE_NAME = "Xero Connector"
 
-SETTINGS = "Xero Settings"
+SETTINGS = "Xero Settings"  # what is set once for the site (connection/registry.site_settings)
+APP = "Xero App"  # a Xero app's credentials and its consent's tokens, shared by its companies
+CONNECTION = "Xero Connection"  # a company's link to one Xero organisation (registry.for_company)
 ACCOUNT_MAPPING = "Xero Account Mapping"
 TAX_MAPPING = "Xero Tax Mapping"
 SYNC_LOG = "Xero Sync Log"

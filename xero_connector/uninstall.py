@@ -3,7 +3,7 @@
 import click
 import frappe
 
-from xero_connector.constants import SYNC_LOG, XERO_MANAGER
+from xero_connector.constants import APP, SETTINGS, SYNC_LOG, XERO_MANAGER
 from xero_connector.xero_connector.custom_fields import get_custom_fields
 
 
@@ -14,6 +14,8 @@ def before_uninstall():
 	remove_log_clearing()
 	remove_roles()
 	remove_desk_navigation()
+	remove_secrets()
+	remove_patch_log()
 
 
 def remove_custom_fields():
@@ -52,3 +54,16 @@ def remove_desk_navigation():
 			# without on_trash: in developer mode it would delete the app's own JSON file
 			frappe.delete_doc(doctype, name, ignore_permissions=True, force=True, ignore_on_trash=True)
 	frappe.cache.delete_key("desktop_icons")
+
+
+def remove_secrets():
+	"""The encrypted client secrets, webhook keys and tokens (Frappe drops the doctypes'
+	tables, not their rows in ``__Auth``); Xero Settings' for a site that never migrated."""
+	frappe.db.delete("__Auth", {"doctype": ("in", (APP, SETTINGS))})
+
+
+def remove_patch_log():
+	"""Install records every patch of the app as done (a fresh site has nothing to
+	upgrade); forgetting them on uninstall lets a later install of an earlier version be
+	upgraded by them again, as a site that never had this version is."""
+	frappe.db.delete("Patch Log", {"patch": ("like", "xero_connector.%")})

@@ -104,11 +104,16 @@ def xero_panel(desk: Desk, timeout: float = 90) -> str:
 	return element.text
 
 
+def connection_route(site) -> str:
+	"""The desk route of the test company's Xero Connection (named after the company)."""
+	return f"xero-connection/{quote(site.company)}"
+
+
 def test_administrator_connects_through_xeros_pages(desk, site, sandbox):
 	# host_site.prepare forgot any connection a kept site held from an earlier run
 	assert site.execute("settings")["connection_status"] == "Not Connected"
 	as_user(desk, site, "manager")
-	desk.go("xero-settings")
+	desk.go(connection_route(site))
 	desk.wait_xpath("//span[contains(@class,'indicator-pill')][contains(., 'Not Connected')]")
 	desk.screenshot("01-settings-not-connected")
 	desk.click_button("Connect to Xero")
@@ -123,7 +128,8 @@ def test_administrator_connects_through_xeros_pages(desk, site, sandbox):
 	desk.screenshot("02-xero-consent")
 	desk.click(desk.button("Allow access"))
 	desk.wait_until(
-		lambda: desk.path("xero-settings") in desk.driver.current_url, message="not back at Xero Settings"
+		lambda: desk.path("xero-connection") in desk.driver.current_url,
+		message="not back at the company's Xero Connection",
 	)
 	desk.wait_desk()
 	desk.wait_text("Choose the Xero organisation")
@@ -153,7 +159,7 @@ def test_administrator_connects_through_xeros_pages(desk, site, sandbox):
 def test_mapping_selectors_offer_only_codes_xero_accepts(desk, site):
 	as_user(desk, site, "manager")
 	# reference data (accounts, tax rates) from Xero, through the form's button
-	desk.go("xero-settings")
+	desk.go(connection_route(site))
 	desk.click_button("Fetch from Xero", group="Xero")
 	desk.alert("Fetched")
 	# Rate-to-Account: sales booked to an income account go to a Xero revenue account
@@ -395,7 +401,7 @@ def test_readiness_page_and_reconciliation_report(desk, site, xero):
 		set_contact_status(xero, ARCHIVED_CUSTOMER, "ACTIVE")
 
 	# the day of Xero calls (issue 23): calls left, the reserve, and what each activity spent
-	desk.go("xero-settings")
+	desk.go(connection_route(site))
 	desk.wait_until(
 		lambda: (
 			"Invoices and credit notes sent"

@@ -1,6 +1,6 @@
 """Who may do what, over real HTTP through the bench's web server: every
 whitelisted method of the app called as Guest, as a user without roles, as an
-Accounts User and as a Xero Manager; what Xero Settings and the Sync Log show to
+Accounts User and as a Xero Manager; what the Xero App and the Sync Log show to
 whom; and the webhook endpoint answering Xero as Xero requires."""
 
 from __future__ import annotations
@@ -11,10 +11,12 @@ import hashlib
 import hmac
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
 APP = Path(__file__).resolve().parents[2] / "xero_connector"
+APP_NAME = "Xero Test App"  # xero_connector.tests.fixtures.APP_NAME (this suite runs without Frappe)
 
 # Who may call each whitelisted method: "guest" (anyone, Xero's webhook),
 # "reader" (an Accounts User may: the invoice's own Xero status and payload),
@@ -28,11 +30,12 @@ ACCESS = {
 	"xero_connector.xero_connector.connection.guard.organisation_status": "reader",
 	"xero_connector.xero_connector.api.start_connect": "manager",
 	"xero_connector.xero_connector.api.oauth_callback": "manager",
-	"xero_connector.xero_connector.api.select_tenant": "manager",
+	"xero_connector.xero_connector.api.assign_organisation": "manager",
 	"xero_connector.xero_connector.api.disconnect": "manager",
 	"xero_connector.xero_connector.api.fetch_reference": "manager",
 	"xero_connector.xero_connector.api.pull_payments_now": "manager",
 	"xero_connector.xero_connector.api.day_budget": "manager",
+	"xero_connector.xero_connector.api.app_health": "manager",
 	"xero_connector.xero_connector.api.send_to_xero": "manager",
 	"xero_connector.xero_connector.connection.guard.confirm_organisation_switch": "manager",
 	"xero_connector.xero_connector.features.reconciliation.resend": "manager",
@@ -53,7 +56,7 @@ NOT_CALLED_AS_MANAGER = {
 	"xero_connector.xero_connector.api.disconnect",
 	"xero_connector.xero_connector.api.start_connect",
 	"xero_connector.xero_connector.api.oauth_callback",
-	"xero_connector.xero_connector.api.select_tenant",
+	"xero_connector.xero_connector.api.assign_organisation",
 	"xero_connector.xero_connector.connection.guard.confirm_organisation_switch",
 }
 
@@ -142,7 +145,14 @@ def arguments(method: str, invoice: str, log: str, site) -> dict:
 		"pause": {"name": "nothing"},
 		"resume": {"name": "nothing"},
 		"get_progress": {"name": "nothing"},
-		"select_tenant": {"tenant_id": "nothing"},
+		"assign_organisation": {"connection": site.company, "tenant_id": "nothing"},
+		"start_connect": {"connection": site.company},
+		"disconnect": {"connection": site.company},
+		"fetch_reference": {"connection": site.company},
+		"pull_payments_now": {"connection": site.company},
+		"day_budget": {"connection": site.company},
+		"app_health": {"app": APP_NAME},
+		"confirm_organisation_switch": {"connection": site.company},
 	}.get(name, {})
 
 
@@ -168,13 +178,13 @@ def test_each_method_answers_each_kind_of_user_as_declared(site, invoice, log, w
 
 
 def test_settings_and_tokens_are_for_managers_and_never_readable(site, connected):
-	"""Xero Settings (client secret, tokens, webhook key) only for a Xero Manager; and even
+	"""The Xero App (client secret, tokens, webhook key) only for a Xero Manager; and even
 	they never get a secret back: not from the REST API, not from the form's load."""
 	secrets = site.execute("secrets")["values"]
 	assert len(secrets) >= 3, "expected an access token, a refresh token and the client secret"
-	path = f"{site.url}/api/resource/Xero%20Settings/Xero%20Settings"
+	path = f"{site.url}/api/resource/Xero%20App/{quote(APP_NAME)}"
 	form = f"{site.url}/api/method/frappe.desk.form.load.getdoc"
-	params = {"doctype": "Xero Settings", "name": "Xero Settings"}
+	params = {"doctype": "Xero App", "name": APP_NAME}
 	for who in (None, "norole", "accounts"):
 		http = site.session(who)
 		assert http.get(path, timeout=30).status_code == 403, who

@@ -87,7 +87,8 @@ def resolve_bill_account(line: dict, ctx: MappingContext) -> Resolved:
 		return Resolved(mappings.account_by_expense_account[expense], f"Expense Account '{expense}'")
 	if ctx.settings.default_purchase_account_code:
 		return Resolved(
-			ctx.settings.default_purchase_account_code, "the default purchase account code in Xero Settings"
+			ctx.settings.default_purchase_account_code,
+			"the default purchase account code on the Xero Connection",
 		)
 	return Resolved(None, "")
 
@@ -101,7 +102,7 @@ def resolve_bill_charge_account(account_head: str, ctx: MappingContext, field: s
 	if ctx.settings.default_purchase_account_code:
 		return Resolved(
 			ctx.settings.default_purchase_account_code,
-			"the default purchase account code in Xero Settings",
+			"the default purchase account code on the Xero Connection",
 			field,
 		)
 	return Resolved(None, "", field)

@@ -64,7 +64,7 @@ class OrganisationChanged(Exception):
 		self.current = current
 		self.cause = mismatch_message(expected, current)
 		self.resolution = (
-			f"Reconnect to {expected.name or expected.organisation_id} in Xero Settings, or, if the "
+			f"Reconnect to {expected.name or expected.organisation_id} on the Xero Connection, or, if the "
 			f"switch is intended, click Confirm Organisation Switch there (a Xero Manager)."
 		)
 		self.messages = [self.cause]
@@ -76,7 +76,7 @@ def mismatch_message(expected: OrganisationIdentity, current: OrganisationIdenti
 	return (
 		f"Xero connection now points at organisation {current.name or 'unnamed'} "
 		f"(ID {current.organisation_id}), not {expected.name or 'unnamed'} which this site was synced "
-		f"with: reconnect to {expected.name or expected.organisation_id} or confirm the switch in Xero Settings"
+		f"with: reconnect to {expected.name or expected.organisation_id} or confirm the switch on the Xero Connection"
 	)
 
 

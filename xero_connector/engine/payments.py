@@ -159,7 +159,7 @@ def plan_payment(
 		intent.failed = True
 		intent.reason = (
 			f"Xero account {ref.get('Code') or ref.get('AccountID')} is not mapped to an ERPNext bank or "
-			"cash account: add it to the Xero Bank Accounts table in Xero Settings"
+			"cash account: add it to the Xero Bank Accounts table on the Xero Connection"
 		)
 		return intent
 	intent.amount = Decimal(str(payment.get("Amount") or 0)).quantize(CENT)

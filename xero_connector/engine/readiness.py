@@ -239,7 +239,7 @@ def _account_issue(doc: dict, ctx: MappingContext, problem: Problem, base: dict)
 			action_args={"options": {"Income Account": head}},
 			**base,
 		)
-	return Issue(subject_type="Xero Settings", subject=problem.field, **base)
+	return Issue(subject_type="Xero Connection", subject=problem.field, **base)
 
 
 def _tax_issue(doc: dict, problem: Problem, base: dict) -> Issue:

@@ -19,13 +19,13 @@ from decimal import Decimal
 from xero_connector.engine.context import MappingContext
 from xero_connector.engine.tax_mapping import percent, pick, rows_of
 
-ZERO_TAX_SOURCE = "the zero tax type in Xero Settings"
+ZERO_TAX_SOURCE = "the zero tax type on the Xero Connection"
 
 
 @dataclass(frozen=True)
 class Resolved:
 	value: str | None
-	source: str  # e.g. "Item Group 'Products'", "the default account in Xero Settings"
+	source: str  # e.g. "Item Group 'Products'", "the default account on the Xero Connection"
 	field: str = "items.item_code"  # the ERPNext field a fix starts from
 	# a tax type: True when its rate is known to be the line's, False when known not to be,
 	# None when that cannot be told (no rate, or Xero's rates not known)
@@ -70,7 +70,7 @@ def resolve_account(line: dict, ctx: MappingContext) -> Resolved:
 	if income and income in mappings.account_by_income_account:
 		return Resolved(mappings.account_by_income_account[income], f"Income Account '{income}'")
 	if ctx.settings.default_account_code:
-		return Resolved(ctx.settings.default_account_code, "the default account code in Xero Settings")
+		return Resolved(ctx.settings.default_account_code, "the default account code on the Xero Connection")
 	return Resolved(None, "")
 
 
@@ -82,7 +82,7 @@ def resolve_charge_account(account_head: str, ctx: MappingContext) -> Resolved:
 	if ctx.settings.default_account_code:
 		return Resolved(
 			ctx.settings.default_account_code,
-			"the default account code in Xero Settings",
+			"the default account code on the Xero Connection",
 			"taxes.account_head",
 		)
 	return Resolved(None, "", "taxes.account_head")
@@ -121,7 +121,7 @@ def resolve_tax(
 	)
 	if ctx.settings.default_tax_type:
 		default = {"": ctx.settings.default_tax_type}
-		levels.append((default, "", "the default tax type in Xero Settings", "taxes_and_charges"))
+		levels.append((default, "", "the default tax type on the Xero Connection", "taxes_and_charges"))
 	fallback = None
 	for table, key, label, field in levels:
 		if key is None or key not in table:

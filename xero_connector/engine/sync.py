@@ -193,7 +193,7 @@ class SyncEngine:
 					cause="The connection was switched to a different Xero organisation.",
 					resolution=(
 						"Reconnect to the organisation these invoices were synced with, or, if the switch "
-						"is intended, confirm it in Xero Settings (a Xero Manager)."
+						"is intended, confirm it on the Xero Connection (a Xero Manager)."
 					),
 				)
 			)

@@ -57,9 +57,39 @@ def owed(si) -> float:
 # -- settings and connection --------------------------------------------------------------------
 
 
+APP_NAME = "Xero Test App"
+APP_FIELDS = {
+	"client_id",
+	"client_secret",
+	"scope_mode",
+	"use_sandbox",
+	"sandbox_url",
+	"sandbox_time_scale",
+	"xero_app_tier",
+	"webhook_key",
+	"reauth_notified",
+	"reauth_message",
+	"granted_tenants",
+	"api_app_minute_remaining",
+}
+SITE_FIELDS = {"requeue_after_minutes", "customer_invoice_count"}
+
+
+def _split(values: dict) -> tuple[dict, dict, dict]:
+	"""``values`` as (Xero App's, Xero Connection's, Xero Settings')."""
+	app_values = {k: v for k, v in values.items() if k in APP_FIELDS}
+	site_values = {k: v for k, v in values.items() if k in SITE_FIELDS}
+	connection_values = {k: v for k, v in values.items() if k not in APP_FIELDS | SITE_FIELDS}
+	return app_values, connection_values, site_values
+
+
 def configure_settings(sandbox, **overrides):
-	settings = frappe.get_single(SETTINGS)
-	settings.update(
+	"""The test Xero App pointing at ``sandbox`` and the test company's Xero Connection
+	through it (made on first use), with the defaults every test starts from and
+	``overrides`` (each field to the document that has it). Returns the connection."""
+	from xero_connector.constants import APP, CONNECTION
+
+	app_values, connection_values, site_values = _split(
 		{
 			"enabled": 1,
 			"use_sandbox": 1,
@@ -75,20 +105,34 @@ def configure_settings(sandbox, **overrides):
 			"default_tax_type": None,
 			"zero_tax_type": None,
 			"rounding_account_code": None,
+			**overrides,
 		}
 	)
-	settings.update(overrides)
-	settings.flags.ignore_permissions = True
-	settings.save()
-	return settings
+	app = frappe.get_doc(APP, APP_NAME) if frappe.db.exists(APP, APP_NAME) else frappe.new_doc(APP)
+	app.update({"app_name": APP_NAME, **app_values})
+	app.flags.ignore_permissions = True
+	app.save()
+	for other in frappe.get_all(CONNECTION, filters={"name": ("!=", COMPANY)}, pluck="name"):
+		frappe.delete_doc(CONNECTION, other, ignore_permissions=True, force=True)
+	if frappe.db.exists(CONNECTION, COMPANY):
+		connection = frappe.get_doc(CONNECTION, COMPANY)
+	else:
+		connection = frappe.new_doc(CONNECTION)
+		connection.company = COMPANY
+	connection.update({"xero_app": APP_NAME, **connection_values})
+	connection.flags.ignore_permissions = True
+	connection.save()
+	if site_values:
+		set_defaults(**site_values)
+	return connection
 
 
 def connect(sandbox) -> dict:
-	"""Run the real OAuth flow against the sandbox: Connect button, the browser's
-	visit to the authorise URL (approved at once), then the callback."""
+	"""Run the real OAuth flow against the sandbox: the connection's Connect button, the
+	browser's visit to the authorise URL (approved at once), then the callback."""
 	from xero_connector.xero_connector import api
 
-	url = api.start_connect()
+	url = api.start_connect(connection=COMPANY)
 	answer = requests.get(url, allow_redirects=False, timeout=10)
 	assert answer.status_code in (302, 303), answer.text[:500]
 	params = {k: v[0] for k, v in parse_qs(urlsplit(answer.headers["Location"]).query).items()}
@@ -96,7 +140,51 @@ def connect(sandbox) -> dict:
 
 
 def set_defaults(**values):
-	frappe.db.set_single_value(SETTINGS, values)
+	"""Write ``values`` where each lives (the test Xero App, the test company's Xero
+	Connection, or Xero Settings), as a job would (no form, caches cleared)."""
+	from xero_connector.constants import APP, CONNECTION
+
+	app_values, connection_values, site_values = _split(values)
+	if app_values:
+		frappe.db.set_value(APP, APP_NAME, app_values, update_modified=False)
+		frappe.clear_document_cache(APP, APP_NAME)
+	if connection_values:
+		frappe.db.set_value(CONNECTION, COMPANY, connection_values, update_modified=False)
+		frappe.clear_document_cache(CONNECTION, COMPANY)
+	if site_values:
+		frappe.db.set_single_value(SETTINGS, site_values)
+		frappe.clear_document_cache(SETTINGS, SETTINGS)
+
+
+def set_values(field, value=None):
+	"""``frappe.db.set_single_value``'s shape (a field and a value, or a dict) for
+	:func:`set_defaults`."""
+	set_defaults(**(field if isinstance(field, dict) else {field: value}))
+
+
+def stored(field: str):
+	"""A value as stored now, from the document that has it."""
+	from xero_connector.constants import APP, CONNECTION
+
+	if field in APP_FIELDS or field in ("connection_status_of_app",):
+		return frappe.db.get_value(APP, APP_NAME, field)
+	if field in SITE_FIELDS:
+		return frappe.db.get_single_value(SETTINGS, field)
+	return frappe.db.get_value(CONNECTION, COMPANY, field)
+
+
+def connection_doc():
+	"""The test company's Xero Connection, read afresh."""
+	from xero_connector.constants import CONNECTION
+
+	return frappe.get_doc(CONNECTION, COMPANY)
+
+
+def app_doc():
+	"""The test Xero App, read afresh."""
+	from xero_connector.constants import APP
+
+	return frappe.get_doc(APP, APP_NAME)
 
 
 # -- ERPNext masters --------------------------------------------------------------------------------
@@ -110,6 +198,26 @@ def ensure(doctype: str, name: str, values: dict):
 	doc.flags.ignore_mandatory = True
 	doc.insert()
 	return doc
+
+
+COMPANY_B = "Xero Test B Pty"
+
+
+def ensure_second_company() -> str:
+	"""A second company (AUD) with no Xero connection."""
+	ensure(
+		"Company",
+		COMPANY_B,
+		{
+			"company_name": COMPANY_B,
+			"abbr": "XTB",
+			"default_currency": "AUD",
+			"country": "Australia",
+			"create_chart_of_accounts_based_on": "Standard Template",
+			"chart_of_accounts": "Standard",
+		},
+	)
+	return COMPANY_B
 
 
 def make_masters():
@@ -347,20 +455,21 @@ def connected_sandbox(time_scale: float = 60.0, **settings):
 	from xero_connector.sandbox.limits import LimitConfig
 	from xero_connector.sandbox.server import Sandbox, SandboxConfig
 	from xero_connector.xero_connector.connection.redis_backends import FrappeTokenStore
-	from xero_connector.xero_connector.doctype.xero_settings.xero_settings import get_redirect_uri
+	from xero_connector.xero_connector.doctype.xero_app.xero_app import get_redirect_uri
 
 	make_masters()
 	sandbox = Sandbox(
 		SandboxConfig(port=0, redirect_uris=(get_redirect_uri(),), limits=LimitConfig(time_scale=time_scale))
 	).start()
 	try:
-		FrappeTokenStore(app()).clear()
+		if frappe.db.exists("Xero App", APP_NAME):
+			FrappeTokenStore(app_doc()).clear()
 		# a new sandbox is a new organisation: forget the previous one's contact links
 		frappe.db.sql("update `tabCustomer` set xero_contact_id = null where xero_contact_id is not null")
-		frappe.db.set_single_value(
-			SETTINGS, {"watermarks": None, "payment_watermark": None, "tenant_id": None}
-		)
 		configure_settings(sandbox, sandbox_time_scale=time_scale)
+		set_defaults(
+			watermarks=None, payment_watermark=None, tenant_id=None, connection_status="Not Connected"
+		)
 		connect(sandbox)
 		set_defaults(default_account_code="200", default_tax_type="OUTPUT2", **settings)
 		frappe.db.commit()
@@ -485,7 +594,7 @@ def token_values() -> list[str]:
 	tokens = FrappeTokenStore(app()).load()
 	values = [tokens.access_token, tokens.refresh_token] if tokens else []
 	secret = frappe.utils.password.get_decrypted_password(
-		SETTINGS, SETTINGS, "client_secret", raise_exception=False
+		"Xero App", APP_NAME, "client_secret", raise_exception=False
 	)
 	return [v for v in [*values, secret] if v]
 

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 import frappe
 
-from xero_connector.constants import SETTINGS, SYNC_LOG, XERO_MANAGER
+from xero_connector.constants import SYNC_LOG, XERO_MANAGER
 from xero_connector.tests import fixtures
 
 # users of the throw-away site, one per kind of person the tests act as
@@ -109,7 +109,7 @@ def connect_directly(sandbox_url: str) -> dict:
 
 
 def settings() -> dict:
-	doc = frappe.get_single(SETTINGS)
+	doc = fixtures.connection_doc()
 	return {
 		"connection_status": doc.connection_status,
 		"tenant_id": doc.tenant_id,
@@ -154,10 +154,10 @@ def managers() -> dict:
 
 
 def set_webhook_key() -> dict:
-	"""A new webhook signing key in Xero Settings (a Password field); returns it."""
+	"""A new webhook signing key on the test Xero App (a Password field); returns it."""
 	_require_throwaway()
 	key = frappe.generate_hash(length=64)
-	settings = frappe.get_single(SETTINGS)
+	settings = fixtures.app_doc()
 	settings.webhook_key = key
 	settings.flags.ignore_permissions = True
 	settings.save()
@@ -255,13 +255,13 @@ def wait_for_status(name: str, status: str, timeout: float = 90) -> str | None:
 
 
 def secrets() -> dict:
-	"""The secrets Xero Settings holds now (tokens, client secret, webhook key), for the
+	"""The secrets the Xero App holds now (tokens, client secret, webhook key), for the
 	over-HTTP tests to check that no answer carries them. A throw-away site's only."""
 	from frappe.utils.password import get_decrypted_password
 
 	_require_throwaway()
 	values = fixtures.token_values()
-	key = get_decrypted_password(SETTINGS, SETTINGS, "webhook_key", raise_exception=False)
+	key = get_decrypted_password("Xero App", fixtures.APP_NAME, "webhook_key", raise_exception=False)
 	return {"values": [v for v in [*values, key] if v]}
 
 
@@ -276,10 +276,18 @@ def migrated(docs: list[dict], settings: dict) -> dict:
 		values = {k: v for k, v in doc.items() if k != "doctype" and not isinstance(v, list | dict)}
 		if not frappe.get_all(doc["doctype"], filters=values, limit=1):
 			problems.append(f"{doc['doctype']} {values} is gone")
-	stored = frappe.get_single(SETTINGS)
+	# Xero Settings became the Xero App "Xero" and the Xero Connection of the company whose
+	# invoices were in Xero (patches/v2_0/settings_to_connections.py)
+	app = frappe.get_doc("Xero App", "Xero") if frappe.db.exists("Xero App", "Xero") else None
+	connections = frappe.get_all("Xero Connection", pluck="name")
+	connection = frappe.get_doc("Xero Connection", connections[0]) if len(connections) == 1 else None
+	if app is None or connection is None:
+		problems.append(f"Xero Settings became Xero App {app and app.name!r} and connections {connections}")
 	for field, value in settings.items():
-		if stored.get(field) != value:
-			problems.append(f"Xero Settings.{field} is {stored.get(field)!r}, was {value!r}")
+		holder = app if field in fixtures.APP_FIELDS else connection
+		found = holder.get(field) if holder is not None else None
+		if found != value:
+			problems.append(f"{field} is {found!r} after the migration, was {value!r}")
 	# this version's schema and records, as a fresh install has them
 	for doctype in frappe.get_all("DocType", filters={"module": "Xero Connector"}, pluck="name"):
 		meta = frappe.get_meta(doctype)

@@ -303,7 +303,7 @@ class TestBackfillSelection(BackfillTestCase):
 		self.assertEqual(self.xero_numbers([synced.name])[synced.name], 1)
 		# only XERO-WIDGET is mapped: an invoice of XERO-UNMAPPED fails pre-flight in the run
 		mapping = map_account("Item", ITEM, "200")
-		frappe.db.set_single_value("Xero Settings", "default_account_code", None)
+		fixtures.set_values("default_account_code", None)
 		try:
 			with captured_jobs():
 				bad = make_invoice(
@@ -317,7 +317,7 @@ class TestBackfillSelection(BackfillTestCase):
 				self.assertEqual(self.state(run).total, 4, "the synced invoice is not counted")
 				jobs.run()
 		finally:
-			frappe.db.set_single_value("Xero Settings", "default_account_code", "200")
+			fixtures.set_values("default_account_code", "200")
 			frappe.delete_doc("Xero Account Mapping", mapping.name, force=True)
 			frappe.db.commit()
 		done = self.state(run)
@@ -376,7 +376,7 @@ class TestBackfillDayLimit(BackfillTestCase):
 	def test_the_day_limit_pauses_the_run_and_the_sweep_resumes_it_after_the_reset(self):
 		names = self.make_invoices(120)
 		run = self.new_backfill()
-		tenant_id = frappe.db.get_single_value("Xero Settings", "tenant_id")
+		tenant_id = fixtures.stored("tenant_id")
 		real_create = ClientPort.create_invoices
 		writes = []
 

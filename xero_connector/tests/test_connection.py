@@ -1,12 +1,13 @@
-"""Xero Settings: the OAuth connect flow (state single-use, PKCE), the tenant
-picker, reference data, tokens never reaching the browser, disconnect."""
+"""Xero App and Xero Connection: the OAuth connect flow (state single-use, PKCE), the
+organisation picker, reference data, tokens never reaching the browser, disconnect, and
+one connection per site until per-organisation data lands (issue 15)."""
 
 from urllib.parse import parse_qs, urlsplit
 
 import frappe
 import requests
 
-from xero_connector.constants import SETTINGS, XERO_ACCOUNT, XERO_TAX_RATE
+from xero_connector.constants import XERO_ACCOUNT, XERO_TAX_RATE
 from xero_connector.exceptions import OAuthStateInvalid
 from xero_connector.tests import fixtures
 from xero_connector.tests.fixtures import XeroTestCase, token_values
@@ -19,7 +20,7 @@ def authorise(url: str) -> dict:
 
 class TestConnection(XeroTestCase):
 	def test_connected_organisation_and_reference_data(self):
-		settings = frappe.get_single(SETTINGS)
+		settings = fixtures.connection_doc()
 		self.assertEqual(settings.connection_status, "Connected")
 		self.assertEqual(settings.tenant_id, self.sandbox.tenant_id)
 		self.assertEqual(settings.organisation_name, "Demo Company (NZ)")
@@ -44,7 +45,7 @@ class TestConnection(XeroTestCase):
 	def test_authorise_url_carries_state_and_pkce(self):
 		from xero_connector.xero_connector.api import start_connect
 
-		query = parse_qs(urlsplit(start_connect()).query)
+		query = parse_qs(urlsplit(start_connect(connection=fixtures.COMPANY)).query)
 		self.assertEqual(query["code_challenge_method"], ["S256"])
 		self.assertTrue(query["state"][0] and query["code_challenge"][0])
 		self.assertEqual(
@@ -55,65 +56,70 @@ class TestConnection(XeroTestCase):
 	def test_state_is_single_use_and_forged_state_is_refused(self):
 		from xero_connector.xero_connector.api import complete_connect, start_connect
 
-		params = authorise(start_connect())
+		params = authorise(start_connect(connection=fixtures.COMPANY))
 		complete_connect(params)
 		with self.assertRaises(OAuthStateInvalid):
 			complete_connect(params)  # the same callback replayed
-		forged = authorise(start_connect())
+		forged = authorise(start_connect(connection=fixtures.COMPANY))
 		forged["state"] = "not-a-state-this-site-issued"
 		with self.assertRaises(OAuthStateInvalid):
 			complete_connect(forged)
-		self.assertEqual(frappe.db.get_single_value(SETTINGS, "connection_status"), "Connected")
+		self.assertEqual(fixtures.stored("connection_status"), "Connected")
 
 	def test_a_callback_for_another_users_connect_is_refused(self):
 		from xero_connector.tests.fixtures import make_user
 		from xero_connector.xero_connector.api import complete_connect, start_connect
 
-		params = authorise(start_connect())  # started by Administrator
+		params = authorise(start_connect(connection=fixtures.COMPANY))  # started by Administrator
 		frappe.set_user(make_user("other-xero-manager@example.com", ["Xero Manager"]))
 		try:
 			with self.assertRaises(OAuthStateInvalid):
 				complete_connect(params)
 		finally:
 			frappe.set_user("Administrator")
-		self.assertEqual(frappe.db.get_single_value(SETTINGS, "connection_status"), "Connected")
+		self.assertEqual(fixtures.stored("connection_status"), "Connected")
 
 	def test_tokens_never_reach_the_browser(self):
 		from frappe.desk.form.load import getdoc
 
 		secrets = token_values()
 		self.assertEqual(len(secrets), 3, "access token, refresh token and client secret are stored")
+		for doctype, name in (("Xero App", fixtures.APP_NAME), ("Xero Connection", fixtures.COMPANY)):
+			frappe.response.docs = []
+			getdoc(doctype, name)
+			sent = frappe.as_json(frappe.response.docs)
+			for secret in secrets:
+				self.assertNotIn(secret, sent)
+			stored = frappe.db.get_value(doctype, name, "*", as_dict=True)
+			for secret in secrets:
+				self.assertNotIn(secret, frappe.as_json(stored))
 		frappe.response.docs = []
-		getdoc(SETTINGS, SETTINGS)
-		sent = frappe.as_json(frappe.response.docs)
-		for secret in secrets:
-			self.assertNotIn(secret, sent)
+		getdoc("Xero App", fixtures.APP_NAME)
 		self.assertIn(
 			"/api/method/xero_connector.xero_connector.api.oauth_callback",
 			frappe.response.docs[0].get("redirect_uri"),
 		)
-		stored = frappe.db.get_singles_dict(SETTINGS)
-		for secret in secrets:
-			self.assertNotIn(secret, frappe.as_json(stored))
 
 	def test_several_organisations_ask_which_one(self):
-		from xero_connector.xero_connector.api import complete_connect, select_tenant, start_connect
+		from xero_connector.xero_connector.api import assign_organisation, complete_connect, start_connect
 
 		identity = self.sandbox.identity
 		both = [self.sandbox.tenant_id, next(t for t in identity.tenants if t != self.sandbox.tenant_id)]
-		query = {k: v[0] for k, v in parse_qs(urlsplit(start_connect()).query).items()}
+		query = {
+			k: v[0] for k, v in parse_qs(urlsplit(start_connect(connection=fixtures.COMPANY)).query).items()
+		}
 		redirect = identity.authorize(query, tenant_ids=both)  # the user ticks two organisations
 		params = {k: v[0] for k, v in parse_qs(urlsplit(redirect).query).items()}
-		frappe.db.set_single_value(SETTINGS, "tenant_id", None)
+		fixtures.set_values("tenant_id", None)
 		result = complete_connect(params)
 		self.assertTrue(result["choose"])
 		self.assertEqual(sorted(t["tenantId"] for t in result["tenants"]), sorted(both))
-		self.assertEqual(frappe.db.get_single_value(SETTINGS, "connection_status"), "Not Connected")
+		self.assertEqual(fixtures.stored("connection_status"), "Not Connected")
 		with self.assertRaises(frappe.ValidationError):
-			select_tenant("00000000-0000-0000-0000-000000000000")
-		select_tenant(self.sandbox.tenant_id)
-		self.assertEqual(frappe.db.get_single_value(SETTINGS, "connection_status"), "Connected")
-		self.assertEqual(frappe.db.get_single_value(SETTINGS, "tenant_id"), self.sandbox.tenant_id)
+			assign_organisation(fixtures.COMPANY, "00000000-0000-0000-0000-000000000000")
+		assign_organisation(fixtures.COMPANY, self.sandbox.tenant_id)
+		self.assertEqual(fixtures.stored("connection_status"), "Connected")
+		self.assertEqual(fixtures.stored("tenant_id"), self.sandbox.tenant_id)
 
 
 class TestDisconnect(XeroTestCase):
@@ -122,9 +128,9 @@ class TestDisconnect(XeroTestCase):
 		from xero_connector.xero_connector.connection.redis_backends import FrappeTokenStore
 
 		refresh = FrappeTokenStore(fixtures.app()).load().refresh_token
-		disconnect()
+		disconnect(fixtures.COMPANY)
 		self.assertIsNone(FrappeTokenStore(fixtures.app()).load())
-		self.assertEqual(frappe.db.get_single_value(SETTINGS, "connection_status"), "Not Connected")
+		self.assertEqual(fixtures.stored("connection_status"), "Not Connected")
 		answer = requests.post(
 			self.sandbox.token_url,
 			data={"grant_type": "refresh_token", "refresh_token": refresh},
@@ -132,3 +138,27 @@ class TestDisconnect(XeroTestCase):
 			timeout=10,
 		)
 		self.assertEqual((answer.status_code, answer.json().get("error")), (400, "invalid_grant"))
+
+
+class TestOneConnection(XeroTestCase):
+	def test_a_second_company_is_refused_with_the_reason(self):
+		"""Until Xero's codes, mappings and contacts are kept per organisation, a second
+		connection would send its company's invoices with the first organisation's data."""
+		company = fixtures.ensure_second_company()
+		doc = frappe.get_doc(
+			{"doctype": "Xero Connection", "company": company, "xero_app": fixtures.APP_NAME}
+		)
+		with self.assertRaises(frappe.ValidationError) as refused:
+			doc.insert(ignore_permissions=True)
+		self.assertIn(fixtures.COMPANY, str(refused.exception))
+		self.assertFalse(frappe.db.exists("Xero Connection", company))
+
+	def test_a_company_without_a_connection_sends_nothing(self):
+		from xero_connector.xero_connector.connection import registry
+
+		company = fixtures.ensure_second_company()
+		self.assertIsNone(registry.for_company(company))
+		self.assertEqual(registry.for_company(fixtures.COMPANY).name, fixtures.COMPANY)
+		with self.assertRaises(frappe.ValidationError) as refused:
+			registry.require(company)
+		self.assertIn(company, str(refused.exception))

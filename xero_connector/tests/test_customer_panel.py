@@ -6,7 +6,7 @@ from decimal import Decimal
 import frappe
 from frappe.utils import add_days, today
 
-from xero_connector.constants import SETTINGS
+from xero_connector.tests import fixtures
 from xero_connector.tests.fixtures import (
 	ITEM,
 	XeroTestCase,
@@ -23,11 +23,11 @@ class TestCustomerPanel(XeroTestCase):
 	def setUp(self):
 		super().setUp()
 		make_customer(PANEL_CUSTOMER, "XPANEL01")
-		frappe.db.set_single_value(SETTINGS, "customer_invoice_count", 2)
+		fixtures.set_values("customer_invoice_count", 2)
 		frappe.cache.delete_keys("xero_customer_invoices:")  # pages kept by an earlier test
 
 	def tearDown(self):
-		frappe.db.set_single_value(SETTINGS, "customer_invoice_count", 10)
+		fixtures.set_values("customer_invoice_count", 10)
 
 	def raise_in_xero(self, contact_id: str, number: str, on_date: str, amount: str) -> dict:
 		results = xero_client().create_invoices(
@@ -131,12 +131,10 @@ class TestCustomerPanel(XeroTestCase):
 		self.assertEqual(self.calls(), before)
 
 	def test_shows_nothing_while_the_connection_points_at_another_organisation(self):
-		frappe.db.set_single_value(
-			SETTINGS, "organisation_mismatch", "Xero connection now points at organisation X"
-		)
+		fixtures.set_values("organisation_mismatch", "Xero connection now points at organisation X")
 		try:
 			answer = customer_invoices(PANEL_CUSTOMER)
 		finally:
-			frappe.db.set_single_value(SETTINGS, "organisation_mismatch", None)
+			fixtures.set_values("organisation_mismatch", None)
 		self.assertEqual((answer["linked"], answer["rows"]), (False, []))
 		self.assertIn("points at organisation X", answer["message"])

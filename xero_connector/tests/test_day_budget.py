@@ -5,8 +5,8 @@ when) while pushes go on; the calls each activity spent today are counted for th
 
 import frappe
 
-from xero_connector.constants import SETTINGS
 from xero_connector.exceptions import XeroConnectorError
+from xero_connector.tests import fixtures
 from xero_connector.tests.fixtures import COMPANY, ITEM, XeroTestCase, make_customer
 from xero_connector.xero_connector import api
 from xero_connector.xero_connector.connection import day_budget
@@ -25,13 +25,12 @@ class TestDayBudget(XeroTestCase):
 
 	def tearDown(self):
 		self.xero_reports(remaining=1000)  # the rest of the suite has the whole day again
-		frappe.db.set_single_value(SETTINGS, "xero_app_tier", "Starter")
-		frappe.clear_document_cache(SETTINGS, SETTINGS)
+		fixtures.set_values("xero_app_tier", "Starter")
 
 	def xero_reports(self, remaining: int):
 		"""As if Xero's last answer said X-DayLimit-Remaining: ``remaining`` (every worker sees it)."""
-		settings = frappe.get_cached_doc(SETTINGS)
-		rate_limiter(settings).observe(settings.tenant_id, {"X-DayLimit-Remaining": str(remaining)})
+		settings = fixtures.connection()
+		rate_limiter(fixtures.app()).observe(settings.tenant_id, {"X-DayLimit-Remaining": str(remaining)})
 
 	def calls(self) -> int:
 		return self.sandbox.stats["totals"]["calls"]
@@ -58,7 +57,7 @@ class TestDayBudget(XeroTestCase):
 		self.assertGreater(self.calls(), before)
 
 	def test_each_activity_counts_its_calls_for_the_desk(self):
-		tenant = frappe.db.get_single_value(SETTINGS, "tenant_id")
+		tenant = fixtures.stored("tenant_id")
 		before = day_budget.calls_today(tenant)
 		si = self.submit_and_sync(customer=CUSTOMER, items=[(ITEM, 1, 12)])
 		customer_invoices(CUSTOMER)
@@ -70,7 +69,7 @@ class TestDayBudget(XeroTestCase):
 		self.assertGreater(after.get("push", 0), before.get("push", 0))
 		self.assertEqual(after.get("customer_panel", 0), before.get("customer_panel", 0) + 1)
 
-		panel = api.day_budget()
+		panel = api.day_budget(fixtures.COMPANY)
 		self.assertEqual((panel["tier"], panel["reserve"]), ("Starter", panel["limit"] // 5))
 		self.assertGreaterEqual(panel["limit"], 1000)
 		self.assertLessEqual(panel["remaining"], panel["limit"])
@@ -79,7 +78,7 @@ class TestDayBudget(XeroTestCase):
 		self.assertEqual(panel["total"], sum(after.values()))
 
 	def test_the_apps_tier_sets_the_day_assumed(self):
-		settings = frappe.get_single(SETTINGS)
+		settings = fixtures.app_doc()
 		self.assertEqual(settings.xero_app_tier, "Starter")
 		self.assertEqual(rate_limiter(settings).limits.day_limit, 1000)
 		settings.xero_app_tier = "Core"

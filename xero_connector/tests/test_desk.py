@@ -9,6 +9,7 @@ import requests
 
 from xero_connector.constants import SYNC_LOG
 from xero_connector.exceptions import PreflightFailed
+from xero_connector.tests import fixtures
 from xero_connector.tests.fixtures import XeroTestCase, captured_jobs, make_invoice, sync_logs
 from xero_connector.xero_connector.api import send_to_xero
 
@@ -35,7 +36,7 @@ class TestDesk(XeroTestCase):
 			{row.number_card_name for row in workspace.number_cards},
 			{"Invoices Synced to Xero", "Invoices Failed in Xero", "Invoices Queued for Xero"},
 		)
-		self.assertIn("Xero Settings", {row.link_to for row in workspace.shortcuts})
+		self.assertIn("Xero Connection", {row.link_to for row in workspace.shortcuts})
 		card = frappe.get_doc("Number Card", "Invoices Synced to Xero")
 		before = get_result(card.as_dict(), None)
 		self.submit_and_sync()
@@ -43,12 +44,12 @@ class TestDesk(XeroTestCase):
 
 		failed = frappe.get_doc("Number Card", "Invoices Failed in Xero")
 		before = get_result(failed.as_dict(), None)
-		frappe.db.set_single_value("Xero Settings", "default_account_code", None)
+		fixtures.set_values("default_account_code", None)
 		try:
 			with captured_jobs():
 				make_invoice(items=[("XERO-UNMAPPED", 1, 1)])
 		finally:
-			frappe.db.set_single_value("Xero Settings", "default_account_code", "200")
+			fixtures.set_values("default_account_code", "200")
 		self.assertEqual(get_result(failed.as_dict(), None), before + 1)
 
 	def test_failed_syncs_shortcut_counts_invoices_failed_now_not_log_rows(self):
@@ -62,14 +63,14 @@ class TestDesk(XeroTestCase):
 			return frappe.db.count("Sales Invoice", {f: (op, v) for f, op, v in filters})
 
 		before = failed_now()
-		frappe.db.set_single_value("Xero Settings", "default_account_code", None)
+		fixtures.set_values("default_account_code", None)
 		try:
 			with captured_jobs():
 				si = make_invoice(items=[("XERO-UNMAPPED", 1, 1)])
 				with self.assertRaises(PreflightFailed):
 					send_to_xero(si.name)  # a second failed attempt of the same invoice
 		finally:
-			frappe.db.set_single_value("Xero Settings", "default_account_code", "200")
+			fixtures.set_values("default_account_code", "200")
 		self.assertEqual(len(sync_logs(si.name, status="Failed")), 2)
 		self.assertEqual(failed_now(), before + 1)
 		with captured_jobs() as jobs:
@@ -77,19 +78,23 @@ class TestDesk(XeroTestCase):
 			jobs.run()
 		self.assertEqual(failed_now(), before)
 
-	def test_oauth_callback_redirects_to_the_settings(self):
+	def test_oauth_callback_redirects_to_the_connection(self):
 		from urllib.parse import parse_qs, urlsplit
 
 		import requests
 
 		from xero_connector.xero_connector.api import oauth_callback, start_connect
 
-		answer = requests.get(start_connect(), allow_redirects=False, timeout=10)
+		answer = requests.get(start_connect(connection=fixtures.COMPANY), allow_redirects=False, timeout=10)
 		params = {k: v[0] for k, v in parse_qs(urlsplit(answer.headers["Location"]).query).items()}
 		oauth_callback(code=params["code"], state=params["state"])
 		self.assertEqual(frappe.local.response["type"], "redirect")
-		# back to Xero Settings where this Frappe's desk has it (/app/... on 15, /desk/... on 16)
-		self.assertEqual(frappe.local.response["location"], frappe.utils.get_url_to_list("Xero Settings"))
+		# back to the company's Xero Connection where this Frappe's desk has it (/app/... on 15,
+		# /desk/... on 16)
+		self.assertEqual(
+			frappe.local.response["location"],
+			frappe.utils.get_url_to_form("Xero Connection", fixtures.COMPANY),
+		)
 
 	def test_invoice_panel_data(self):
 		from xero_connector.xero_connector.api import invoice_status

@@ -15,7 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import frappe
 import requests
 
-from xero_connector.constants import SETTINGS, SYNC_LOG
+from xero_connector.constants import SYNC_LOG
 from xero_connector.tests import fixtures
 from xero_connector.tests.fixtures import (
 	XeroTestCase,
@@ -83,8 +83,7 @@ class TestNoSecretInTheErrorLog(XeroTestCase):
 		super().tearDown()
 
 	def point_at(self, url: str) -> None:
-		frappe.db.set_single_value(SETTINGS, "sandbox_url", url)
-		frappe.clear_document_cache(SETTINGS, SETTINGS)
+		fixtures.set_values("sandbox_url", url)
 
 	def expire_locally(self) -> None:
 		"""Make the stored access token look expired, so the next call refreshes it."""
@@ -155,7 +154,7 @@ class TestNoSecretInTheErrorLog(XeroTestCase):
 		from xero_connector.xero_connector.connection.redis_backends import FrappeTokenStore
 
 		tokens = FrappeTokenStore(fixtures.app()).load()
-		settings = frappe.get_single(SETTINGS)
+		settings = fixtures.app_doc()
 		revoked = requests.post(
 			self.sandbox.revocation_url,
 			auth=(settings.client_id, settings.get_password("client_secret")),

@@ -5,7 +5,6 @@ Manager (only) can confirm the switch."""
 
 import frappe
 
-from xero_connector.constants import SETTINGS
 from xero_connector.sandbox.server import SECOND_TENANT_ID, SECOND_TENANT_NAME
 from xero_connector.tests import fixtures
 from xero_connector.tests.fixtures import XeroTestCase, captured_jobs, make_invoice, make_user, sync_logs
@@ -15,7 +14,7 @@ GUARD_FIELDS = (*guard.SYNCED, *guard.CONNECTED, "organisation_mismatch")
 
 
 def settings_value(field):
-	return frappe.db.get_single_value(SETTINGS, field)
+	return fixtures.stored(field)
 
 
 class TestOrganisationGuard(XeroTestCase):
@@ -40,13 +39,13 @@ class TestOrganisationGuard(XeroTestCase):
 		from xero_connector.xero_connector.api import fetch_reference
 
 		frappe.set_user("Administrator")
-		frappe.db.set_single_value(SETTINGS, {f: None for f in GUARD_FIELDS})
-		frappe.db.set_single_value(SETTINGS, "tenant_id", self.demo_tenant)
-		fetch_reference()  # what connecting does: reads /Organisation, remembers it
+		fixtures.set_values({f: None for f in GUARD_FIELDS})
+		fixtures.set_values("tenant_id", self.demo_tenant)
+		fetch_reference(fixtures.COMPANY)  # what connecting does: reads /Organisation, remembers it
 		frappe.db.commit()
 
 	def switch_tenant_underneath(self):
-		frappe.db.set_single_value(SETTINGS, "tenant_id", SECOND_TENANT_ID)
+		fixtures.set_values("tenant_id", SECOND_TENANT_ID)
 		frappe.db.commit()
 
 	def test_connection_remembers_the_organisation_id_name_and_base_currency(self):
@@ -67,7 +66,7 @@ class TestOrganisationGuard(XeroTestCase):
 		expected = (
 			f"Xero connection now points at organisation {SECOND_TENANT_NAME} (ID {self.other_org_id}), "
 			"not Demo Company (NZ) which this site was synced with: reconnect to Demo Company (NZ) "
-			"or confirm the switch in Xero Settings"
+			"or confirm the switch on the Xero Connection"
 		)
 		rows = sync_logs(si.name)
 		self.assertEqual([(r.operation, r.status) for r in rows], [("push", "Failed")])
@@ -79,7 +78,7 @@ class TestOrganisationGuard(XeroTestCase):
 		demo = self.sandbox.organisation(self.demo_tenant)
 		self.assertFalse([i for i in demo.invoices.values() if i.get("InvoiceNumber") == si.name])
 		# the banner both forms show
-		self.assertEqual(guard.organisation_status()["mismatch"], expected)
+		self.assertEqual(guard.organisation_status(fixtures.COMPANY)["mismatch"], expected)
 		self.assertEqual(settings_value("synced_organisation_id"), self.demo_org_id, "never overwritten")
 
 	def test_a_backfill_resumed_after_reconnecting_elsewhere_sends_nothing_there(self):
@@ -107,7 +106,7 @@ class TestOrganisationGuard(XeroTestCase):
 		with captured_jobs() as jobs:
 			si = make_invoice()
 			jobs.run()
-		frappe.db.set_single_value(SETTINGS, "tenant_id", self.demo_tenant)
+		fixtures.set_values("tenant_id", self.demo_tenant)
 		frappe.db.commit()
 		from xero_connector.xero_connector.api import send_to_xero
 
@@ -130,7 +129,7 @@ class TestOrganisationGuard(XeroTestCase):
 		from xero_connector.xero_connector.connection.client import xero_client, xero_port
 
 		self.switch_tenant_underneath()
-		port = xero_port(xero_client(frappe.get_single(SETTINGS)))
+		port = xero_port(xero_client(fixtures.connection_doc()))
 		self.assertFalse(guard.check(fixtures.connection(), port).ok)
 
 		frappe.set_user(make_user("guard-accounts@example.com", ["Accounts User"]))

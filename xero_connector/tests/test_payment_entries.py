@@ -7,7 +7,7 @@ from decimal import Decimal
 import frappe
 from frappe.utils import flt, today
 
-from xero_connector.constants import SETTINGS
+from xero_connector.tests import fixtures
 from xero_connector.tests.fixtures import (
 	ABBR,
 	COMPANY,
@@ -75,7 +75,7 @@ class PaymentEntrySetup(XeroTestCase):
 				"Account", {"company": COMPANY, "account_name": "Exchange Gain/Loss"}, "name"
 			)
 			frappe.db.set_value("Company", COMPANY, "exchange_gain_loss_account", cls.gain_loss_account)
-		settings = frappe.get_single(SETTINGS)
+		settings = fixtures.connection_doc()
 		settings.create_payment_entries = 1
 		settings.set(
 			"xero_bank_accounts",
@@ -87,7 +87,7 @@ class PaymentEntrySetup(XeroTestCase):
 
 	@classmethod
 	def tearDownClass(cls):
-		frappe.db.set_single_value(SETTINGS, "create_payment_entries", 0)
+		fixtures.set_values("create_payment_entries", 0)
 		frappe.db.commit()
 		super().tearDownClass()
 
@@ -149,7 +149,7 @@ class TestPaymentEntries(PaymentEntrySetup):
 		again = self.pull()
 		self.assertEqual((again.created, again.cancelled), ({}, {}))
 		# even when the watermark is lost and every payment is read again: never twice
-		frappe.db.set_single_value(SETTINGS, "watermarks", None)
+		fixtures.set_values("watermarks", None)
 		replay = self.pull()
 		self.assertEqual(replay.created, {})
 		self.assertIn(payment_id, replay.already)
@@ -239,13 +239,13 @@ class TestPaymentEntries(PaymentEntrySetup):
 		from xero_connector.xero_connector.jobs import pull_payments
 
 		si = self.submit_and_sync()
-		frappe.db.set_single_value(SETTINGS, "create_payment_entries", 0)
+		fixtures.set_values("create_payment_entries", 0)
 		try:
 			payment_id = self.pay(si, 30)
 			pull_payments()
 			self.assertEqual(entries_for(payment_id), [])
 		finally:
-			frappe.db.set_single_value(SETTINGS, "create_payment_entries", 1)
+			fixtures.set_values("create_payment_entries", 1)
 		frappe.db.commit()
 		pull_payments()
 		self.assertEqual([e.docstatus for e in entries_for(payment_id)], [1])
@@ -267,7 +267,7 @@ class TestPaymentEntries(PaymentEntrySetup):
 		report = pull_payment_entries(xero_client())
 		self.assertIn("Xero account 091 is not mapped", report.failed[payment_id])
 		self.assertEqual(sync_logs(si.name, operation="pull", status="Failed")[-1].xero_id, payment_id)
-		settings = frappe.get_single(SETTINGS)
+		settings = fixtures.connection_doc()
 		settings.append("xero_bank_accounts", {"xero_account_code": "091", "account": BANK})
 		settings.flags.ignore_permissions = True
 		settings.save()

@@ -3,8 +3,8 @@ statuses and logs; every whitelisted method checks."""
 
 import frappe
 
-from xero_connector.constants import ACCOUNT_MAPPING, SETTINGS, SYNC_LOG, XERO_MANAGER
-from xero_connector.tests.fixtures import XeroTestCase, captured_jobs, make_invoice, make_user
+from xero_connector.constants import ACCOUNT_MAPPING, SYNC_LOG, XERO_MANAGER
+from xero_connector.tests.fixtures import COMPANY, XeroTestCase, captured_jobs, make_invoice, make_user
 
 ACCOUNTS_USER = "xero-accounts-user@example.com"
 XERO_MANAGER_USER = "xero-manager@example.com"
@@ -31,17 +31,18 @@ class TestPermissions(XeroTestCase):
 		frappe.set_user(ACCOUNTS_USER)
 		self.assertTrue(frappe.has_permission(SYNC_LOG, "read", self.log))
 		self.assertFalse(frappe.has_permission(SYNC_LOG, "write", self.log))
-		self.assertFalse(frappe.has_permission(SETTINGS, "read"))
+		self.assertFalse(frappe.has_permission("Xero App", "read"))
+		self.assertFalse(frappe.has_permission("Xero Connection", "read"))
 		self.assertFalse(frappe.has_permission(ACCOUNT_MAPPING, "create"))
 		for call in (
 			lambda: resend(frappe.as_json([self.log])),
 			lambda: frappe.get_doc(SYNC_LOG, self.log).resend(),
-			api.start_connect,
-			api.disconnect,
-			api.fetch_reference,
-			api.pull_payments_now,
+			lambda: api.start_connect(connection=COMPANY),
+			lambda: api.disconnect(COMPANY),
+			lambda: api.fetch_reference(COMPANY),
+			lambda: api.pull_payments_now(COMPANY),
 			lambda: api.send_to_xero(self.invoice.name),
-			lambda: api.select_tenant("x"),
+			lambda: api.assign_organisation(COMPANY, "x"),
 		):
 			with self.assertRaises(frappe.PermissionError):
 				call()
@@ -53,7 +54,8 @@ class TestPermissions(XeroTestCase):
 		from xero_connector.xero_connector.doctype.xero_sync_log.xero_sync_log import resend
 
 		frappe.set_user(XERO_MANAGER_USER)
-		self.assertTrue(frappe.has_permission(SETTINGS, "write"))
+		self.assertTrue(frappe.has_permission("Xero Connection", "write"))
+		self.assertTrue(frappe.has_permission("Xero App", "write"))
 		self.assertTrue(frappe.has_permission(ACCOUNT_MAPPING, "create"))
 		with captured_jobs() as jobs:
 			self.assertEqual(resend(frappe.as_json([self.log])), {"queued": 1})
@@ -74,7 +76,7 @@ class TestPermissions(XeroTestCase):
 		for name in (
 			"start_connect",
 			"oauth_callback",
-			"select_tenant",
+			"assign_organisation",
 			"disconnect",
 			"fetch_reference",
 			"send_to_xero",

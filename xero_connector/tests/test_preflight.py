@@ -3,7 +3,7 @@ for a document it would reject."""
 
 import frappe
 
-from xero_connector.constants import ACCOUNT_MAPPING, SETTINGS
+from xero_connector.constants import ACCOUNT_MAPPING
 from xero_connector.exceptions import MappingInvalid, PreflightFailed
 from xero_connector.tests import fixtures
 from xero_connector.tests.fixtures import (
@@ -27,12 +27,12 @@ class TestPreflight(XeroTestCase):
 		return " ".join(str(m) for m in frappe.message_log)
 
 	def test_unmapped_item_is_submitted_shown_and_logged_not_queued(self):
-		frappe.db.set_single_value(SETTINGS, "default_account_code", None)
+		fixtures.set_values("default_account_code", None)
 		try:
 			with captured_jobs() as jobs:
 				si = make_invoice(items=[(ITEM, 1, 10), ("XERO-UNMAPPED", 1, 10)])
 		finally:
-			frappe.db.set_single_value(SETTINGS, "default_account_code", "200")
+			fixtures.set_values("default_account_code", "200")
 		self.assertEqual(si.docstatus, 1)
 		self.assertEqual(jobs.calls, [])
 		message = self.shown()
@@ -49,7 +49,7 @@ class TestPreflight(XeroTestCase):
 		self.assertEqual(frappe.db.get_value("Sales Invoice", si.name, "xero_sync_status"), "Failed")
 
 	def test_block_submit_option_refuses_the_submit(self):
-		frappe.db.set_single_value(SETTINGS, {"default_account_code": None, "block_submit_on_preflight": 1})
+		fixtures.set_values({"default_account_code": None, "block_submit_on_preflight": 1})
 		try:
 			si = make_invoice(items=[("XERO-UNMAPPED", 1, 10)], submit=False)
 			frappe.db.commit()
@@ -57,9 +57,7 @@ class TestPreflight(XeroTestCase):
 				si.submit()
 			frappe.db.rollback()  # as Frappe does when a request raises
 		finally:
-			frappe.db.set_single_value(
-				SETTINGS, {"default_account_code": "200", "block_submit_on_preflight": 0}
-			)
+			fixtures.set_values({"default_account_code": "200", "block_submit_on_preflight": 0})
 			frappe.db.commit()
 		self.assertIn("Xero would reject it", str(caught.exception))
 		self.assertIn("items.item_code = XERO-UNMAPPED", str(caught.exception))
@@ -151,7 +149,7 @@ class TestMappingValidation(XeroTestCase):
 		doc.delete()
 
 	def test_settings_defaults_are_validated(self):
-		settings = frappe.get_single(SETTINGS)
+		settings = fixtures.connection_doc()
 		settings.default_account_code = "310"
 		self.assert_refused(settings.save, "Default Sales Account", "not a revenue account")
 
@@ -162,7 +160,7 @@ class TestMappingValidation(XeroTestCase):
 		map_tax("Tax Account", GST_ACCOUNT, "OUTPUT2").delete()  # a tax account is accepted
 
 	def test_rounding_account_is_xeros_rounding_account_or_revenue(self):
-		settings = frappe.get_single(SETTINGS)
+		settings = fixtures.connection_doc()
 		settings.rounding_account_code = "820"  # Xero's GST system account: no lines on it
 		self.assert_refused(settings.save, "Rounding Account", "system account")
 		settings.reload()
@@ -170,7 +168,7 @@ class TestMappingValidation(XeroTestCase):
 			settings.rounding_account_code = code
 			settings.save()
 			settings.reload()
-		frappe.db.set_single_value(SETTINGS, "rounding_account_code", None)
+		fixtures.set_values("rounding_account_code", None)
 
 	def item_tax_template(self):
 		from xero_connector.tests.fixtures import ABBR, COMPANY, GST_ACCOUNT, ensure

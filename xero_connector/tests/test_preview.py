@@ -4,17 +4,18 @@ and, after the due date changes, exactly that change against the last successful
 import frappe
 from frappe.utils import add_days, getdate
 
+from xero_connector.tests import fixtures
 from xero_connector.tests.fixtures import XeroTestCase, make_invoice, make_user, sync_logs
 from xero_connector.xero_connector.features.preview import invoice_payload, sync_log_payload
 
 
 class TestPayloadPreview(XeroTestCase):
 	def test_unsent_invoice_shows_the_create_payload_and_no_diff(self):
-		frappe.db.set_single_value("Xero Settings", "sync_trigger", "Manual")
+		fixtures.set_values("sync_trigger", "Manual")
 		try:
 			si = make_invoice()
 		finally:
-			frappe.db.set_single_value("Xero Settings", "sync_trigger", "On Submit")
+			fixtures.set_values("sync_trigger", "On Submit")
 		answer = invoice_payload(si.name)
 		self.assertEqual((answer["method"], answer["endpoint"]), ("PUT", "/Invoices"))
 		self.assertEqual(answer["payload"]["InvoiceNumber"], si.name)

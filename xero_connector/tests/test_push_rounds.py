@@ -4,7 +4,7 @@ carry hundreds of invoices; each waiting row is completed by its own invoice's o
 
 import frappe
 
-from xero_connector.constants import SETTINGS
+from xero_connector.tests import fixtures
 from xero_connector.tests.fixtures import (
 	ITEM,
 	XeroTestCase,
@@ -29,14 +29,10 @@ class TestPushRounds(XeroTestCase):
 			ledger.close_queued(row, "Closed by the push-round test: not part of its round.")
 		make_customer(CUSTOMER, "XROUNDS01")
 		self.submit_and_sync(customer=CUSTOMER, items=[(ITEM, 1, 1)])  # the contact exists in Xero
-		frappe.db.set_single_value(
-			SETTINGS, {"sync_trigger": "In Rounds", "push_round_minutes": 30, "last_push_round": None}
-		)
-		frappe.clear_document_cache(SETTINGS, SETTINGS)
+		fixtures.set_values({"sync_trigger": "In Rounds", "push_round_minutes": 30, "last_push_round": None})
 
 	def tearDown(self):
-		frappe.db.set_single_value(SETTINGS, {"sync_trigger": "On Submit", "last_push_round": None})
-		frappe.clear_document_cache(SETTINGS, SETTINGS)
+		fixtures.set_values({"sync_trigger": "On Submit", "last_push_round": None})
 
 	def writes(self) -> int:
 		return self.sandbox.stats["totals"]["writes"]

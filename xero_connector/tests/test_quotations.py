@@ -8,7 +8,7 @@ from decimal import Decimal
 import frappe
 from frappe.utils import add_days, flt, today
 
-from xero_connector.constants import SETTINGS
+from xero_connector.tests import fixtures
 from xero_connector.tests.fixtures import (
 	COMPANY,
 	CUSTOMER,
@@ -65,12 +65,10 @@ def make_quotation(qty=2, rate=100):
 class TestQuotations(XeroTestCase):
 	def setUp(self):
 		super().setUp()
-		frappe.db.set_single_value(SETTINGS, "push_quotations", 1)
-		frappe.clear_document_cache(SETTINGS, SETTINGS)
+		fixtures.set_values("push_quotations", 1)
 
 	def tearDown(self):
-		frappe.db.set_single_value(SETTINGS, "push_quotations", 0)
-		frappe.clear_document_cache(SETTINGS, SETTINGS)
+		fixtures.set_values("push_quotations", 0)
 		frappe.db.commit()
 
 	def xero_quotes(self, number):
@@ -129,8 +127,7 @@ class TestQuotations(XeroTestCase):
 		self.assertEqual(frappe.db.get_value("Quotation", other.name, "xero_quote_status"), "DELETED")
 
 	def test_nothing_is_sent_while_the_setting_is_off(self):
-		frappe.db.set_single_value(SETTINGS, "push_quotations", 0)
-		frappe.clear_document_cache(SETTINGS, SETTINGS)
+		fixtures.set_values("push_quotations", 0)
 		with captured_jobs() as jobs:
 			qtn = make_quotation()
 		self.assertEqual(jobs.calls, [])

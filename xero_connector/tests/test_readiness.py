@@ -11,7 +11,8 @@ from decimal import Decimal
 import frappe
 from frappe.utils import add_days
 
-from xero_connector.constants import ACCOUNT_MAPPING, SETTINGS, TAX_MAPPING
+from xero_connector.constants import ACCOUNT_MAPPING, TAX_MAPPING
+from xero_connector.tests import fixtures
 from xero_connector.tests.fixtures import (
 	COMPANY,
 	CUSTOMER,
@@ -55,7 +56,7 @@ class TestReadiness(XeroTestCase):
 		]
 
 	def test_unmapped_item_is_found_and_the_mapping_fix_clears_it(self):
-		frappe.db.set_single_value(SETTINGS, "default_account_code", None)
+		fixtures.set_values("default_account_code", None)
 		try:
 			si = self.invoice(items=[("XERO-UNMAPPED", 2, 15)])
 			(issue,) = self.issues("unmapped_account", "XERO-UNMAPPED")
@@ -73,7 +74,7 @@ class TestReadiness(XeroTestCase):
 			with self.assertRaises(frappe.ValidationError):  # 310 is not a revenue account
 				readiness.create_mapping("account", "Item", "XERO-UNMAPPED", "310")
 		finally:
-			frappe.db.set_single_value(SETTINGS, "default_account_code", "200")
+			fixtures.set_values("default_account_code", "200")
 			frappe.db.delete(ACCOUNT_MAPPING, {"reference_name": "XERO-UNMAPPED"})
 			frappe.db.commit()
 
@@ -162,13 +163,13 @@ class TestReadiness(XeroTestCase):
 	def test_export_is_a_csv_download_of_the_same_issues(self):
 		make_customer(NEW_CUSTOMER, "RDY01")
 		frappe.db.set_value("Customer", NEW_CUSTOMER, "xero_contact_id", None)
-		frappe.db.set_single_value(SETTINGS, "default_account_code", None)
+		fixtures.set_values("default_account_code", None)
 		try:
 			self.invoice(customer=NEW_CUSTOMER, items=[("XERO-UNMAPPED", 1, 5)])
 			issues = self.check()["issues"]
 			readiness.export_csv(COMPANY, past_date(MONTH, 1), past_date(MONTH, 28))
 		finally:
-			frappe.db.set_single_value(SETTINGS, "default_account_code", "200")
+			fixtures.set_values("default_account_code", "200")
 		self.assertEqual(frappe.response["type"], "download")
 		self.assertTrue(frappe.response["filename"].endswith(".csv"))
 		rows = list(csv.DictReader(io.StringIO(frappe.response["filecontent"])))

@@ -12,7 +12,8 @@ from decimal import Decimal
 
 import frappe
 
-from xero_connector.constants import SETTINGS, SYNC_LOG
+from xero_connector.constants import SYNC_LOG
+from xero_connector.tests import fixtures
 from xero_connector.tests.fixtures import XeroTestCase, make_invoice, sync_logs
 from xero_connector.tests.test_payment_entries import BANK, PaymentEntrySetup, entries_for
 from xero_connector.tests.test_webhook import deliver
@@ -50,7 +51,7 @@ class TestRealWorker(PaymentEntrySetup, XeroTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
-		settings = frappe.get_single(SETTINGS)
+		settings = fixtures.app_doc()
 		settings.webhook_key = KEY
 		settings.flags.ignore_permissions = True
 		settings.save()
@@ -122,7 +123,7 @@ class TestRealWorker(PaymentEntrySetup, XeroTestCase):
 		run_workers()
 		si.reload()
 		self.pay(si, Decimal("50"))
-		frappe.db.set_single_value(SETTINGS, "last_payment_pull", None)
+		fixtures.set_values("last_payment_pull", None)
 		job_type = frappe.get_doc(
 			"Scheduled Job Type", {"method": "xero_connector.xero_connector.tasks.pull_payments_if_due"}
 		)

@@ -10,6 +10,7 @@ from unittest.mock import patch
 import frappe
 from frappe.utils import add_days, flt
 
+from xero_connector.tests import fixtures
 from xero_connector.tests.fixtures import (
 	COMPANY,
 	CUSTOMER,
@@ -111,7 +112,7 @@ class TestReconciliation(XeroTestCase):
 		payment ERPNext does not know of stays a mismatch, pulled or not."""
 		from xero_connector.tests.test_sync import TestPaymentPull
 
-		frappe.db.set_single_value("Xero Settings", "create_payment_entries", 0)
+		fixtures.set_values("create_payment_entries", 0)
 		si = self.submit_and_sync(**self.dated(7))
 		TestPaymentPull.pay(self, si, 40)
 		TestPaymentPull.run_scheduled_pull(self)

@@ -5,7 +5,6 @@ import uuid
 
 import frappe
 
-from xero_connector.constants import SETTINGS
 from xero_connector.tests import fixtures
 from xero_connector.xero.limiter import Limits, RateLimiter, Window
 from xero_connector.xero.locks import LockTimeout
@@ -154,14 +153,16 @@ class TestTokenStore(TestCase):
 			)
 			store.save(tokens)
 			self.assertEqual(store.load().refresh_token, tokens.refresh_token)
-			self.assertNotIn(tokens.access_token.encode(), frappe.cache.get(site_key("tokens")))
-			frappe.cache.delete(site_key("tokens"))  # Redis restarted
+			self.assertNotIn(
+				tokens.access_token.encode(), frappe.cache.get(site_key("tokens", fixtures.APP_NAME))
+			)
+			frappe.cache.delete(site_key("tokens", fixtures.APP_NAME))  # Redis restarted
 			again = store.load()
 			self.assertEqual(
 				(again.access_token, again.refresh_token, again.expires_at),
 				(tokens.access_token, tokens.refresh_token, 123.0),
 			)
-			values = frappe.as_json(frappe.db.get_singles_dict(SETTINGS))
+			values = frappe.as_json(frappe.db.get_value("Xero App", fixtures.APP_NAME, "*", as_dict=True))
 			self.assertNotIn(tokens.access_token, values)
 			self.assertNotIn(tokens.refresh_token, values)
 		finally:

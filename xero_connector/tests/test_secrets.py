@@ -3,7 +3,7 @@ connects, pushes, fails and refreshes."""
 
 import frappe
 
-from xero_connector.constants import SETTINGS, SYNC_LOG
+from xero_connector.constants import SYNC_LOG
 from xero_connector.tests.fixtures import XeroTestCase, captured_jobs, make_invoice, token_values
 
 
@@ -31,8 +31,10 @@ class TestNoSecrets(XeroTestCase):
 		texts.append(
 			frappe.as_json(api.invoice_status(frappe.get_all("Sales Invoice", limit=1, pluck="name")[0]))
 		)
-		texts.append(frappe.as_json(frappe.get_doc(SETTINGS).as_dict()))
-		texts.append(frappe.as_json(frappe.db.get_singles_dict(SETTINGS)))
+		for doctype in ("Xero App", "Xero Connection"):
+			for name in frappe.get_all(doctype, pluck="name"):
+				texts.append(frappe.as_json(frappe.get_doc(doctype, name).as_dict()))
+				texts.append(frappe.as_json(frappe.db.get_value(doctype, name, "*", as_dict=True)))
 		blob = "\n".join(texts)
 		leaked = [s[:6] + "…" for s in secrets if s in blob]
 		self.assertEqual(leaked, [])

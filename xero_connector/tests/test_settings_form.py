@@ -1,25 +1,22 @@
-"""Xero Settings as an administrator edits it while jobs run: what the jobs write
-(API budget, watermarks, token metadata) never makes the open form unsaveable and
+"""The Xero Connection form as an administrator edits it while jobs run: what the jobs
+write (API budget, watermarks, token metadata) never makes the open form unsaveable and
 is never overwritten by the form's stale copy."""
 
 import frappe
 
-from xero_connector.constants import SETTINGS
+from xero_connector.constants import CONNECTION
 from xero_connector.tests import fixtures
 from xero_connector.tests.fixtures import XeroTestCase
 from xero_connector.xero_connector.connection.settings_state import write_state
 
 
 def stored_modified():
-	return frappe.db.sql("select value from `tabSingles` where doctype=%s and field='modified'", SETTINGS)[0][
-		0
-	]
+	return frappe.db.get_value(CONNECTION, fixtures.COMPANY, "modified")
 
 
 class TestSettingsFormAndJobs(XeroTestCase):
 	def test_form_opened_before_a_job_wrote_the_budget_still_saves_and_keeps_the_jobs_values(self):
-		form = frappe.get_doc(SETTINGS)  # the administrator opens the form
-		form.load_from_db()
+		form = frappe.get_doc(CONNECTION, fixtures.COMPANY)  # the administrator opens the form
 		opened_modified = stored_modified()
 		# a sync job finishes meanwhile and records Xero's budget and a watermark
 		write_state(
@@ -37,19 +34,27 @@ class TestSettingsFormAndJobs(XeroTestCase):
 		form.api_day_remaining = 5000  # the stale value the form still holds
 		form.save()  # no "Document has been modified after you have opened it"
 
-		self.assertEqual(frappe.db.get_single_value(SETTINGS, "payment_pull_interval"), 30)
-		self.assertEqual(frappe.db.get_single_value(SETTINGS, "api_day_remaining"), 4321)
-		self.assertEqual(frappe.db.get_single_value(SETTINGS, "payment_watermark"), "2026-12-01T10:00:00")
-		frappe.db.set_single_value(SETTINGS, "payment_pull_interval", 15)
+		self.assertEqual(fixtures.stored("payment_pull_interval"), 30)
+		self.assertEqual(fixtures.stored("api_day_remaining"), 4321)
+		self.assertEqual(fixtures.stored("payment_watermark"), "2026-12-01T10:00:00")
+		fixtures.set_values("payment_pull_interval", 15)
 		frappe.db.commit()
 
 	def test_saving_the_form_leaves_dates_the_app_never_wrote_empty(self):
 		"""Frappe 16 casts an empty Datetime to 0001-01-01: the form must not save that back
-		(the settings would show "Connected On 01-01-0001")."""
+		(the form would show "Connected On 01-01-0001")."""
+		connected_on = fixtures.stored("connected_on")
 		write_state(fixtures.connection(), {"connected_on": None, "last_payment_pull": None})
 		frappe.db.commit()
-		form = frappe.get_doc(SETTINGS)
-		form.save()
-		stored = frappe.db.get_singles_dict(SETTINGS)  # as stored (get_single_value casts on 16)
-		for field in ("connected_on", "last_payment_pull"):
-			self.assertFalse(stored.get(field), field)
+		try:
+			frappe.get_doc(CONNECTION, fixtures.COMPANY).save()
+			stored = frappe.db.sql(
+				"select connected_on, last_payment_pull from `tabXero Connection` where name=%s",
+				fixtures.COMPANY,
+				as_dict=True,
+			)[0]
+			for field in ("connected_on", "last_payment_pull"):
+				self.assertFalse(stored.get(field), field)
+		finally:
+			fixtures.set_values("connected_on", connected_on)
+			frappe.db.commit()

@@ -7,7 +7,7 @@ from decimal import Decimal
 import frappe
 from frappe.utils import flt
 
-from xero_connector.constants import SETTINGS, SYNC_LOG
+from xero_connector.constants import SYNC_LOG
 from xero_connector.exceptions import XeroHasPayments
 from xero_connector.tests import fixtures
 from xero_connector.tests.fixtures import (
@@ -68,26 +68,26 @@ class TestSubmitPushesToXero(XeroTestCase):
 			jobs.run()
 
 	def test_manual_trigger_does_not_send_on_submit(self):
-		frappe.db.set_single_value(SETTINGS, "sync_trigger", "Manual")
+		fixtures.set_values("sync_trigger", "Manual")
 		try:
 			with captured_jobs() as jobs:
 				si = make_invoice()
 			self.assertEqual(jobs.calls, [])
 			self.assertEqual(sync_logs(si.name), [])
 		finally:
-			frappe.db.set_single_value(SETTINGS, "sync_trigger", "On Submit")
+			fixtures.set_values("sync_trigger", "On Submit")
 
 	def test_send_to_xero_button_pushes_a_manual_invoice(self):
 		from xero_connector.xero_connector.api import send_to_xero
 
-		frappe.db.set_single_value(SETTINGS, "sync_trigger", "Manual")
+		fixtures.set_values("sync_trigger", "Manual")
 		try:
 			with captured_jobs() as jobs:
 				si = make_invoice()
 				send_to_xero(si.name)
 				jobs.run()
 		finally:
-			frappe.db.set_single_value(SETTINGS, "sync_trigger", "On Submit")
+			fixtures.set_values("sync_trigger", "On Submit")
 		si.reload()
 		self.assertEqual(si.xero_status, "AUTHORISED")
 
@@ -174,7 +174,7 @@ class TestPaymentPull(XeroTestCase):
 	def run_scheduled_pull(self):
 		from xero_connector.xero_connector.tasks import pull_payments_if_due
 
-		frappe.db.set_single_value(SETTINGS, "last_payment_pull", None)
+		fixtures.set_values("last_payment_pull", None)
 		with captured_jobs() as jobs:
 			self.assertTrue(pull_payments_if_due())
 			self.assertEqual(len(jobs.calls), 1)
@@ -199,7 +199,7 @@ class TestPaymentPull(XeroTestCase):
 	def test_pull_is_not_due_before_the_interval(self):
 		from xero_connector.xero_connector.tasks import pull_payments_if_due
 
-		frappe.db.set_single_value(SETTINGS, "last_payment_pull", frappe.utils.now_datetime())
+		fixtures.set_values("last_payment_pull", frappe.utils.now_datetime())
 		with captured_jobs() as jobs:
 			self.assertFalse(pull_payments_if_due())
 		self.assertEqual(jobs.calls, [])
@@ -221,14 +221,14 @@ class TestResend(XeroTestCase):
 	def test_resend_from_the_form_and_in_bulk_after_fixing_the_cause(self):
 		from xero_connector.xero_connector.doctype.xero_sync_log.xero_sync_log import resend
 
-		frappe.db.set_single_value(SETTINGS, "default_account_code", None)
+		fixtures.set_values("default_account_code", None)
 		try:
 			with captured_jobs() as jobs:
 				first = make_invoice(items=[("XERO-UNMAPPED", 1, 10)])
 				second = make_invoice(items=[("XERO-UNMAPPED", 1, 20)])
 			self.assertEqual(jobs.calls, [], "pre-flight problems: nothing queued")
 		finally:
-			frappe.db.set_single_value(SETTINGS, "default_account_code", "200")
+			fixtures.set_values("default_account_code", "200")
 		failed = sync_logs(first.name, status="Failed")
 		self.assertEqual(len(failed), 1)
 
@@ -297,9 +297,10 @@ class TestTokenRevoked(XeroTestCase):
 			jobs.run()
 		si.reload()
 		self.assertFalse(si.xero_invoice_id)
-		settings = frappe.get_single(SETTINGS)
+		settings = fixtures.connection_doc()
 		self.assertEqual(settings.connection_status, "Needs Reauthorisation")
-		self.assertIn("re-authorised", settings.reauth_message)
+		self.assertEqual(fixtures.app_doc().connection_status, "Needs Reauthorisation")
+		self.assertIn("re-authorised", fixtures.app_doc().reauth_message)
 		row = sync_logs(si.name, operation="push")[-1]
 		# it waits for the connection (not a permanent failure, not an "unexpected error")
 		self.assertEqual((row.status, row.error_kind), ("Queued", "needs_reauthorisation"))
@@ -333,7 +334,7 @@ class TestItemCode(XeroTestCase):
 			seeded = next(iter(organisation.items.values()))  # one of the demo company's items
 			organisation.items[item_id] = {**seeded, "ItemID": item_id, "Code": ITEM, "Name": "Xero Widget"}
 		try:
-			counts = api.fetch_reference()  # the Fetch from Xero button
+			counts = api.fetch_reference(fixtures.COMPANY)  # the Fetch from Xero button
 			frappe.db.commit()
 			self.assertEqual(counts["items"], len(organisation.items))
 			self.assertIn(
@@ -355,7 +356,7 @@ class TestItemCode(XeroTestCase):
 		finally:
 			with self.sandbox.organisation_lock(self.sandbox.tenant_id):
 				organisation.items.pop(item_id, None)
-			api.fetch_reference()
+			api.fetch_reference(fixtures.COMPANY)
 			frappe.db.commit()
 		self.assertNotIn(ITEM, xero_reference("NZD").item_codes(), "a new fetch forgets it")
 

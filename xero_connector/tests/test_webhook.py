@@ -7,7 +7,8 @@ import frappe
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
-from xero_connector.constants import SETTINGS, SYNC_LOG
+from xero_connector.constants import SYNC_LOG
+from xero_connector.tests import fixtures
 from xero_connector.tests.fixtures import XeroTestCase, captured_jobs
 from xero_connector.xero.webhooks import signature_for
 
@@ -38,7 +39,7 @@ class TestWebhook(XeroTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
-		settings = frappe.get_single(SETTINGS)
+		settings = fixtures.app_doc()
 		settings.webhook_key = KEY
 		settings.save()
 		frappe.db.commit()

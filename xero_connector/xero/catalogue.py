@@ -121,7 +121,7 @@ VALIDATION_ENTRIES: tuple[CatalogueEntry, ...] = (
 		"A line uses an account code that does not exist in this Xero organisation's chart of accounts "
 		"(or cannot be used on this kind of document, e.g. a bank account).",
 		"Fix the Rate-to-Account mapping (Xero Account Mapping) or the default sales account in "
-		"Xero Settings so it names an active Xero revenue account, then resend.",
+		"the Xero Connection so it names an active Xero revenue account, then resend.",
 		r"Account code '?[^']*'? is not a valid code|AccountCode.*(not valid|does not exist)|"
 		r"Account code or ID must be specified",
 		"Account code '999' is not a valid code for this document.",
@@ -130,7 +130,7 @@ VALIDATION_ENTRIES: tuple[CatalogueEntry, ...] = (
 		"tax_type_invalid",
 		PERMANENT,
 		"A line uses a tax type that does not exist in Xero, is inactive, or cannot be used on sales.",
-		"Fix the Xero Tax Mapping (or the default tax type in Xero Settings) to a Xero tax rate that "
+		"Fix the Xero Tax Mapping (or the default tax type on the Xero Connection) to a Xero tax rate that "
 		"is active and can apply to revenue, then resend.",
 		r"TaxType code .*(does not exist or cannot be used|cannot be used with account)|TaxType .*(not valid|invalid)",
 		"The TaxType code 'XYZ' does not exist or cannot be used for this type of transaction.",
@@ -284,7 +284,7 @@ VALIDATION_ENTRIES: tuple[CatalogueEntry, ...] = (
 		"payment_account_invalid",
 		PERMANENT,
 		"Payments must be made to a bank account (or one with 'Enable payments to this account').",
-		"Choose a Xero BANK account for payments in Xero Settings, then resend.",
+		"Choose a Xero BANK account for payments on the Xero Connection, then resend.",
 		r"Payments can only be made to|payments to this account|invalid for making a payment",
 		"Account type is invalid for making a payment to/from",
 	),

@@ -38,7 +38,7 @@ HTTP_ENTRIES: tuple[CatalogueEntry, ...] = (
 		"token_expired",
 		TRANSIENT,
 		"The access token expired (HTTP 401 TokenExpired). The connector refreshes it automatically.",
-		"Nothing to do; if it persists, reconnect to Xero in Xero Settings.",
+		"Nothing to do; if it persists, reconnect on the company's Xero Connection.",
 		r"TokenExpired",
 		"TokenExpired: token expired at 01/01/2026 00:30:00",
 		401,
@@ -47,7 +47,7 @@ HTTP_ENTRIES: tuple[CatalogueEntry, ...] = (
 		"authentication_unsuccessful",
 		NEEDS_REAUTHORISATION,
 		"Xero did not accept the access token (HTTP 401 AuthenticationUnsuccessful), even after a refresh.",
-		"Reconnect to Xero from Xero Settings (Connect to Xero).",
+		"Reconnect on the company's Xero Connection (Connect to Xero).",
 		r"AuthenticationUnsuccessful|Unauthori[sz]ed",
 		"AuthenticationUnsuccessful",
 		401,
@@ -57,7 +57,7 @@ HTTP_ENTRIES: tuple[CatalogueEntry, ...] = (
 		NEEDS_REAUTHORISATION,
 		"The Xero organisation is not connected to this app any more, or the token does not reach it "
 		"(HTTP 403 AuthenticationUnsuccessful for this xero-tenant-id).",
-		"Reconnect to Xero in Xero Settings and choose this organisation again.",
+		"Reconnect on the company's Xero Connection and choose this organisation again.",
 		r"AuthenticationUnsuccessful|Forbidden",
 		"AuthenticationUnsuccessful",
 		403,
@@ -195,7 +195,7 @@ HTTP_ENTRIES: tuple[CatalogueEntry, ...] = (
 		NEEDS_REAUTHORISATION,
 		"Xero no longer accepts the stored refresh token (invalid_grant): the connection was revoked or "
 		"disconnected in Xero, was unused for 60 days, or a rotated token was reused after its grace period.",
-		"An administrator must reconnect to Xero from Xero Settings (Connect to Xero).",
+		"An administrator must reconnect on the company's Xero Connection (Connect to Xero).",
 		r"invalid_grant",
 		"invalid_grant",
 	),
@@ -203,7 +203,7 @@ HTTP_ENTRIES: tuple[CatalogueEntry, ...] = (
 		"invalid_client",
 		PERMANENT,
 		"Xero does not recognise the app's client id or secret (invalid_client).",
-		"Copy the Client ID and Client Secret from developer.xero.com into Xero Settings again.",
+		"Copy the Client ID and Client Secret from developer.xero.com into the Xero App again.",
 		r"invalid_client|unauthorized_client",
 		"invalid_client",
 	),
@@ -212,7 +212,7 @@ HTTP_ENTRIES: tuple[CatalogueEntry, ...] = (
 		PERMANENT,
 		"Xero refused the requested scopes: apps created since March 2026 must use granular scopes, "
 		"older apps the broad ones.",
-		"Switch the scope style in Xero Settings (granular for new apps), then connect again.",
+		"Switch the scope style on the Xero App (granular for new apps), then connect again.",
 		r"invalid_scope",
 		"invalid_scope",
 	),
@@ -221,7 +221,7 @@ HTTP_ENTRIES: tuple[CatalogueEntry, ...] = (
 		PERMANENT,
 		"The Xero authorisation response did not match a pending request (unknown, reused or expired "
 		"state), so it was rejected to prevent forged logins.",
-		"Start Connect to Xero again from Xero Settings and complete it within 10 minutes.",
+		"Start Connect to Xero again from the company's Xero Connection and complete it within 10 minutes.",
 	),
 	_e(
 		"access_denied",
@@ -235,6 +235,6 @@ HTTP_ENTRIES: tuple[CatalogueEntry, ...] = (
 		"not_connected",
 		NEEDS_REAUTHORISATION,
 		"The connector has no Xero tokens yet (never connected, or disconnected).",
-		"Connect to Xero from Xero Settings.",
+		"Connect to Xero from the company's Xero Connection.",
 	),
 )

@@ -1,7 +1,7 @@
 """Where the client sends its requests: Xero's real URLs by default, or the
 bundled sandbox's, so the same code talks to either.
 
-Called by whoever builds a client (the Frappe shell from Xero Settings, the CLI,
+Called by whoever builds a client (the Frappe shell from the Xero Connection, the CLI,
 tests): ``Endpoints()`` for Xero, ``Endpoints.from_sandbox(sb)`` for the sandbox.
 """
 

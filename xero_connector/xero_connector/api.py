@@ -1,213 +1,122 @@
 """Whitelisted methods behind the desk's buttons. Every one checks the caller's
-role first (Xero Manager or System Manager, except the read-only status call),
-and none returns a token or secret.
+role first (Xero Manager or System Manager, except the read-only status calls), then
+their permission on the document it acts on (a Xero Connection: User Permissions on its
+company apply), and none returns a token or secret.
 
-Called from xero_settings.js (connect, disconnect, choose organisation, fetch
-reference data, pull now), sales_invoice.js (send / resend) and Xero's browser
-redirect (oauth_callback).
+Called from xero_app.js and xero_connection.js (connect, disconnect, choose organisation,
+fetch reference data, pull now, calls today), sales_invoice.js (send / resend, the Xero
+panel) and Xero's browser redirect (oauth_callback, whose path is registered in Xero).
 """
 
 from __future__ import annotations
 
-import json
-
 import frappe
 from frappe import _
 
-# the desk's own address for a doctype (/app/... up to Frappe 15, /desk/... from 16)
-from frappe.utils import get_url_to_list, now_datetime
+# the desk's own address for a document (/app/... up to Frappe 15, /desk/... from 16)
+from frappe.utils import get_url_to_form, now_datetime
 
 from xero_connector.constants import (
+	APP,
 	CONNECTED,
+	CONNECTION,
 	NOT_CONNECTED,
 	OP_PULL,
 	OP_PUSH,
 	SYNC_LOG,
 	TRIGGER_IN_ROUNDS,
 )
-from xero_connector.exceptions import (
-	OAuthStateInvalid,
-	PreflightFailed,
-	XeroNotConnected,
-	throw_for_user,
-)
-from xero_connector.xero_connector.connection import registry
-from xero_connector.xero_connector.connection.settings_state import (
-	forget_connection,
-	write_app_state,
-	write_state,
-)
-from xero_connector.xero_connector.doctype.xero_settings.xero_settings import get_redirect_uri
+from xero_connector.exceptions import PreflightFailed, XeroNotConnected
+from xero_connector.xero_connector.connection import connect_flow, registry
 from xero_connector.xero_connector.permissions import is_manager, require_manager
 
 
 @frappe.whitelist(methods=["POST"])
-def start_connect(connection: str | None = None) -> str:
-	"""Connect button: remember a single-use state (+ PKCE verifier) and return the
-	Xero authorise URL for the browser to open."""
+def start_connect(connection: str | None = None, app: str | None = None) -> str:
+	"""Connect to Xero (Xero Connection form: its company's app; Xero App form: the app):
+	remember a single-use state (+ PKCE verifier) and return the Xero authorise URL for
+	the browser to open."""
 	require_manager()
-	from xero_connector.xero_connector.connection.client import oauth_client
-
-	app = registry.app_of(registry.named(connection))
-	request = oauth_client(app).begin(get_redirect_uri(), extra={"user": frappe.session.user})
-	return request.url
+	if connection:
+		doc = _connection(connection, "write")
+		return connect_flow.start(registry.app_of(doc), doc.company)
+	app_doc = frappe.get_doc(APP, app)
+	app_doc.check_permission("write")
+	return connect_flow.start(app_doc)
 
 
 @frappe.whitelist(methods=["GET"])
 def oauth_callback(code: str | None = None, state: str | None = None, error: str | None = None, **kwargs):
-	"""Xero redirects the browser here. The state must be one this site issued to
-	this user and not used before; then the code is exchanged, the tokens stored
-	and the organisation chosen (or the user asked to choose)."""
+	"""Xero redirects the browser here (the path registered in the Xero app). The state
+	must be one this site issued to this user and not used before; then the code is
+	exchanged, the tokens stored and the organisation assigned (or the user asked to
+	choose, on the form the connect began from)."""
 	require_manager()
 	result = complete_connect({"code": code, "state": state, "error": error})
 	frappe.local.response["type"] = "redirect"
-	frappe.local.response["location"] = get_url_to_list(result["doctype"]) + (
-		"?choose_organisation=1" if result["choose"] else ""
-	)
+	if result["connection"]:
+		target = get_url_to_form(CONNECTION, result["connection"])
+	else:
+		target = get_url_to_form(APP, result["app"])
+	frappe.local.response["location"] = target + ("?choose_organisation=1" if result["choose"] else "")
 
 
 def complete_connect(params: dict) -> dict:
-	"""The callback's work, separate from the redirect so tests can call it.
-
-	Returns ``{"tenants": [...], "choose": bool}``; raises OAuthStateInvalid for a
-	forged, reused or expired state."""
-	from xero_connector.xero import InvalidState, OAuthError, TokenManager
-	from xero_connector.xero_connector.connection.client import oauth_client
-	from xero_connector.xero_connector.connection.redis_backends import FrappeTokenStore, RedisLock
-
-	connection = registry.default_connection()
-	app = registry.app_of(connection)
-	oauth = oauth_client(app)
-	try:
-		tokens = oauth.complete({k: v for k, v in params.items() if v}, expect={"user": frappe.session.user})
-	except InvalidState:
-		frappe.throw(
-			_(
-				"The answer from Xero does not match a connection started here (or it was already used). Click Connect to Xero again."
-			),
-			OAuthStateInvalid,
-			title=_("Xero connection refused"),
-		)
-	except OAuthError as exc:
-		frappe.throw(
-			_("Xero did not authorise the connection: {0}").format(
-				exc.entry.cause + " " + exc.entry.resolution
-			),
-			XeroNotConnected,
-			title=_("Xero connection refused"),
-		)
-	TokenManager(oauth, FrappeTokenStore(app), RedisLock()).connected(tokens)
-	connections = oauth.connections(tokens.access_token)
-	tenants = [
-		{"tenantId": c.get("tenantId"), "tenantName": c.get("tenantName"), "id": c.get("id")}
-		for c in connections
-		if (c.get("tenantType") or "ORGANISATION") == "ORGANISATION"
-	]
-	write_app_state(
-		app,
-		{
-			"granted_tenants": json.dumps(tenants),
-			"reauth_notified": 0,
-			"reauth_message": None,
-			"connected_on": now_datetime(),
-		},
-	)
-	values = {}
-	current = frappe.db.get_value(connection.doctype, connection.name, "tenant_id")
-	choose = False
-	if len(tenants) == 1:
-		values.update(_tenant_values(tenants[0]))
-	elif current and any(t["tenantId"] == current for t in tenants):
-		values["connection_status"] = CONNECTED
-	else:
-		values.update({"tenant_id": None, "organisation_name": None, "connection_status": NOT_CONNECTED})
-		choose = True
-	write_state(connection, values)
-	if not choose:
-		_after_connect(connection)
-	frappe.db.commit()
-	return {"tenants": tenants, "choose": choose, "doctype": connection.doctype}
+	"""The callback's work (connection/connect_flow.complete), apart from the redirect so
+	tests can call it."""
+	return connect_flow.complete(params)
 
 
-@frappe.whitelist(methods=["POST"])
-def select_tenant(tenant_id: str, connection: str | None = None):
-	"""Tenant picker: use one of the organisations the user granted."""
-	require_manager()
-	connection = registry.named(connection)
-	app = registry.app_of(connection)
-	tenants = json.loads(frappe.db.get_value(app.doctype, app.name, "granted_tenants") or "[]")
-	tenant = next((t for t in tenants if t["tenantId"] == tenant_id), None)
-	if not tenant:
-		frappe.throw(_("That organisation was not granted to this site: connect again and tick it in Xero."))
-	write_state(connection, _tenant_values(tenant))
-	_after_connect(registry.named(connection.name))
-	return {"tenant_id": tenant_id, "organisation_name": tenant["tenantName"]}
+@frappe.whitelist(methods=["GET"])
+def app_health(app: str) -> dict:
+	"""The Xero App form's health line: connected or not, and how long its refresh token
+	lasts without use before Xero lets it lapse (xero/health.py). Makes no call to Xero."""
+	import time
 
-
-@frappe.whitelist(methods=["POST"])
-def disconnect(connection: str | None = None):
-	"""Disconnect button: revoke the refresh token at Xero (ends the grant) and forget the tokens."""
-	require_manager()
-	from xero_connector.xero import XeroError
-	from xero_connector.xero_connector.connection.client import oauth_client
+	from xero_connector.xero.health import health_of
 	from xero_connector.xero_connector.connection.redis_backends import FrappeTokenStore
 
-	connection = registry.named(connection)
-	app = registry.app_of(connection)
-	store = FrappeTokenStore(app)
-	tokens = store.load()
-	if tokens and tokens.refresh_token:
-		try:
-			oauth_client(app).revoke(tokens.refresh_token)
-		except XeroError:
-			frappe.msgprint(
-				_(
-					"Xero could not be told; the connection is removed here. Remove it in Xero too (Settings → Connected apps)."
-				)
-			)
-	store.clear()
-	forget_connection(connection)
+	require_manager()
+	doc = frappe.get_doc(APP, app)
+	doc.check_permission("read")
+	health = health_of(FrappeTokenStore(doc).load(), time.time())
+	return {"warn": health.warn, "days_left": health.days_left, "message": health.message}
+
+
+@frappe.whitelist(methods=["POST"])
+def assign_organisation(connection: str, tenant_id: str) -> dict:
+	"""Choose Organisation (Xero Connection form): one of the organisations its app's
+	consent granted, not held by another company."""
+	require_manager()
+	return connect_flow.assign(_connection(connection, "write"), tenant_id)
+
+
+@frappe.whitelist(methods=["POST"])
+def disconnect(connection: str) -> dict:
+	"""Disconnect (Xero Connection form): this company stops syncing with its organisation."""
+	require_manager()
+	connect_flow.disconnect(_connection(connection, "write"))
 	return {"connection_status": NOT_CONNECTED}
 
 
 @frappe.whitelist(methods=["POST"])
-def fetch_reference(connection: str | None = None) -> dict:
-	"""Fetch from Xero button: read accounts, tax rates, currencies and the organisation."""
+def fetch_reference(connection: str) -> dict:
+	"""Fetch from Xero (Xero Connection form): the organisation, accounts, tax rates,
+	currencies and items."""
 	require_manager()
-	from xero_connector.xero_connector.connection.client import record_budget, xero_client
-	from xero_connector.xero_connector.connection.reference import store
+	from xero_connector.xero_connector.connection.reference import fetch
 
-	connection = registry.named(connection)
-	client = xero_client(connection)
-	try:
-		organisation = client.organisation()
-		counts = store(
-			connection, client.accounts(), client.tax_rates(), client.currencies(), items=client.items()
-		)
-	except Exception as exc:
-		throw_for_user(exc)
-	write_state(
-		connection,
-		{
-			"organisation_name": organisation.get("Name"),
-			"base_currency": organisation.get("BaseCurrency"),
-		},
-	)
-	from xero_connector.xero_connector.connection.guard import observed
-
-	observed(connection, organisation, client.tenant_id)  # organisation guard: remember / compare (issue 6)
-	record_budget(connection, client)
-	return counts
+	return fetch(_connection(connection, "write"))
 
 
 @frappe.whitelist(methods=["POST"])
-def pull_payments_now(connection: str | None = None):
-	"""Pull Payments Now button: queue a payment pull at once."""
+def pull_payments_now(connection: str):
+	"""Pull Payments Now (Xero Connection form): queue the company's payment pull at once."""
 	require_manager()
 	from xero_connector.xero_connector.jobs import enqueue_pull
 	from xero_connector.xero_connector.sync import ledger
 
-	connection = registry.named(connection)
+	connection = _connection(connection, "read")
 	enqueue_pull(
 		connection, queued=ledger.queue(connection.name, OP_PULL, reference_doctype=connection.doctype)
 	)
@@ -235,7 +144,7 @@ def send_to_xero(name: str) -> dict:
 
 
 @frappe.whitelist(methods=["GET"])
-def day_budget(connection: str | None = None) -> dict:
+def day_budget(connection: str) -> dict:
 	"""Xero Settings' Calls Today panel: the organisation's day of Xero calls as every
 	worker shares it (calls left, when they come back, the tier) and the calls each
 	activity spent today (connection/day_budget.py). Makes no call to Xero."""
@@ -243,7 +152,7 @@ def day_budget(connection: str | None = None) -> dict:
 	from xero_connector.xero_connector.connection import day_budget as budget
 	from xero_connector.xero_connector.connection.client import rate_limiter
 
-	connection = registry.named(connection)
+	connection = _connection(connection, "read")
 	if not connection.tenant_id:
 		return {}
 	return budget.summary(rate_limiter(registry.app_of(connection)), connection.tenant_id)
@@ -293,22 +202,11 @@ def _next_round(settings) -> str:
 # -- helpers ---------------------------------------------------------------------------------------
 
 
-def _tenant_values(tenant: dict) -> dict:
-	return {
-		"tenant_id": tenant["tenantId"],
-		"organisation_name": tenant.get("tenantName"),
-		"connection_status": CONNECTED,
-		"reauth_notified": 0,
-	}
-
-
-def _after_connect(connection):
-	"""Read the organisation and the reference data right after connecting, then send
-	again what waited for the connection (tasks.resend_waiting_for_connection)."""
-	from xero_connector.xero_connector.tasks import resend_waiting_for_connection
-
-	try:
-		fetch_reference(connection.name)
-	except Exception:
-		frappe.clear_last_message()
-	resend_waiting_for_connection()
+def _connection(name: str, ptype: str):
+	"""The Xero Connection a button names, after checking the user may ``ptype`` it (a
+	User Permission on its company applies)."""
+	if not name or not frappe.db.exists(CONNECTION, name):
+		frappe.throw(_("There is no Xero Connection {0}.").format(frappe.bold(name or "")), XeroNotConnected)
+	doc = registry.named(name)
+	doc.check_permission(ptype)
+	return doc

@@ -4,8 +4,9 @@ The role check every whitelisted method of this app starts with (``frappe.only_f
 skipped while tests run, so the app checks roles itself: the permission tests then exercise
 the same code path users meet), and the Xero Sync Log's rows as far as the user may see
 their invoices: a row about a Sales Invoice, its request and Xero's answer included, is
-shown only to users whose User Permissions on Company let them read that invoice's company
-(hooks: permission_query_conditions and has_permission).
+shown only to users whose User Permissions on Company let them read that invoice's company,
+and a payment pull's row only to those who may read its connection's company (hooks:
+permission_query_conditions and has_permission).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import frappe
 from frappe import _
 
-from xero_connector.constants import MANAGER_ROLES
+from xero_connector.constants import CONNECTION, MANAGER_ROLES
 
 
 def require_manager() -> None:
@@ -44,10 +45,12 @@ def sync_log_conditions(user: str | None = None) -> str:
 	if companies is None:
 		return ""
 	listed = ", ".join(frappe.db.escape(c) for c in companies) or "''"
+	doctype = "`tabXero Sync Log`.`reference_doctype`"
 	return (
-		f"(`tabXero Sync Log`.`reference_doctype` != {frappe.db.escape(SALES_INVOICE)}"
+		f"(({doctype} not in ({frappe.db.escape(SALES_INVOICE)}, {frappe.db.escape(CONNECTION)}))"
+		f" or ({doctype} = {frappe.db.escape(CONNECTION)} and `tabXero Sync Log`.`reference_name` in ({listed}))"
 		f" or exists (select 1 from `tabSales Invoice` si where si.`name` = `tabXero Sync Log`.`reference_name`"
-		f" and si.`company` in ({listed})))"
+		f" and {doctype} = {frappe.db.escape(SALES_INVOICE)} and si.`company` in ({listed})))"
 	)
 
 
@@ -55,8 +58,10 @@ def sync_log_permission(doc, ptype: str | None = None, user: str | None = None) 
 	"""hooks.has_permission for Xero Sync Log: a row about a Sales Invoice is the user's to
 	open (and so its payload) only when the invoice's company is one they may read."""
 	companies = allowed_companies(user)
-	if companies is None or doc.get("reference_doctype") != SALES_INVOICE:
+	if companies is None or doc.get("reference_doctype") not in (SALES_INVOICE, CONNECTION):
 		return True
+	if doc.get("reference_doctype") == CONNECTION:  # a payment pull: named after its company
+		return doc.get("reference_name") in companies
 	company = frappe.db.get_value(SALES_INVOICE, doc.get("reference_name"), "company")
 	return company is None or company in companies
 

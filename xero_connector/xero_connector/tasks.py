@@ -136,7 +136,29 @@ def check_connection():
 			seen[app.name] = _check_app(app)
 		if seen[app.name] == CONNECTED and connection.connection_status == CONNECTED:
 			refresh_from_xero(connection)  # organisation guard: re-read GET /Organisation (issue 6)
+	for app in registry.apps():
+		if app.name not in seen:
+			warn_before_the_consent_lapses(app)  # no enabled connection keeps its tokens in use
 	return seen
+
+
+def warn_before_the_consent_lapses(app) -> bool:
+	"""Xero lets a refresh token lapse 60 days after it was last used (xero/health.py). An
+	app none of whose connections is enabled is never refreshed by the hourly check, so
+	its managers are told, at most once a day, in the last week: enable a connection (the
+	check then keeps it alive) or Reconnect. True when a notice went out."""
+	import time
+
+	from xero_connector.xero.health import health_of
+	from xero_connector.xero_connector.connection.notices import notify_consent_lapsing
+	from xero_connector.xero_connector.connection.redis_backends import FrappeTokenStore
+
+	if app.connection_status != CONNECTED:
+		return False
+	health = health_of(FrappeTokenStore(app).load(), time.time())
+	if not health.warn or health.needs_reauthorisation:
+		return False
+	return notify_consent_lapsing(app, health.message)
 
 
 def _check_app(app) -> str | None:
@@ -162,11 +184,11 @@ def _check_app(app) -> str | None:
 WAITING_KINDS = ("needs_reauthorisation", "transient", "rate_limited")
 
 
-def resend_waiting_for_connection() -> list[str]:
-	"""Called right after a (re)connection (api._after_connect): queue again every
-	Sales Invoice whose newest attempt stopped because the connection was down or
-	needed authorising, so nothing waits for the 15-minute sweep or a person.
-	Returns the invoices queued."""
+def resend_waiting_for_connection(company: str | None = None) -> list[str]:
+	"""Called right after a (re)connection (connect_flow.after_connect): queue again every
+	Sales Invoice of ``company`` (None: of every company) whose newest attempt stopped
+	because the connection was down or needed authorising, so nothing waits for the
+	15-minute sweep or a person. Returns the invoices queued."""
 	from xero_connector.xero_connector.jobs import enqueue_sync
 
 	rows = frappe.get_all(
@@ -195,7 +217,10 @@ def resend_waiting_for_connection() -> list[str]:
 		)
 		if newest and newest[0] != row.name:
 			continue  # a later attempt settled it
-		if frappe.db.get_value("Sales Invoice", row.reference_name, "docstatus") not in (1, 2):
+		invoice = frappe.db.get_value(
+			"Sales Invoice", row.reference_name, ["docstatus", "company"], as_dict=True
+		)
+		if not invoice or invoice.docstatus not in (1, 2) or (company and invoice.company != company):
 			continue
 		enqueue_sync(row.reference_name, row.operation)
 		queued.append(row.reference_name)

@@ -152,7 +152,7 @@ class BillBuilder(Builder):
 				f"item group or its expense account '{item.get('expense_account') or '?'}', and no default "
 				"purchase account code.",
 				f"Add a buying Xero Account Mapping for Item '{code}', its Item Group or Expense Account "
-				f"'{item.get('expense_account') or '?'}', or set Default Purchase Account Code in Xero Settings.",
+				f"'{item.get('expense_account') or '?'}', or set Default Purchase Account Code on the Xero Connection.",
 				value=code,
 				kind="unmapped_account",
 			)
@@ -168,7 +168,7 @@ class BillBuilder(Builder):
 			f"No Xero account for the charge on account '{head}': no buying account mapping for it and "
 			"no default purchase account code.",
 			f"Add a buying Xero Account Mapping for Expense Account '{head}', or set Default Purchase "
-			"Account Code in Xero Settings.",
+			"Account Code on the Xero Connection.",
 			value=head,
 			kind="unmapped_account",
 		)

@@ -142,7 +142,7 @@ class ChecksMixin:
 					f"The Xero organisation's base currency is {xero.base_currency} but the ERPNext company's is "
 					f"{ctx.settings.company_currency}.",
 					"Connect the Xero organisation that belongs to this company, or correct the company "
-					"currency in Xero Settings.",
+					"currency on the Xero Connection.",
 					value=ctx.settings.company_currency,
 					kind="base_currency_mismatch",
 				)
@@ -152,7 +152,7 @@ class ChecksMixin:
 					"currency",
 					f"Currency {currency} is not enabled in the Xero organisation.",
 					f"In Xero, add {currency} under Settings → Currencies (needs a plan with multi-currency), "
-					"then Fetch from Xero again in Xero Settings.",
+					"then Fetch from Xero again on the Xero Connection.",
 					value=currency,
 					kind="currency_not_enabled",
 				)
@@ -196,7 +196,7 @@ class ChecksMixin:
 				f"No Xero account for item '{code}': no Rate-to-Account mapping for the item, its item group "
 				f"'{group}' or its income account '{income}', and no default account code.",
 				f"Add a Xero Account Mapping for Item '{code}', Item Group '{group}' or Income Account "
-				f"'{income}', or set Default Account Code in Xero Settings.",
+				f"'{income}', or set Default Account Code on the Xero Connection.",
 				value=code,
 				kind="unmapped_account",
 			)
@@ -210,8 +210,8 @@ class ChecksMixin:
 				line.field,
 				f"No Xero account for the charge on account '{head}': no Rate-to-Account mapping for that "
 				"account and no default account code.",
-				f"Add a Xero Account Mapping for Income Account '{head}', or set Default Account Code in "
-				"Xero Settings.",
+				f"Add a Xero Account Mapping for Income Account '{head}', or set Default Account Code on "
+				"the Xero Connection.",
 				value=head,
 				kind="unmapped_account",
 			)

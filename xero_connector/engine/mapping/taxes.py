@@ -100,7 +100,7 @@ class TaxesMixin:
 				)
 			fix = (
 				f"Add a Xero Tax Mapping for {where}tax account '{head}'{suggested}, or set Default Tax Type "
-				"in Xero Settings."
+				"on the Xero Connection."
 			)
 			self.problem(
 				first_row.idx,

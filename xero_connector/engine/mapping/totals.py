@@ -94,7 +94,7 @@ class TotalsMixin:
 					"rounding_adjustment",
 					f"The invoice has a rounding adjustment of {erp_rounding} but neither a rounding account nor a default sales account is set.",
 					"Set Rounding Account Code (Xero's Rounding account, 860 by default, or a revenue account such "
-					"as 260 Other Revenue) or Default Sales Account in Xero Settings.",
+					"as 260 Other Revenue) or Default Sales Account on the Xero Connection.",
 					value=str(erp_rounding),
 					kind="unmapped_rounding_account",
 				)
@@ -106,6 +106,6 @@ class TotalsMixin:
 		found = self._resolved.get(key)
 		if found is None:
 			found = self._resolved[key] = Resolved(
-				code, "the rounding account code in Xero Settings", "rounding_adjustment"
+				code, "the rounding account code on the Xero Connection", "rounding_adjustment"
 			)
 		return found

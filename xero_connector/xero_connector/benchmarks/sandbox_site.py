@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import frappe
 
-from xero_connector.constants import SETTINGS
+from xero_connector.constants import APP
 
 
 def refuse_live_xero() -> None:
 	"""Never reconfigure a site that is connected to a real Xero organisation."""
-	s = frappe.get_single(SETTINGS)
-	if s.client_id and not s.use_sandbox:
-		frappe.throw("Xero Settings point at a real Xero organisation: run this benchmark on a test site.")
+	live = frappe.get_all(APP, filters={"use_sandbox": 0, "client_id": ("is", "set")}, pluck="name")
+	if live:
+		frappe.throw(
+			f"Xero App {live[0]} points at a real Xero organisation: run this benchmark on a test site."
+		)

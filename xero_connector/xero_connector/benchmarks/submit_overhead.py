@@ -1,12 +1,12 @@
 """What the app adds to submitting a Sales Invoice: milliseconds per submit with
-Xero Settings enabled (sync trigger On Submit) against disabled.
+the Xero Connection enabled (sync trigger On Submit) against disabled.
 
 Run on a throw-away site (issue 7's "submit overhead" figure, target <= 5 ms median):
 
     bench --site SITE execute xero_connector.xero_connector.benchmarks.submit_overhead.run --kwargs "{'n': 200}"
 
 It creates (or reuses) the test company, customer, item and GST template from
-xero_connector.tests.fixtures, starts an in-process Sandbox, points Xero Settings at
+xero_connector.tests.fixtures, starts an in-process Sandbox, points the Xero Connection at
 it and connects with the real OAuth flow (so reference data and mappings are there,
 as on a live site). Then it submits ``n`` draft invoices with the app disabled and
 ``n`` with it enabled, in alternating blocks, timing only ``doc.submit()`` with
@@ -25,7 +25,7 @@ import time
 
 import frappe
 
-from xero_connector.constants import OP_PUSH, SETTINGS
+from xero_connector.constants import OP_PUSH
 from xero_connector.tests.fixtures import connected_sandbox
 from xero_connector.xero_connector.benchmarks.sandbox_site import refuse_live_xero
 
@@ -68,7 +68,7 @@ def run(n: int = 200, block: int = 20, warmup: int = 5, profile: int = 0) -> dic
 
 
 def _set_up():
-	"""Masters, a started sandbox, Xero Settings connected to it and the GST template
+	"""Masters, a started sandbox, the Xero Connection connected to it and the GST template
 	mapped (what XeroTestCase.setUpClass does). Returns the sandbox."""
 	from xero_connector.tests import fixtures
 
@@ -79,10 +79,12 @@ def _set_up():
 
 
 def _set_enabled(enabled: bool) -> None:
-	frappe.db.set_single_value(SETTINGS, "enabled", int(enabled))
+	from xero_connector.tests import fixtures
+	from xero_connector.xero_connector.connection import registry
+
+	fixtures.set_defaults(enabled=int(enabled))
 	frappe.db.commit()
-	frappe.clear_document_cache(SETTINGS, SETTINGS)
-	frappe.get_cached_doc(SETTINGS)  # warm the cache as a running site would have it
+	registry.for_company(fixtures.COMPANY)  # warm the cache as a running site would have it
 
 
 # -- measuring ------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ Run on a throw-away site (never on one connected to a real Xero: refused):
 
     bench --site SITE execute xero_connector.xero_connector.benchmarks.tax_corpus.run --kwargs "{'n': 300}"
 
-1. An in-process Sandbox, Xero Settings pointing at it, connected with the real OAuth flow
+1. An in-process Sandbox, the Xero Connection pointing at it, connected with the real OAuth flow
    (tests.fixtures.connected_sandbox), the masters of xero_connector.tests.fixtures and the corpus's
    own (tax_corpus_docs.py); sending "In Rounds", Xero's 860 Rounding account for ERPNext's
    rounding adjustment.
@@ -47,8 +47,8 @@ import frappe
 
 from xero_connector.constants import (
 	ACCOUNT_MAPPING,
+	CONNECTION,
 	OP_PUSH,
-	SETTINGS,
 	STATUS_QUEUED,
 	SYNC_FAILED,
 	SYNC_LOG,
@@ -78,7 +78,7 @@ def run(n: int = 300, seed: int = 18, check: bool = True, item_templates: bool =
 	frappe.set_user("Administrator")
 	refuse_live_xero()
 	started, seconds = time.perf_counter(), {}
-	trigger = frappe.db.get_single_value(SETTINGS, "sync_trigger")
+	trigger = frappe.db.get_value(CONNECTION, docs.fixtures.COMPANY, "sync_trigger")
 	with kept_mappings():
 		sandbox = connected_sandbox(rounding_account_code="860", sync_trigger=TRIGGER_IN_ROUNDS)
 		try:
@@ -105,7 +105,7 @@ def run(n: int = 300, seed: int = 18, check: bool = True, item_templates: bool =
 			figures = measure(names + returns, outcomes)
 			seconds["reading back"] = time.perf_counter() - clock
 		finally:
-			frappe.db.set_single_value(SETTINGS, "sync_trigger", trigger or "On Submit")
+			docs.fixtures.set_defaults(sync_trigger=trigger or "On Submit")
 			frappe.db.commit()
 			sandbox.stop()
 	figures.update(

@@ -30,7 +30,11 @@ from xero_connector.xero_connector.connection.redis_backends import (
 	RedisLock,
 	RedisStateStore,
 )
-from xero_connector.xero_connector.connection.settings_state import write_app_state, write_state
+from xero_connector.xero_connector.connection.settings_state import (
+	set_connections_status,
+	write_app_state,
+	write_state,
+)
 
 
 def endpoints(app) -> Endpoints:
@@ -89,9 +93,9 @@ def xero_client(connection) -> XeroClient:
 	"""The Accounting API client for the connection's organisation."""
 	if not connection.tenant_id:
 		raise XeroNotConnected(
-			_("No Xero organisation is connected: open {0} and click Connect to Xero.").format(
-				_(connection.doctype)
-			)
+			_(
+				"Company {0} has no Xero organisation connected: open Xero Connection {0} and click Connect to Xero."
+			).format(connection.company)
 		)
 	app = registry.app_of(connection)
 	return XeroClient(
@@ -115,15 +119,16 @@ def record_budget(connection, client: XeroClient) -> None:
 	remaining = client.limiter.remaining.get(client.tenant_id)
 	if not remaining:
 		return
-	write_state(
-		connection,
-		{
-			"api_minute_remaining": remaining.get("minute"),
-			"api_day_remaining": remaining.get("day"),
-			"api_budget_updated_on": now_datetime(),
-		},
-	)
-	write_app_state(registry.app_of(connection), {"api_app_minute_remaining": remaining.get("appminute")})
+	# only what Xero said: a header it did not send leaves the last figure (an Int column
+	# holds no NULL)
+	said = {
+		field: remaining.get(key)
+		for field, key in (("api_minute_remaining", "minute"), ("api_day_remaining", "day"))
+		if remaining.get(key) is not None
+	}
+	write_state(connection, {**said, "api_budget_updated_on": now_datetime()})
+	if remaining.get("appminute") is not None:
+		write_app_state(registry.app_of(connection), {"api_app_minute_remaining": remaining["appminute"]})
 
 
 def needs_reauthorisation(app, message: str) -> None:
@@ -132,5 +137,6 @@ def needs_reauthorisation(app, message: str) -> None:
 	from xero_connector.xero_connector.connection.notices import notify_reauthorisation
 
 	write_app_state(app, {"connection_status": NEEDS_REAUTH, "reauth_message": message})
+	set_connections_status(app, NEEDS_REAUTH)
 	frappe.db.commit()
 	notify_reauthorisation(app, message)

@@ -1,5 +1,5 @@
 """Organisation guard, Frappe side: where the remembered organisation is stored
-(the connection's ``synced_*`` fields), the per-tenant cache of the connected one
+(the Xero Connection's ``synced_*`` fields), the per-tenant cache of the connected one
 (``connected_*`` fields), the banner text (``organisation_mismatch``) and the
 Confirm Organisation Switch action. The comparison itself is the core's
 (:mod:`xero_connector.engine.guard`).
@@ -68,8 +68,6 @@ def _values(identity: OrganisationIdentity, fields: tuple[str, ...]) -> dict:
 
 def _settings_values(connection) -> dict:
 	"""What the connection holds now (read from the database: a job may have changed it)."""
-	if connection.doctype == connection.name:  # a Single
-		return frappe.db.get_singles_dict(connection.doctype, cast=True)
 	fields = ["tenant_id", "organisation_mismatch", *SYNCED, *CONNECTED]
 	return frappe.db.get_value(connection.doctype, connection.name, fields, as_dict=True) or {}
 
@@ -138,6 +136,9 @@ def confirm_organisation_switch(connection: str | None = None) -> dict:
 	becomes the one this connection syncs with."""
 	require_manager()
 	connection = registry.named(connection)
+	if connection is None:
+		frappe.throw(_("No Xero Connection is set up yet."))
+	connection.check_permission("write")
 	values = _settings_values(connection)
 	current = _identity(values, CONNECTED)
 	if current is None:

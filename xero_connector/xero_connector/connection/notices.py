@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import frappe
 from frappe import _
-from frappe.utils import get_url_to_form, get_url_to_list
+from frappe.utils import get_url_to_form
 
 from xero_connector.constants import MANAGER_ROLES
-from xero_connector.xero_connector.connection.settings_state import write_app_state
+from xero_connector.xero_connector.connection import registry
 
 
 def notify_reauthorisation(app, reason: str) -> bool:
@@ -23,10 +23,45 @@ def notify_reauthorisation(app, reason: str) -> bool:
 	frappe.db.commit()
 	subject = _("Xero needs to be connected again")
 	message = _(
-		"<p>Xero no longer accepts this site's connection, so Sales Invoices are not being sent to Xero and payments are not coming back.</p><p>{0}</p><p>Open <a href='{1}'>{2}</a> and click <b>Connect to Xero</b>. Invoices submitted meanwhile are queued and sent once you reconnect.</p>"
-	).format(frappe.utils.escape_html(reason or ""), _form_url(app), _(app.doctype))
+		"<p>Xero no longer accepts the connection of Xero App {2}, so the Sales Invoices of {3} are not being sent to Xero and payments are not coming back.</p><p>{0}</p><p>Open <a href='{1}'>Xero App {2}</a> and click <b>Connect to Xero</b>. Invoices submitted meanwhile are queued and sent once you reconnect.</p>"
+	).format(
+		frappe.utils.escape_html(reason or ""),
+		get_url_to_form(app.doctype, app.name),
+		frappe.utils.escape_html(app.name),
+		frappe.utils.escape_html(
+			", ".join(c.company for c in registry.connections_of(app.name)) or _("its companies")
+		),
+	)
+	_send(app, subject, message)
+	return True
+
+
+def notify_consent_lapsing(app, message: str) -> bool:
+	"""Tell the managers that the app's refresh token lapses soon unless used (tasks.
+	warn_before_the_consent_lapses), once a day: the claim is a Redis key that lives a day.
+	True when sent."""
+	from xero_connector.xero_connector.connection.redis_backends import site_key
+
+	if not frappe.cache.set(site_key("consent_lapsing_notice", app.name), 1, nx=True, ex=DAY_SECONDS):
+		return False
+	subject = _("Xero App {0}: the connection lapses soon").format(app.name)
+	body = _(
+		"<p>{0}</p><p>No Xero Connection of Xero App {1} is enabled, so nothing uses the connection. Enable the company's Xero Connection (the hourly check then keeps it alive), or open <a href='{2}'>Xero App {1}</a> and click <b>Reconnect</b> before it lapses.</p>"
+	).format(
+		frappe.utils.escape_html(message),
+		frappe.utils.escape_html(app.name),
+		get_url_to_form(app.doctype, app.name),
+	)
+	_send(app, subject, body)
+	return True
+
+
+DAY_SECONDS = 23 * 3600  # a little under a day: the hourly check that day sends it again
+
+
+def _send(app, subject: str, message: str) -> None:
+	"""A desk notification for each manager, and an email where outgoing email is set up."""
 	for user in manager_users():
-		# a desk notification for each manager (Frappe also emails it when their settings say so)
 		frappe.get_doc(
 			{
 				"doctype": "Notification Log",
@@ -43,38 +78,20 @@ def notify_reauthorisation(app, reason: str) -> bool:
 		try:
 			frappe.sendmail(recipients=recipients, subject=subject, message=message, now=False)
 		except frappe.OutgoingEmailError:
-			pass  # no outgoing email account: the desk notifications above still reach them
+			pass  # no outgoing email account: the desk notifications still reach them
 	frappe.db.commit()
-	return True
 
 
 def _claim(app) -> bool:
 	"""Set the app's ``reauth_notified`` unless it is set; True for the one caller that set it."""
-	if app.doctype == app.name:  # a Single
-		frappe.db.sql(
-			"""update `tabSingles` set value = 1
-			where doctype = %s and field = 'reauth_notified' and coalesce(value, '0') in ('0', '')""",
-			app.doctype,
-		)
-	else:
-		frappe.db.sql(
-			f"""update `tab{app.doctype}` set reauth_notified = 1
-			where name = %s and coalesce(reauth_notified, 0) = 0""",
-			app.name,
-		)
+	frappe.db.sql(
+		f"""update `tab{app.doctype}` set reauth_notified = 1
+		where name = %s and coalesce(reauth_notified, 0) = 0""",
+		app.name,
+	)
 	claimed = frappe.db._cursor.rowcount
-	frappe.db.value_cache.pop(app.doctype, None)
 	frappe.clear_document_cache(app.doctype, app.name)
-	if claimed:
-		return True
-	if frappe.db.get_value(app.doctype, app.name, "reauth_notified", cache=False):
-		return False
-	write_app_state(app, {"reauth_notified": 1})  # a Single that never had the row
-	return True
-
-
-def _form_url(app) -> str:
-	return get_url_to_list(app.doctype) if app.doctype == app.name else get_url_to_form(app.doctype, app.name)
+	return bool(claimed)
 
 
 def manager_users() -> list[str]:

@@ -28,7 +28,7 @@ from xero_connector.constants import CONNECTED, NEEDS_REAUTH, NOT_CONNECTED
 from xero_connector.xero.limiter import Window
 from xero_connector.xero.locks import LockTimeout
 from xero_connector.xero.tokens import TokenSet
-from xero_connector.xero_connector.connection.settings_state import write_app_state
+from xero_connector.xero_connector.connection.settings_state import set_connections_status, write_app_state
 
 PASSWORD_MASK = "*" * 10
 
@@ -45,8 +45,7 @@ class FrappeTokenStore:
 
 	def __init__(self, app):
 		self.doctype, self.name = app.doctype, app.name
-		# a Single keeps the key it always had, so an upgrade loses no cached token
-		self.redis_key = ("tokens",) if self.doctype == self.name else ("tokens", self.name)
+		self.redis_key = ("tokens", self.name)  # per consent (docs/design/multi-company.md, fact 1)
 
 	def load(self) -> TokenSet | None:
 		cached = frappe.cache.get(site_key(*self.redis_key))
@@ -107,12 +106,12 @@ class FrappeTokenStore:
 			value = getattr(tokens, field)
 			if value:
 				set_encrypted_password(self.doctype, self.name, value, field)
-		values = self._values("connection_status", "tenant_id")
-		status = values.get("connection_status")
-		if tokens.needs_reauthorisation:
-			status = NEEDS_REAUTH
-		elif status != CONNECTED and values.get("tenant_id"):
-			status = CONNECTED
+		before = self._values("connection_status").get("connection_status")
+		# the consent works again (or no longer): the app says so, and so do its connections
+		# that have an organisation
+		status = (
+			NEEDS_REAUTH if tokens.needs_reauthorisation else CONNECTED if tokens.refresh_token else before
+		)
 		write_app_state(
 			(self.doctype, self.name),
 			{
@@ -125,14 +124,14 @@ class FrappeTokenStore:
 				"reauth_message": tokens.reauthorisation_message if tokens.needs_reauthorisation else None,
 			},
 		)
+		if status != before and status in (CONNECTED, NEEDS_REAUTH):
+			set_connections_status((self.doctype, self.name), status)
 		# The refresh token just rotated: it must survive this job failing later.
 		frappe.db.commit()
 
 	def _values(self, *fields: str) -> dict:
 		"""The app's stored ``fields``, read from the database (not a cached document:
 		another worker may have just rotated the tokens)."""
-		if self.doctype == self.name:
-			return frappe.db.get_singles_dict(self.doctype, cast=True)
 		return frappe.db.get_value(self.doctype, self.name, list(fields), as_dict=True) or {}
 
 	def __repr__(self) -> str:
@@ -174,6 +173,17 @@ class RedisStateStore:
 		if not value:
 			return None
 		return json.loads(decrypt(value.decode()))
+
+	def peek(self, state: str) -> dict | None:
+		"""What the state was issued with, leaving it in place (the connect flow reads which
+		Xero App a callback is for, then lets that app's OAuth client ``take`` it)."""
+		value = frappe.cache.get(site_key("oauth_state", state))
+		if not value:
+			return None
+		try:
+			return json.loads(decrypt(value.decode()))
+		except Exception:
+			return None
 
 	def __repr__(self) -> str:
 		return "RedisStateStore()"

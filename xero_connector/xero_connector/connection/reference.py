@@ -277,3 +277,28 @@ def has_reference() -> bool:
 	Called by host.FrappeHost.reference in every submit, so it reads the cached reference
 	data (no query; :func:`clear_cache` runs whenever Xero Account rows change)."""
 	return bool(frappe.cache.get_value(CACHE_KEY, generator=_reference_data).get("fetched"))
+
+
+def fetch(connection) -> dict:
+	"""Fetch from Xero (a Xero Connection's button, and right after connecting): the
+	organisation, its accounts, tax rates, currencies and items; the organisation guard
+	learns (or compares) the organisation here. Returns the counts."""
+	from xero_connector.exceptions import throw_for_user
+	from xero_connector.xero_connector.connection.client import record_budget, xero_client
+	from xero_connector.xero_connector.connection.guard import observed
+
+	client = xero_client(connection)
+	try:
+		organisation = client.organisation()
+		counts = store(
+			connection, client.accounts(), client.tax_rates(), client.currencies(), items=client.items()
+		)
+	except Exception as exc:
+		throw_for_user(exc)
+	write_state(
+		connection,
+		{"organisation_name": organisation.get("Name"), "base_currency": organisation.get("BaseCurrency")},
+	)
+	observed(connection, organisation, client.tenant_id)  # organisation guard: remember / compare (issue 6)
+	record_budget(connection, client)
+	return counts

@@ -1,6 +1,6 @@
-"""The one writer of what the app itself keeps on a connection and its Xero app
-(today both are Xero Settings): tokens' metadata, the connection and organisation,
-watermarks, the API budget, the last pull.
+"""The one writer of what the app itself keeps on a Xero Connection and its Xero App:
+tokens' metadata and the consent (app), the organisation, watermarks, the API budget and
+the last pull (connection).
 
 Jobs write these while an administrator may have the form open. They are written
 without touching the document's ``modified`` (so saving the open form is never
@@ -13,22 +13,33 @@ from __future__ import annotations
 
 import frappe
 
-from xero_connector.constants import NOT_CONNECTED
+from xero_connector.constants import CONNECTED, CONNECTION, NEEDS_REAUTH, NOT_CONNECTED
 
 
 def write_state(connection, values: dict) -> None:
 	"""Write ``values`` to the connection (a document, or ``(doctype, name)``)."""
 	doctype, name = _key(connection)
-	if doctype == name:  # a Single (Frappe deprecates set_value on one)
-		frappe.db.set_single_value(doctype, values, update_modified=False)
-	else:
-		frappe.db.set_value(doctype, name, values, update_modified=False)
+	frappe.db.set_value(doctype, name, values, update_modified=False)
 	frappe.clear_document_cache(doctype, name)
 
 
 def write_app_state(app, values: dict) -> None:
 	"""Write ``values`` to the Xero app (tokens' metadata, consent, app-wide budget)."""
 	write_state(app, values)
+
+
+def set_connections_status(app, status: str) -> None:
+	"""The app's consent changed (authorised again, or refused by Xero): each of its
+	connections that has an organisation follows (Connected or Needs Reauthorisation)."""
+	_doctype, name = _key(app)
+	for connection in frappe.get_all(
+		CONNECTION,
+		filters={"xero_app": name, "tenant_id": ("is", "set")},
+		fields=["name", "connection_status"],
+	):
+		target = NEEDS_REAUTH if status == NEEDS_REAUTH else CONNECTED
+		if connection.connection_status != target:
+			write_state((CONNECTION, connection.name), {"connection_status": target})
 
 
 def _key(document) -> tuple[str, str]:
@@ -38,7 +49,7 @@ def _key(document) -> tuple[str, str]:
 
 
 def forget_connection(connection) -> None:
-	"""What Disconnect leaves: no organisation, no granted tenants, Not Connected (the
+	"""What Disconnect leaves on a connection: no organisation, Not Connected (the app's
 	tokens are cleared by the token store)."""
 	write_state(
 		connection,
@@ -46,15 +57,21 @@ def forget_connection(connection) -> None:
 			"connection_status": NOT_CONNECTED,
 			"tenant_id": None,
 			"organisation_name": None,
-			"granted_tenants": None,
-			"reauth_message": None,
+			"xero_connection_id": None,
 		},
 	)
 
 
+def forget_consent(app) -> None:
+	"""What disconnecting a Xero App leaves: no granted organisations, Not Connected."""
+	write_app_state(
+		app, {"connection_status": NOT_CONNECTED, "granted_tenants": None, "reauth_message": None}
+	)
+
+
 def app_owned_fields(meta) -> list[str]:
-	"""Fields of Xero Settings the form shows but never writes: read-only or hidden
-	data fields, except the URLs the controller computes on every load."""
+	"""Fields of a Xero App or Xero Connection the form shows but never writes: read-only
+	or hidden data fields, except the URLs the controller computes on every load."""
 	computed = {"redirect_uri", "webhook_url"}
 	return [
 		df.fieldname

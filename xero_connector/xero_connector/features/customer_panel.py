@@ -80,6 +80,8 @@ def customer_invoices(customer: str, page: int = 1, company: str | None = None) 
 			page, _("Seeing this customer's invoices in Xero needs permission to read Sales Invoices.")
 		)
 	settings = registry.for_company(company or frappe.defaults.get_user_default("Company"))
+	if settings is None and not company and len(registry.connections()) == 1:
+		settings = registry.connections()[0]  # the site's one connection, whatever the user's default
 	if not settings or not settings.enabled or settings.connection_status != CONNECTED:
 		return _empty(page, _("Xero is not connected."))
 	from xero_connector.xero_connector.connection.guard import mismatch_banner

@@ -13,6 +13,7 @@ from frappe.utils import flt
 
 from xero_connector.constants import ACCOUNT_MAPPING, TAX_MAPPING
 from xero_connector.exceptions import XeroConnectorError, shows_xero_errors
+from xero_connector.xero_connector.connection import registry
 from xero_connector.xero_connector.permissions import require_manager
 
 SALES_INVOICE = "Sales Invoice"
@@ -123,8 +124,8 @@ def create_contact(customer: str, company: str | None = None) -> str:
 
 	require_manager()
 	require_customer(customer)
-	host = FrappeHost.for_company(company, commit=False)
-	ctx = host.mapping_context({"customer": customer, "company": company})
+	host = FrappeHost(registry.chosen(company), commit=False)
+	ctx = host.mapping_context({"customer": customer, "company": host.connection.company})
 	name, code = customer_key(customer, ctx)
 	payload = {"Name": name, **({"AccountNumber": code} if code else {})}
 	key = idempotency_key(host.site_id, customer, "contact", payload_hash(payload))
@@ -159,8 +160,10 @@ def link_contact(customer: str, contact_id: str, company: str | None = None) -> 
 
 	require_manager()
 	require_customer(customer)
-	host = FrappeHost.for_company(company, commit=False)
-	name, _code = customer_key(customer, host.mapping_context({"customer": customer, "company": company}))
+	host = FrappeHost(registry.chosen(company), commit=False)
+	name, _code = customer_key(
+		customer, host.mapping_context({"customer": customer, "company": host.connection.company})
+	)
 	with open_client(host.connection, "readiness") as client:
 		found = client.list_contacts(where=f"ContactID==Guid({quote(contact_id)})", include_archived=True)
 	contact = found[0] if found else None

@@ -16,6 +16,7 @@ import frappe
 from frappe.utils import convert_utc_to_system_timezone
 
 from xero_connector.constants import (
+	SETTINGS,
 	STATUS_FAILED,
 	STATUS_SKIPPED,
 	STATUS_SUCCESS,
@@ -214,6 +215,8 @@ class FrappeHost:
 	def write_log(self, entry: LogEntry) -> None:
 		values = ledger.entry_values(entry)
 		values.update(tenant_id=self.tenant_id or None, job_id=self.job_id)
+		if values["reference_doctype"] == SETTINGS:  # the engine's word for "the connection" (a pull)
+			values.update(reference_doctype=self.connection.doctype, reference_name=self.connection.name)
 		if self.client is not None:
 			values["api_calls"] = self.client.calls - self._calls_counted
 			self._calls_counted = self.client.calls
