@@ -172,7 +172,8 @@ def preflight_problems(name: str, doc) -> list:
 
 	Called by on_submit and by api.send_to_xero."""
 	from xero_connector.engine.preflight import preflight
-	from xero_connector.xero_connector.sync.host import FrappeHost, plain
+	from xero_connector.xero_connector.sync.host import FrappeHost
+	from xero_connector.xero_connector.sync.masters import plain
 
 	data = plain(doc.as_dict() if isinstance(doc, Document) else doc)  # JSON-safe values
 	host = FrappeHost.for_company(data.get("company"), commit=False)
