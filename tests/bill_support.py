@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import copy
 
-from engine_support import make_env, sample, sample_context
+import pytest
+from engine_support import make_env, sample, sample_context, start_sandbox
 
 SUPPLIERS = {
 	"Paper Co": {"name": "Paper Co", "supplier_name": "Paper Co Ltd", "xero_account_number": "SUP-PAPER"},
@@ -80,6 +81,16 @@ def make_bill_env(sb, site_id: str = "test-site"):
 	env = make_env(sb, site_id)
 	env.host.context = buying_context()
 	return env
+
+
+@pytest.fixture(name="env")
+def bill_env():
+	"""``env``: a sandbox and an engine whose host holds the buying tables (import bill_env)."""
+	sb = start_sandbox()
+	try:
+		yield make_bill_env(sb)
+	finally:
+		sb.stop()
 
 
 DELIVERY = "2026-12-15"

@@ -7,23 +7,13 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from bill_support import as_bill, as_return, buying_context, make_bill_env
+from bill_support import as_bill, as_return, bill_env, buying_context  # noqa: F401  (bill_env: the env fixture)
 from engine_support import sample as sample_invoice
-from engine_support import start_sandbox
 
 from xero_connector.engine.preflight_bill import preflight_bill
 from xero_connector.engine.rules import customer_owes
 
 WRITE = {"method": "PUT", "path": "/Invoices"}
-
-
-@pytest.fixture
-def env():
-	sb = start_sandbox()
-	try:
-		yield make_bill_env(sb)
-	finally:
-		sb.stop()
 
 
 def bills(env, number: str) -> list[dict]:

@@ -10,22 +10,12 @@ import json
 from decimal import Decimal
 
 import pytest
-from bill_support import DELIVERY, as_order, buying_context, make_bill_env
-from engine_support import start_sandbox
+from bill_support import DELIVERY, as_order, bill_env, buying_context  # noqa: F401  (bill_env: the env fixture)
 
 from xero_connector.engine.preflight_purchase_order import preflight_purchase_order
 from xero_connector.engine.rules import customer_owes
 
 WRITE = {"method": "PUT", "path": "/PurchaseOrders"}
-
-
-@pytest.fixture
-def env():
-	sb = start_sandbox()
-	try:
-		yield make_bill_env(sb)
-	finally:
-		sb.stop()
 
 
 def orders(env, number: str) -> list[dict]:

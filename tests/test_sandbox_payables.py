@@ -11,6 +11,17 @@ def supplier(xero, name="Kiwi Stationery Ltd"):
 	return xero.put("/Contacts", json={"Contacts": [{"Name": name}]}).json()["Contacts"][0]["ContactID"]
 
 
+def paper_line() -> dict:
+	"""One bill (or purchase order) line Xero accepts: paper, on an expense account, with GST."""
+	return {
+		"Description": "Paper",
+		"Quantity": 3,
+		"UnitAmount": "33.33",
+		"AccountCode": "429",
+		"TaxType": "INPUT2",
+	}
+
+
 def bill(xero, number="SUP-1001", contact=None, **overrides):
 	body = {
 		"Type": "ACCPAY",
@@ -19,15 +30,7 @@ def bill(xero, number="SUP-1001", contact=None, **overrides):
 		"DueDate": "2026-02-05",
 		"Status": "AUTHORISED",
 		"InvoiceNumber": number,
-		"LineItems": [
-			{
-				"Description": "Paper",
-				"Quantity": 3,
-				"UnitAmount": "33.33",
-				"AccountCode": "429",
-				"TaxType": "INPUT2",
-			}
-		],
+		"LineItems": [paper_line()],
 		**overrides,
 	}
 	return body

@@ -1,7 +1,7 @@
 """Sandbox purchase orders (issue 16): existing contacts only, unique numbers, the status
 transitions Xero allows, delivery fields, the bills' line rules (sandbox/purchase_orders.py)."""
 
-from test_sandbox_payables import messages, supplier
+from test_sandbox_payables import messages, paper_line, supplier
 
 from xero_connector.sandbox.inprocess import InProcessClient
 
@@ -15,15 +15,7 @@ def order(xero, number="PO-ERP-1", **overrides):
 		"Reference": "ERPNext PUR-ORD-2026-00001",
 		"PurchaseOrderNumber": number,
 		"Status": "AUTHORISED",
-		"LineItems": [
-			{
-				"Description": "Paper",
-				"Quantity": 3,
-				"UnitAmount": "33.33",
-				"AccountCode": "429",
-				"TaxType": "INPUT2",
-			}
-		],
+		"LineItems": [paper_line()],
 		**overrides,
 	}
 

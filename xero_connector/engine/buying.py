@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from xero_connector.engine.context import MappingContext, Mappings
-from xero_connector.engine.resolve import Resolved, item_group_of
+from xero_connector.engine.resolve import AccountSide
 from xero_connector.engine.rules import ROUNDING_SYSTEM_ACCOUNT
 
 # Xero account classes a bill line may use: what a business buys is an expense (class EXPENSE:
@@ -56,56 +56,12 @@ def tax_flag(account_class: str | None) -> str:
 	return TAX_FLAG_BY_CLASS.get(account_class or "EXPENSE", "CanApplyToExpenses")
 
 
-def expense_account_of(line: dict, ctx: MappingContext) -> str | None:
-	"""The line's expense account, else the item's default for the company, else the company's."""
-	account = line.get("expense_account")
-	if account:
-		return account
-	item = ctx.masters.items.get(line.get("item_code") or "")
-	company = ctx.masters.company.get("name")
-	for default in (item or {}).get("item_defaults") or []:
-		if default.get("expense_account") and (not company or default.get("company") in (None, company)):
-			return default["expense_account"]
-	return ctx.masters.company.get("default_expense_account")
-
-
-def resolve_bill_account(line: dict, ctx: MappingContext) -> Resolved:
-	"""The Xero account of one Purchase Invoice item line (``ctx``: the full context)."""
-	mappings = ctx.mappings
-	code = line.get("item_code") or ""
-	if code and code in mappings.expense_account_by_item:
-		return Resolved(mappings.expense_account_by_item[code], f"Item '{code}' (buying)")
-	group = item_group_of(line, ctx)
-	seen = set()
-	while group and group not in seen:
-		if group in mappings.expense_account_by_item_group:
-			return Resolved(mappings.expense_account_by_item_group[group], f"Item Group '{group}' (buying)")
-		seen.add(group)
-		group = (ctx.masters.item_groups.get(group) or {}).get("parent_item_group")
-	expense = expense_account_of(line, ctx)
-	if expense and expense in mappings.account_by_expense_account:
-		return Resolved(mappings.account_by_expense_account[expense], f"Expense Account '{expense}'")
-	if ctx.settings.default_purchase_account_code:
-		return Resolved(
-			ctx.settings.default_purchase_account_code,
-			"the default purchase account code on the Xero Connection",
-		)
-	return Resolved(None, "")
-
-
-def resolve_bill_charge_account(account_head: str, ctx: MappingContext, field: str) -> Resolved:
-	"""A bill's charge (freight on an expense account) or discount line: by its account head, else
-	the default purchase account."""
-	mapped = ctx.mappings.account_by_expense_account.get(account_head)
-	if mapped:
-		return Resolved(mapped, f"Expense Account '{account_head}'", field)
-	if ctx.settings.default_purchase_account_code:
-		return Resolved(
-			ctx.settings.default_purchase_account_code,
-			"the default purchase account code on the Xero Connection",
-			field,
-		)
-	return Resolved(None, "", field)
+BUYING = AccountSide(
+	"expense_account",
+	"Expense Account",
+	" (buying)",
+	"the default purchase account code on the Xero Connection",
+)
 
 
 def buying_view(ctx: MappingContext) -> MappingContext:

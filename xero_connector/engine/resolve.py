@@ -40,52 +40,71 @@ def item_group_of(line: dict, ctx: MappingContext) -> str | None:
 	return item.get("item_group") if item else None
 
 
-def income_account_of(line: dict, ctx: MappingContext) -> str | None:
-	"""The line's income account, else the item's default for the company, else the company's."""
-	account = line.get("income_account")
+@dataclass(frozen=True)
+class AccountSide:
+	"""Where a side (selling, buying) reads a line's own account, and how its sources are named."""
+
+	account_field: str  # the line's field, and the company's default_<field>
+	account_label: str  # e.g. "Income Account"
+	item_note: str  # after "Item 'X'" and "Item Group 'Y'", e.g. " (buying)"
+	default_source: str
+
+
+SALES = AccountSide("income_account", "Income Account", "", "the default account code on the Xero Connection")
+
+
+def line_account_of(line: dict, ctx: MappingContext, field: str) -> str | None:
+	"""The line's ``field`` (income_account, expense_account), else the item's default for the
+	company, else the company's default_<field>."""
+	account = line.get(field)
 	if account:
 		return account
 	item = ctx.masters.items.get(line.get("item_code") or "")
 	company = ctx.masters.company.get("name")
 	for default in (item or {}).get("item_defaults") or []:
-		if default.get("income_account") and (not company or default.get("company") in (None, company)):
-			return default["income_account"]
-	return ctx.masters.company.get("default_income_account")
+		if default.get(field) and (not company or default.get("company") in (None, company)):
+			return default[field]
+	return ctx.masters.company.get(f"default_{field}")
 
 
-def resolve_account(line: dict, ctx: MappingContext) -> Resolved:
-	"""Rate-to-Account for one item line."""
+def income_account_of(line: dict, ctx: MappingContext) -> str | None:
+	"""The line's income account, else the item's default for the company, else the company's."""
+	return line_account_of(line, ctx, "income_account")
+
+
+def resolve_account(line: dict, ctx: MappingContext, side: AccountSide = SALES) -> Resolved:
+	"""Rate-to-Account for one item line. ``ctx`` holds the side's tables under the selling names
+	(for buying: :func:`.buying.buying_view`)."""
 	mappings = ctx.mappings
 	code = line.get("item_code") or ""
 	if code and code in mappings.account_by_item:
-		return Resolved(mappings.account_by_item[code], f"Item '{code}'")
+		return Resolved(mappings.account_by_item[code], f"Item '{code}'{side.item_note}")
 	group = item_group_of(line, ctx)
 	seen = set()
 	while group and group not in seen:
 		if group in mappings.account_by_item_group:
-			return Resolved(mappings.account_by_item_group[group], f"Item Group '{group}'")
+			return Resolved(mappings.account_by_item_group[group], f"Item Group '{group}'{side.item_note}")
 		seen.add(group)
 		group = (ctx.masters.item_groups.get(group) or {}).get("parent_item_group")
-	income = income_account_of(line, ctx)
-	if income and income in mappings.account_by_income_account:
-		return Resolved(mappings.account_by_income_account[income], f"Income Account '{income}'")
+	own = line_account_of(line, ctx, side.account_field)
+	if own and own in mappings.account_by_income_account:
+		return Resolved(mappings.account_by_income_account[own], f"{side.account_label} '{own}'")
 	if ctx.settings.default_account_code:
-		return Resolved(ctx.settings.default_account_code, "the default account code on the Xero Connection")
+		return Resolved(ctx.settings.default_account_code, side.default_source)
 	return Resolved(None, "")
 
 
-def resolve_charge_account(account_head: str, ctx: MappingContext) -> Resolved:
-	"""Rate-to-Account for a charge row (e.g. freight): by its account head, else the default."""
+def resolve_charge_account(
+	account_head: str, ctx: MappingContext, field: str = "taxes.account_head", side: AccountSide = SALES
+) -> Resolved:
+	"""Rate-to-Account for a charge row (e.g. freight) or a discount line: by its account head,
+	else the default (``ctx`` as for :func:`resolve_account`)."""
 	mapped = ctx.mappings.account_by_income_account.get(account_head)
 	if mapped:
-		return Resolved(mapped, f"Income Account '{account_head}'", "taxes.account_head")
+		return Resolved(mapped, f"{side.account_label} '{account_head}'", field)
 	if ctx.settings.default_account_code:
-		return Resolved(
-			ctx.settings.default_account_code,
-			"the default account code on the Xero Connection",
-			"taxes.account_head",
-		)
-	return Resolved(None, "", "taxes.account_head")
+		return Resolved(ctx.settings.default_account_code, side.default_source, field)
+	return Resolved(None, "", field)
 
 
 def resolve_tax(

@@ -22,24 +22,21 @@ is ERPNext's (``rounded_total``, else ``grand_total``). What differs lives here:
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from xero_connector.engine.buying import (
+	BUYING,
 	PURCHASE_CLASSES,
 	buying_view,
 	purchase_line_refusal,
-	resolve_bill_account,
-	resolve_bill_charge_account,
 	supplier_key,
 	tax_flag,
 )
 from xero_connector.engine.context import MappingContext
 from xero_connector.engine.mapping.document import Builder, XeroDocument
 from xero_connector.engine.mapping.lines import Line
-from xero_connector.engine.mapping.text import iso_date
-from xero_connector.engine.money import ONE, RATE_6DP, dec
-from xero_connector.engine.problems import MappingError, Problem
-from xero_connector.engine.resolve import Resolved
+from xero_connector.engine.problems import Problem
+from xero_connector.engine.resolve import Resolved, resolve_account, resolve_charge_account
 from xero_connector.engine.rules import document_number
 
 
@@ -47,6 +44,7 @@ class BillBuilder(Builder):
 	"""One Purchase Invoice's mapping (see the module's docstring for what differs from sales)."""
 
 	TEMPLATE_LABEL = "Purchase Taxes and Charges Template"
+	TYPES = ("ACCPAY", "ACCPAYCREDIT")
 
 	def __init__(self, doc: dict, ctx: MappingContext):
 		super().__init__(doc, buying_view(ctx))
@@ -57,12 +55,12 @@ class BillBuilder(Builder):
 		key = (get("item_code"), get("item_group"), get("expense_account"))
 		found = self._resolved.get(key)
 		if found is None:
-			found = self._resolved[key] = resolve_bill_account(item, self.full)
+			found = self._resolved[key] = resolve_account(item, self.ctx, BUYING)
 		return found
 
 	def charge_line(self, row, part) -> Line:
 		line = super().charge_line(row, part)
-		line.account = resolve_bill_charge_account(row.account_head, self.full, "taxes.account_head")
+		line.account = resolve_charge_account(row.account_head, self.ctx, "taxes.account_head", BUYING)
 		return line
 
 	def adjustment_lines(self, lines: list[Line], owed: Decimal, amount_types: str) -> list[Line]:
@@ -70,7 +68,7 @@ class BillBuilder(Builder):
 		for line in extra:
 			if line.field == "additional_discount_account":
 				head = self.doc.get("additional_discount_account") or ""
-				line.account = resolve_bill_charge_account(head, self.full, line.field)
+				line.account = resolve_charge_account(head, self.ctx, line.field, BUYING)
 		return extra
 
 	# ---- checks ------------------------------------------------------------------------------
@@ -235,59 +233,19 @@ class BillBuilder(Builder):
 
 	# ---- the document ------------------------------------------------------------------------
 
-	def document(
-		self, lines: list[dict], amount_types: str, currency: str, owed: Decimal, contact
-	) -> XeroDocument:
-		doc, ctx = self.doc, self.ctx
-		is_return = bool(doc.get("is_return"))
-		posting = iso_date(doc.get("posting_date"))
-		number = document_number(doc)
-		payload = {
-			"Type": "ACCPAYCREDIT" if is_return else "ACCPAY",
-			"Contact": dict(contact) if contact else {"Name": self.contact_name()},
-			"Date": posting,
-			"DueDate": iso_date(doc.get("due_date")) or posting,
-			"CurrencyCode": currency,
-			"LineAmountTypes": amount_types,
-			"LineItems": lines,
-			"Status": ctx.settings.invoice_status,
-			("CreditNoteNumber" if is_return else "InvoiceNumber"): number,
-		}
-		if currency != ctx.settings.company_currency:
-			payload["CurrencyRate"] = (ONE / dec(doc.get("conversion_rate"))).quantize(
-				RATE_6DP, rounding=ROUND_HALF_UP
-			)
-		return XeroDocument(
-			kind="credit_note" if is_return else "invoice",
-			number=number,
-			payload=payload,
-			expected_total=owed,
-			currency=currency,
-			return_against=(doc.get("return_against") or None) if is_return else None,
-		)
+	def numbers(self) -> tuple[str, dict]:
+		number = document_number(self.doc)
+		return number, {("CreditNoteNumber" if self.doc.get("is_return") else "InvoiceNumber"): number}
 
 
 def collect_bill(
 	doc: dict, ctx: MappingContext, contact: dict | None = None
 ) -> tuple[XeroDocument | None, list[Problem]]:
 	"""Map and check a Purchase Invoice in one pass (as mapping.collect does a Sales Invoice)."""
-	builder = BillBuilder(doc, ctx)
-	try:
-		builder.check_document()
-		result = builder.build(contact)
-	except (ValueError, TypeError, ArithmeticError):
-		builder.problems = []
-		if builder.check_numbers():
-			raise
-		builder.check_customer()
-		return None, builder.problems
-	return (None if builder.problems else result), builder.problems
+	return BillBuilder(doc, ctx).collect(contact)
 
 
 def map_purchase_invoice(doc: dict, ctx: MappingContext, contact: dict | None = None) -> XeroDocument:
 	"""The Xero bill (or, for a return, supplier credit note) of an ERPNext Purchase Invoice dict.
 	Raises MappingError listing every problem."""
-	result, problems = collect_bill(doc, ctx, contact)
-	if problems:
-		raise MappingError(problems)
-	return result
+	return BillBuilder(doc, ctx).mapped(contact)

@@ -46,8 +46,19 @@ def expected_total(doc: dict) -> Decimal:
 	return -owed if doc.get("is_return") else owed
 
 
+def add_currency_rate(payload: dict, doc: dict, currency: str, ctx: MappingContext) -> None:
+	"""A document in a foreign currency carries Xero's CurrencyRate: 1 / ERPNext's conversion_rate,
+	to 6 decimals (Xero's rate is foreign units per company-currency unit)."""
+	if currency != ctx.settings.company_currency:
+		payload["CurrencyRate"] = (ONE / dec(doc.get("conversion_rate"))).quantize(
+			RATE_6DP, rounding=ROUND_HALF_UP
+		)
+
+
 class Builder(ChecksMixin, LinesMixin, TaxesMixin, TotalsMixin, ContactMixin):
 	"""One document's mapping: its problems, and the Xero document when there are none."""
+
+	TYPES = ("ACCREC", "ACCRECCREDIT")  # Xero's Type of the document, of its return
 
 	def __init__(self, doc: dict, ctx: MappingContext):
 		self.doc = doc
@@ -72,6 +83,28 @@ class Builder(ChecksMixin, LinesMixin, TaxesMixin, TotalsMixin, ContactMixin):
 
 	def problem(self, row, field, message, fix, value=None, kind="", row_to_add=None):
 		self.problems.append(Problem(self.name, row, field, message, fix, value, kind, row_to_add))
+
+	def collect(self, contact: dict | None) -> tuple[XeroDocument | None, list[Problem]]:
+		"""Map and check in one pass: (the document, or None when there are problems; every
+		problem). One rule for every kind of document (a subclass maps a bill, an order)."""
+		try:
+			self.check_document()
+			result = self.build(contact)
+		except (ValueError, TypeError, ArithmeticError):
+			# a field that should be a number is not: name it (and the customer's problems) instead
+			self.problems = []
+			if self.check_numbers():
+				raise
+			self.check_customer()
+			return None, self.problems
+		return (None if self.problems else result), self.problems
+
+	def mapped(self, contact: dict | None) -> XeroDocument:
+		"""The document, or MappingError listing every problem."""
+		result, problems = self.collect(contact)
+		if problems:
+			raise MappingError(problems)
+		return result
 
 	def build(self, contact: dict | None) -> XeroDocument | None:
 		"""The XeroDocument, or None when problems were found (they are in self.problems)."""
@@ -112,14 +145,27 @@ class Builder(ChecksMixin, LinesMixin, TaxesMixin, TotalsMixin, ContactMixin):
 		currency = doc.get("currency") or ctx.settings.company_currency
 		return self.document(payload_lines, amount_types, currency, owed, contact)
 
+	def numbers(self) -> tuple[str, dict]:
+		"""The document's number in Xero, and the payload fields that carry it (and its Reference)."""
+		doc = self.doc
+		if doc.get("is_return"):
+			reference = doc.get("return_against") or doc.get("po_no") or self.name
+			return self.name, {"CreditNoteNumber": self.name, "Reference": reference}
+		return self.name, {
+			"InvoiceNumber": self.name,
+			"Reference": (doc.get("po_no") or "").strip() or self.name,
+		}
+
 	def document(
 		self, lines: list[dict], amount_types: str, currency: str, owed: Decimal, contact
 	) -> XeroDocument:
+		"""The Xero invoice or credit note (a bill's too: its TYPES and numbers differ)."""
 		doc, ctx = self.doc, self.ctx
 		is_return = bool(doc.get("is_return"))
 		posting = iso_date(doc.get("posting_date"))
+		number, number_fields = self.numbers()
 		payload = {
-			"Type": "ACCRECCREDIT" if is_return else "ACCREC",
+			"Type": self.TYPES[is_return],
 			"Contact": dict(contact) if contact else {"Name": self.contact_name()},
 			"Date": posting,
 			"DueDate": iso_date(doc.get("due_date")) or posting,
@@ -127,24 +173,16 @@ class Builder(ChecksMixin, LinesMixin, TaxesMixin, TotalsMixin, ContactMixin):
 			"LineAmountTypes": amount_types,
 			"LineItems": lines,
 			"Status": ctx.settings.invoice_status,
+			**number_fields,
 		}
-		if is_return:
-			payload["CreditNoteNumber"] = self.name
-			payload["Reference"] = doc.get("return_against") or doc.get("po_no") or self.name
-		else:
-			payload["InvoiceNumber"] = self.name
-			payload["Reference"] = (doc.get("po_no") or "").strip() or self.name
-		if currency != ctx.settings.company_currency:
-			payload["CurrencyRate"] = (ONE / dec(doc.get("conversion_rate"))).quantize(
-				RATE_6DP, rounding=ROUND_HALF_UP
-			)
+		add_currency_rate(payload, doc, currency, ctx)
 		return XeroDocument(
 			kind="credit_note" if is_return else "invoice",
-			number=self.name,
+			number=number,
 			payload=payload,
 			expected_total=owed,
 			currency=currency,
-			return_against=doc.get("return_against") or None if is_return else None,
+			return_against=(doc.get("return_against") or None) if is_return else None,
 		)
 
 
@@ -153,18 +191,7 @@ def collect(
 ) -> tuple[XeroDocument | None, list[Problem]]:
 	"""Map and check in one pass: (the document, or None when there are problems; every problem).
 	Called by map_sales_invoice and preflight."""
-	builder = Builder(doc, ctx)
-	try:
-		builder.check_document()
-		result = builder.build(contact)
-	except (ValueError, TypeError, ArithmeticError):
-		# a field that should be a number is not: name it (and the customer's problems) instead
-		builder.problems = []
-		if builder.check_numbers():
-			raise
-		builder.check_customer()
-		return None, builder.problems
-	return (None if builder.problems else result), builder.problems
+	return Builder(doc, ctx).collect(contact)
 
 
 def tax_uses(doc: dict, ctx: MappingContext) -> list[TaxUse]:
@@ -203,7 +230,4 @@ def map_sales_invoice(doc: dict, ctx: MappingContext, contact: dict | None = Non
 	resolution. The document's docstatus is not checked here (the engine decides what to push).
 	Raises MappingError listing every problem. Called by the engine's push and by the CLI.
 	"""
-	result, problems = collect(doc, ctx, contact)
-	if problems:
-		raise MappingError(problems)
-	return result
+	return Builder(doc, ctx).mapped(contact)

@@ -29,11 +29,11 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from xero_connector.engine.context import MappingContext
 from xero_connector.engine.mapping.bill import BillBuilder
-from xero_connector.engine.mapping.document import XeroDocument
+from xero_connector.engine.mapping.document import XeroDocument, add_currency_rate
 from xero_connector.engine.mapping.lines import MAX_DESCRIPTION, Line
 from xero_connector.engine.mapping.text import as_text, iso_date
-from xero_connector.engine.money import CENT, ONE, RATE_6DP, ZERO, dec, fits_4dp, plain, rounds_to
-from xero_connector.engine.problems import MappingError, Problem
+from xero_connector.engine.money import CENT, ONE, ZERO, dec, fits_4dp, plain, rounds_to
+from xero_connector.engine.problems import Problem
 
 ORDER_STATUS = "AUTHORISED"
 PURCHASE_ORDER_KIND = "purchase_order"
@@ -162,10 +162,7 @@ class PurchaseOrderBuilder(BillBuilder):
 		reference = str(order.get("order_confirmation_no") or "").strip()
 		if reference:
 			payload["Reference"] = reference
-		if currency != ctx.settings.company_currency:
-			payload["CurrencyRate"] = (ONE / dec(order.get("conversion_rate"))).quantize(
-				RATE_6DP, rounding=ROUND_HALF_UP
-			)
+		add_currency_rate(payload, order, currency, ctx)
 		return XeroDocument(
 			kind=PURCHASE_ORDER_KIND,
 			number=self.name,
@@ -179,23 +176,10 @@ def collect_purchase_order(
 	order: dict, ctx: MappingContext, contact: dict | None = None
 ) -> tuple[XeroDocument | None, list[Problem]]:
 	"""Map and check a Purchase Order in one pass (as mapping.collect does a Sales Invoice)."""
-	builder = PurchaseOrderBuilder(order, ctx)
-	try:
-		builder.check_document()
-		result = builder.build(contact)
-	except (ValueError, TypeError, ArithmeticError):
-		builder.problems = []
-		if builder.check_numbers():
-			raise
-		builder.check_customer()
-		return None, builder.problems
-	return (None if builder.problems else result), builder.problems
+	return PurchaseOrderBuilder(order, ctx).collect(contact)
 
 
 def map_purchase_order(order: dict, ctx: MappingContext, contact: dict | None = None) -> XeroDocument:
 	"""The Xero PurchaseOrder of an ERPNext Purchase Order dict. Raises MappingError listing every
 	problem. The order's docstatus and status are not checked here (the engine decides)."""
-	result, problems = collect_purchase_order(order, ctx, contact)
-	if problems:
-		raise MappingError(problems)
-	return result
+	return PurchaseOrderBuilder(order, ctx).mapped(contact)
