@@ -146,12 +146,30 @@ def before_cancel(doc, method=None):
 
 
 def on_cancel(doc, method=None):
-	"""doc_events on_cancel: queue the void (or delete) of the Xero document."""
+	"""doc_events on_cancel: queue the void (or delete) of the Xero document. When the
+	company's connection is missing or disabled, the Xero document stays as it is: a Failed
+	void row and a message say so, and how to void it."""
 	s = connection_of(doc)
 	if not s or not s.enabled:
+		if doc.get("xero_invoice_id"):
+			_not_voided(doc, s)
 		return
 	if doc.get("xero_invoice_id") or (s.sync_trigger != TRIGGER_MANUAL and _has_log(doc.name)):
 		enqueue_sync(doc.name, OP_VOID)
+
+
+def _not_voided(doc, connection) -> None:
+	if connection is None:
+		cause = _(
+			"{0} was cancelled in ERPNext, but its Xero document was not voided: company {1} has no Xero connection."
+		).format(doc.name, doc.company)
+	else:
+		cause = _(
+			"{0} was cancelled in ERPNext, but its Xero document was not voided: the Xero connection of company {1} is disabled."
+		).format(doc.name, doc.company)
+	fix = _("Void the invoice in Xero yourself, or enable the company's Xero Connection and Resend this row.")
+	ledger.record_not_voided(doc.name, cause, fix)
+	frappe.msgprint(f"{cause} {fix}", title=_("Not voided in Xero"), indicator="orange")
 
 
 def on_update_after_submit(doc, method=None):

@@ -18,8 +18,10 @@ import frappe
 
 from xero_connector.constants import (
 	INVOICE_OPERATIONS,
+	KIND_PERMANENT,
 	KIND_PREFLIGHT,
 	OP_PUSH,
+	OP_VOID,
 	SETTINGS,
 	STATUS_FAILED,
 	STATUS_QUEUED,
@@ -114,6 +116,27 @@ def record(values: dict, *, queued: str | None = None) -> tuple[str, bool]:
 	if values.get("reference_doctype") in (None, "", SALES_INVOICE):
 		set_invoice_status(values["reference_name"], values["operation"], values["status"])
 	return doc.name, completes
+
+
+def record_not_voided(name: str, cause: str, resolution: str) -> str:
+	"""One Failed void row for a cancelled Sales Invoice whose Xero document this site will
+	not void (its company's connection is missing or disabled): the Xero copy stays as it
+	was, and the row says so, with the way to void it. Called by events.on_cancel."""
+	attempt = frappe.db.count(SYNC_LOG, {"reference_name": name, "operation": OP_VOID}) + 1
+	log, _ = record(
+		{
+			"reference_doctype": SALES_INVOICE,
+			"reference_name": name,
+			"operation": OP_VOID,
+			"status": STATUS_FAILED,
+			"error_kind": KIND_PERMANENT,
+			"attempt": attempt,
+			"cause": cause,
+			"resolution": resolution,
+			"xero_messages": None,
+		}
+	)
+	return log
 
 
 def record_preflight(name: str, problems: list) -> str:
