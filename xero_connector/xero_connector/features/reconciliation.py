@@ -21,6 +21,8 @@ from xero_connector.xero_connector.permissions import require_manager
 SALES_INVOICE = "Sales Invoice"
 NUMBER_CHUNK = 40  # numbers per InvoiceNumbers filter / where clause (keeps the URL short)
 PAGE = 1000
+LINK_WAIT_SECONDS = 30  # a push of the invoice holding its lock takes a few seconds
+LINK_LEASE_SECONDS = 120
 
 
 class NothingToLink(XeroConnectorError):
@@ -148,15 +150,37 @@ def resend(name: str) -> dict:
 def link(name: str) -> dict:
 	"""Link: attach the Xero invoice (credit note, for a return) carrying this document's
 	number to it, as if the connector had created it. Refused when Xero has none, or when
-	that Xero document is already linked to another Sales Invoice."""
+	that Xero document is already linked to another Sales Invoice.
+
+	Holds the document's lock (the one a push job holds) and commits before letting go,
+	so a push of the same invoice queued a moment earlier runs before or after it, never
+	interleaved with it (two writers of one invoice row deadlock in MariaDB)."""
+	from xero_connector.xero.locks import LockTimeout
+	from xero_connector.xero_connector.connection.redis_backends import RedisLock
+	from xero_connector.xero_connector.connection.sync_session import document_lock
+
+	require_manager()
+	frappe.has_permission(SALES_INVOICE, "write", name, throw=True)
+	try:
+		with RedisLock(lease_seconds=LINK_LEASE_SECONDS).hold(document_lock(name), timeout=LINK_WAIT_SECONDS):
+			linked = _link(name)
+			frappe.db.commit()
+			return linked
+	except LockTimeout:
+		frappe.throw(
+			_("{0} is being sent to Xero right now. Try Link again in a minute.").format(name),
+			XeroConnectorError,
+			title=_("Sending to Xero"),
+		)
+
+
+def _link(name: str) -> dict:
 	from xero_connector.engine.host import LogEntry
 	from xero_connector.engine.records import state_from_element
 	from xero_connector.engine.xero_adapter import any_of
 	from xero_connector.xero_connector.connection.sync_session import open_client
 	from xero_connector.xero_connector.sync.host import FrappeHost
 
-	require_manager()
-	frappe.has_permission(SALES_INVOICE, "write", name, throw=True)
 	is_return = frappe.db.get_value(SALES_INVOICE, name, "is_return")
 	kind = "credit_note" if is_return else "invoice"
 	host = FrappeHost.for_invoice(name, commit=False)
