@@ -25,6 +25,11 @@ class XeroNotConnected(XeroConnectorError):
 	"""No organisation is connected, or the connection needs re-authorising."""
 
 
+class WrongConnection(XeroConnectorError):
+	"""A document reached the Xero connection of another company (the last guard against
+	sending one company's invoice to another's organisation)."""
+
+
 class MappingInvalid(XeroConnectorError):
 	"""A mapping or default names a Xero account or tax type Xero would refuse."""
 

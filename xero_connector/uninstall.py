@@ -15,6 +15,7 @@ def before_uninstall():
 	remove_roles()
 	remove_desk_navigation()
 	remove_secrets()
+	remove_stored_items()
 	remove_patch_log()
 
 
@@ -54,6 +55,14 @@ def remove_desk_navigation():
 			# without on_trash: in developer mode it would delete the app's own JSON file
 			frappe.delete_doc(doctype, name, ignore_permissions=True, force=True, ignore_on_trash=True)
 	frappe.cache.delete_key("desktop_icons")
+
+
+def remove_stored_items():
+	"""Xero's item codes of each organisation, kept as DefaultValue rows of their own parent
+	(connection/reference.store_items)."""
+	from xero_connector.xero_connector.connection.reference import ITEMS_PARENT
+
+	frappe.db.delete("DefaultValue", {"parent": ITEMS_PARENT})
 
 
 def remove_secrets():

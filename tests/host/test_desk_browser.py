@@ -23,6 +23,14 @@ DEMO_ORG = "Demo Company (NZ)"
 ARCHIVED_CUSTOMER = "Hamilton Smith Ltd"  # an ARCHIVED contact of the sandbox's demo organisation
 INCOME_ACCOUNT = "Sales - XTL"
 TAX_TEMPLATE = "NZ GST 15% - XTL"
+
+
+def xero_row(code: str) -> str:
+	"""The test company's Xero Account / Xero Tax Rate row of Xero's ``code`` (named as
+	ERPNext names accounts: the company's abbreviation after the code)."""
+	return f"{code} - XTL"
+
+
 INVOICE_TOTAL = "230.00"  # fixtures.make_invoice: 2 x 100 + GST 15%
 PUSHED: list[str] = []  # this run's invoices that reached Xero (the report must show them)
 
@@ -156,6 +164,13 @@ def test_administrator_connects_through_xeros_pages(desk, site, sandbox):
 	assert settings["tenant_id"] == sandbox.tenant_id, settings
 
 
+def choose_company(desk, site):
+	"""A new mapping starts with the user's default company; the test company where not."""
+	company = desk.wait_css(".frappe-control[data-fieldname='company'] input")
+	if company.get_attribute("value") != site.company:
+		desk.pick("company", site.company)
+
+
 def test_mapping_selectors_offer_only_codes_xero_accepts(desk, site):
 	as_user(desk, site, "manager")
 	# reference data (accounts, tax rates) from Xero, through the form's button
@@ -165,14 +180,15 @@ def test_mapping_selectors_offer_only_codes_xero_accepts(desk, site):
 	# Rate-to-Account: sales booked to an income account go to a Xero revenue account
 	site.execute("unmap", kind="account", mapping_type="Income Account", reference_name=INCOME_ACCOUNT)
 	desk.go("xero-account-mapping/new")
+	choose_company(desk, site)
 	desk.choose("mapping_type", "Income Account")
 	desk.pick("reference_name", INCOME_ACCOUNT)
 	offered = set(desk.link_values("xero_account_code"))
 	desk.screenshot("05-rate-to-account-selector")
 	# the demo organisation's active revenue accounts, and nothing else: not a bank (090),
 	# an archived revenue account (250), a system account (860 Rounding) or a liability (800)
-	assert offered == {"200", "260", "270"}, offered
-	desk.pick("xero_account_code", "200")
+	assert offered == {xero_row("200"), xero_row("260"), xero_row("270")}, offered
+	desk.pick("xero_account_code", xero_row("200"))
 	desk.save()
 	saved = site.execute("mapping", kind="account", name=desk.form_state()["name"])
 	assert (
@@ -180,7 +196,8 @@ def test_mapping_selectors_offer_only_codes_xero_accepts(desk, site):
 		saved["reference_doctype"],
 		saved["reference_name"],
 		saved["xero_account_code"],
-	) == ("Income Account", "Account", INCOME_ACCOUNT, "200"), saved
+	) == ("Income Account", "Account", INCOME_ACCOUNT, xero_row("200")), saved
+	assert saved["company"] == site.company, saved
 	assert saved["xero_account_name"] == "Sales", saved  # fetched from the Xero Account
 
 	# Tax Mapping: an Accounts User cannot see Sales Taxes and Charges Templates, and the
@@ -201,20 +218,21 @@ def test_mapping_selectors_offer_only_codes_xero_accepts(desk, site):
 		"unmap", kind="tax", mapping_type="Sales Taxes and Charges Template", reference_name=TAX_TEMPLATE
 	)
 	desk.go("xero-tax-mapping/new")
+	choose_company(desk, site)
 	desk.choose("mapping_type", "Sales Taxes and Charges Template")
 	desk.pick("reference_name", TAX_TEMPLATE)
 	offered = set(desk.link_values("xero_tax_type"))
 	desk.screenshot("06-tax-mapping-selector")
 	# active tax types that can apply to revenue; not INPUT2 / GSTONIMPORTS (purchases)
 	# nor TAX001 (archived)
-	assert offered == {"OUTPUT2", "ZERORATEDOUTPUT", "EXEMPTOUTPUT", "NONE"}, offered
-	desk.pick("xero_tax_type", "OUTPUT2")
+	assert offered == {xero_row(t) for t in ("OUTPUT2", "ZERORATEDOUTPUT", "EXEMPTOUTPUT", "NONE")}, offered
+	desk.pick("xero_tax_type", xero_row("OUTPUT2"))
 	desk.save()
 	saved = site.execute("mapping", kind="tax", name=desk.form_state()["name"])
 	assert (saved["mapping_type"], saved["reference_name"], saved["xero_tax_type"]) == (
 		"Sales Taxes and Charges Template",
 		TAX_TEMPLATE,
-		"OUTPUT2",
+		xero_row("OUTPUT2"),
 	), saved
 	desk.screenshot("06b-tax-mapping-saved")
 

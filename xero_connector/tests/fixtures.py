@@ -75,11 +75,35 @@ APP_FIELDS = {
 SITE_FIELDS = {"requeue_after_minutes", "customer_invoice_count"}
 
 
+# the connection's defaults link the company's Xero Account / Xero Tax Rate rows
+DEFAULT_LINKS = {
+	"default_account_code": "Xero Account",
+	"rounding_account_code": "Xero Account",
+	"default_tax_type": "Xero Tax Rate",
+	"zero_tax_type": "Xero Tax Rate",
+}
+
+
+def xero_name(code: str | None, company: str | None = None) -> str | None:
+	"""The name of the Xero Account / Xero Tax Rate row of Xero's ``code`` in the company's
+	organisation ("200" -> "200 - XTL"); a name is returned as it is."""
+	from xero_connector.xero_connector.connection.reference import row_name
+
+	if not code or " - " in code:
+		return code
+	return row_name(code, company or COMPANY)
+
+
 def _split(values: dict) -> tuple[dict, dict, dict]:
-	"""``values`` as (Xero App's, Xero Connection's, Xero Settings')."""
+	"""``values`` as (Xero App's, Xero Connection's, Xero Settings'); the defaults may be
+	given as Xero's codes."""
 	app_values = {k: v for k, v in values.items() if k in APP_FIELDS}
 	site_values = {k: v for k, v in values.items() if k in SITE_FIELDS}
-	connection_values = {k: v for k, v in values.items() if k not in APP_FIELDS | SITE_FIELDS}
+	connection_values = {
+		k: xero_name(v) if k in DEFAULT_LINKS else v
+		for k, v in values.items()
+		if k not in APP_FIELDS | SITE_FIELDS
+	}
 	return app_values, connection_values, site_values
 
 
@@ -363,26 +387,34 @@ def unmap(doctype: str, **filters):
 		frappe.delete_doc(doctype, name, ignore_permissions=True)
 
 
-def map_account(mapping_type: str, reference: str, code: str):
-	unmap(ACCOUNT_MAPPING, mapping_type=mapping_type, reference_name=reference)
+def map_account(mapping_type: str, reference: str, code: str, company: str | None = None):
+	"""The company's (the test company's) Rate-to-Account row of ``reference`` to Xero's
+	account ``code`` (a code or a row name)."""
+	company = company or COMPANY
+	unmap(ACCOUNT_MAPPING, company=company, mapping_type=mapping_type, reference_name=reference)
 	return frappe.get_doc(
 		{
 			"doctype": ACCOUNT_MAPPING,
+			"company": company,
 			"mapping_type": mapping_type,
 			"reference_name": reference,
-			"xero_account_code": code,
+			"xero_account_code": xero_name(code, company),
 		}
 	).insert()
 
 
-def map_tax(mapping_type: str, reference: str, tax_type: str):
-	unmap(TAX_MAPPING, mapping_type=mapping_type, reference_name=reference)
+def map_tax(mapping_type: str, reference: str, tax_type: str, company: str | None = None):
+	"""The company's (the test company's) Tax Mapping row of ``reference`` to Xero's tax
+	type ``tax_type`` (a code or a row name)."""
+	company = company or COMPANY
+	unmap(TAX_MAPPING, company=company, mapping_type=mapping_type, reference_name=reference)
 	return frappe.get_doc(
 		{
 			"doctype": TAX_MAPPING,
+			"company": company,
 			"mapping_type": mapping_type,
 			"reference_name": reference,
-			"xero_tax_type": tax_type,
+			"xero_tax_type": xero_name(tax_type, company),
 		}
 	).insert()
 

@@ -271,21 +271,41 @@ def migrated(docs: list[dict], settings: dict) -> dict:
 	schema and desk. ``docs`` and ``settings`` are what .ci/host stored through the
 	earlier version (each doc found by its own values). Returns the problems found."""
 	_require_throwaway()
+	from xero_connector.xero_connector.connection.reference import code_of
+
 	problems = []
+	connections = frappe.get_all("Xero Connection", pluck="name")
+	company = connections[0] if len(connections) == 1 else None
+	# Xero's codes became the company's rows (patches/v2_0/reference_per_company.py): a
+	# mapping links "{code} - {abbr}", and each Xero row and mapping has the company
+	links = {"xero_account_code": "Xero Account", "xero_tax_type": "Xero Tax Rate"}
 	for doc in docs:
 		values = {k: v for k, v in doc.items() if k != "doctype" and not isinstance(v, list | dict)}
-		if not frappe.get_all(doc["doctype"], filters=values, limit=1):
+		kept = {k: v for k, v in values.items() if k not in links}
+		found = frappe.get_all(doc["doctype"], filters=kept, fields=["*"], limit=1)
+		if not found:
 			problems.append(f"{doc['doctype']} {values} is gone")
+			continue
+		row = found[0]
+		for field, xero_doctype in links.items():
+			if field in values and code_of(xero_doctype, row.get(field)) != values[field]:
+				problems.append(
+					f"{doc['doctype']}.{field} is {row.get(field)!r}, not the row of {values[field]!r}"
+				)
+		per_company = ("Xero Account", "Xero Tax Rate", "Xero Account Mapping", "Xero Tax Mapping")
+		if doc["doctype"] in per_company and row.company != company:
+			problems.append(f"{doc['doctype']} {values} has company {row.company!r}, not {company!r}")
 	# Xero Settings became the Xero App "Xero" and the Xero Connection of the company whose
 	# invoices were in Xero (patches/v2_0/settings_to_connections.py)
 	app = frappe.get_doc("Xero App", "Xero") if frappe.db.exists("Xero App", "Xero") else None
-	connections = frappe.get_all("Xero Connection", pluck="name")
-	connection = frappe.get_doc("Xero Connection", connections[0]) if len(connections) == 1 else None
+	connection = frappe.get_doc("Xero Connection", company) if company else None
 	if app is None or connection is None:
 		problems.append(f"Xero Settings became Xero App {app and app.name!r} and connections {connections}")
 	for field, value in settings.items():
 		holder = app if field in fixtures.APP_FIELDS else connection
 		found = holder.get(field) if holder is not None else None
+		if field in fixtures.DEFAULT_LINKS:
+			found = code_of(fixtures.DEFAULT_LINKS[field], found)
 		if found != value:
 			problems.append(f"{field} is {found!r} after the migration, was {value!r}")
 	# this version's schema and records, as a fresh install has them

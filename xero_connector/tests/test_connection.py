@@ -26,10 +26,15 @@ class TestConnection(XeroTestCase):
 		self.assertEqual(settings.organisation_name, "Demo Company (NZ)")
 		self.assertEqual(settings.base_currency, "NZD")
 		self.assertEqual(
-			frappe.db.get_value(XERO_ACCOUNT, "200", ["status", "account_class"]), ("ACTIVE", "REVENUE")
+			frappe.db.get_value(
+				XERO_ACCOUNT, fixtures.xero_name("200"), ["company", "code", "status", "account_class"]
+			),
+			(fixtures.COMPANY, "200", "ACTIVE", "REVENUE"),
 		)
-		self.assertEqual(frappe.db.get_value(XERO_ACCOUNT, "250", "status"), "ARCHIVED")
-		self.assertEqual(frappe.db.get_value(XERO_TAX_RATE, "INPUT2", "can_apply_to_revenue"), 0)
+		self.assertEqual(frappe.db.get_value(XERO_ACCOUNT, fixtures.xero_name("250"), "status"), "ARCHIVED")
+		self.assertEqual(
+			frappe.db.get_value(XERO_TAX_RATE, fixtures.xero_name("INPUT2"), "can_apply_to_revenue"), 0
+		)
 		self.assertIn("USD", settings.xero_currencies)
 		self.assertIsNotNone(settings.api_minute_remaining)
 
@@ -39,8 +44,12 @@ class TestConnection(XeroTestCase):
 		xero_items = self.sandbox.organisation().items.values()
 		expected = sorted((i["Code"], i["Name"], i["ItemID"]) for i in xero_items)
 		self.assertTrue(expected)
-		self.assertEqual(sorted((i["Code"], i["Name"], i["ItemID"]) for i in stored_items()), expected)
-		self.assertEqual(xero_reference("NZD").item_codes(), {code for code, _, _ in expected})
+		self.assertEqual(
+			sorted((i["Code"], i["Name"], i["ItemID"]) for i in stored_items(fixtures.COMPANY)), expected
+		)
+		self.assertEqual(
+			xero_reference(fixtures.connection_doc()).item_codes(), {code for code, _, _ in expected}
+		)
 
 	def test_authorise_url_carries_state_and_pkce(self):
 		from xero_connector.xero_connector.api import start_connect

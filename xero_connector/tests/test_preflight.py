@@ -130,8 +130,10 @@ class TestMappingValidation(XeroTestCase):
 	def test_unknown_codes_are_refused(self):
 		from xero_connector.xero_connector.connection.reference import account_problem, tax_type_problem
 
-		self.assertIn("no account with code", account_problem("999"))
-		self.assertIn("no tax rate", tax_type_problem("BOGUS"))
+		self.assertIn(
+			"has no account 999 - XTL for Xero Test Ltd", account_problem(fixtures.COMPANY, "999 - XTL")
+		)
+		self.assertIn("has no tax rate BOGUS - XTL", tax_type_problem(fixtures.COMPANY, "BOGUS - XTL"))
 
 	def test_valid_mapping_is_saved_and_duplicates_refused(self):
 		doc = map_account("Item Group", "All Item Groups", "260")
@@ -141,16 +143,17 @@ class TestMappingValidation(XeroTestCase):
 			frappe.get_doc(
 				{
 					"doctype": ACCOUNT_MAPPING,
+					"company": fixtures.COMPANY,
 					"mapping_type": "Item Group",
 					"reference_name": "All Item Groups",
-					"xero_account_code": "200",
+					"xero_account_code": fixtures.xero_name("200"),
 				}
 			).insert()
 		doc.delete()
 
 	def test_settings_defaults_are_validated(self):
 		settings = fixtures.connection_doc()
-		settings.default_account_code = "310"
+		settings.default_account_code = fixtures.xero_name("310")
 		self.assert_refused(settings.save, "Default Sales Account", "not a revenue account")
 
 	def test_income_account_is_refused_as_a_tax_account(self):
@@ -161,11 +164,13 @@ class TestMappingValidation(XeroTestCase):
 
 	def test_rounding_account_is_xeros_rounding_account_or_revenue(self):
 		settings = fixtures.connection_doc()
-		settings.rounding_account_code = "820"  # Xero's GST system account: no lines on it
+		settings.rounding_account_code = fixtures.xero_name(
+			"820"
+		)  # Xero's GST system account: no lines on it
 		self.assert_refused(settings.save, "Rounding Account", "system account")
 		settings.reload()
 		for code in ("860", "260"):  # Xero's Rounding account, which takes lines; Other Revenue
-			settings.rounding_account_code = code
+			settings.rounding_account_code = fixtures.xero_name(code)
 			settings.save()
 			settings.reload()
 		fixtures.set_values("rounding_account_code", None)

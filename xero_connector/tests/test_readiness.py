@@ -67,7 +67,11 @@ class TestReadiness(XeroTestCase):
 			self.assertFalse(self.check()["ready"])
 
 			name = readiness.create_mapping("account", "Item", "XERO-UNMAPPED", "200")
-			self.assertEqual(frappe.db.get_value(ACCOUNT_MAPPING, name, "xero_account_code"), "200")
+			self.assertEqual(
+				frappe.db.get_value(ACCOUNT_MAPPING, name, ["company", "xero_account_code"]),
+				(COMPANY, fixtures.xero_name("200")),
+				"the code became the company's Xero Account row",
+			)
 			self.assertEqual(self.issues("unmapped_account", "XERO-UNMAPPED"), [])
 			# repointing the same record updates its mapping rather than adding a second one
 			self.assertEqual(readiness.create_mapping("account", "Item", "XERO-UNMAPPED", "260"), name)
@@ -94,7 +98,7 @@ class TestReadiness(XeroTestCase):
 			self.assertNotEqual(zero, standard, "one row per rate")
 			self.assertEqual(
 				frappe.db.get_value(TAX_MAPPING, zero, ["for_one_rate", "rate", "xero_tax_type"]),
-				(1, 0.0, "ZERORATEDOUTPUT"),
+				(1, 0.0, fixtures.xero_name("ZERORATEDOUTPUT")),
 			)
 			# the same rate again repoints its row
 			self.assertEqual(
@@ -102,13 +106,13 @@ class TestReadiness(XeroTestCase):
 			)
 			with self.assertRaises(frappe.ValidationError):  # OUTPUT2 is 15% in Xero, not 0%
 				readiness.create_mapping("tax", "Tax Account", GST_ACCOUNT, "OUTPUT2", rate="0")
-			rows = get_tax_mappings()["Tax Account"][GST_ACCOUNT]
+			rows = get_tax_mappings(COMPANY)["Tax Account"][GST_ACCOUNT]
 			self.assertCountEqual(
 				rows, [RatedTaxType("EXEMPTOUTPUT", Decimal("0")), RatedTaxType("OUTPUT2", Decimal("15"))]
 			)
 		finally:
 			frappe.db.delete(TAX_MAPPING, {"reference_name": GST_ACCOUNT})
-			frappe.cache.delete_value(XeroTaxMapping.cache_key)
+			frappe.cache.delete_value(f"{XeroTaxMapping.cache_key}:{COMPANY}")
 			frappe.db.commit()
 
 	def test_a_currency_xero_does_not_have_is_reported_and_nothing_is_enabled(self):

@@ -338,9 +338,13 @@ class TestItemCode(XeroTestCase):
 			frappe.db.commit()
 			self.assertEqual(counts["items"], len(organisation.items))
 			self.assertIn(
-				{"Code": ITEM, "Name": "Xero Widget", "ItemID": item_id}, stored_items(), "kept in the site"
+				{"Code": ITEM, "Name": "Xero Widget", "ItemID": item_id},
+				stored_items(fixtures.COMPANY),
+				"kept in the site",
 			)
-			self.assertIn(ITEM, xero_reference("NZD").item_codes(), "handed to the engine")
+			self.assertIn(
+				ITEM, xero_reference(fixtures.connection_doc()).item_codes(), "handed to the engine"
+			)
 
 			known = self.submit_and_sync(items=[(ITEM, 2, 40)])
 			unknown = self.submit_and_sync(items=[("XERO-UNMAPPED", 1, 10)])
@@ -358,7 +362,9 @@ class TestItemCode(XeroTestCase):
 				organisation.items.pop(item_id, None)
 			api.fetch_reference(fixtures.COMPANY)
 			frappe.db.commit()
-		self.assertNotIn(ITEM, xero_reference("NZD").item_codes(), "a new fetch forgets it")
+		self.assertNotIn(
+			ITEM, xero_reference(fixtures.connection_doc()).item_codes(), "a new fetch forgets it"
+		)
 
 
 class TestQueueDown(XeroTestCase):

@@ -12,6 +12,7 @@ import frappe
 from frappe.utils.password import get_decrypted_password, set_encrypted_password
 
 from xero_connector.constants import APP, CONNECTION, SETTINGS, SYNC_LOG
+from xero_connector.patches.v2_0 import reference_per_company
 from xero_connector.patches.v2_0 import settings_to_connections as patch
 from xero_connector.tests import fixtures
 from xero_connector.tests.fixtures import XeroTestCase, token_store
@@ -56,6 +57,7 @@ class TestUpgradePatch(XeroTestCase):
 
 	def tearDown(self):
 		# back to the test app and connection every other test uses
+		reference_per_company.execute()  # Xero rows and mappings left without a company
 		fixtures.configure_settings(self.sandbox)
 		fixtures.connect(self.sandbox)
 		fixtures.set_defaults(default_account_code="200", default_tax_type="OUTPUT2")
@@ -92,13 +94,29 @@ class TestUpgradePatch(XeroTestCase):
 			account, xero_account_code) values (%s, %s, %s, 'xero_bank_accounts', 1, %s, '090')""",
 			("upgrade-bank-row", SETTINGS, SETTINGS, f"Cash - {fixtures.ABBR}"),
 		)
+		# Xero's accounts and tax rates and the mappings as the earlier version kept them: named
+		# by Xero's code, of no company
+		suffix = f" - {fixtures.ABBR}"
+		for doctype, column in reference_per_company.CODE_COLUMN.items():
+			frappe.db.sql(
+				f"update `tab{doctype}` set name = `{column}`, company = null where company = %s",
+				fixtures.COMPANY,
+			)
+		for doctype, field, _xero in reference_per_company.MAPPING_LINKS:
+			frappe.db.sql(
+				f"""update `tab{doctype}` set company = null, `{field}` = left(`{field}`, char_length(`{field}`) - %s)
+				where company = %s""",
+				(len(suffix), fixtures.COMPANY),
+			)
 		frappe.clear_document_cache(SETTINGS, SETTINGS)
 		frappe.db.commit()
 
 	def run_patch(self) -> str:
+		"""Both patches of the upgrade, as ``bench migrate`` runs them (patches.txt)."""
 		out = io.StringIO()
 		with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
 			patch.execute()
+			reference_per_company.execute()
 		return out.getvalue()
 
 	def test_patch_moves_settings_and_tokens_still_work(self):
@@ -116,7 +134,18 @@ class TestUpgradePatch(XeroTestCase):
 		)
 		self.assertEqual(
 			(connection.default_account_code, connection.default_tax_type, connection.payment_pull_interval),
-			("200", "OUTPUT2", 20),
+			("200 - XTL", "OUTPUT2 - XTL", 20),
+			"the defaults link the company's Xero rows, named as ERPNext names accounts",
+		)
+		self.assertEqual(
+			frappe.db.get_value("Xero Account", "200 - XTL", ["company", "code"]), (fixtures.COMPANY, "200")
+		)
+		self.assertFalse(frappe.db.exists("Xero Tax Rate", {"company": ("is", "not set")}))
+		self.assertEqual(
+			frappe.db.get_value(
+				"Xero Tax Mapping", {"reference_name": fixtures.TAX_TEMPLATE}, ["company", "xero_tax_type"]
+			),
+			(fixtures.COMPANY, "OUTPUT2 - XTL"),
 		)
 		self.assertEqual(connection.xero_connection_id, "conn-1")
 		self.assertEqual([row.xero_account_code for row in connection.xero_bank_accounts], ["090"])
@@ -148,6 +177,13 @@ class TestUpgradePatch(XeroTestCase):
 		self.assertEqual(
 			{k: after[k] for k in ("tenant_id", "xero_app", "default_account_code")},
 			{k: before[k] for k in ("tenant_id", "xero_app", "default_account_code")},
+		)
+		self.assertEqual(
+			frappe.db.get_value(
+				"Xero Tax Mapping", {"reference_name": fixtures.TAX_TEMPLATE}, "xero_tax_type"
+			),
+			"OUTPUT2 - XTL",
+			"not renamed twice",
 		)
 		self.assertEqual(
 			get_decrypted_password(APP, patch.APP_NAME, "refresh_token"), self.secrets["refresh_token"]

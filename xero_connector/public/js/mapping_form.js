@@ -27,3 +27,20 @@ xero_connector.mapping_form.use_doctype = function (frm, doctype) {
 		"orange"
 	);
 };
+
+// A new mapping starts with the user's default company (the one they work in).
+xero_connector.mapping_form.default_company = function (frm) {
+	if (frm.is_new() && !frm.doc.company) {
+		const company = frappe.defaults.get_user_default("Company");
+		if (company) frm.set_value("company", company);
+	}
+};
+
+// Another company's Xero organisation has other accounts and tax rates: a Xero row or an
+// ERPNext record chosen for the former company no longer fits.
+xero_connector.mapping_form.company_changed = function (frm, xero_field) {
+	if (frm.doc[xero_field]) frm.set_value(xero_field, null);
+	if (frm.doc.reference_name && frm.doc.mapping_type !== "Item" && frm.doc.mapping_type !== "Item Group") {
+		frm.set_value("reference_name", null);
+	}
+};

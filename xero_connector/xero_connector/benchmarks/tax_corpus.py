@@ -210,7 +210,8 @@ def kept_mappings():
 					frappe.delete_doc(doctype, name, ignore_permissions=True, force=True)
 				elif code != before[doctype][name]:
 					frappe.db.set_value(doctype, name, field, before[doctype][name])
-			forget_mappings(frappe.get_doc({"doctype": doctype}).cache_key)
+			for company in frappe.get_all("Company", pluck="name"):
+				forget_mappings(frappe.get_doc({"doctype": doctype}).cache_key, company)
 		frappe.db.commit()
 
 

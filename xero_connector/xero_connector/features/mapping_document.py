@@ -1,7 +1,8 @@
 """What Xero Account Mapping (Rate-to-Account) and Xero Tax Mapping have in common:
-a mapping type naming the ERPNext doctype, one row per (type, record), a Xero code
-checked against the fetched reference data, and a Redis cache of all rows that the
-Host reads on every submit."""
+a company, a mapping type naming the ERPNext doctype, one row per (company, type,
+record), a Xero row of that company's organisation checked against the fetched
+reference data, and a Redis cache of each company's rows, as Xero codes, that the Host
+reads on every submit."""
 
 import frappe
 from frappe import _
@@ -15,7 +16,8 @@ class XeroMappingDocument(Document):
 
 	reference_doctypes: dict[str, str] = {}  # mapping type -> ERPNext doctype of reference_name
 	cache_key = ""
-	code_field = ""  # the Xero code field of the doctype
+	code_field = ""  # the field linking the Xero row (Xero Account / Xero Tax Rate) of the company
+	xero_doctype = ""
 	invalid_title = ""
 
 	def _validate_links(self):
@@ -27,6 +29,7 @@ class XeroMappingDocument(Document):
 	def validate(self):
 		self.reference_doctype = self.reference_doctypes.get(self.mapping_type)
 		if self.reference_name:
+			self.check_company_of_reference()
 			self.check_reference()
 		self.validate_unique()
 		problem = self.code_problem(self.get(self.code_field))
@@ -34,10 +37,33 @@ class XeroMappingDocument(Document):
 			frappe.throw(problem, MappingInvalid, title=_(self.invalid_title))
 
 	def on_update(self):
-		forget_mappings(self.cache_key)
+		forget_mappings(self.cache_key, self.company)
+		if self.has_value_changed("company"):
+			forget_mappings(self.cache_key, self.get_doc_before_save().company)
 
 	def on_trash(self):
-		forget_mappings(self.cache_key)
+		forget_mappings(self.cache_key, self.company)
+
+	def check_company_of_reference(self) -> None:
+		"""An ERPNext record that belongs to a company (an Account, a tax template) must be
+		of the mapping's: another company's invoices never use it."""
+		meta = frappe.get_meta(self.reference_doctype)
+		if not meta.has_field("company"):
+			return
+		owner = frappe.db.get_value(self.reference_doctype, self.reference_name, "company")
+		if owner and owner != self.company:
+			frappe.throw(
+				_(
+					"{0} {1} belongs to {2}, not to {3}: map it in a row for {2}, or pick one of {3}'s."
+				).format(
+					_(self.reference_doctype),
+					frappe.bold(self.reference_name),
+					frappe.bold(owner),
+					frappe.bold(self.company),
+				),
+				MappingInvalid,
+				title=_("Another company's record"),
+			)
 
 	def check_reference(self) -> None:
 		"""Refuse an ERPNext record of the wrong kind (e.g. a non-income account)."""
@@ -46,10 +72,11 @@ class XeroMappingDocument(Document):
 		raise NotImplementedError
 
 	def validate_unique(self) -> None:
-		"""One mapping per (type, record)."""
+		"""One mapping per (company, type, record)."""
 		duplicate = frappe.db.exists(
 			self.doctype,
 			{
+				"company": self.company,
 				"mapping_type": self.mapping_type,
 				"reference_name": self.reference_name,
 				"name": ("!=", self.name),
@@ -66,21 +93,39 @@ class XeroMappingDocument(Document):
 			)
 
 
-def forget_mappings(key: str) -> None:
-	"""Drop the cached mappings now and again after commit (another worker may have
-	re-read the old rows in between)."""
+def forget_mappings(key: str, company: str | None) -> None:
+	"""Drop the company's cached mappings now and again after commit (another worker may
+	have re-read the old rows in between)."""
+	key = f"{key}:{company}"
 	frappe.cache.delete_value(key)
 	frappe.db.after_commit.add(lambda: frappe.cache.delete_value(key))
 
 
-def cached_mappings(controller: type[XeroMappingDocument], doctype: str) -> dict[str, dict[str, str]]:
-	"""All rows of a mapping doctype by type ({mapping type: {reference name: Xero code}}),
-	cached in Redis and cleared when a row is saved or deleted. Called by host.py."""
+def mapping_rows(controller: type[XeroMappingDocument], company: str, fields: list[str]) -> list[dict]:
+	"""The company's rows of a mapping doctype with ``code`` (Xero's own code of the linked
+	Xero row, as the engine and Xero know it), oldest first, in one query."""
+	mapping = frappe.qb.DocType(controller.doctype_name)
+	xero = frappe.qb.DocType(controller.xero_doctype)
+	code = xero.code if controller.xero_doctype == "Xero Account" else xero.tax_type
+	query = (
+		frappe.qb.from_(mapping)
+		.left_join(xero)
+		.on(xero.name == mapping[controller.code_field])
+		.select(*(mapping[f] for f in fields), code.as_("code"))
+		.where(mapping.company == company)
+		.orderby(mapping.creation)
+	)
+	return query.run(as_dict=True)
+
+
+def cached_mappings(controller: type[XeroMappingDocument], company: str) -> dict[str, dict[str, str]]:
+	"""The company's rows of a mapping doctype by type ({mapping type: {reference name: Xero
+	code}}), cached in Redis and cleared when a row is saved or deleted. Called by host.py."""
 
 	def read() -> dict[str, dict[str, str]]:
 		result = {label: {} for label in controller.reference_doctypes}
-		for row in frappe.get_all(doctype, fields=["mapping_type", "reference_name", controller.code_field]):
-			result.setdefault(row.mapping_type, {})[row.reference_name] = row[controller.code_field]
+		for row in mapping_rows(controller, company, ["mapping_type", "reference_name"]):
+			result.setdefault(row.mapping_type, {})[row.reference_name] = row.code
 		return result
 
-	return frappe.cache.get_value(controller.cache_key, generator=read)
+	return frappe.cache.get_value(f"{controller.cache_key}:{company}", generator=read)

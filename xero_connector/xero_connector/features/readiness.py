@@ -11,7 +11,7 @@ import frappe
 from frappe import _
 from frappe.utils import flt
 
-from xero_connector.constants import ACCOUNT_MAPPING, TAX_MAPPING
+from xero_connector.constants import ACCOUNT_MAPPING, TAX_MAPPING, XERO_ACCOUNT, XERO_TAX_RATE
 from xero_connector.exceptions import XeroConnectorError, shows_xero_errors
 from xero_connector.xero_connector.connection import registry
 from xero_connector.xero_connector.permissions import require_manager
@@ -87,19 +87,35 @@ def export_csv(company: str, from_date: str, to_date: str) -> None:
 
 @frappe.whitelist(methods=["POST"])
 def create_mapping(
-	kind: str, mapping_type: str, reference_name: str, xero_code: str, rate: str | None = None
+	kind: str,
+	mapping_type: str,
+	reference_name: str,
+	xero_code: str,
+	rate: str | None = None,
+	company: str | None = None,
 ) -> str:
-	"""Create (or repoint) the account or tax mapping of one ERPNext record; the mapping's own
-	validation refuses a Xero account or tax type Xero would not accept. ``rate`` (tax only):
-	the row is for the record's lines at that rate (issue 18: one tax account, several rates),
-	beside its other rows; without it, the record's row for lines at any rate. Returns its name."""
+	"""Create (or repoint) the account or tax mapping of one ERPNext record for ``company``
+	(the Readiness page's; the site's only connection's when not given); the mapping's own
+	validation refuses a Xero account or tax type the company's Xero organisation would not
+	accept. ``xero_code`` is Xero's code or the name of the company's Xero row. ``rate`` (tax
+	only): the row is for the record's lines at that rate (issue 18: one tax account, several
+	rates), beside its other rows; without it, the record's row for lines at any rate.
+	Returns its name."""
+	from xero_connector.xero_connector.connection.reference import name_of
+
 	require_manager()
-	doctype, field = {
-		"account": (ACCOUNT_MAPPING, "xero_account_code"),
-		"tax": (TAX_MAPPING, "xero_tax_type"),
+	doctype, field, xero_doctype = {
+		"account": (ACCOUNT_MAPPING, "xero_account_code", XERO_ACCOUNT),
+		"tax": (TAX_MAPPING, "xero_tax_type", XERO_TAX_RATE),
 	}[kind]
 	frappe.has_permission(doctype, "create", throw=True)
-	key = {"mapping_type": mapping_type, "reference_name": reference_name}
+	if not company:
+		connection = registry.default_connection()
+		if not connection:
+			frappe.throw(_("Choose the company whose mapping this is."), XeroConnectorError)
+		company = connection.company
+	xero_code = name_of(xero_doctype, company, xero_code) or xero_code
+	key = {"company": company, "mapping_type": mapping_type, "reference_name": reference_name}
 	if kind == "tax":
 		one_rate = rate not in (None, "")
 		key["for_one_rate"] = 1 if one_rate else 0

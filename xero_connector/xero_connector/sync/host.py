@@ -24,8 +24,9 @@ from xero_connector.constants import (
 )
 from xero_connector.engine.context import MappingContext, Mappings, Masters, Settings
 from xero_connector.engine.host import LogEntry, SyncState
+from xero_connector.exceptions import WrongConnection
 from xero_connector.xero_connector.connection import registry
-from xero_connector.xero_connector.connection.reference import has_reference, xero_reference
+from xero_connector.xero_connector.connection.reference import codes_by_name, has_reference, xero_reference
 from xero_connector.xero_connector.connection.settings_state import write_state
 from xero_connector.xero_connector.doctype.xero_account_mapping.xero_account_mapping import (
 	get_account_mappings,
@@ -53,6 +54,7 @@ class FrappeHost:
 		job_id: str | None = None,
 	):
 		self.connection = connection
+		self.company = connection.company
 		self.site_id = frappe.local.site
 		self.tenant_id = connection.tenant_id or ""
 		self.commit = commit
@@ -94,8 +96,8 @@ class FrappeHost:
 
 	def mappings(self) -> Mappings:
 		if self._mappings is None:
-			accounts = get_account_mappings()
-			taxes = get_tax_mappings()
+			accounts = get_account_mappings(self.company)
+			taxes = get_tax_mappings(self.company)
 			self._mappings = Mappings(
 				account_by_item=accounts.get("Item", {}),
 				account_by_item_group=accounts.get("Item Group", {}),
@@ -108,12 +110,17 @@ class FrappeHost:
 
 	def engine_settings(self, doc: dict) -> Settings:
 		s = self.connection
+		if doc.get("company") and doc.get("company") != self.company:
+			raise WrongConnection(
+				f"{doc.get('name')} is of {doc.get('company')}, but this is {self.company}'s Xero connection"
+			)
 		company_currency = frappe.get_cached_value("Company", doc.get("company"), "default_currency")
+		codes = codes_by_name(self.company)  # the defaults link rows of the company's organisation
 		return Settings(
-			default_account_code=s.default_account_code or None,
-			default_tax_type=s.default_tax_type or None,
-			zero_tax_type=s.zero_tax_type or None,
-			rounding_account_code=s.rounding_account_code or None,
+			default_account_code=codes.get(s.default_account_code) or None,
+			default_tax_type=codes.get(s.default_tax_type) or None,
+			zero_tax_type=codes.get(s.zero_tax_type) or None,
+			rounding_account_code=codes.get(s.rounding_account_code) or None,
 			billing_code_field=s.billing_code_field or "xero_account_number",
 			invoice_status=s.invoice_status or "AUTHORISED",
 			company_currency=company_currency or s.base_currency or "NZD",
@@ -122,8 +129,8 @@ class FrappeHost:
 	def reference(self):
 		"""Xero's accounts and tax rates as last fetched; None before the first fetch
 		(the engine then reads them from Xero)."""
-		if self._reference is None and has_reference():
-			self._reference = xero_reference(self.connection.base_currency or None)
+		if self._reference is None and has_reference(self.company):
+			self._reference = xero_reference(self.connection)
 		return self._reference
 
 	def masters(self, doc: dict) -> Masters:

@@ -9,14 +9,16 @@ const XERO_API = "xero_connector.xero_connector.api";
 frappe.ui.form.on("Xero Connection", {
 	setup(frm) {
 		frm.set_query("default_account_code", () => ({
-			filters: { status: "ACTIVE", account_class: "REVENUE" },
+			filters: { status: "ACTIVE", account_class: "REVENUE", company: frm.doc.company },
 		}));
 		// a revenue account, or Xero's Rounding system account (860), which Xero accepts on lines
 		frm.set_query("rounding_account_code", () => ({
-			filters: { status: "ACTIVE", system_account: ["in", ["", "ROUNDING"]] },
+			filters: { status: "ACTIVE", system_account: ["in", ["", "ROUNDING"]], company: frm.doc.company },
 		}));
 		for (const field of ["default_tax_type", "zero_tax_type"]) {
-			frm.set_query(field, () => ({ filters: { status: "ACTIVE", can_apply_to_revenue: 1 } }));
+			frm.set_query(field, () => ({
+				filters: { status: "ACTIVE", can_apply_to_revenue: 1, company: frm.doc.company },
+			}));
 		}
 		// Payment Entries from Xero (issue 6): only the company's bank and cash ledgers
 		frm.set_query("account", "xero_bank_accounts", () => ({

@@ -55,10 +55,10 @@ class XeroConnection(Document):
 
 	def validate_defaults(self):
 		problems = [
-			(_("Default Sales Account"), account_problem(self.default_account_code)),
-			(_("Default Tax Type"), tax_type_problem(self.default_tax_type)),
-			(_("Tax Type for Untaxed Invoices"), tax_type_problem(self.zero_tax_type)),
-			(_("Rounding Account"), rounding_account_problem(self.rounding_account_code)),
+			(_("Default Sales Account"), account_problem(self.company, self.default_account_code)),
+			(_("Default Tax Type"), tax_type_problem(self.company, self.default_tax_type)),
+			(_("Tax Type for Untaxed Invoices"), tax_type_problem(self.company, self.zero_tax_type)),
+			(_("Rounding Account"), rounding_account_problem(self.company, self.rounding_account_code)),
 		]
 		for label, problem in problems:
 			if problem:

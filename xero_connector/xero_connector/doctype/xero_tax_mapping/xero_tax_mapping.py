@@ -11,22 +11,24 @@ from xero_connector.engine.context import RatedTaxType
 from xero_connector.engine.tax_mapping import percent, same_rate
 from xero_connector.exceptions import MappingInvalid
 from xero_connector.xero_connector.connection.reference import tax_type_problem
-from xero_connector.xero_connector.features.mapping_document import XeroMappingDocument
+from xero_connector.xero_connector.features.mapping_document import XeroMappingDocument, mapping_rows
 
 
 class XeroTaxMapping(XeroMappingDocument):
-	"""Which Xero TaxType a sales line carries.
+	"""Which tax rate of the company's Xero organisation a sales line of that company carries.
 
 	Resolution (engine): Item Tax Template -> Sales Taxes and Charges Template ->
-	tax account head -> Xero Settings default, the first with a row for the line's
+	tax account head -> the connection's default, the first with a row for the line's
 	rate. A record ERPNext uses at several rates (a GST account at 15 % and at 0 %)
 	has one row per rate ("Only for Lines at One Rate"); a row without a rate fits
 	the lines at its Xero tax type's rate (engine/tax_mapping.py).
 	"""
 
 	reference_doctypes = TAX_MAPPING_DOCTYPES
+	doctype_name = TAX_MAPPING
 	cache_key = "xero_connector:xero_tax_mapping"
 	code_field = "xero_tax_type"
+	xero_doctype = XERO_TAX_RATE
 	invalid_title = "Invalid Xero tax type"
 
 	def validate(self):
@@ -71,6 +73,7 @@ class XeroTaxMapping(XeroMappingDocument):
 	def validate_unique(self):
 		"""One mapping per (type, record, rate); a row without a rate counts as one rate."""
 		filters = {
+			"company": self.company,
 			"mapping_type": self.mapping_type,
 			"reference_name": self.reference_name,
 			"for_one_rate": 1 if self.for_one_rate else 0,
@@ -92,30 +95,29 @@ class XeroTaxMapping(XeroMappingDocument):
 			)
 
 	def code_problem(self, code):
-		return tax_type_problem(code)
+		return tax_type_problem(self.company, code)
 
 
-def get_tax_mappings() -> dict[str, dict[str, str | list[RatedTaxType]]]:
-	"""All Tax Mapping rows by type, cached: called by host.py to build the engine's Mappings.
+def get_tax_mappings(company: str) -> dict[str, dict[str, str | list[RatedTaxType]]]:
+	"""The company's Tax Mapping rows by type, as Xero tax types, cached: called by host.py
+	to build the engine's Mappings.
 	A record with one row and no rate gives its Xero tax type (the one-to-one mapping); a record
 	with rows per rate gives them as RatedTaxType (rate None for its row without a rate)."""
 
 	def read() -> dict:
 		result = {label: {} for label in TAX_MAPPING_DOCTYPES}
-		rows = frappe.get_all(
-			TAX_MAPPING,
-			fields=["mapping_type", "reference_name", "xero_tax_type", "for_one_rate", "rate"],
-			order_by="creation asc",
+		rows = mapping_rows(
+			XeroTaxMapping, company, ["mapping_type", "reference_name", "for_one_rate", "rate"]
 		)
 		grouped: dict[tuple[str, str], list[RatedTaxType]] = {}
 		for row in rows:
 			rate = Decimal(str(row.rate or 0)) if row.for_one_rate else None
 			grouped.setdefault((row.mapping_type, row.reference_name), []).append(
-				RatedTaxType(row.xero_tax_type, rate)
+				RatedTaxType(row.code, rate)
 			)
 		for (mapping_type, name), found in grouped.items():
 			single = len(found) == 1 and found[0].rate is None
 			result.setdefault(mapping_type, {})[name] = found[0].tax_type if single else found
 		return result
 
-	return frappe.cache.get_value(XeroTaxMapping.cache_key, generator=read)
+	return frappe.cache.get_value(f"{XeroTaxMapping.cache_key}:{company}", generator=read)

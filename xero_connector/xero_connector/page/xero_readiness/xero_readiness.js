@@ -160,6 +160,7 @@ class XeroReadiness {
 				reference_name: row.reference_name,
 				xero_code: xero_code,
 				rate: row.rate,
+				company: this.company.get_value(),
 			},
 		});
 	}
@@ -181,7 +182,9 @@ class XeroReadiness {
 						options: "Xero Tax Rate",
 						default: row.xero_tax_type,
 						reqd: 1,
-						get_query: () => ({ filters: { status: "ACTIVE", can_apply_to_revenue: 1 } }),
+						get_query: () => ({
+							filters: { status: "ACTIVE", can_apply_to_revenue: 1, company: this.company.get_value() },
+						}),
 					},
 				],
 				primary_action_label: __("Create Mapping"),
@@ -212,6 +215,7 @@ class XeroReadiness {
 						fieldtype: "Link",
 						options: is_account ? "Xero Account" : "Xero Tax Rate",
 						reqd: 1,
+						get_query: () => ({ filters: { status: "ACTIVE", company: this.company.get_value() } }),
 					},
 				],
 				primary_action_label: __("Create Mapping"),
@@ -224,6 +228,7 @@ class XeroReadiness {
 								mapping_type: values.mapping_type,
 								reference_name: options[values.mapping_type],
 								xero_code: values.xero_code,
+								company: this.company.get_value(),
 							},
 						})
 						.then(() => {
