@@ -14,6 +14,7 @@ TAX_MAPPING = "Xero Tax Mapping"
 SYNC_LOG = "Xero Sync Log"
 XERO_ACCOUNT = "Xero Account"
 XERO_TAX_RATE = "Xero Tax Rate"
+CONTACT_LINK = "Xero Contact Link"  # a party's ContactID in one company's organisation
 
 XERO_MANAGER = "Xero Manager"
 MANAGER_ROLES = ("System Manager", XERO_MANAGER)

@@ -37,7 +37,6 @@ doc_events = {
 		"on_cancel": "xero_connector.xero_connector.features.quotations.on_cancel",
 	},
 	# the Xero fields only the app writes (events.APP_WRITTEN_FIELDS)
-	"Customer": {"validate": "xero_connector.xero_connector.events.keep_app_written_fields"},
 	"Sales Invoice": {
 		"validate": "xero_connector.xero_connector.events.keep_app_written_fields",
 		"before_update_after_submit": "xero_connector.xero_connector.events.keep_app_written_fields",

@@ -36,9 +36,23 @@ def after_migrate():
 	create_roles()
 	restore_desk_roles()
 	create_custom_fields(get_custom_fields(), ignore_validate=True)
+	remove_fields_of_earlier_versions()
 	register_log_clearing()
 	load_desk_navigation()
 	make_site_key()
+
+
+def remove_fields_of_earlier_versions():
+	"""Custom fields an earlier version added and this one no longer has (their values were
+	moved by the patches, which run before this)."""
+	from xero_connector.xero_connector.custom_fields import REMOVED_FIELDS
+
+	for doctype, fieldnames in REMOVED_FIELDS.items():
+		for fieldname in fieldnames:
+			name = frappe.db.get_value("Custom Field", {"dt": doctype, "fieldname": fieldname})
+			if name:
+				frappe.delete_doc("Custom Field", name, ignore_permissions=True, force=True)
+		frappe.clear_cache(doctype=doctype)
 
 
 def create_roles():

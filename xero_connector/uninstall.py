@@ -20,12 +20,15 @@ def before_uninstall():
 
 
 def remove_custom_fields():
+	from xero_connector.install import remove_fields_of_earlier_versions
+
 	for doctype, fields in get_custom_fields().items():
 		for field in fields:
 			name = frappe.db.get_value("Custom Field", {"dt": doctype, "fieldname": field["fieldname"]})
 			if name:
 				frappe.delete_doc("Custom Field", name, ignore_permissions=True, force=True)
 		frappe.clear_cache(doctype=doctype)
+	remove_fields_of_earlier_versions()
 
 
 def remove_log_clearing():

@@ -382,6 +382,21 @@ def make_customer(name: str, billing_code: str | None):
 	return doc
 
 
+def contact_id(party: str, party_type: str = "Customer", company: str | None = None) -> str | None:
+	"""The party's ContactID in the company's (the test company's) organisation, as stored
+	(Xero Contact Link), whatever organisation it is of."""
+	return frappe.db.get_value(
+		"Xero Contact Link",
+		{"party_type": party_type, "party": party, "company": company or COMPANY},
+		"contact_id",
+	)
+
+
+def forget_contact(party: str, party_type: str = "Customer"):
+	"""No ContactID for the party in any organisation: the next push matches it afresh."""
+	frappe.db.delete("Xero Contact Link", {"party_type": party_type, "party": party})
+
+
 def unmap(doctype: str, **filters):
 	for name in frappe.get_all(doctype, filters=filters, pluck="name"):
 		frappe.delete_doc(doctype, name, ignore_permissions=True)
@@ -497,7 +512,7 @@ def connected_sandbox(time_scale: float = 60.0, **settings):
 		if frappe.db.exists("Xero App", APP_NAME):
 			FrappeTokenStore(app_doc()).clear()
 		# a new sandbox is a new organisation: forget the previous one's contact links
-		frappe.db.sql("update `tabCustomer` set xero_contact_id = null where xero_contact_id is not null")
+		frappe.db.delete("Xero Contact Link")
 		configure_settings(sandbox, sandbox_time_scale=time_scale)
 		set_defaults(
 			watermarks=None, payment_watermark=None, tenant_id=None, connection_status="Not Connected"

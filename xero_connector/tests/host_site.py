@@ -62,7 +62,7 @@ def forget_connection() -> None:
 
 	FrappeTokenStore(fixtures.app()).clear()
 	# the contacts the old sandbox made are not in the new one: match customers afresh
-	frappe.db.sql("update `tabCustomer` set xero_contact_id = null where xero_contact_id is not null")
+	frappe.db.delete("Xero Contact Link")
 	forget_connection(fixtures.connection())
 
 

@@ -1,6 +1,6 @@
 """The Xero fields only the app writes (events.APP_WRITTEN_FIELDS): the stored Xero ID,
-status, amounts and sync state of a Sales Invoice, a Customer's ContactID, a Quotation's
-QuoteID. Frappe does not enforce read-only on the server, so through the REST API
+status, amounts and sync state of a Sales Invoice, a Quotation's QuoteID; and a
+Customer's ContactID, kept in Xero Contact Link rows that no one may create or edit. Frappe does not enforce read-only on the server, so through the REST API
 (``frappe.client.set_value`` / ``insert``, what ``PUT /api/resource`` runs) a user could
 point an invoice at another Xero document, and cancel and update act on that ID. The
 fields keep their stored values whatever a request sends."""
@@ -8,6 +8,7 @@ fields keep their stored values whatever a request sends."""
 import frappe
 from frappe.client import insert, set_value
 
+from xero_connector.tests import fixtures
 from xero_connector.tests.fixtures import CUSTOMER, XeroTestCase, make_invoice, make_user
 
 
@@ -56,7 +57,28 @@ class TestAppWrittenFields(XeroTestCase):
 		self.assertFalse(frappe.db.get_value("Sales Invoice", created["name"], "xero_invoice_id"))
 		self.assertFalse(frappe.db.get_value("Sales Invoice", created["name"], "xero_status"))
 
-		contact_id = frappe.db.get_value("Customer", CUSTOMER, "xero_contact_id")
+		contact_id = fixtures.contact_id(CUSTOMER)
 		self.assertTrue(contact_id, "the synced invoice linked the customer's contact")
-		set_value("Customer", CUSTOMER, "xero_contact_id", "00000000-0000-0000-0000-00000000dead")
-		self.assertEqual(frappe.db.get_value("Customer", CUSTOMER, "xero_contact_id"), contact_id)
+		link = frappe.db.get_value("Xero Contact Link", {"party": CUSTOMER, "company": fixtures.COMPANY})
+		# neither an Accounts User nor a Xero Manager can repoint the link or make another
+		for user, roles in (
+			("xero.fields.accounts@example.com", ["Accounts User"]),
+			("xero.fields.manager@example.com", ["Xero Manager"]),
+		):
+			frappe.set_user(make_user(user, roles))
+			try:
+				with self.assertRaises(frappe.PermissionError):
+					set_value("Xero Contact Link", link, "contact_id", "00000000-0000-0000-0000-00000000dead")
+				with self.assertRaises(frappe.PermissionError):
+					insert(
+						{
+							"doctype": "Xero Contact Link",
+							"party_type": "Customer",
+							"party": CUSTOMER,
+							"company": fixtures.COMPANY,
+							"contact_id": "00000000-0000-0000-0000-00000000beef",
+						}
+					)
+			finally:
+				frappe.set_user("Administrator")
+		self.assertEqual(fixtures.contact_id(CUSTOMER), contact_id)

@@ -4,8 +4,7 @@ stored ContactID; a push that cannot get it waits Queued and creates nothing."""
 
 from unittest.mock import patch
 
-import frappe
-
+from xero_connector.tests import fixtures
 from xero_connector.tests.fixtures import ITEM, XeroTestCase, captured_jobs, make_customer, make_invoice
 from xero_connector.xero_connector.connection import sync_session
 
@@ -20,7 +19,7 @@ class TestCustomerLock(XeroTestCase):
 
 	def test_a_push_waits_while_another_worker_creates_the_contact(self):
 		make_customer(CUSTOMER, None)
-		frappe.db.set_value("Customer", CUSTOMER, "xero_contact_id", None)
+		fixtures.forget_contact(CUSTOMER)
 		with patch.object(sync_session, "CUSTOMER_WAIT_SECONDS", 0.5):
 			with sync_session.holding_customers([CUSTOMER]):  # another worker is creating it
 				with captured_jobs() as jobs:

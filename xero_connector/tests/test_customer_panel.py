@@ -60,7 +60,7 @@ class TestCustomerPanel(XeroTestCase):
 			customer=PANEL_CUSTOMER, posting_date=add_days(today(), -10), items=[(ITEM, 1, 10)]
 		)
 		newer = self.submit_and_sync(customer=PANEL_CUSTOMER, items=[(ITEM, 1, 20)])
-		contact_id = frappe.db.get_value("Customer", PANEL_CUSTOMER, "xero_contact_id")
+		contact_id = fixtures.contact_id(PANEL_CUSTOMER)
 		self.assertTrue(contact_id)
 		direct = self.raise_in_xero(contact_id, "XERO-DIRECT-1", add_days(today(), 3), "99.50")
 		other = self.submit_and_sync(items=[(ITEM, 1, 5)])  # another customer: never listed
@@ -85,13 +85,13 @@ class TestCustomerPanel(XeroTestCase):
 
 	def test_contact_found_by_billing_code_before_any_invoice_was_sent(self):
 		make_customer("Boom FM Ltd", "BOOM01")  # the sandbox's seeded contact "Boom FM" has BOOM01
-		frappe.db.set_value("Customer", "Boom FM Ltd", "xero_contact_id", None)
+		fixtures.forget_contact("Boom FM Ltd")
 		boom = xero_client().find_contact_by_account_number("BOOM01")
 		self.raise_in_xero(boom["ContactID"], "XERO-BOOM-1", today(), "10")
 		answer = customer_invoices("Boom FM Ltd")
 		self.assertEqual(answer["contact_id"], boom["ContactID"])
 		self.assertEqual([r["number"] for r in answer["rows"]], ["XERO-BOOM-1"])
-		self.assertFalse(frappe.db.get_value("Customer", "Boom FM Ltd", "xero_contact_id"), "nothing written")
+		self.assertFalse(fixtures.contact_id("Boom FM Ltd"), "nothing written")
 
 	def test_unlinked_customer_says_so(self):
 		make_customer("Xero Panel Nobody", None)

@@ -157,7 +157,7 @@ class TestOrganisationGuard(XeroTestCase):
 			si = make_invoice()
 			jobs.run()  # in Xero (the demo organisation) and linked
 		frappe.db.set_value("Sales Invoice", si.name, {"xero_invoice_id": None, "xero_sync_state": None})
-		frappe.db.set_value("Customer", CUSTOMER, "xero_contact_id", None)
+		fixtures.forget_contact(CUSTOMER)
 		other = self.sandbox.organisation(SECOND_TENANT_ID)
 		before = (len(other.invoices), len(other.contacts))
 		self.switch_tenant_underneath()
@@ -175,4 +175,4 @@ class TestOrganisationGuard(XeroTestCase):
 
 		self.assertEqual((len(other.invoices), len(other.contacts)), before)
 		self.assertFalse(frappe.db.get_value("Sales Invoice", si.name, "xero_invoice_id"), "linked elsewhere")
-		self.assertFalse(frappe.db.get_value("Customer", CUSTOMER, "xero_contact_id"))
+		self.assertFalse(fixtures.contact_id(CUSTOMER))

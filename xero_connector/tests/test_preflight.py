@@ -98,7 +98,7 @@ class TestPreflight(XeroTestCase):
 		make_customer("Brand New Customer Ltd", None)
 		si = self.submit_and_sync(customer="Brand New Customer Ltd")
 		self.assertEqual(si.xero_status, "AUTHORISED")
-		self.assertTrue(frappe.db.get_value("Customer", "Brand New Customer Ltd", "xero_contact_id"))
+		self.assertTrue(fixtures.contact_id("Brand New Customer Ltd"))
 
 
 class TestMappingValidation(XeroTestCase):

@@ -94,7 +94,7 @@ class TestQuotations(XeroTestCase):
 			Decimal(str(flt(qtn.rounded_total or qtn.grand_total))).quantize(Decimal("0.01")),
 		)
 		self.assertEqual(quote["ExpiryDate"], str(qtn.valid_till))
-		self.assertEqual(quote["ContactID"], frappe.db.get_value("Customer", CUSTOMER, "xero_contact_id"))
+		self.assertEqual(quote["ContactID"], fixtures.contact_id(CUSTOMER))
 		self.assertEqual([r.status for r in sync_logs(qtn.name)], ["Success"])
 
 	def test_sending_again_updates_the_quote_with_that_number(self):

@@ -125,7 +125,7 @@ class TestReadiness(XeroTestCase):
 
 	def test_customer_without_a_contact_and_the_create_contact_fix(self):
 		make_customer(NEW_CUSTOMER, "RDY01")
-		frappe.db.set_value("Customer", NEW_CUSTOMER, "xero_contact_id", None)
+		fixtures.forget_contact(NEW_CUSTOMER)
 		si = self.invoice(customer=NEW_CUSTOMER)
 		(issue,) = self.issues("contact_missing", NEW_CUSTOMER)
 		self.assertEqual((issue["severity"], issue["action"]), ("warning", "create_contact"))
@@ -133,7 +133,7 @@ class TestReadiness(XeroTestCase):
 		self.assertIn("account number RDY01", issue["message"])
 
 		contact_id = readiness.create_contact(NEW_CUSTOMER)
-		self.assertEqual(frappe.db.get_value("Customer", NEW_CUSTOMER, "xero_contact_id"), contact_id)
+		self.assertEqual(fixtures.contact_id(NEW_CUSTOMER), contact_id)
 		contact = xero_client().find_contact_by_account_number("RDY01")
 		self.assertEqual((contact["ContactID"], contact["Name"]), (contact_id, NEW_CUSTOMER))
 		self.assertEqual(self.issues("contact_missing", NEW_CUSTOMER), [])
@@ -141,7 +141,7 @@ class TestReadiness(XeroTestCase):
 
 	def test_a_xero_contact_of_the_same_name_is_linked_and_another_refused(self):
 		make_customer(NAMESAKE, "RDY02")
-		frappe.db.set_value("Customer", NAMESAKE, "xero_contact_id", None)
+		fixtures.forget_contact(NAMESAKE)
 		client = xero_client()
 		made = client.create_contacts(
 			[{"Name": NAMESAKE, "AccountNumber": f"X-{frappe.generate_hash(length=6)}"}],
@@ -159,14 +159,14 @@ class TestReadiness(XeroTestCase):
 
 		with self.assertRaises(readiness.ContactMismatch):
 			readiness.link_contact(NAMESAKE, other)
-		self.assertFalse(frappe.db.get_value("Customer", NAMESAKE, "xero_contact_id"))
+		self.assertFalse(fixtures.contact_id(NAMESAKE))
 		self.assertEqual(readiness.link_contact(NAMESAKE, xero_id), xero_id)
-		self.assertEqual(frappe.db.get_value("Customer", NAMESAKE, "xero_contact_id"), xero_id)
+		self.assertEqual(fixtures.contact_id(NAMESAKE), xero_id)
 		self.assertEqual([i for i in self.check()["issues"] if i["subject"] == NAMESAKE], [])
 
 	def test_export_is_a_csv_download_of_the_same_issues(self):
 		make_customer(NEW_CUSTOMER, "RDY01")
-		frappe.db.set_value("Customer", NEW_CUSTOMER, "xero_contact_id", None)
+		fixtures.forget_contact(NEW_CUSTOMER)
 		fixtures.set_values("default_account_code", None)
 		try:
 			self.invoice(customer=NEW_CUSTOMER, items=[("XERO-UNMAPPED", 1, 5)])
@@ -186,7 +186,7 @@ class TestReadiness(XeroTestCase):
 		)
 
 	def test_a_clean_period_is_ready(self):
-		frappe.db.set_value("Customer", CUSTOMER, "xero_contact_id", None)
+		fixtures.forget_contact(CUSTOMER)
 		self.invoice(items=[(ITEM, 1, 30)])
 		result = self.check()
 		kinds = [(i["kind"], i["subject"]) for i in result["issues"]]
@@ -196,7 +196,7 @@ class TestReadiness(XeroTestCase):
 	def test_a_xero_manager_who_cannot_edit_customers_links_the_contact_or_is_told_why(self):
 		customer = f"Readiness Reader {frappe.generate_hash(length=6)} Ltd"  # new each run
 		make_customer(customer, None)
-		frappe.db.set_value("Customer", customer, "xero_contact_id", None)
+		fixtures.forget_contact(customer)
 		reader = make_user(
 			"xero-manager-reads-customers@example.com", ["Xero Manager", "Accounts User"]
 		)  # reads Customers
@@ -211,7 +211,7 @@ class TestReadiness(XeroTestCase):
 			contact_id = readiness.create_contact(customer)
 		finally:
 			frappe.set_user("Administrator")
-		self.assertEqual(frappe.db.get_value("Customer", customer, "xero_contact_id"), contact_id)
+		self.assertEqual(fixtures.contact_id(customer), contact_id)
 
 	def test_only_managers_check_or_fix(self):
 		user = make_user("readiness-clerk@example.com", ["Accounts User"])

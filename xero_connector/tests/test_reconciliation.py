@@ -49,7 +49,7 @@ class TestReconciliation(XeroTestCase):
 		return {row["number"]: row for row in data}
 
 	def raise_in_xero(self, number: str, amount: int = 100) -> str:
-		contact = frappe.db.get_value("Customer", CUSTOMER, "xero_contact_id")
+		contact = fixtures.contact_id(CUSTOMER)
 		if not contact:
 			contact = (
 				xero_client()

@@ -47,9 +47,7 @@ class TestSubmitPushesToXero(XeroTestCase):
 		xero = xero_client().get_invoice(si.xero_invoice_id)
 		self.assertEqual(xero["InvoiceNumber"], si.name)
 		self.assertEqual(Decimal(str(xero["Total"])), Decimal(str(owed(si))).quantize(Decimal("0.01")))
-		self.assertEqual(
-			xero["Contact"]["ContactID"], frappe.db.get_value("Customer", CUSTOMER, "xero_contact_id")
-		)
+		self.assertEqual(xero["Contact"]["ContactID"], fixtures.contact_id(CUSTOMER))
 
 		rows = sync_logs(si.name, operation=("in", ["push", "update"]))
 		self.assertEqual([r.status for r in rows], ["Success"], "the Queued row is completed, not duplicated")

@@ -118,20 +118,20 @@ def get_custom_fields() -> dict[str, list[dict]]:
 				"fieldtype": "Column Break",
 				"insert_after": "xero_account_number",
 			},
+			# issue 15: the customer's contact in each company's organisation (Xero Contact Link),
+			# rendered by public/js/customer.js
 			{
-				"fieldname": "xero_contact_id",
-				"fieldtype": "Data",
-				"label": "Xero ContactID",
+				"fieldname": "xero_contacts_html",
+				"fieldtype": "HTML",
+				"label": "Xero Contacts",
 				"insert_after": "xero_column_break",
-				"read_only": 1,
-				"no_copy": 1,
 			},
 			# issue 6: the contact's invoices in Xero, rendered by public/js/customer.js
 			{
 				"fieldname": "xero_invoices_section",
 				"fieldtype": "Section Break",
 				"label": "Invoices in Xero",
-				"insert_after": "xero_contact_id",
+				"insert_after": "xero_contacts_html",
 			},
 			{
 				"fieldname": "xero_invoices_html",
@@ -179,3 +179,9 @@ def get_custom_fields() -> dict[str, list[dict]]:
 			},
 		],
 	}
+
+
+# Fields earlier versions added and this one no longer has: removed on migrate and on
+# uninstall (install.after_migrate, uninstall.remove_custom_fields). Customer's ContactID
+# became Xero Contact Link rows, one per company (patches/v2_0/contacts_to_links.py).
+REMOVED_FIELDS = {"Customer": ["xero_contact_id"]}

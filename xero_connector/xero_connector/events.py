@@ -57,14 +57,12 @@ def before_insert(doc, method=None):
 # Xero document (cancel and update act on the stored ID) or fake a payment status.
 APP_WRITTEN_FIELDS = {
 	"Sales Invoice": (*SALES_INVOICE_SYNC_FIELDS, "xero_sync_state"),
-	"Customer": ("xero_contact_id",),
 	"Quotation": ("xero_quote_id", "xero_quote_status"),
 }
 
 
 def keep_app_written_fields(doc, method=None):
-	"""doc_events validate and before_update_after_submit (Sales Invoice, Customer,
-	Quotation): the Xero fields keep their stored values (none on a new document),
+	"""doc_events validate and before_update_after_submit (Sales Invoice, Quotation): the Xero fields keep their stored values (none on a new document),
 	whatever the request sent."""
 	fields = APP_WRITTEN_FIELDS.get(doc.doctype)
 	if not fields:

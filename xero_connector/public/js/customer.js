@@ -3,6 +3,7 @@
 
 frappe.ui.form.on("Customer", {
 	refresh(frm) {
+		xero_customer_contacts(frm);
 		const field = frm.get_field("xero_invoices_html");
 		if (!field || frm.is_new()) return;
 		field.$wrapper.html(`<div class="text-muted small">${__("Reading Xero...")}</div>`);
@@ -55,4 +56,27 @@ function xero_customer_render(frm, rows, data) {
 			.appendTo($wrapper)
 			.on("click", () => xero_customer_page(frm, data.page + 1, rows));
 	}
+}
+
+// The customer's contact in each company's Xero organisation (Xero Contact Link rows).
+function xero_customer_contacts(frm) {
+	const field = frm.get_field("xero_contacts_html");
+	if (!field || frm.is_new()) return;
+	frappe.db
+		.get_list("Xero Contact Link", {
+			filters: { party_type: "Customer", party: frm.doc.name },
+			fields: ["company", "contact_id"],
+			order_by: "company asc",
+		})
+		.then((links) => {
+			const esc = frappe.utils.escape_html;
+			field.$wrapper.html(
+				links.length
+					? `<div class="small"><div class="text-muted">${__("Xero Contact")}</div>${links
+							.map((l) => `<div>${esc(l.company)}: <code>${esc(l.contact_id)}</code></div>`)
+							.join("")}</div>`
+					: `<div class="text-muted small">${__("Not linked to a Xero contact yet: the first invoice sent to Xero links it.")}</div>`
+			);
+		})
+		.catch(() => field.$wrapper.empty());
 }

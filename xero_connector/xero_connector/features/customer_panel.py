@@ -38,9 +38,13 @@ def page_size() -> int:
 
 
 def contact_for(customer, client, connection) -> str | None:
-	"""The Customer's ContactID, or the contact matched by billing account code."""
-	if customer.get("xero_contact_id"):
-		return customer.xero_contact_id
+	"""The Customer's ContactID in the connection's organisation, or the contact matched by
+	billing account code."""
+	from xero_connector.xero_connector.sync import contact_links
+
+	linked = contact_links.contact_id("Customer", customer.name, connection)
+	if linked:
+		return linked
 	field = connection.billing_code_field or "xero_account_number"
 	code = customer.get(field)
 	if not code:

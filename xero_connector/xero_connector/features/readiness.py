@@ -15,6 +15,7 @@ from xero_connector.constants import ACCOUNT_MAPPING, TAX_MAPPING, XERO_ACCOUNT,
 from xero_connector.exceptions import XeroConnectorError, shows_xero_errors
 from xero_connector.xero_connector.connection import registry
 from xero_connector.xero_connector.permissions import require_manager
+from xero_connector.xero_connector.sync import contact_links
 
 SALES_INVOICE = "Sales Invoice"
 MAX_INVOICES = 20000
@@ -47,15 +48,8 @@ def build_report(company: str, from_date: str, to_date: str):
 		distinct=True,
 		limit=0,
 	)
-	stored = dict(
-		frappe.get_all(
-			"Customer",
-			filters={"name": ("in", customers or [""])},
-			fields=["name", "xero_contact_id"],
-			as_list=True,
-			limit=0,
-		)
-	)
+	linked = contact_links.contact_ids("Customer", customers, host.connection)
+	stored = {customer: linked.get(customer) for customer in customers}
 	with open_engine(host, "readiness") as (engine, _client):
 		contacts = engine.port.list_contacts() if customers else []
 		return check_readiness(docs, engine.context, contacts, stored)
@@ -146,7 +140,7 @@ def create_contact(customer: str, company: str | None = None) -> str:
 	payload = {"Name": name, **({"AccountNumber": code} if code else {})}
 	key = idempotency_key(host.site_id, customer, "contact", payload_hash(payload))
 	with holding_customers([customer]), open_client(host.connection, "readiness") as client:
-		if frappe.db.get_value("Customer", customer, "xero_contact_id", for_update=True):  # as committed now
+		if contact_links.contact_id("Customer", customer, host.connection):  # as committed now
 			frappe.throw(
 				_("{0} was linked to a Xero contact a moment ago (by a sync): nothing to create.").format(
 					frappe.bold(customer)
@@ -160,7 +154,7 @@ def create_contact(customer: str, company: str | None = None) -> str:
 			XeroConnectorError,
 		)
 	contact_id = result.data["ContactID"]
-	frappe.db.set_value("Customer", customer, "xero_contact_id", contact_id)
+	contact_links.save("Customer", customer, host.connection, contact_id)
 	return contact_id
 
 
@@ -197,7 +191,7 @@ def link_contact(customer: str, contact_id: str, company: str | None = None) -> 
 			_("The Xero contact {0} is archived: restore it in Xero first.").format(frappe.bold(name)),
 			ContactMismatch,
 		)
-	frappe.db.set_value("Customer", customer, "xero_contact_id", contact_id)
+	contact_links.save("Customer", customer, host.connection, contact_id)
 	return contact_id
 
 

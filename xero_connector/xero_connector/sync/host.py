@@ -32,7 +32,7 @@ from xero_connector.xero_connector.doctype.xero_account_mapping.xero_account_map
 	get_account_mappings,
 )
 from xero_connector.xero_connector.doctype.xero_tax_mapping.xero_tax_mapping import get_tax_mappings
-from xero_connector.xero_connector.sync import ledger
+from xero_connector.xero_connector.sync import contact_links, ledger
 from xero_connector.xero_connector.sync.masters import as_plain_dict, masters_of
 
 SALES_INVOICE = "Sales Invoice"
@@ -154,12 +154,13 @@ class FrappeHost:
 		)
 		self._commit()
 
-	def get_contact_id(self, customer: str) -> str | None:
-		return frappe.db.get_value("Customer", customer, "xero_contact_id") or None
+	def get_contact_id(self, customer: str, doctype: str = "Customer") -> str | None:
+		"""The party's ContactID in this connection's organisation (Xero Contact Link)."""
+		return contact_links.contact_id(doctype, customer, self.connection)
 
-	def save_contact_id(self, customer: str, contact_id: str) -> None:
-		if frappe.db.exists("Customer", customer):
-			frappe.db.set_value("Customer", customer, "xero_contact_id", contact_id, update_modified=False)
+	def save_contact_id(self, customer: str, contact_id: str, doctype: str = "Customer") -> None:
+		if frappe.db.exists(doctype, customer):
+			contact_links.save(doctype, customer, self.connection, contact_id)
 			self._commit()
 
 	def find_by_xero_id(self, xero_id: str) -> str | None:

@@ -85,10 +85,11 @@ def _add(target: dict, doctype: str, name: str | None) -> None:
 
 def _add_customer(target: dict, name: str | None, billing_code_field: str | None) -> None:
 	"""The Customer fields the engine reads (contacts.customer_key, mapping): its name and
-	the field holding the Xero billing account code, plus the stored ContactID."""
+	the field holding the Xero billing account code (its ContactID is the host's
+	get_contact_id, per organisation)."""
 	if not name or name in target:
 		return
-	fields = dict.fromkeys(("customer_name", "xero_contact_id", billing_code_field or "xero_account_number"))
+	fields = dict.fromkeys(("customer_name", billing_code_field or "xero_account_number"))
 	values = frappe.get_cached_value("Customer", name, list(fields), as_dict=True)
 	if values:
 		target[name] = plain({"name": name, **values})
