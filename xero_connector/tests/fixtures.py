@@ -225,6 +225,10 @@ def ensure(doctype: str, name: str, values: dict):
 
 
 COMPANY_B = "Xero Test B Pty"
+ABBR_B = "XTB"
+CUSTOMER_B = "Xero Test B Customer"
+BILLING_CODE_B = "XTESTB01"
+PRICE_LIST_B = "Xero Test B Selling"
 
 
 def ensure_second_company() -> str:
@@ -242,6 +246,59 @@ def ensure_second_company() -> str:
 		},
 	)
 	return COMPANY_B
+
+
+def make_masters_b() -> str:
+	"""The second company with what its invoices need: fiscal years, an AUD price list and
+	a customer of its own with a billing code."""
+	ensure_second_company()
+	make_fiscal_years(COMPANY_B)
+	ensure(
+		"Price List",
+		PRICE_LIST_B,
+		{"price_list_name": PRICE_LIST_B, "selling": 1, "currency": "AUD", "enabled": 1},
+	)
+	make_customer(CUSTOMER_B, BILLING_CODE_B)
+	return COMPANY_B
+
+
+def make_invoice_b(rate: float = 100, qty: float = 1, submit: bool = True, **values):
+	"""A Sales Invoice of the second company (AUD, no taxes), submitted unless ``submit`` is
+	False."""
+	si = frappe.new_doc("Sales Invoice")
+	si.update(
+		{
+			"company": COMPANY_B,
+			"customer": CUSTOMER_B,
+			"currency": "AUD",
+			"conversion_rate": 1,
+			"selling_price_list": PRICE_LIST_B,
+			"price_list_currency": "AUD",
+			"plc_conversion_rate": 1,
+			"posting_date": today(),
+			"set_posting_time": 1,
+			"due_date": add_days(today(), 30),
+			"debit_to": f"Debtors - {ABBR_B}",
+		}
+	)
+	si.append(
+		"items",
+		{
+			"item_code": ITEM,
+			"qty": qty,
+			"rate": rate,
+			"price_list_rate": rate,
+			"uom": "Nos",
+			"conversion_factor": 1,
+			"income_account": f"Sales - {ABBR_B}",
+			"cost_center": f"Main - {ABBR_B}",
+		},
+	)
+	si.update(values)
+	si.insert()
+	if submit:
+		si.submit()
+	return si
 
 
 def make_masters():
@@ -337,10 +394,11 @@ def before_tests():
 	frappe.db.commit()
 
 
-def make_fiscal_years():
+def make_fiscal_years(company: str = COMPANY):
 	"""Calendar fiscal years for the test company around today, only where the site
 	has none: a site whose fiscal year runs April to March keeps its own (an
 	overlapping year would be refused), and the test company books into those."""
+	suffix = "" if company == COMPANY else f" {frappe.db.get_value('Company', company, 'abbr')}"
 	year = getdate(today()).year
 	for y in (year - 1, year, year + 1):
 		start, end = f"{y}-01-01", f"{y}-12-31"
@@ -350,17 +408,17 @@ def make_fiscal_years():
 			and (not exists (select 1 from `tabFiscal Year Company` c where c.parent = fy.name)
 				or exists (select 1 from `tabFiscal Year Company` c
 					where c.parent = fy.name and c.company = %(company)s))""",
-			{"start": start, "end": end, "company": COMPANY},
+			{"start": start, "end": end, "company": company},
 		)
 		if covering:  # the site's own years (or ours from an earlier run) cover it
 			continue
 		doc = frappe.get_doc(
 			{
 				"doctype": "Fiscal Year",
-				"year": f"Xero Test {y}",
+				"year": f"Xero Test {y}{suffix}",
 				"year_start_date": start,
 				"year_end_date": end,
-				"companies": [{"company": COMPANY}],
+				"companies": [{"company": company}],
 			}
 		)
 		doc.flags.ignore_permissions = True
@@ -623,6 +681,14 @@ def xero_client():
 	from xero_connector.xero_connector.connection.client import xero_client as build
 
 	return build(connection())
+
+
+def xero_client_of(company: str):
+	"""A client of ``company``'s connection (its organisation)."""
+	from xero_connector.xero_connector.connection import registry
+	from xero_connector.xero_connector.connection.client import xero_client as build
+
+	return build(registry.require(company))
 
 
 def token_store():

@@ -1,6 +1,6 @@
 """Xero App and Xero Connection: the OAuth connect flow (state single-use, PKCE), the
 organisation picker, reference data, tokens never reaching the browser, disconnect, and
-one connection per site until per-organisation data lands (issue 15)."""
+a company without a connection (several companies: test_multi_company.py)."""
 
 from urllib.parse import parse_qs, urlsplit
 
@@ -149,19 +149,7 @@ class TestDisconnect(XeroTestCase):
 		self.assertEqual((answer.status_code, answer.json().get("error")), (400, "invalid_grant"))
 
 
-class TestOneConnection(XeroTestCase):
-	def test_a_second_company_is_refused_with_the_reason(self):
-		"""Until Xero's codes, mappings and contacts are kept per organisation, a second
-		connection would send its company's invoices with the first organisation's data."""
-		company = fixtures.ensure_second_company()
-		doc = frappe.get_doc(
-			{"doctype": "Xero Connection", "company": company, "xero_app": fixtures.APP_NAME}
-		)
-		with self.assertRaises(frappe.ValidationError) as refused:
-			doc.insert(ignore_permissions=True)
-		self.assertIn(fixtures.COMPANY, str(refused.exception))
-		self.assertFalse(frappe.db.exists("Xero Connection", company))
-
+class TestCompanyWithoutConnection(XeroTestCase):
 	def test_a_company_without_a_connection_sends_nothing(self):
 		from xero_connector.xero_connector.connection import registry
 

@@ -38,8 +38,9 @@ class XeroMappingDocument(Document):
 
 	def on_update(self):
 		forget_mappings(self.cache_key, self.company)
-		if self.has_value_changed("company"):
-			forget_mappings(self.cache_key, self.get_doc_before_save().company)
+		before = self.get_doc_before_save()
+		if before and before.company != self.company:  # moved to another company: forget both
+			forget_mappings(self.cache_key, before.company)
 
 	def on_trash(self):
 		forget_mappings(self.cache_key, self.company)

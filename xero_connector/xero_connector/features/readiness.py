@@ -103,11 +103,7 @@ def create_mapping(
 		"tax": (TAX_MAPPING, "xero_tax_type", XERO_TAX_RATE),
 	}[kind]
 	frappe.has_permission(doctype, "create", throw=True)
-	if not company:
-		connection = registry.default_connection()
-		if not connection:
-			frappe.throw(_("Choose the company whose mapping this is."), XeroConnectorError)
-		company = connection.company
+	company = company or registry.chosen(None).company  # the site's only connection's
 	xero_code = name_of(xero_doctype, company, xero_code) or xero_code
 	key = {"company": company, "mapping_type": mapping_type, "reference_name": reference_name}
 	if kind == "tax":

@@ -22,24 +22,28 @@ class XeroConnection(Document):
 
 	def validate(self):
 		keep_app_values(self)
-		self.validate_one_connection()
+		self.validate_tenant()
 		self.validate_billing_code_field()
 		self.validate_defaults()
 		if self.enabled and not self.xero_app:
 			frappe.throw(_("Choose the Xero App before enabling the connection."), XeroNotConfigured)
 
-	def validate_one_connection(self):
-		"""Until Xero's accounts, tax rates, mappings and contacts are kept per organisation
-		(issue 15, increments 4 and 5), the site has one connection: a second would send
-		its company's invoices with the first organisation's codes and contacts."""
-		other = frappe.db.get_value(CONNECTION, {"name": ("!=", self.name or "")}, "company")
-		if other:
+	def validate_tenant(self):
+		"""An organisation belongs to at most one company (its codes, mappings and contacts
+		are that company's)."""
+		self.tenant_id = self.tenant_id or None  # an empty unique value must be NULL, never ""
+		if not self.tenant_id:
+			return
+		holder = frappe.db.get_value(
+			CONNECTION, {"tenant_id": self.tenant_id, "name": ("!=", self.name or "")}, "company"
+		)
+		if holder:
 			frappe.throw(
 				_(
-					"Company {0} already has the site's Xero connection. This version connects one company to Xero; connections for several companies come in the next."
-				).format(frappe.bold(other)),
+					"Xero organisation {0} is already connected to company {1}: disconnect it there first."
+				).format(frappe.bold(self.organisation_name or self.tenant_id), frappe.bold(holder)),
 				XeroNotConfigured,
-				title=_("One Xero connection"),
+				title=_("Organisation already connected"),
 			)
 
 	def validate_billing_code_field(self):

@@ -1,0 +1,194 @@
+"""Issue 15: two companies of one site, each connected to its own Xero organisation
+through one Xero App's consent. Each company's invoices, credit notes, contacts and
+payment pulls reach only its own organisation; an organisation belongs to one company;
+disconnecting one company leaves the other working; a webhook's events go to the
+connection of the organisation they name."""
+
+import json
+from decimal import Decimal
+
+import frappe
+from frappe.utils import flt
+
+from xero_connector.constants import CONNECTED, CONNECTION
+from xero_connector.tests import fixtures
+from xero_connector.tests.fixtures import (
+	COMPANY,
+	COMPANY_B,
+	CUSTOMER,
+	CUSTOMER_B,
+	XeroTestCase,
+	captured_jobs,
+	make_invoice_b,
+)
+from xero_connector.xero_connector.connection import connect_flow, registry
+
+ORG_B = "Xero Test B (AU)"
+
+
+class TestMultiCompany(XeroTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		fixtures.make_masters_b()
+		cls.tenant_a = cls.sandbox.tenant_id
+		cls.tenant_b = cls.sandbox.add_organisation(name=ORG_B, base_currency="AUD")
+		# the consent grants both organisations (Xero's organisation picker, ticked twice)
+		cls.sandbox.identity.register_tenant(cls.tenant_b, ORG_B, default=True)
+		frappe.db.commit()
+
+	@classmethod
+	def tearDownClass(cls):
+		if frappe.db.exists(CONNECTION, COMPANY_B):
+			frappe.delete_doc(CONNECTION, COMPANY_B, ignore_permissions=True, force=True)
+		frappe.db.commit()
+		super().tearDownClass()
+
+	def setUp(self):
+		super().setUp()
+		self.connect_b()
+
+	def connect_b(self):
+		"""The second company's connection through the test app, assigned the second
+		organisation (connecting again first when a test disconnected it)."""
+		granted = json.loads(fixtures.app_doc().granted_tenants or "[]")
+		if self.tenant_b not in [t["tenantId"] for t in granted]:
+			fixtures.connect(self.sandbox)
+		if not frappe.db.exists(CONNECTION, COMPANY_B):
+			frappe.get_doc(
+				{"doctype": CONNECTION, "company": COMPANY_B, "xero_app": fixtures.APP_NAME, "enabled": 1}
+			).insert(ignore_permissions=True)
+		connection = registry.require(COMPANY_B)
+		if connection.tenant_id != self.tenant_b or connection.connection_status != CONNECTED:
+			connect_flow.assign(connection, self.tenant_b)  # fetches B's accounts and tax rates
+		doc = frappe.get_doc(CONNECTION, COMPANY_B)
+		doc.update({"enabled": 1, "sync_trigger": "On Submit", "default_account_code": "200 - XTB"})
+		doc.save(ignore_permissions=True)
+		frappe.db.commit()
+
+	def organisation(self, tenant_id):
+		return self.sandbox.organisation(tenant_id)
+
+	def numbers_in(self, tenant_id) -> set[str]:
+		org = self.organisation(tenant_id)
+		with self.sandbox.organisation_lock(tenant_id):
+			return {i.get("InvoiceNumber") for i in org.invoices.values()} | {
+				c.get("CreditNoteNumber") for c in org.credit_notes.values()
+			}
+
+	def test_each_company_sends_and_pulls_only_in_its_organisation(self):
+		from erpnext.accounts.doctype.sales_invoice.sales_invoice import make_sales_return
+
+		si_a = self.submit_and_sync()
+		with captured_jobs() as jobs:
+			si_b = make_invoice_b(rate=120, qty=2)
+			jobs.run()
+		si_b.reload()
+		self.assertEqual((si_b.xero_sync_status, si_b.xero_status), ("Synced", "AUTHORISED"))
+		self.assertIn(si_a.name, self.numbers_in(self.tenant_a))
+		self.assertNotIn(si_b.name, self.numbers_in(self.tenant_a))
+		self.assertIn(si_b.name, self.numbers_in(self.tenant_b))
+		self.assertNotIn(si_a.name, self.numbers_in(self.tenant_b))
+		# in B's organisation, on B's account and with B's contact, in AUD
+		invoice_b = fixtures.xero_client_of(COMPANY_B).get_invoice(si_b.xero_invoice_id)
+		self.assertEqual(invoice_b["CurrencyCode"], "AUD")
+		self.assertEqual(Decimal(str(invoice_b["Total"])), Decimal("240.00"))
+		self.assertEqual([line["AccountCode"] for line in invoice_b["LineItems"]], ["200"])
+		self.assertEqual(
+			invoice_b["Contact"]["ContactID"], fixtures.contact_id(CUSTOMER_B, company=COMPANY_B)
+		)
+		self.assertIsNone(fixtures.contact_id(CUSTOMER_B), "no link in the first company's organisation")
+		self.assertIsNone(fixtures.contact_id(CUSTOMER, company=COMPANY_B))
+		# the Sync Log rows of each invoice name its own organisation
+		self.assertEqual({r.tenant_id for r in fixtures.sync_logs(si_b.name)}, {self.tenant_b}, "B's rows")
+
+		# a return of B's invoice becomes a credit note in B's organisation only
+		with captured_jobs() as jobs:
+			ret = make_sales_return(si_b.name)
+			ret.items[0].qty = -1
+			ret.insert()
+			ret.submit()
+			jobs.run()
+		ret.reload()
+		self.assertEqual((ret.xero_document_type, ret.xero_sync_status), ("Credit Note", "Synced"))
+		self.assertIn(ret.name, self.numbers_in(self.tenant_b))
+		self.assertNotIn(ret.name, self.numbers_in(self.tenant_a))
+
+		# a payment in B's organisation comes back to B's invoice through B's pull only
+		client_b = fixtures.xero_client_of(COMPANY_B)
+		bank = next(a for a in client_b.accounts() if a.get("Type") == "BANK")
+		paid = client_b.create_payments(
+			[
+				{
+					"Invoice": {"InvoiceID": si_b.xero_invoice_id},
+					"Account": {"Code": bank["Code"]},
+					"Amount": Decimal("50.00"),
+					"Date": frappe.utils.today(),
+				}
+			],
+			idempotency_key=f"multi-pay-{si_b.name}",
+		)
+		self.assertTrue(paid[0].ok, paid[0].messages)
+		from xero_connector.xero_connector import tasks
+
+		fixtures.set_defaults(last_payment_pull=None)
+		frappe.db.set_value(CONNECTION, COMPANY_B, "last_payment_pull", None)
+		with captured_jobs() as jobs:
+			tasks.pull_payments_if_due()
+			pulled = sorted(call["kwargs"].get("connection") for call in jobs.calls)
+			self.assertEqual(pulled, [COMPANY_B, COMPANY], "one pull per connection")
+			jobs.run()
+		si_b.reload()
+		self.assertEqual(flt(si_b.xero_amount_paid), 50)
+		si_a.reload()
+		self.assertEqual(flt(si_a.xero_amount_paid), 0)
+
+	def test_an_organisation_belongs_to_one_company(self):
+		with self.assertRaises(frappe.ValidationError) as refused:
+			connect_flow.assign(registry.require(COMPANY_B), self.tenant_a)
+		self.assertIn(COMPANY, str(refused.exception))
+		self.assertEqual(registry.require(COMPANY_B).tenant_id, self.tenant_b, "B keeps its own")
+		doc = frappe.get_doc(CONNECTION, COMPANY_B)
+		doc.tenant_id = self.tenant_a  # nor through the form or the REST API
+		with self.assertRaises(frappe.ValidationError):
+			doc.save(ignore_permissions=True)
+
+	def test_disconnect_one_company_keeps_the_other(self):
+		connect_flow.disconnect(registry.require(COMPANY_B))
+		frappe.db.commit()
+		self.assertNotEqual(registry.require(COMPANY_B).connection_status, CONNECTED)
+		self.assertEqual(registry.require(COMPANY).connection_status, CONNECTED)
+		si = self.submit_and_sync()
+		self.assertEqual(si.xero_sync_status, "Synced", "the first company still sends")
+		with captured_jobs() as jobs:
+			si_b = make_invoice_b()
+			jobs.run()
+		si_b.reload()
+		self.assertNotEqual(si_b.xero_sync_status, "Synced")
+		self.assertNotIn(si_b.name, self.numbers_in(self.tenant_b))
+
+	def test_a_webhook_event_goes_to_the_connection_of_its_organisation(self):
+		from xero_connector.tests.test_webhook import deliver, signature_for
+
+		key = "multi-company-webhook-key"
+		fixtures.set_defaults(webhook_key=key)
+		frappe.db.commit()
+		event = {
+			"resourceUrl": "https://api.xero.com/api.xro/2.0/Invoices/0b0b",
+			"resourceId": "0b0b0b0b-0000-0000-0000-000000000002",
+			"eventDateUtc": "2026-01-01T00:00:00.000",
+			"eventType": "UPDATE",
+			"eventCategory": "INVOICE",
+			"tenantId": self.tenant_b,
+			"tenantType": "ORGANISATION",
+		}
+		body = json.dumps(
+			{"events": [event], "firstEventSequence": 1, "lastEventSequence": 1, "entropy": "MULTI"}
+		).encode()
+		with captured_jobs() as jobs:
+			answer = deliver(body, signature_for(body, key))
+		self.assertEqual(answer.status_code, 200)
+		self.assertEqual(
+			[(c["kwargs"].get("connection"), c["kwargs"].get("ids")) for c in jobs.calls],
+			[(COMPANY_B, [event["resourceId"]])],
+		)
