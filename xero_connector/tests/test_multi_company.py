@@ -51,8 +51,7 @@ class TestMultiCompany(XeroTestCase):
 	def connect_b(self):
 		"""The second company's connection through the test app, assigned the second
 		organisation (connecting again first when a test disconnected it)."""
-		granted = json.loads(fixtures.app_doc().granted_tenants or "[]")
-		if self.tenant_b not in [t["tenantId"] for t in granted]:
+		if not self.sandbox.identity.has_connection(self.sandbox.client_id, self.tenant_b):
 			fixtures.connect(self.sandbox)
 		if not frappe.db.exists(CONNECTION, COMPANY_B):
 			frappe.get_doc(
@@ -84,7 +83,11 @@ class TestMultiCompany(XeroTestCase):
 			si_b = make_invoice_b(rate=120, qty=2)
 			jobs.run()
 		si_b.reload()
-		self.assertEqual((si_b.xero_sync_status, si_b.xero_status), ("Synced", "AUTHORISED"))
+		self.assertEqual(
+			(si_b.xero_sync_status, si_b.xero_status),
+			("Synced", "AUTHORISED"),
+			[(r.status, r.cause, r.xero_messages) for r in fixtures.sync_logs(si_b.name)],
+		)
 		self.assertIn(si_a.name, self.numbers_in(self.tenant_a))
 		self.assertNotIn(si_b.name, self.numbers_in(self.tenant_a))
 		self.assertIn(si_b.name, self.numbers_in(self.tenant_b))
@@ -149,14 +152,17 @@ class TestMultiCompany(XeroTestCase):
 		self.assertIn(COMPANY, str(refused.exception))
 		self.assertEqual(registry.require(COMPANY_B).tenant_id, self.tenant_b, "B keeps its own")
 		doc = frappe.get_doc(CONNECTION, COMPANY_B)
-		doc.tenant_id = self.tenant_a  # nor through the form or the REST API
-		with self.assertRaises(frappe.ValidationError):
-			doc.save(ignore_permissions=True)
+		doc.tenant_id = self.tenant_a  # nor through the form or the REST API: the app's own field
+		doc.save(ignore_permissions=True)
+		self.assertEqual(registry.require(COMPANY_B).tenant_id, self.tenant_b)
 
 	def test_disconnect_one_company_keeps_the_other(self):
 		connect_flow.disconnect(registry.require(COMPANY_B))
 		frappe.db.commit()
 		self.assertNotEqual(registry.require(COMPANY_B).connection_status, CONNECTED)
+		self.assertFalse(self.sandbox.identity.has_connection(self.sandbox.client_id, self.tenant_b))
+		granted = [t["tenantId"] for t in json.loads(fixtures.app_doc().granted_tenants or "[]")]
+		self.assertEqual(granted, [self.tenant_a], "the app's consent keeps the first organisation only")
 		self.assertEqual(registry.require(COMPANY).connection_status, CONNECTED)
 		si = self.submit_and_sync()
 		self.assertEqual(si.xero_sync_status, "Synced", "the first company still sends")
@@ -171,7 +177,9 @@ class TestMultiCompany(XeroTestCase):
 		from xero_connector.tests.test_webhook import deliver, signature_for
 
 		key = "multi-company-webhook-key"
-		fixtures.set_defaults(webhook_key=key)
+		app = fixtures.app_doc()
+		app.webhook_key = key
+		app.save(ignore_permissions=True)
 		frappe.db.commit()
 		event = {
 			"resourceUrl": "https://api.xero.com/api.xro/2.0/Invoices/0b0b",

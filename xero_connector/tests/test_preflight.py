@@ -2,6 +2,7 @@
 for a document it would reject."""
 
 import frappe
+from frappe.utils import strip_html
 
 from xero_connector.constants import ACCOUNT_MAPPING
 from xero_connector.exceptions import MappingInvalid, PreflightFailed
@@ -131,9 +132,12 @@ class TestMappingValidation(XeroTestCase):
 		from xero_connector.xero_connector.connection.reference import account_problem, tax_type_problem
 
 		self.assertIn(
-			"has no account 999 - XTL for Xero Test Ltd", account_problem(fixtures.COMPANY, "999 - XTL")
+			"has no account 999 - XTL for Xero Test Ltd",
+			strip_html(account_problem(fixtures.COMPANY, "999 - XTL")),
 		)
-		self.assertIn("has no tax rate BOGUS - XTL", tax_type_problem(fixtures.COMPANY, "BOGUS - XTL"))
+		self.assertIn(
+			"has no tax rate BOGUS - XTL", strip_html(tax_type_problem(fixtures.COMPANY, "BOGUS - XTL"))
+		)
 
 	def test_valid_mapping_is_saved_and_duplicates_refused(self):
 		doc = map_account("Item Group", "All Item Groups", "260")

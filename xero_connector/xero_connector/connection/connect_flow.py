@@ -226,4 +226,10 @@ def disconnect(connection) -> None:
 	if not others:
 		FrappeTokenStore(app).clear()
 		forget_consent(app)
+	elif connection.tenant_id:
+		# the organisation is no longer granted to the app: the organisation picker no longer
+		# offers it (Connect to Xero again grants it anew)
+		granted = json.loads(frappe.db.get_value(APP, app.name, "granted_tenants") or "[]")
+		kept = [t for t in granted if (t.get("tenantId") or "").lower() != connection.tenant_id.lower()]
+		write_app_state(app, {"granted_tenants": json.dumps(kept)})
 	forget_connection(connection)
