@@ -36,7 +36,11 @@ class TestConnection(XeroTestCase):
 			frappe.db.get_value(XERO_TAX_RATE, fixtures.xero_name("INPUT2"), "can_apply_to_revenue"), 0
 		)
 		self.assertIn("USD", settings.xero_currencies)
-		self.assertIsNotNone(settings.api_minute_remaining)
+		from xero_connector.xero_connector.connection.client import budget_figures
+
+		self.assertIsNotNone(budget_figures(settings).get("api_minute_remaining"), "Xero's minute, kept")
+		settings.run_method("onload")  # what the form shows
+		self.assertIsNotNone(settings.api_day_remaining)
 
 	def test_fetch_from_xero_keeps_xero_item_codes(self):
 		from xero_connector.xero_connector.connection.reference import stored_items, xero_reference

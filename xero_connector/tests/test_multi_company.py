@@ -200,3 +200,59 @@ class TestMultiCompany(XeroTestCase):
 			[(c["kwargs"].get("connection"), c["kwargs"].get("ids")) for c in jobs.calls],
 			[(COMPANY_B, [event["resourceId"]])],
 		)
+
+	def test_every_row_written_has_its_company(self):
+		from xero_connector.xero_connector import api
+
+		si_a = self.submit_and_sync()
+		with captured_jobs() as jobs:
+			si_b = make_invoice_b()
+			jobs.run()
+		api.pull_payments_now(COMPANY_B)
+		frappe.db.commit()
+		for name, company in ((si_a.name, COMPANY), (si_b.name, COMPANY_B), (COMPANY_B, COMPANY_B)):
+			rows = fixtures.sync_logs(name)
+			self.assertTrue(rows, name)
+			self.assertEqual({r.company for r in rows}, {company}, name)
+
+	def test_a_user_limited_to_one_company_sees_and_does_nothing_of_the_other(self):
+		from xero_connector.tests.test_sync_log_permissions import limit_to
+		from xero_connector.xero_connector.features import customer_panel, readiness
+		from xero_connector.xero_connector.jobs import resend_logs
+		from xero_connector.xero_connector.report.xero_reconciliation import xero_reconciliation
+
+		si_a = self.submit_and_sync()
+		with captured_jobs() as jobs:
+			si_b = make_invoice_b()
+			jobs.run()
+		row_a = fixtures.sync_logs(si_a.name)[-1].name
+		row_b = fixtures.sync_logs(si_b.name)[-1].name
+		manager = fixtures.make_user("xero-company-a@example.com", ["Xero Manager", "Accounts User"])
+		limit_to(manager, COMPANY)
+		frappe.db.commit()
+		frappe.set_user(manager)
+		try:
+			listed = frappe.get_list("Xero Sync Log", filters={"name": ("in", [row_a, row_b])}, pluck="name")
+			self.assertEqual(listed, [row_a])
+			self.assertFalse(frappe.has_permission("Xero Sync Log", "read", row_b))
+			with captured_jobs() as jobs:
+				with self.assertRaises(frappe.PermissionError):
+					resend_logs([row_a, row_b])
+				self.assertEqual(jobs.calls, [], "nothing resent, not even the permitted row")
+			with self.assertRaises(frappe.PermissionError):
+				readiness.check(COMPANY_B, frappe.utils.today(), frappe.utils.today())
+			with self.assertRaises(frappe.PermissionError):
+				xero_reconciliation.execute({"company": COMPANY_B})
+			panel = customer_panel.customer_invoices(CUSTOMER_B, company=COMPANY_B)
+			self.assertEqual(panel["rows"], [])
+			self.assertIn(COMPANY_B, panel["message"])
+			self.assertEqual(
+				frappe.get_list("Xero Contact Link", filters={"party": CUSTOMER_B}, pluck="company"), []
+			)
+			# their own company's work goes on
+			with captured_jobs() as jobs:
+				self.assertEqual(resend_logs([row_a]), {"queued": 1})
+		finally:
+			frappe.set_user("Administrator")
+			frappe.db.delete("User Permission", {"user": manager})
+			frappe.db.commit()

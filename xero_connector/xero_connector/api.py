@@ -28,7 +28,7 @@ from xero_connector.constants import (
 )
 from xero_connector.exceptions import PreflightFailed, XeroNotConnected
 from xero_connector.xero_connector.connection import connect_flow, registry
-from xero_connector.xero_connector.permissions import is_manager, require_manager
+from xero_connector.xero_connector.permissions import is_manager, require_company, require_manager
 
 
 @frappe.whitelist(methods=["POST"])
@@ -118,7 +118,10 @@ def pull_payments_now(connection: str):
 
 	connection = _connection(connection, "read")
 	enqueue_pull(
-		connection, queued=ledger.queue(connection.name, OP_PULL, reference_doctype=connection.doctype)
+		connection,
+		queued=ledger.queue(
+			connection.name, OP_PULL, reference_doctype=connection.doctype, company=connection.company
+		),
 	)
 	return {"queued": True}
 
@@ -209,4 +212,5 @@ def _connection(name: str, ptype: str):
 		frappe.throw(_("There is no Xero Connection {0}.").format(frappe.bold(name or "")), XeroNotConnected)
 	doc = registry.named(name)
 	doc.check_permission(ptype)
+	require_company(doc.company)
 	return doc

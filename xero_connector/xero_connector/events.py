@@ -106,6 +106,7 @@ def on_submit(doc, method=None):
 	enqueue_sync(
 		doc.name,
 		OP_PUSH,
+		company=doc.company,
 		status_written=bool(doc.flags.xero_status_queued),
 		wait_for_round=s.sync_trigger == TRIGGER_IN_ROUNDS,
 	)
@@ -153,7 +154,7 @@ def on_cancel(doc, method=None):
 			_not_voided(doc, s)
 		return
 	if doc.get("xero_invoice_id") or (s.sync_trigger != TRIGGER_MANUAL and _has_log(doc.name)):
-		enqueue_sync(doc.name, OP_VOID)
+		enqueue_sync(doc.name, OP_VOID, company=doc.company)
 
 
 def _not_voided(doc, connection) -> None:
@@ -176,7 +177,7 @@ def on_update_after_submit(doc, method=None):
 	if not s or not s.enabled or not doc.get("xero_invoice_id"):
 		return
 	if any(doc.has_value_changed(field) for field in FIELDS_SYNCED_AFTER_SUBMIT):
-		enqueue_sync(doc.name, OP_UPDATE)
+		enqueue_sync(doc.name, OP_UPDATE, company=doc.company)
 
 
 # -- pre-flight ---------------------------------------------------------------------------------

@@ -64,7 +64,12 @@ JOB_IDS = {OP_PUSH: JOB_PUSH, OP_UPDATE: JOB_UPDATE, OP_VOID: JOB_VOID, OP_ALLOC
 
 
 def enqueue_sync(
-	name: str, operation: str = OP_PUSH, *, status_written: bool = False, wait_for_round: bool = False
+	name: str,
+	operation: str = OP_PUSH,
+	*,
+	company: str | None = None,
+	status_written: bool = False,
+	wait_for_round: bool = False,
 ) -> str:
 	"""Queue the sync of one Sales Invoice after the current transaction commits.
 
@@ -73,8 +78,9 @@ def enqueue_sync(
 	while the first job waits reuses both. ``status_written``: the invoice's
 	xero_sync_status is already Queued in this transaction (events.before_submit).
 	``wait_for_round``: only the Queued row; the next push round sends it (Send Invoices
-	"In Rounds", :func:`push_round`). Returns the log row's name."""
-	log = ledger.queue(name, operation, status_written=status_written)
+	"In Rounds", :func:`push_round`). ``company``: the invoice's (the submit has it; read
+	from the invoice when not given). Returns the log row's name."""
+	log = ledger.queue(name, operation, company=company, status_written=status_written)
 	if wait_for_round:
 		return log
 	_enqueue(
@@ -149,8 +155,20 @@ def job_id(name: str, operation: str) -> str:
 
 def resend_logs(names: list[str]) -> dict:
 	"""Resend from Xero Sync Log rows (form button and list action). Xero Manager /
-	System Manager only. Returns ``{"queued": n}``."""
+	System Manager only, and only rows of companies the user may see (User Permissions on
+	Company): one row of another company refuses the whole selection, before anything is
+	queued. Returns ``{"queued": n}``."""
 	require_manager()
+	names = list(dict.fromkeys(names))
+	hidden = [name for name in names if not frappe.has_permission(SYNC_LOG, "read", name)]
+	if hidden:
+		frappe.throw(
+			_("You may not resend {0}: it is of a company you cannot see. Nothing was resent.").format(
+				", ".join(hidden)
+			),
+			frappe.PermissionError,
+			title=_("Not permitted"),
+		)
 	queued = 0
 	pulls = {}
 	for name in dict.fromkeys(names):

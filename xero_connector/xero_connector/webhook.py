@@ -65,6 +65,7 @@ def handle_events(events, verified_apps: list[str] | None = None) -> list[str]:
 			connection.name,
 			OP_PULL,
 			reference_doctype=connection.doctype,
+			company=connection.company,
 			note="Webhook: changed in Xero: " + ", ".join(ids),
 		)
 		enqueue_pull(connection, ids, queued=row)

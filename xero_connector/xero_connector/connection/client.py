@@ -33,7 +33,6 @@ from xero_connector.xero_connector.connection.redis_backends import (
 from xero_connector.xero_connector.connection.settings_state import (
 	set_connections_status,
 	write_app_state,
-	write_state,
 )
 
 
@@ -113,22 +112,42 @@ def xero_port(client: XeroClient):
 	return ClientPort(client)
 
 
+BUDGET_KEY = "xero_connector:budget:{}"  # Xero's remaining-calls headers, per organisation / app
+
+
 def record_budget(connection, client: XeroClient) -> None:
-	"""Copy the remaining-calls headers Xero last sent to the connection (the
-	organisation's) and its app (the app's minute), shown on the form."""
+	"""Keep the remaining-calls headers Xero last sent for the connection's organisation
+	and its app's minute, shown on their forms (:func:`budget_figures`).
+
+	In Redis, not on the documents: every call of every worker and request would otherwise
+	update the same Xero Connection (and Xero App) row, and on MariaDB 11.6+ (innodb
+	snapshot isolation, Frappe 16's Debian) a transaction that read before another one
+	wrote that row is rolled back ("Record has changed since last read")."""
 	remaining = client.limiter.remaining.get(client.tenant_id)
 	if not remaining:
 		return
-	# only what Xero said: a header it did not send leaves the last figure (an Int column
-	# holds no NULL)
+	# only what Xero said: a header it did not send leaves the last figure
 	said = {
 		field: remaining.get(key)
 		for field, key in (("api_minute_remaining", "minute"), ("api_day_remaining", "day"))
 		if remaining.get(key) is not None
 	}
-	write_state(connection, {**said, "api_budget_updated_on": now_datetime()})
+	key = BUDGET_KEY.format(client.tenant_id)
+	figures = {**(frappe.cache.get_value(key) or {}), **said, "api_budget_updated_on": str(now_datetime())}
+	frappe.cache.set_value(key, figures)
 	if remaining.get("appminute") is not None:
-		write_app_state(registry.app_of(connection), {"api_app_minute_remaining": remaining["appminute"]})
+		app = registry.app_of(connection)
+		frappe.cache.set_value(
+			BUDGET_KEY.format(f"app:{app.name}"), {"api_app_minute_remaining": remaining["appminute"]}
+		)
+
+
+def budget_figures(doc) -> dict:
+	"""What :func:`record_budget` last kept for a Xero Connection (its organisation) or a
+	Xero App (its minute): called by their forms' onload."""
+	if doc.doctype == "Xero App":
+		return frappe.cache.get_value(BUDGET_KEY.format(f"app:{doc.name}")) or {}
+	return (frappe.cache.get_value(BUDGET_KEY.format(doc.tenant_id)) if doc.get("tenant_id") else None) or {}
 
 
 def needs_reauthorisation(app, message: str) -> None:

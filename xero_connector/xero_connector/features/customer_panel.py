@@ -88,6 +88,11 @@ def customer_invoices(customer: str, page: int = 1, company: str | None = None) 
 		settings = registry.connections()[0]  # the site's one connection, whatever the user's default
 	if not settings or not settings.enabled or settings.connection_status != CONNECTED:
 		return _empty(page, _("Xero is not connected."))
+	from xero_connector.xero_connector.permissions import allowed_companies
+
+	companies = allowed_companies()
+	if companies is not None and settings.company not in companies:
+		return _empty(page, _("You may not see the Xero data of company {0}.").format(settings.company))
 	from xero_connector.xero_connector.connection.guard import mismatch_banner
 
 	mismatch = mismatch_banner(settings)

@@ -14,7 +14,7 @@ from frappe.utils import flt
 from xero_connector.constants import ACCOUNT_MAPPING, TAX_MAPPING, XERO_ACCOUNT, XERO_TAX_RATE
 from xero_connector.exceptions import XeroConnectorError, shows_xero_errors
 from xero_connector.xero_connector.connection import registry
-from xero_connector.xero_connector.permissions import require_manager
+from xero_connector.xero_connector.permissions import require_company, require_manager
 from xero_connector.xero_connector.sync import contact_links
 
 SALES_INVOICE = "Sales Invoice"
@@ -60,6 +60,7 @@ def build_report(company: str, from_date: str, to_date: str):
 def check(company: str, from_date: str, to_date: str) -> dict:
 	"""The page's Check button: every issue with its fix."""
 	require_manager()
+	require_company(company)
 	return build_report(company, from_date, to_date).as_dict()
 
 
@@ -70,6 +71,7 @@ def export_csv(company: str, from_date: str, to_date: str) -> None:
 	from xero_connector.engine.readiness import to_csv
 
 	require_manager()
+	require_company(company)
 	report = build_report(company, from_date, to_date)
 	frappe.response["filename"] = f"xero-readiness-{company}-{from_date}-{to_date}.csv".replace(" ", "-")
 	frappe.response["filecontent"] = to_csv(report)

@@ -170,7 +170,7 @@ class FrappeHost:
 
 	def write_log(self, entry: LogEntry) -> None:
 		values = ledger.entry_values(entry)
-		values.update(tenant_id=self.tenant_id or None, job_id=self.job_id)
+		values.update(tenant_id=self.tenant_id or None, job_id=self.job_id, company=self.company)
 		if values["reference_doctype"] == SETTINGS:  # the engine's word for "the connection" (a pull)
 			values.update(reference_doctype=self.connection.doctype, reference_name=self.connection.name)
 		if self.client is not None:

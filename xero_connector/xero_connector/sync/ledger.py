@@ -17,6 +17,7 @@ from __future__ import annotations
 import frappe
 
 from xero_connector.constants import (
+	CONNECTION,
 	INVOICE_OPERATIONS,
 	KIND_PERMANENT,
 	KIND_PREFLIGHT,
@@ -53,21 +54,36 @@ CONTACT_RULES = {
 }
 
 
+def company_of(reference_doctype: str | None, reference_name: str | None) -> str | None:
+	"""The company a row is about: the document's, or the connection's for a pull (None for
+	a document that no longer exists). Every row has one, so User Permissions on Company
+	decide who sees it."""
+	if not reference_doctype or not reference_name:
+		return None
+	if reference_doctype == CONNECTION:
+		return frappe.db.get_value(CONNECTION, reference_name, "company")
+	if reference_doctype == SETTINGS or not frappe.get_meta(reference_doctype).has_field("company"):
+		return None
+	return frappe.db.get_value(reference_doctype, reference_name, "company")
+
+
 def queue(
 	name: str,
 	operation: str,
 	reference_doctype: str = SALES_INVOICE,
 	*,
+	company: str | None = None,
 	note: str | None = None,
 	status_written: bool = False,
 ) -> str:
 	"""The Queued row for (document, operation): the newest one still Queued, or a new
-	one. ``note`` (e.g. what a webhook said changed) goes into its Xero Messages.
+	one. ``note`` (e.g. what a webhook said changed) goes into its Xero Messages;
+	``company``: the document's (read from it when not given).
 
-	Called in every submit (through jobs.enqueue_sync), so it costs two queries: one
-	read of the document's rows for this operation (the newest Queued one, and the
-	attempt count) and one INSERT through ``Document.db_insert`` (a Queued row has
-	nothing to redact or validate, so the controller's hooks are skipped)."""
+	Called in every submit (through jobs.enqueue_sync, which passes the company), so it
+	costs two queries: one read of the document's rows for this operation (the newest
+	Queued one, and the attempt count) and one INSERT through ``Document.db_insert`` (a
+	Queued row has nothing to redact or validate, so the controller's hooks are skipped)."""
 	rows = frappe.db.sql(
 		f"SELECT `name`, `status` FROM `tab{SYNC_LOG}`"
 		" WHERE `reference_name`=%s AND `operation`=%s ORDER BY `modified` DESC",
@@ -83,6 +99,7 @@ def queue(
 			"doctype": SYNC_LOG,
 			"reference_doctype": reference_doctype,
 			"reference_name": name,
+			"company": company or company_of(reference_doctype, name),
 			"operation": operation,
 			"status": STATUS_QUEUED,
 			"attempt": len(rows) + 1,
@@ -105,6 +122,11 @@ def record(values: dict, *, queued: str | None = None) -> tuple[str, bool]:
 	same document and a matching operation, else it is a new row. Returns the row's
 	name and whether ``queued`` was completed."""
 	completes = queued is not None and _completes(queued, values)
+	if not values.get("company"):
+		values = {
+			**values,
+			"company": company_of(values.get("reference_doctype"), values.get("reference_name")),
+		}
 	if completes:
 		doc = frappe.get_doc(SYNC_LOG, queued)
 		doc.update(values)

@@ -19,7 +19,10 @@ class XeroApp(Document):
 	holds a mask), written by redis_backends.FrappeTokenStore, never by the form."""
 
 	def onload(self):
+		from xero_connector.xero_connector.connection.client import budget_figures
+
 		self.set_urls()
+		self.update(budget_figures(self))  # the app's minute, as Xero last said
 
 	def validate(self):
 		keep_app_values(self)

@@ -20,6 +20,11 @@ class XeroConnection(Document):
 	defaults its documents are sent with. Named after the company; routing by company is
 	connection/registry.py's."""
 
+	def onload(self):
+		from xero_connector.xero_connector.connection.client import budget_figures
+
+		self.update(budget_figures(self))  # the organisation's calls left, as Xero last said
+
 	def validate(self):
 		keep_app_values(self)
 		self.validate_tenant()

@@ -8,7 +8,7 @@ from frappe.utils import add_months, getdate, today
 
 from xero_connector.exceptions import shows_xero_errors
 from xero_connector.xero_connector.features.reconciliation import reconcile_period
-from xero_connector.xero_connector.permissions import require_manager
+from xero_connector.xero_connector.permissions import require_company, require_manager
 
 
 @shows_xero_errors
@@ -17,6 +17,7 @@ def execute(filters=None):
 	filters = frappe._dict(filters or {})
 	if not filters.company:
 		frappe.throw(_("Choose a Company."))
+	require_company(filters.company)
 	from_date = str(getdate(filters.from_date or add_months(today(), -1)))
 	to_date = str(getdate(filters.to_date or today()))
 	rows = reconcile_period(filters.company, from_date, to_date)
