@@ -283,16 +283,7 @@ def make_invoice_b(rate: float = 100, qty: float = 1, submit: bool = True, **val
 	)
 	si.append(
 		"items",
-		{
-			"item_code": ITEM,
-			"qty": qty,
-			"rate": rate,
-			"price_list_rate": rate,
-			"uom": "Nos",
-			"conversion_factor": 1,
-			"income_account": f"Sales - {ABBR_B}",
-			"cost_center": f"Main - {ABBR_B}",
-		},
+		line(ITEM, qty, rate, income_account=f"Sales - {ABBR_B}", cost_center=f"Main - {ABBR_B}"),
 	)
 	si.update(values)
 	si.insert()
@@ -492,6 +483,31 @@ def map_tax(mapping_type: str, reference: str, tax_type: str, company: str | Non
 	).insert()
 
 
+def line(code: str, qty: float, rate: float, **extra) -> dict:
+	"""An item row of a selling document at ``rate`` (the price list's too)."""
+	return {
+		"item_code": code,
+		"qty": qty,
+		"rate": rate,
+		"price_list_rate": rate,
+		"uom": "Nos",
+		"conversion_factor": 1,
+		**extra,
+	}
+
+
+def make_return(name: str, qty: float = -1, **values):
+	"""A submitted return of one unit (``qty``) of the first line of Sales Invoice ``name``."""
+	from erpnext.accounts.doctype.sales_invoice.sales_invoice import make_sales_return
+
+	ret = make_sales_return(name)
+	ret.items[0].qty = qty
+	ret.update(values)
+	ret.insert()
+	ret.submit()
+	return ret
+
+
 def make_invoice(
 	items: list[tuple[str, float, float]] | None = None,
 	customer: str = CUSTOMER,
@@ -517,19 +533,7 @@ def make_invoice(
 		}
 	)
 	for code, qty, rate in items or [(ITEM, 2, 100)]:
-		si.append(
-			"items",
-			{
-				"item_code": code,
-				"qty": qty,
-				"rate": rate,
-				"price_list_rate": rate,
-				"uom": "Nos",
-				"conversion_factor": 1,
-				"income_account": SALES_ACCOUNT,
-				"cost_center": f"Main - {ABBR}",
-			},
-		)
+		si.append("items", line(code, qty, rate, income_account=SALES_ACCOUNT, cost_center=f"Main - {ABBR}"))
 	if taxes:
 		si.taxes_and_charges = TAX_TEMPLATE
 		si.append(

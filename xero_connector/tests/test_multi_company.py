@@ -76,7 +76,6 @@ class TestMultiCompany(XeroTestCase):
 			}
 
 	def test_each_company_sends_and_pulls_only_in_its_organisation(self):
-		from erpnext.accounts.doctype.sales_invoice.sales_invoice import make_sales_return
 
 		si_a = self.submit_and_sync()
 		with captured_jobs() as jobs:
@@ -107,10 +106,7 @@ class TestMultiCompany(XeroTestCase):
 
 		# a return of B's invoice becomes a credit note in B's organisation only
 		with captured_jobs() as jobs:
-			ret = make_sales_return(si_b.name)
-			ret.items[0].qty = -1
-			ret.insert()
-			ret.submit()
+			ret = fixtures.make_return(si_b.name)
 			jobs.run()
 		ret.reload()
 		self.assertEqual((ret.xero_document_type, ret.xero_sync_status), ("Credit Note", "Synced"))
@@ -256,3 +252,29 @@ class TestMultiCompany(XeroTestCase):
 			frappe.set_user("Administrator")
 			frappe.db.delete("User Permission", {"user": manager})
 			frappe.db.commit()
+
+	def test_both_companies_at_once_through_real_workers(self):
+		"""Twelve invoices of each company submitted together and worked by two real `bench
+		worker` processes: each reaches its own organisation once, and neither organisation
+		was answered 429 (each organisation's limits held by its own Redis counters)."""
+		from xero_connector.tests.test_real_worker import run_workers
+
+		names_a = [fixtures.make_invoice(items=[("XERO-WIDGET", 1, 10 + i)]).name for i in range(12)]
+		names_b = [make_invoice_b(rate=20 + i).name for i in range(12)]
+		self.sandbox.reset_stats()
+		run_workers(count=2)
+		for names, tenant, other in (
+			(names_a, self.tenant_a, self.tenant_b),
+			(names_b, self.tenant_b, self.tenant_a),
+		):
+			synced = frappe.get_all(
+				"Sales Invoice", filters={"name": ("in", names)}, fields=["name", "xero_sync_status"]
+			)
+			self.assertEqual({r.xero_sync_status for r in synced}, {"Synced"}, synced)
+			numbers = self.numbers_in(tenant)
+			self.assertEqual(set(names) - numbers, set(), "each in its own organisation")
+			self.assertEqual(set(names) & self.numbers_in(other), set(), "none in the other")
+		stats = self.sandbox.stats
+		self.assertGreaterEqual(stats["calls"].get(self.tenant_a, 0), 1)
+		self.assertGreaterEqual(stats["calls"].get(self.tenant_b, 0), 1)
+		self.assertEqual(stats["totals"]["rate_limited"], 0, stats["rate_limited"])

@@ -42,17 +42,7 @@ def make_quotation(qty=2, rate=100):
 			"taxes_and_charges": TAX_TEMPLATE,
 		}
 	)
-	qtn.append(
-		"items",
-		{
-			"item_code": ITEM,
-			"qty": qty,
-			"rate": rate,
-			"price_list_rate": rate,
-			"uom": "Nos",
-			"conversion_factor": 1,
-		},
-	)
+	qtn.append("items", fixtures.line(ITEM, qty, rate))
 	qtn.append(
 		"taxes",
 		{"charge_type": "On Net Total", "account_head": GST_ACCOUNT, "rate": 15, "description": "GST 15%"},

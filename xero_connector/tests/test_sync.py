@@ -118,14 +118,10 @@ class TestCancelAmendReturn(XeroTestCase):
 		self.assertEqual((xero["InvoiceNumber"], xero["Status"]), (amended.name, "AUTHORISED"))
 
 	def test_return_becomes_a_credit_note_allocated_to_the_original(self):
-		from erpnext.accounts.doctype.sales_invoice.sales_invoice import make_sales_return
 
 		si = self.submit_and_sync(items=[(ITEM, 4, 50)])
 		with captured_jobs() as jobs:
-			ret = make_sales_return(si.name)
-			ret.items[0].qty = -1
-			ret.insert()
-			ret.submit()
+			ret = fixtures.make_return(si.name)
 			jobs.run()
 		ret.reload()
 		self.assertEqual(ret.xero_document_type, "Credit Note")
