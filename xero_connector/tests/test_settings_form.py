@@ -61,7 +61,7 @@ class TestSettingsFormAndJobs(XeroTestCase):
 		tenant = fixtures.connection().tenant_id
 		from xero_connector.xero_connector.connection.sync_session import open_client
 
-		with open_client(fixtures.connection(), "test") as client:
+		with open_client(fixtures.connection(), "readiness") as client:
 			client.organisation()
 		self.assertEqual((stored_modified(), fixtures.stored("api_day_remaining")), before)
 		figures = frappe.cache.get_value(BUDGET_KEY.format(tenant))
