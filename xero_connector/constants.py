@@ -84,6 +84,11 @@ FIELDS_SYNCED_AFTER_SUBMIT = ("due_date", "po_no", "po_date")
 # Background jobs (Frappe RQ queues)
 QUEUE = "default"
 JOB_TIMEOUT = 600
+# The longest a sync job waits for Xero's per-minute limits (or a 429's Retry-After) before it
+# puts its document back (Queued, error kind rate_limited) and frees the worker: a company
+# flooding its organisation then leaves the workers to the other companies between its jobs;
+# tasks.retry_rate_limited queues the document again once the wait has passed.
+LIMITER_MAX_WAIT = 10.0
 JOB_PUSH = "xero-push::{name}"
 JOB_VOID = "xero-void::{name}"
 JOB_UPDATE = "xero-update::{name}"

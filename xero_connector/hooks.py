@@ -64,6 +64,8 @@ scheduler_events = {
 			# queue again a Xero Backfill whose worker died
 			"xero_connector.xero_connector.sync.backfill.resume_stalled",
 		],
+		# every minute: send again what gave its worker back to Xero's minute limit
+		"* * * * *": ["xero_connector.xero_connector.tasks.retry_rate_limited"],
 		# every 15 minutes: re-queue work stuck in Queued
 		"*/15 * * * *": ["xero_connector.xero_connector.tasks.requeue_stuck"],
 	},

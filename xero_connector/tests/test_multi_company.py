@@ -278,3 +278,52 @@ class TestMultiCompany(XeroTestCase):
 		self.assertGreaterEqual(stats["calls"].get(self.tenant_a, 0), 1)
 		self.assertGreaterEqual(stats["calls"].get(self.tenant_b, 0), 1)
 		self.assertEqual(stats["totals"]["rate_limited"], 0, stats["rate_limited"])
+
+	def test_a_company_held_by_xeros_limit_gives_the_workers_to_the_other(self):
+		"""Xero told the first organisation to wait ten minutes (a 429's Retry-After): its
+		invoice's job puts the invoice back (Queued, rate limited) instead of holding the
+		worker, the second company's invoice goes at once, and once the wait has passed the
+		minute's retry sends the first."""
+		from xero_connector.xero_connector import tasks
+		from xero_connector.xero_connector.connection.client import rate_limiter
+
+		limiter = rate_limiter(fixtures.app_doc())
+		block = limiter._keys(self.tenant_a)["block"]
+		limiter.backend.block(block, limiter.clock() + 600)
+		try:
+			with captured_jobs() as jobs:
+				si_a = fixtures.make_invoice()
+				si_b = make_invoice_b()
+				jobs.run()
+		finally:
+			frappe.cache.delete(limiter.backend._key(block))  # Xero's wait is over
+		si_a.reload()
+		si_b.reload()
+		self.assertEqual(si_b.xero_sync_status, "Synced", "the other company was not held up")
+		self.assertEqual(si_a.xero_sync_status, "Queued")
+		(row,) = fixtures.sync_logs(si_a.name)
+		self.assertEqual((row.status, row.error_kind), ("Queued", "rate_limited"))
+		self.assertNotIn(si_a.name, self.numbers_in(self.tenant_a))
+
+		# only this test's row may come due (rows earlier tests put back wait a minute more)
+		frappe.db.sql(
+			"""update `tabXero Sync Log` set modified = now() where status = 'Queued'
+			and error_kind = 'rate_limited' and name != %s""",
+			row.name,
+		)
+		self.assertEqual(tasks.retry_rate_limited(), [], "not before the minute has passed")
+		frappe.db.set_value(
+			"Xero Sync Log",
+			row.name,
+			"modified",
+			frappe.utils.add_to_date(None, minutes=-2),
+			update_modified=False,
+		)
+		with captured_jobs() as jobs:
+			self.assertEqual(tasks.retry_rate_limited(), [si_a.name])
+			jobs.run()
+		si_a.reload()
+		self.assertEqual(si_a.xero_sync_status, "Synced")
+		self.assertEqual(
+			[r.status for r in fixtures.sync_logs(si_a.name)], ["Success"], "the same row completed"
+		)

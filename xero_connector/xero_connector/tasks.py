@@ -6,6 +6,8 @@
   the push round (jobs.push_round) when its interval has passed;
 - :func:`requeue_stuck` (every 15 minutes): queue again work whose Sync Log row
   has stayed Queued (a lost job, a worker killed, the day limit reached);
+- :func:`retry_rate_limited` (every minute): queue again a document whose job gave its
+  worker back rather than wait for Xero's minute limit;
 - :func:`check_connection` (hourly): find out early that Xero needs the
   connection authorised again, and tell the managers once (notices.py).
 """
@@ -225,3 +227,52 @@ def resend_waiting_for_connection(company: str | None = None) -> list[str]:
 		enqueue_sync(row.reference_name, row.operation)
 		queued.append(row.reference_name)
 	return queued
+
+
+RATE_LIMITED_RETRY_SECONDS = 60  # Xero's minute: the wait a put-back document was spared
+
+
+def retry_rate_limited() -> list[str]:
+	"""Scheduler (cron every minute): queue again each Sales Invoice whose job gave its
+	worker back rather than wait for Xero's minute limit (its row Queued with error kind
+	rate_limited, sync_session.PUT_BACK_WHEN_LIMITED) once a minute has passed. So one
+	company's flood never holds every worker while another company's invoices wait.
+	Returns the invoices queued."""
+	from frappe.utils.background_jobs import is_job_enqueued
+
+	from xero_connector.xero_connector.jobs import enqueue_sync, job_id
+	from xero_connector.xero_connector.sync import ledger
+
+	cutoff = add_to_date(now_datetime(), seconds=-RATE_LIMITED_RETRY_SECONDS)
+	rows = frappe.get_all(
+		SYNC_LOG,
+		filters={
+			"reference_doctype": "Sales Invoice",
+			"status": STATUS_QUEUED,
+			"error_kind": "rate_limited",
+			"modified": ("<", cutoff),
+		},
+		fields=["name", "reference_name", "operation", "tenant_id"],
+		order_by="modified asc",
+		limit=500,
+	)
+	queued = []
+	for row in rows:
+		if _day_used_up(row.tenant_id):
+			continue  # the organisation's day is over: requeue_stuck and the backfill resume it
+		if is_job_enqueued(job_id(row.reference_name, row.operation)):
+			continue
+		enqueue_sync(row.reference_name, row.operation)
+		ledger.touch(row.name)
+		queued.append(row.reference_name)
+	return queued
+
+
+def _day_used_up(tenant_id: str | None) -> bool:
+	"""Whether Xero's day limit of the organisation still holds (as every worker shares it)."""
+	from xero_connector.xero_connector.connection.client import rate_limiter
+
+	connection = registry.for_tenant(tenant_id)
+	if connection is None:
+		return False
+	return bool(rate_limiter(registry.app_of(connection)).day_limit_until(tenant_id))

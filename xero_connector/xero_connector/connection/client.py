@@ -79,17 +79,26 @@ def token_manager(app) -> TokenManager:
 	)
 
 
-def rate_limiter(app) -> RateLimiter:
+def rate_limiter(app, max_wait: float | None = None) -> RateLimiter:
 	"""Xero's per-organisation limits, shared by every worker through Redis (paced
 	to the sandbox's shortened minute when it runs with a time scale), with the day limit
-	of the app's tier (Xero App Tier) until Xero's headers show more."""
+	of the app's tier (Xero App Tier) until Xero's headers show more, and the app's own
+	minute (keyed by its client id). With ``max_wait`` a call never waits longer than that
+	in all: RateLimitWait instead (sync jobs: constants.LIMITER_MAX_WAIT)."""
 	scale = float(app.sandbox_time_scale or 1) if app.use_sandbox else 1.0
 	tier = (app.get("xero_app_tier") or DEFAULT_TIER).lower()
-	return RateLimiter(Limits(time_scale=max(scale, 1.0), tier=tier), RedisLimiterBackend(), namespace="xero")
+	return RateLimiter(
+		Limits(time_scale=max(scale, 1.0), tier=tier),
+		RedisLimiterBackend(),
+		namespace="xero",
+		app_key=app.client_id or app.name,
+		max_wait=max_wait,
+	)
 
 
-def xero_client(connection) -> XeroClient:
-	"""The Accounting API client for the connection's organisation."""
+def xero_client(connection, max_wait: float | None = None) -> XeroClient:
+	"""The Accounting API client for the connection's organisation (``max_wait``:
+	:func:`rate_limiter`)."""
 	if not connection.tenant_id:
 		raise XeroNotConnected(
 			_(
@@ -101,7 +110,7 @@ def xero_client(connection) -> XeroClient:
 		token_manager(app),
 		connection.tenant_id,
 		endpoints=endpoints(app),
-		limiter=rate_limiter(app),
+		limiter=rate_limiter(app, max_wait),
 	)
 
 

@@ -17,7 +17,12 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 
-from xero_connector.constants import JOB_TIMEOUT
+from xero_connector.constants import JOB_TIMEOUT, LIMITER_MAX_WAIT
+
+# activities whose calls give the worker back rather than wait long for Xero's minute: a
+# job of one document, queued again by tasks.retry_rate_limited (the desk's own calls, pulls
+# and backfills wait as before)
+PUT_BACK_WHEN_LIMITED = {"push", "void", "allocate"}
 
 
 @contextlib.contextmanager
@@ -32,7 +37,7 @@ def open_client(connection, activity: str = "push") -> Iterator[object]:
 	from xero_connector.xero_connector.connection.client import record_budget, xero_client, xero_port
 	from xero_connector.xero_connector.connection.guard import ensure_same_organisation
 
-	client = xero_client(connection)
+	client = xero_client(connection, LIMITER_MAX_WAIT if activity in PUT_BACK_WHEN_LIMITED else None)
 	try:
 		day_budget.check(client, activity)
 		ensure_same_organisation(connection, xero_port(client))  # never one organisation's data in another
