@@ -47,6 +47,7 @@ NEEDS_REAUTH = "Needs Reauthorisation"
 TRIGGER_ON_SUBMIT = "On Submit"
 TRIGGER_MANUAL = "Manual"
 TRIGGER_IN_ROUNDS = "In Rounds"  # submitted invoices wait for the next push round (jobs.push_round)
+TRIGGER_ON_WORKFLOW_STATE = "On Workflow State"  # sent when its workflow reaches a chosen state
 
 # Xero account rules (DESIGN.md: "exists, ACTIVE, revenue class")
 ACTIVE = "ACTIVE"
@@ -96,6 +97,7 @@ JOB_UPDATE = "xero-update::{name}"
 JOB_PULL = "xero-pull-payments::{site}::{key}"
 JOB_PUSH_ROUND = "xero-push-round::{site}::{key}"
 JOB_PULL_IDS = "xero-pull-ids::{site}::{key}::{digest}"
+JOB_SEND_SELECTED = "xero-send-selected::{site}::{key}::{digest}"
 
 # Redis (frappe.cache) keys; frappe.cache namespaces them per site
 CACHE_OAUTH_STATE = "xero_connector:oauth_state:{state}"

@@ -28,6 +28,9 @@ doctype_js = {
 	"Xero Tax Mapping": "public/js/mapping_form.js",
 }
 
+# issue 17: Send to Xero from the Sales Invoice list (after ERPNext's list settings)
+doctype_list_js = {"Sales Invoice": "public/js/sales_invoice_list.js"}
+
 doc_events = {
 	# issue 6: optional Xero Quotes (quotations.py)
 	"Quotation": {

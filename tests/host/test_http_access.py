@@ -9,6 +9,7 @@ import ast
 import base64
 import hashlib
 import hmac
+import json
 import time
 from pathlib import Path
 from urllib.parse import quote
@@ -37,6 +38,7 @@ ACCESS = {
 	"xero_connector.xero_connector.api.day_budget": "manager",
 	"xero_connector.xero_connector.api.app_health": "manager",
 	"xero_connector.xero_connector.api.send_to_xero": "manager",
+	"xero_connector.xero_connector.features.bulk_send.send_selected": "manager",
 	"xero_connector.xero_connector.connection.guard.confirm_organisation_switch": "manager",
 	"xero_connector.xero_connector.features.reconciliation.resend": "manager",
 	"xero_connector.xero_connector.features.reconciliation.link": "manager",
@@ -127,6 +129,7 @@ def arguments(method: str, invoice: str, log: str, site) -> dict:
 		"invoice_status": {"name": invoice},
 		"invoice_payload": {"name": invoice},
 		"send_to_xero": {"name": invoice},
+		"send_selected": {"names": json.dumps([invoice])},
 		"customer_invoices": {"customer": "Xero Test Customer"},
 		"sync_log_payload": {"log": log},
 		"resend": {"name": invoice, "names": "[]"},

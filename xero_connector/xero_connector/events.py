@@ -23,6 +23,7 @@ from xero_connector.constants import (
 	SYNC_QUEUED,
 	TRIGGER_IN_ROUNDS,
 	TRIGGER_MANUAL,
+	TRIGGER_ON_WORKFLOW_STATE,
 )
 from xero_connector.engine.rules import void_blocked_by
 from xero_connector.exceptions import PreflightFailed, XeroHasPayments
@@ -36,8 +37,23 @@ def connection_of(doc):
 	return registry.for_company(doc.get("company"))
 
 
-def sends_on_submit(connection) -> bool:
-	return bool(connection and connection.enabled and connection.sync_trigger != TRIGGER_MANUAL)
+def sends_on_submit(connection, doc=None) -> bool:
+	"""Whether submitting ``doc`` sends it: the connection is enabled and sends on submit (or
+	in rounds), or sends on workflow states and the document is submitted into one of them."""
+	if not (connection and connection.enabled) or connection.sync_trigger == TRIGGER_MANUAL:
+		return False
+	if connection.sync_trigger == TRIGGER_ON_WORKFLOW_STATE:
+		return doc is not None and reached_a_sending_state(connection, doc)
+	return True
+
+
+def reached_a_sending_state(connection, doc) -> bool:
+	"""Whether ``doc``'s workflow state is one the connection sends on (Send on Workflow
+	States)."""
+	state = doc.get("workflow_state")
+	return bool(state) and state in {
+		row.workflow_state for row in connection.get("send_on_workflow_states") or []
+	}
 
 
 def before_insert(doc, method=None):
@@ -62,8 +78,9 @@ APP_WRITTEN_FIELDS = {
 
 
 def keep_app_written_fields(doc, method=None):
-	"""doc_events validate and before_update_after_submit (Sales Invoice, Quotation): the Xero fields keep their stored values (none on a new document),
-	whatever the request sent."""
+	"""doc_events validate and before_update_after_submit (Sales Invoice, Quotation): the
+	Xero fields keep their stored values (none on a new document), whatever the request
+	sent."""
 	fields = APP_WRITTEN_FIELDS.get(doc.doctype)
 	if not fields:
 		return
@@ -82,7 +99,7 @@ def before_submit(doc, method=None):
 	"""doc_events Sales Invoice before_submit: when on_submit will queue the push, mark
 	the invoice Queued now, so the submit's own UPDATE writes xero_sync_status (no
 	query of ours). A pre-flight problem found in on_submit turns it to Failed."""
-	if sends_on_submit(connection_of(doc)):
+	if sends_on_submit(connection_of(doc), doc):
 		doc.set("xero_sync_status", SYNC_QUEUED)
 		doc.flags.xero_status_queued = True
 
@@ -91,8 +108,15 @@ def on_submit(doc, method=None):
 	"""doc_events Sales Invoice on_submit: pre-flight, then queue the push (returns
 	become credit notes and are allocated by the same job)."""
 	s = connection_of(doc)
-	if not sends_on_submit(s):
+	if not sends_on_submit(s, doc):
 		return
+	send(doc, s)
+
+
+def send(doc, s) -> None:
+	"""Pre-flight ``doc``, then queue its push (on submit, or when its workflow reached a
+	state the connection sends on). A problem is shown and logged; with Block Submit on
+	Pre-flight Problems it refuses the submit (or the workflow action)."""
 	problems = preflight_problems(doc.name, doc)
 	if problems:
 		message = problems_message(problems)
@@ -172,9 +196,19 @@ def _not_voided(doc, connection) -> None:
 
 
 def on_update_after_submit(doc, method=None):
-	"""doc_events on_update_after_submit: queue an update when a field Xero shows changed."""
+	"""doc_events on_update_after_submit: queue an update when a field Xero shows changed;
+	with Send Invoices "On Workflow State", send the invoice when its workflow reaches one of
+	the connection's states (an approval after the submit)."""
 	s = connection_of(doc)
-	if not s or not s.enabled or not doc.get("xero_invoice_id"):
+	if not s or not s.enabled:
+		return
+	if not doc.get("xero_invoice_id"):
+		if (
+			s.sync_trigger == TRIGGER_ON_WORKFLOW_STATE
+			and doc.has_value_changed("workflow_state")
+			and reached_a_sending_state(s, doc)
+		):
+			send(doc, s)
 		return
 	if any(doc.has_value_changed(field) for field in FIELDS_SYNCED_AFTER_SUBMIT):
 		enqueue_sync(doc.name, OP_UPDATE, company=doc.company)

@@ -25,6 +25,7 @@ from xero_connector.constants import (
 	JOB_PULL_IDS,
 	JOB_PUSH,
 	JOB_PUSH_ROUND,
+	JOB_SEND_SELECTED,
 	JOB_TIMEOUT,
 	JOB_UPDATE,
 	JOB_VOID,
@@ -46,6 +47,7 @@ from xero_connector.xero_connector.sync import ledger
 
 SYNC_METHOD = "xero_connector.xero_connector.jobs.sync_invoice"
 PULL_METHOD = "xero_connector.xero_connector.jobs.pull_payments"
+SEND_SELECTED_METHOD = "xero_connector.xero_connector.jobs.send_selected"
 ROUND_METHOD = "xero_connector.xero_connector.jobs.push_round"
 ROUND_LIMIT = 1000  # invoices a round sends (20 calls of 50); the rest wait for the next round
 # which of the day's calls each operation spends (xero/budget.ACTIVITIES: all of them may
@@ -91,6 +93,14 @@ def enqueue_sync(
 		queued_log=log,
 	)
 	return log
+
+
+def enqueue_selected(connection: str, waiting: dict[str, str]) -> None:
+	"""Queue :func:`send_selected` for the invoices ``waiting`` ({invoice: its Queued row})
+	of ``connection``'s company, for the user who chose them."""
+	digest = hashlib.sha256(",".join(sorted(waiting)).encode()).hexdigest()[:16]
+	job = JOB_SEND_SELECTED.format(site=frappe.local.site, key=registry.job_key(connection), digest=digest)
+	_enqueue(SEND_SELECTED_METHOD, job, connection=connection, waiting=waiting, user=frappe.session.user)
 
 
 def enqueue_pull(connection, ids: list[str] | None = None, queued: str | None = None) -> None:
@@ -215,17 +225,18 @@ def sync_invoice(name: str, operation: str = OP_PUSH, queued_log: str | None = N
 
 
 def push_round(connection: str | None = None) -> dict:
-	"""RQ job, queued by tasks.push_round_if_due every Push Round Interval when Xero
-	Settings' Send Invoices is "In Rounds": send the Sales Invoices waiting Queued for
-	their push, up to 50 to a call (the engine batches them, contacts included), each under
-	its document lock (one another worker holds is left to it). Returns the counts."""
-	from xero_connector.engine.xero_port import MAX_BATCH
-	from xero_connector.xero_connector.connection.sync_session import locked_documents
-
+	"""RQ job, queued by tasks.push_round_if_due every Push Round Interval when the
+	connection's Send Invoices is "In Rounds": send its company's Sales Invoices waiting
+	Queued for their push, up to 50 to a call. Returns the counts."""
 	connection = registry.named(connection)
 	rows = frappe.get_all(
 		SYNC_LOG,
-		filters={"status": STATUS_QUEUED, "operation": OP_PUSH, "reference_doctype": "Sales Invoice"},
+		filters={
+			"status": STATUS_QUEUED,
+			"operation": OP_PUSH,
+			"reference_doctype": "Sales Invoice",
+			"company": connection.company,
+		},
 		fields=["name", "reference_name"],
 		order_by="creation asc",
 		limit=ROUND_LIMIT,
@@ -233,20 +244,64 @@ def push_round(connection: str | None = None) -> dict:
 	waiting: dict[str, str] = {}
 	for row in rows:
 		waiting.setdefault(row.reference_name, row.name)
+	return {"waiting": len(waiting), "sent": push_in_batches(connection, waiting)}
+
+
+def push_in_batches(connection, waiting: dict[str, str], progress=None) -> int:
+	"""Push the Sales Invoices ``waiting`` ({invoice: its Queued row}) of the connection's
+	company, up to 50 to a call (the engine batches them, contacts included), each under its
+	document lock (one another worker holds is left to it). ``progress(done, total)`` is
+	called after each batch. Returns how many were sent (their rows say how it went)."""
+	from xero_connector.engine.xero_port import MAX_BATCH
+	from xero_connector.xero_connector.connection.sync_session import locked_documents
+
 	names, sent = list(waiting), 0
 	for start in range(0, len(names), MAX_BATCH):
 		with locked_documents(names[start : start + MAX_BATCH]) as held:
-			if not held:
-				continue
-			run_engine(
-				lambda engine, batch=held: engine.push(batch),
-				connection=connection,
-				name=held,
-				operation=OP_PUSH,
-				queued={name: waiting[name] for name in held},
-			)
-			sent += len(held)
-	return {"waiting": len(names), "sent": sent}
+			if held:
+				run_engine(
+					lambda engine, batch=held: engine.push(batch),
+					connection=connection,
+					name=held,
+					operation=OP_PUSH,
+					queued={name: waiting[name] for name in held},
+				)
+				sent += len(held)
+		if progress:
+			progress(min(start + MAX_BATCH, len(names)), len(names))
+	return sent
+
+
+def send_selected(connection: str, waiting: dict[str, str], user: str | None = None) -> dict:
+	"""RQ job, queued by api.send_selected (the Sales Invoice list's Send to Xero): push the
+	chosen invoices of one company in batches, with a progress bar for ``user`` and, at the
+	end, a summary of how each went. Returns the summary's counts."""
+	connection = registry.named(connection)
+	title = _("Sending to Xero ({0})").format(connection.company)
+
+	def progress(done: int, total: int):
+		frappe.publish_progress(done * 100 / max(total, 1), title=title, description=f"{done} / {total}")
+
+	push_in_batches(connection, waiting, progress)
+	statuses = dict(
+		frappe.get_all(
+			"Sales Invoice",
+			filters={"name": ("in", list(waiting) or [""])},
+			fields=["name", "xero_sync_status"],
+			as_list=True,
+		)
+	)
+	counts = {"Synced": 0, "Failed": 0, "Queued": 0}
+	for status in statuses.values():
+		counts[status if status in counts else "Queued"] += 1
+	message = _(
+		"{0}: {1} sent to Xero, {2} failed, {3} still waiting. The Xero Sync Log has each one."
+	).format(connection.company, counts["Synced"], counts["Failed"], counts["Queued"])
+	if user:
+		frappe.publish_realtime(
+			"msgprint", {"message": message, "title": _("Sent to Xero"), "indicator": "green"}, user=user
+		)
+	return counts
 
 
 def pull_payments(ids: list[str] | None = None, queued_log: str | None = None, connection: str | None = None):

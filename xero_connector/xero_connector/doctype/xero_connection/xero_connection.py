@@ -5,7 +5,7 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
-from xero_connector.constants import CONNECTION, TRIGGER_MANUAL
+from xero_connector.constants import CONNECTION, TRIGGER_ON_WORKFLOW_STATE
 from xero_connector.exceptions import MappingInvalid, XeroNotConfigured
 from xero_connector.xero_connector.connection.reference import (
 	account_problem,
@@ -30,6 +30,7 @@ class XeroConnection(Document):
 		self.validate_tenant()
 		self.validate_billing_code_field()
 		self.validate_defaults()
+		self.validate_workflow_trigger()
 		if self.enabled and not self.xero_app:
 			frappe.throw(_("Choose the Xero App before enabling the connection."), XeroNotConfigured)
 
@@ -73,9 +74,31 @@ class XeroConnection(Document):
 			if problem:
 				frappe.throw(f"{label}: {problem}", MappingInvalid, title=_("Invalid Xero default"))
 
-	@property
-	def sends_on_submit(self) -> bool:
-		return bool(self.enabled) and self.sync_trigger != TRIGGER_MANUAL
+	def validate_workflow_trigger(self):
+		"""Send Invoices "On Workflow State" needs the states, and a workflow that has them."""
+		if self.sync_trigger != TRIGGER_ON_WORKFLOW_STATE:
+			return
+		states = [row.workflow_state for row in self.send_on_workflow_states]
+		if not states:
+			frappe.throw(
+				_("Choose the workflow states that send an invoice to Xero (Send on Workflow States)."),
+				XeroNotConfigured,
+			)
+		workflow = frappe.db.get_value("Workflow", {"document_type": "Sales Invoice", "is_active": 1}, "name")
+		known = set(
+			frappe.get_all("Workflow Document State", filters={"parent": workflow}, pluck="state")
+			if workflow
+			else []
+		)
+		unknown = [state for state in states if state not in known]
+		if unknown:
+			frappe.msgprint(
+				_(
+					"Sales Invoice has no active workflow with the state(s) {0}: no invoice of {1} goes to Xero until one reaches them."
+				).format(", ".join(frappe.bold(s) for s in unknown), frappe.bold(self.company)),
+				title=_("Workflow states"),
+				indicator="orange",
+			)
 
 	def on_update(self):
 		from xero_connector.xero_connector.connection import registry
