@@ -327,3 +327,33 @@ class TestMultiCompany(XeroTestCase):
 		self.assertEqual(
 			[r.status for r in fixtures.sync_logs(si_a.name)], ["Success"], "the same row completed"
 		)
+
+	def test_a_push_round_sends_only_its_own_companys_invoices(self):
+		from xero_connector.xero_connector.jobs import push_round
+
+		for company in (COMPANY, COMPANY_B):
+			frappe.db.set_value(CONNECTION, company, "sync_trigger", "In Rounds")
+		registry.clear()
+		frappe.db.commit()
+		try:
+			with captured_jobs() as jobs:
+				si_a = fixtures.make_invoice()
+				si_b = make_invoice_b()
+				self.assertEqual(jobs.calls, [], "both wait for their rounds")
+			frappe.db.commit()
+			push_round(COMPANY_B)
+			self.assertEqual(frappe.db.get_value("Sales Invoice", si_b.name, "xero_sync_status"), "Synced")
+			self.assertEqual(
+				frappe.db.get_value("Sales Invoice", si_a.name, "xero_sync_status"),
+				"Queued",
+				"A's waits for A's round",
+			)
+			push_round(COMPANY)
+			self.assertEqual(frappe.db.get_value("Sales Invoice", si_a.name, "xero_sync_status"), "Synced")
+			self.assertIn(si_a.name, self.numbers_in(self.tenant_a))
+			self.assertIn(si_b.name, self.numbers_in(self.tenant_b))
+		finally:
+			for company in (COMPANY, COMPANY_B):
+				frappe.db.set_value(CONNECTION, company, "sync_trigger", "On Submit")
+			registry.clear()
+			frappe.db.commit()
