@@ -32,6 +32,9 @@ from xero_connector.xero_connector.doctype.xero_account_mapping.xero_account_map
 	get_account_mappings,
 )
 from xero_connector.xero_connector.doctype.xero_tax_mapping.xero_tax_mapping import get_tax_mappings
+from xero_connector.xero_connector.doctype.xero_tracking_mapping.xero_tracking_mapping import (
+	get_tracking_mappings,
+)
 from xero_connector.xero_connector.sync import contact_links, ledger
 from xero_connector.xero_connector.sync.masters import as_plain_dict, masters_of
 
@@ -98,6 +101,7 @@ class FrappeHost:
 		if self._mappings is None:
 			accounts = get_account_mappings(self.company)
 			taxes = get_tax_mappings(self.company)
+			tracking = get_tracking_mappings(self.company)
 			self._mappings = Mappings(
 				account_by_item=accounts.get("Item", {}),
 				account_by_item_group=accounts.get("Item Group", {}),
@@ -105,6 +109,8 @@ class FrappeHost:
 				tax_by_item_tax_template=taxes.get("Item Tax Template", {}),
 				tax_by_sales_taxes_template=taxes.get("Sales Taxes and Charges Template", {}),
 				tax_by_tax_account=taxes.get("Tax Account", {}),
+				tracking_by_field=tracking["tracking_by_field"],
+				tracking_options=tracking["tracking_options"],
 			)
 		return self._mappings
 
