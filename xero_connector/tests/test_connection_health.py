@@ -67,3 +67,52 @@ class TestConnectionHealth(XeroTestCase):
 		health = api.app_health(fixtures.APP_NAME)
 		self.assertFalse(health["warn"])
 		self.assertGreaterEqual(health["days_left"], 59)
+
+
+class TestDayBudgetLow(XeroTestCase):
+	"""The hourly check tells the managers, once a day, when a fifth or less of the
+	organisation's day of Xero calls is left."""
+
+	def setUp(self):
+		super().setUp()
+		from xero_connector.xero_connector.connection.client import rate_limiter
+
+		self.tenant = fixtures.connection().tenant_id
+		self.limiter = rate_limiter(fixtures.app_doc())
+		self.note = self.limiter._keys(self.tenant)["day_note"]
+		self.notice = site_key("day_budget_notice", self.tenant)
+		frappe.cache.delete(self.notice)
+		self.manager = fixtures.make_user("xero-day-budget@example.com", ["Xero Manager"])
+		frappe.db.commit()
+
+	def tearDown(self):
+		frappe.cache.delete(self.limiter.backend._key(self.note))
+		frappe.cache.delete(self.notice)
+		frappe.db.commit()
+
+	def notices(self) -> list[str]:
+		return frappe.get_all(
+			"Notification Log",
+			filters={"for_user": self.manager, "subject": ("like", "Xero: % calls left today")},
+			pluck="subject",
+		)
+
+	def xero_says_left(self, remaining: int) -> None:
+		"""As if Xero's last X-DayLimit-Remaining said ``remaining`` of 5,000."""
+		now = self.limiter.clock()
+		self.limiter._put_note(
+			self.note, {"remaining": remaining, "at": now, "limit": 5000, "used": 0}, now + 3600
+		)
+
+	def test_a_low_day_is_told_once_and_a_full_one_never(self):
+		before = len(self.notices())
+		self.xero_says_left(4000)
+		check_connection()
+		self.assertEqual(len(self.notices()), before, "plenty left: nothing said")
+		self.xero_says_left(600)  # under a fifth of 5,000
+		check_connection()
+		self.assertEqual(len(self.notices()), before + 1)
+		# 600 less the check's own calls since Xero said so
+		self.assertRegex(self.notices()[0], rf"{fixtures.COMPANY} has (600|59\d) of 5000 calls left today")
+		check_connection()
+		self.assertEqual(len(self.notices()), before + 1, "once a day")

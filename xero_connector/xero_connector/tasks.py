@@ -138,10 +138,31 @@ def check_connection():
 			seen[app.name] = _check_app(app)
 		if seen[app.name] == CONNECTED and connection.connection_status == CONNECTED:
 			refresh_from_xero(connection)  # organisation guard: re-read GET /Organisation (issue 6)
+			warn_when_the_day_runs_low(connection)
 	for app in registry.apps():
 		if app.name not in seen:
 			warn_before_the_consent_lapses(app)  # no enabled connection keeps its tokens in use
 	return seen
+
+
+LOW_DAY_SHARE = 0.2  # the managers hear of it when a fifth of the day's calls is left
+
+
+def warn_when_the_day_runs_low(connection) -> bool:
+	"""Tell the managers, once a day, when the organisation's day of Xero calls (as every
+	worker shares it) is down to a fifth: called by :func:`check_connection` each hour.
+	True when a notice went out."""
+	from xero_connector.xero_connector.connection.client import rate_limiter
+	from xero_connector.xero_connector.connection.day_budget import system_time
+	from xero_connector.xero_connector.connection.notices import notify_day_budget_low
+
+	if not connection.tenant_id:
+		return False
+	budget = rate_limiter(registry.app_of(connection)).budget(connection.tenant_id)
+	if budget.remaining > budget.limit * LOW_DAY_SHARE:
+		return False
+	resets = system_time(budget.resets_at) if budget.resets_at else None
+	return notify_day_budget_low(connection, budget.remaining, budget.limit, resets)
 
 
 def warn_before_the_consent_lapses(app) -> bool:

@@ -59,16 +59,41 @@ def notify_consent_lapsing(app, message: str) -> bool:
 DAY_SECONDS = 23 * 3600  # a little under a day: the hourly check that day sends it again
 
 
-def _send(app, subject: str, message: str) -> None:
-	"""A desk notification for each manager, and an email where outgoing email is set up."""
+def notify_day_budget_low(connection, remaining: int, limit: int, resets_at: str | None) -> bool:
+	"""Tell the managers that the company's Xero organisation has few calls left today
+	(tasks.warn_when_the_day_runs_low), once a day per organisation. True when sent."""
+	from xero_connector.xero_connector.connection.redis_backends import site_key
+
+	if not frappe.cache.set(site_key("day_budget_notice", connection.tenant_id), 1, nx=True, ex=DAY_SECONDS):
+		return False
+	subject = _("Xero: {0} has {1} of {2} calls left today").format(connection.company, remaining, limit)
+	body = _(
+		"<p>The Xero organisation of {0} has {1} of its {2} API calls left today; more come back from {3}.</p>"
+		"<p>Backfills, readiness checks and the Customer panel pause first, so the last calls go to invoices and payments. "
+		"Move bulk work to tomorrow, send invoices In Rounds (50 to a call), or, if Xero gave the app a larger tier, set it on the Xero App. "
+		"<a href='{4}'>Xero Connection {0}</a> shows Calls Today.</p>"
+	).format(
+		frappe.utils.escape_html(connection.company),
+		remaining,
+		limit,
+		frappe.utils.escape_html(resets_at or _("the next hours")),
+		get_url_to_form(connection.doctype, connection.name),
+	)
+	_send(connection, subject, body)
+	return True
+
+
+def _send(doc, subject: str, message: str) -> None:
+	"""A desk notification for each manager, linked to ``doc`` (the Xero App or Xero
+	Connection it is about), and an email where outgoing email is set up."""
 	for user in manager_users():
 		frappe.get_doc(
 			{
 				"doctype": "Notification Log",
 				"for_user": user,
 				"type": "Alert",
-				"document_type": app.doctype,
-				"document_name": app.name,
+				"document_type": doc.doctype,
+				"document_name": doc.name,
 				"subject": subject,
 				"email_content": message,
 			}
