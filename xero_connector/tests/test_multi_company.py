@@ -307,9 +307,9 @@ class TestMultiCompany(XeroTestCase):
 
 		# only this test's row may come due (rows earlier tests put back wait a minute more)
 		frappe.db.sql(
-			"""update `tabXero Sync Log` set modified = now() where status = 'Queued'
+			"""update `tabXero Sync Log` set modified = %s where status = 'Queued'
 			and error_kind = 'rate_limited' and name != %s""",
-			row.name,
+			(frappe.utils.now_datetime(), row.name),  # the site's time zone, not the database's
 		)
 		self.assertEqual(tasks.retry_rate_limited(), [], "not before the minute has passed")
 		frappe.db.set_value(
