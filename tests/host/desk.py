@@ -90,6 +90,9 @@ class Desk:
 	# -- navigation --------------------------------------------------------------------------------
 
 	def login(self, user: str, password: str):
+		# leave the earlier page first: its pending calls (a list's count after a realtime
+		# update) would otherwise reach the server as Guest once the cookies are gone
+		self.driver.get("about:blank")
 		self.driver.delete_all_cookies()
 		self.open("/login")
 		self.wait_css("#login_email").send_keys(user)

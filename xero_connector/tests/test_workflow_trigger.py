@@ -18,8 +18,7 @@ def make_workflow():
 		fixtures.ensure("Workflow State", state, {"workflow_state_name": state})
 	for action in ("Submit", "Approve"):
 		fixtures.ensure("Workflow Action Master", action, {"workflow_action_name": action})
-	if frappe.db.exists("Workflow", WORKFLOW):
-		frappe.delete_doc("Workflow", WORKFLOW, ignore_permissions=True, force=True)
+	remove_workflow()
 	frappe.get_doc(
 		{
 			"doctype": "Workflow",
@@ -53,6 +52,16 @@ def make_workflow():
 	).insert(ignore_permissions=True)
 
 
+def remove_workflow():
+	"""Delete the test workflow, and Frappe's cached answer to "which workflow has Sales
+	Invoice" (deleting a Workflow leaves it: every later invoice of the run would still go
+	through the workflow's checks)."""
+	if frappe.db.exists("Workflow", WORKFLOW):
+		frappe.delete_doc("Workflow", WORKFLOW, ignore_permissions=True, force=True)
+	frappe.cache.hdel("workflow", "Sales Invoice")
+	frappe.clear_cache(doctype="Sales Invoice")
+
+
 class TestWorkflowTrigger(XeroTestCase):
 	def setUp(self):
 		super().setUp()
@@ -62,8 +71,7 @@ class TestWorkflowTrigger(XeroTestCase):
 
 	def tearDown(self):
 		frappe.set_user("Administrator")
-		if frappe.db.exists("Workflow", WORKFLOW):
-			frappe.delete_doc("Workflow", WORKFLOW, ignore_permissions=True, force=True)
+		remove_workflow()
 		connection = fixtures.connection_doc()
 		connection.sync_trigger = "On Submit"
 		connection.set("send_on_workflow_states", [])
