@@ -277,9 +277,11 @@ def retry_rate_limited() -> list[str]:
 		order_by="modified asc",
 		limit=500,
 	)
-	queued = []
+	queued, used_up = [], {}
 	for row in rows:
-		if _day_used_up(row.tenant_id):
+		if row.tenant_id not in used_up:  # one look at each organisation's day
+			used_up[row.tenant_id] = _day_used_up(row.tenant_id)
+		if used_up[row.tenant_id]:
 			continue  # the organisation's day is over: requeue_stuck and the backfill resume it
 		if is_job_enqueued(job_id(row.reference_name, row.operation)):
 			continue

@@ -160,15 +160,11 @@ def assign(connection, tenant_id: str) -> dict:
 				"That organisation was not granted to Xero App {0}: click Connect to Xero and tick it in Xero."
 			).format(frappe.bold(app.name))
 		)
-	holder = frappe.db.get_value(
-		CONNECTION, {"tenant_id": tenant_id, "name": ("!=", connection.name)}, "company"
+	from xero_connector.xero_connector.doctype.xero_connection.xero_connection import (
+		refuse_held_organisation,
 	)
-	if holder:
-		frappe.throw(
-			_("Xero organisation {0} is already connected to company {1}: disconnect it there first.").format(
-				frappe.bold(tenant.get("tenantName") or tenant_id), frappe.bold(holder)
-			)
-		)
+
+	refuse_held_organisation(connection.name, tenant_id, tenant.get("tenantName"))
 	_assign(connection, tenant)
 	after_connect(registry.named(connection.name))
 	return {"tenant_id": tenant_id, "organisation_name": tenant.get("tenantName")}

@@ -9,6 +9,7 @@ from frappe import _
 from frappe.model.document import Document
 
 from xero_connector.exceptions import MappingInvalid
+from xero_connector.xero_connector.connection.reference import CODE_FIELD
 
 
 class XeroMappingDocument(Document):
@@ -107,7 +108,7 @@ def mapping_rows(controller: type[XeroMappingDocument], company: str, fields: li
 	Xero row, as the engine and Xero know it), oldest first, in one query."""
 	mapping = frappe.qb.DocType(controller.doctype_name)
 	xero = frappe.qb.DocType(controller.xero_doctype)
-	code = xero.code if controller.xero_doctype == "Xero Account" else xero.tax_type
+	code = xero[CODE_FIELD[controller.xero_doctype]]
 	query = (
 		frappe.qb.from_(mapping)
 		.left_join(xero)

@@ -38,19 +38,8 @@ class XeroConnection(Document):
 		"""An organisation belongs to at most one company (its codes, mappings and contacts
 		are that company's)."""
 		self.tenant_id = self.tenant_id or None  # an empty unique value must be NULL, never ""
-		if not self.tenant_id:
-			return
-		holder = frappe.db.get_value(
-			CONNECTION, {"tenant_id": self.tenant_id, "name": ("!=", self.name or "")}, "company"
-		)
-		if holder:
-			frappe.throw(
-				_(
-					"Xero organisation {0} is already connected to company {1}: disconnect it there first."
-				).format(frappe.bold(self.organisation_name or self.tenant_id), frappe.bold(holder)),
-				XeroNotConfigured,
-				title=_("Organisation already connected"),
-			)
+		if self.tenant_id:
+			refuse_held_organisation(self.name, self.tenant_id, self.organisation_name)
 
 	def validate_billing_code_field(self):
 		fieldname = self.billing_code_field or "xero_account_number"
@@ -109,3 +98,19 @@ class XeroConnection(Document):
 		from xero_connector.xero_connector.connection import registry
 
 		registry.clear()
+
+
+def refuse_held_organisation(connection: str | None, tenant_id: str, organisation_name: str | None) -> None:
+	"""Refuse to give Xero organisation ``tenant_id`` to ``connection`` when another company
+	holds it, naming that company (the form's save, and connect_flow.assign)."""
+	holder = frappe.db.get_value(
+		CONNECTION, {"tenant_id": tenant_id, "name": ("!=", connection or "")}, "company"
+	)
+	if holder:
+		frappe.throw(
+			_("Xero organisation {0} is already connected to company {1}: disconnect it there first.").format(
+				frappe.bold(organisation_name or tenant_id), frappe.bold(holder)
+			),
+			XeroNotConfigured,
+			title=_("Organisation already connected"),
+		)
