@@ -73,7 +73,9 @@ def test_a_stored_contact_merged_in_xero_is_refused_with_the_contact_to_use(env)
 	assert failed.status == "Failed" and env.xero_invoices("INV-MERGED") == []
 	assert failed.messages == [msg.CONTACT_ARCHIVED]  # Xero's own words stay
 	assert "merged into 'City Agency'" in failed.cause and "Marine Systems" in failed.cause
-	assert f"set the Customer's Xero ContactID to {stays['ContactID']}" in failed.resolution
+	assert (
+		f"Use the contact it was merged into ({stays['ContactID']}): Use Merged Contact" in failed.resolution
+	)
 	assert "'CITY01'" in failed.resolution  # or match it by its account number
 
 

@@ -172,6 +172,10 @@ PHRASES: tuple[tuple[str, str], ...] = (
 	),
 	(r"\(see its Xero Sync Log\)", "(see its line in this output)"),
 	(
+		r"Use Merged Contact on the Xero Sync Log row links customer (.+?) to it and sends the invoice again",
+		r'Set customer \1 in "contacts" of the --state file to that ContactID, then push again',
+	),
+	(
 		r"correct the link \(Xero Reconciliation → Link\)",
 		'remove it from "states" in the --state file, so that it is looked up by number',
 	),

@@ -33,6 +33,7 @@ OP_ALLOCATE = "allocate"
 OP_PULL = "pull"
 OP_CONTACT = "contact"
 OP_CONNECT = "connect"
+OP_ATTACH = "attach"  # the invoice's PDF attached in Xero (features/invoice_pdf.py)
 
 KIND_PREFLIGHT = "preflight"
 KIND_TRANSIENT = "transient"
@@ -93,6 +94,7 @@ LIMITER_MAX_WAIT = 10.0
 JOB_PUSH = "xero-push::{name}"
 JOB_VOID = "xero-void::{name}"
 JOB_UPDATE = "xero-update::{name}"
+JOB_ATTACH = "xero-attach::{name}"
 # per connection: {key} is registry.job_key(connection name)
 JOB_PULL = "xero-pull-payments::{site}::{key}"
 JOB_PUSH_ROUND = "xero-push-round::{site}::{key}"

@@ -58,6 +58,8 @@ class Site:
 		self.users: dict[str, str] = {}
 		self.password = ""
 		self.company = ""
+		self.company_b = ""  # the second company (issue 15), limited users "accounts_b", "manager_b"
+		self.app = ""  # the Xero App both companies connect through
 
 	def execute(self, function: str, **kwargs):
 		"""``bench --site SITE execute xero_connector.tests.host_site.FUNCTION``; its JSON answer."""
@@ -113,7 +115,22 @@ def site(sandbox) -> Site:
 	found.users = prepared["users"]
 	found.password = prepared["password"]
 	found.company = prepared["company"]
+	found.company_b = prepared["company_b"]
+	found.app = prepared["app"]
 	return found
+
+
+@pytest.fixture(scope="session")
+def connected(site, sandbox):
+	"""The test company connected already (the browser tests connect through Xero's pages)
+	or now, from the server side, with Xero's consent step approving at once."""
+	if site.execute("settings")["connection_status"] == "Connected":
+		return
+	sandbox.config.consent_page = False
+	try:
+		site.execute("connect_directly", sandbox_url=sandbox.url)
+	finally:
+		sandbox.config.consent_page = True
 
 
 @pytest.fixture(scope="session")

@@ -47,6 +47,8 @@ ACCESS = {
 	"xero_connector.xero_connector.features.readiness.create_mapping": "manager",
 	"xero_connector.xero_connector.features.readiness.create_contact": "manager",
 	"xero_connector.xero_connector.features.readiness.link_contact": "manager",
+	"xero_connector.xero_connector.features.merged_contact.use_merged_contact": "manager",
+	"xero_connector.xero_connector.features.invoice_pdf.online_invoice_link": "reader",
 	"xero_connector.xero_connector.sync.backfill_control.start": "manager",
 	"xero_connector.xero_connector.sync.backfill_control.pause": "manager",
 	"xero_connector.xero_connector.sync.backfill_control.resume": "manager",
@@ -110,19 +112,6 @@ def log(site, invoice):
 	return site.execute("invoice", name=invoice)["logs"][0]["name"]
 
 
-@pytest.fixture(scope="module")
-def connected(site, sandbox):
-	"""Connected already (the browser tests connect through Xero's pages) or now, from
-	the server side, with Xero's consent step approving at once."""
-	if site.execute("settings")["connection_status"] == "Connected":
-		return
-	sandbox.config.consent_page = False
-	try:
-		site.execute("connect_directly", sandbox_url=sandbox.url)
-	finally:
-		sandbox.config.consent_page = True
-
-
 def arguments(method: str, invoice: str, log: str, site) -> dict:
 	name = method.rsplit(".", 1)[1]
 	return {
@@ -143,6 +132,8 @@ def arguments(method: str, invoice: str, log: str, site) -> dict:
 			"xero_code": "200",
 		},
 		"create_contact": {"customer": "nothing"},
+		"use_merged_contact": {"log": log},
+		"online_invoice_link": {"name": invoice},
 		"link_contact": {"customer": "nothing", "contact_id": "nothing"},
 		"start": {"name": "nothing"},
 		"pause": {"name": "nothing"},
@@ -248,3 +239,78 @@ def test_webhook_answers_with_an_empty_body_no_cookie_and_in_time(site, sandbox)
 		assert answer.content == b"", answer.content[:200]
 		assert "set-cookie" not in {k.lower() for k in answer.headers}, answer.headers
 		assert took < 2.0, f"answered in {took:.2f}s; Xero waits 5s at most"
+
+
+def test_people_of_the_second_company_see_and_do_nothing_of_the_first(site, invoice, log):
+	"""Issue 15: users limited by a User Permission to the second company, over the REST
+	API and the app's methods, as a browser's desk calls them: the first company's Sync Log
+	rows, payloads, invoice status, connection and buttons are not theirs."""
+	api = f"{site.url}/api/resource"
+	logs = quote("Xero Sync Log")
+	connection = quote(site.company)
+	wrong = []
+
+	def expect(who, answer, status, what):
+		if answer.status_code != status:
+			wrong.append(f"{who} {what}: {answer.status_code} {answer.text[:160]}")
+		if "Traceback" in answer.text:
+			wrong.append(f"{who} {what}: a traceback reached the user")
+
+	for who in ("accounts_b", "manager_b"):
+		http = site.session(who)
+		listed = http.get(
+			f"{api}/{logs}",
+			params={"filters": json.dumps([["reference_name", "=", invoice]]), "fields": '["name"]'},
+			timeout=30,
+		)
+		expect(who, listed, 200, "Sync Log list")
+		if listed.status_code == 200 and listed.json()["data"]:
+			wrong.append(f"{who} lists the first company's Sync Log rows: {listed.json()['data']}")
+		expect(who, http.get(f"{api}/{logs}/{log}", timeout=30), 403, "Sync Log row")
+		expect(who, http.get(f"{api}/Sales%20Invoice/{invoice}", timeout=30), 403, "Sales Invoice")
+		for method, args in (
+			("api.invoice_status", {"name": invoice}),
+			("features.preview.sync_log_payload", {"log": log}),
+			("features.preview.invoice_payload", {"name": invoice}),
+		):
+			answer = http.get(
+				f"{site.url}/api/method/xero_connector.xero_connector.{method}", params=args, timeout=30
+			)
+			expect(who, answer, 403, method)
+		names = http.get(f"{api}/Xero%20Connection", params={"fields": '["name"]'}, timeout=30)
+		if names.status_code == 200 and site.company in {r["name"] for r in names.json()["data"]}:
+			wrong.append(f"{who} lists the first company's Xero Connection")
+		expect(who, http.get(f"{api}/Xero%20Connection/{connection}", timeout=30), 403, "Xero Connection")
+
+	# a Xero Manager of the second company: none of the first company's buttons
+	http = site.session("manager_b")
+	for method, verb, args in (
+		("doctype.xero_sync_log.xero_sync_log.resend", "POST", {"names": json.dumps([log])}),
+		("features.reconciliation.resend", "POST", {"name": invoice}),
+		("api.send_to_xero", "POST", {"name": invoice}),
+		(
+			"features.readiness.check",
+			"GET",
+			{"company": site.company, "from_date": "2026-01-01", "to_date": "2026-01-31"},
+		),
+		("api.fetch_reference", "POST", {"connection": site.company}),
+		("api.pull_payments_now", "POST", {"connection": site.company}),
+		("api.day_budget", "GET", {"connection": site.company}),
+		("api.disconnect", "POST", {"connection": site.company}),
+	):
+		answer = call(http, site, f"xero_connector.xero_connector.{method}", verb, args)
+		expect("manager_b", answer, 403, method)
+	expect(
+		"manager_b",
+		http.post(
+			f"{site.url}/api/method/run_doc_method",
+			data={"dt": "Xero Sync Log", "dn": log, "method": "resend"},
+			timeout=30,
+		),
+		403,
+		"the Sync Log form's Resend",
+	)
+	assert not wrong, "\n".join(wrong)
+	# and nothing of it happened: the first company is still connected, its row not resent
+	assert site.execute("settings")["connection_status"] == "Connected"
+	assert [r["name"] for r in site.execute("invoice", name=invoice)["logs"]].count(log) == 1

@@ -35,19 +35,19 @@ def explain_archived(customer: str, contact: dict, merged_into: dict | None = No
 	if target_id:
 		target = _label(merged_into) if merged_into else str(target_id)
 		number = (merged_into or {}).get("AccountNumber")
-		code = f" or set the Customer's billing account code to {number!r}" if number else ""
+		code = f" (or set the Customer's billing account code to {number!r}, then resend)" if number else ""
 		return (
 			f"The Xero contact {_label(contact)} of customer {customer} was merged into {target} in "
 			"Xero and is archived, so Xero refuses invoices for it.",
-			f"Use the contact it was merged into: set the Customer's Xero ContactID to {target_id}{code}, "
-			"then resend.",
+			f"Use the contact it was merged into ({target_id}): Use Merged Contact on the Xero Sync Log "
+			f"row links customer {customer} to it and sends the invoice again{code}.",
 		)
 	return (
 		f"The Xero contact {_label(contact)} of customer {customer} is archived, so Xero refuses "
 		"invoices for it.",
 		"Restore the contact in Xero (Contacts → Archived → Restore) to un-archive it, or point the "
-		"Customer at another Xero contact (clear its stored Xero ContactID or correct its billing "
-		"account code), then resend.",
+		"Customer at another Xero contact (delete its Xero Contact Link, listed on the Customer, or "
+		"correct its billing account code), then resend.",
 	)
 
 

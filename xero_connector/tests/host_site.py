@@ -20,7 +20,11 @@ USERS = {
 	"accounts_manager": ("accounts.manager@example.com", ["Xero Manager", "Accounts Manager"]),
 	"accounts": ("accounts.user@example.com", ["Accounts User"]),
 	"norole": ("no.roles@example.com", []),
+	# people of the second company only (User Permission on Company): issue 15
+	"accounts_b": ("accounts.b@example.com", ["Accounts User"]),
+	"manager_b": ("xero.manager.b@example.com", ["Xero Manager", "Accounts User"]),
 }
+LIMITED_TO_SECOND_COMPANY = ("accounts_b", "manager_b")
 PASSWORD = "Host-Tests-Only-7391!"  # a throw-away site's users; never a real one
 
 
@@ -38,10 +42,13 @@ def prepare(sandbox_url: str, client_id: str, client_secret: str) -> dict:
 	frappe.set_user("Administrator")
 	complete_setup_wizard()
 	fixtures.make_masters()
+	fixtures.make_masters_b()
 	users = {}
 	for kind, (email, roles) in USERS.items():
 		fixtures.make_user(email, roles)
 		update_password(email, PASSWORD)
+		if kind in LIMITED_TO_SECOND_COMPANY:
+			fixtures.limit_to(email, fixtures.COMPANY_B)
 		users[kind] = email
 	sandbox = SimpleNamespace(url=sandbox_url, client_id=client_id, client_secret=client_secret)
 	fixtures.configure_settings(sandbox)
@@ -50,7 +57,13 @@ def prepare(sandbox_url: str, client_id: str, client_secret: str) -> dict:
 	# over-HTTP tests check that the app's own answers carry none either)
 	frappe.db.set_single_value("System Settings", "allow_error_traceback", 0)
 	frappe.db.commit()
-	return {"users": users, "password": PASSWORD, "company": fixtures.COMPANY}
+	return {
+		"users": users,
+		"password": PASSWORD,
+		"company": fixtures.COMPANY,
+		"company_b": fixtures.COMPANY_B,
+		"app": fixtures.APP_NAME,
+	}
 
 
 def forget_connection() -> None:
@@ -64,6 +77,8 @@ def forget_connection() -> None:
 	# the contacts the old sandbox made are not in the new one: match customers afresh
 	frappe.db.delete("Xero Contact Link")
 	forget_connection(fixtures.connection())
+	# the second company's connection is made through the desk by the browser test
+	frappe.db.delete("Xero Connection", {"company": fixtures.COMPANY_B})
 
 
 def complete_setup_wizard() -> None:
@@ -125,6 +140,22 @@ def make_invoice(customer: str | None = None, submit: bool = True, as_user: str 
 	si = fixtures.make_invoice(customer=customer or fixtures.CUSTOMER, submit=submit)
 	frappe.db.commit()
 	return {"name": si.name}
+
+
+def make_invoice_b() -> dict:
+	"""A submitted Sales Invoice of the second company; returns its name."""
+	_require_throwaway()
+	frappe.set_user("Administrator")
+	si = fixtures.make_invoice_b()
+	frappe.db.commit()
+	return {"name": si.name}
+
+
+def connection_of(company: str) -> dict | None:
+	"""A company's Xero Connection as stored (None when it has none)."""
+	fields = ["name", "company", "xero_app", "tenant_id", "organisation_name", "connection_status"]
+	frappe.db.rollback()
+	return frappe.db.get_value("Xero Connection", {"company": company}, fields, as_dict=True)
 
 
 def make_customer(name: str, billing_code: str | None = None) -> dict:

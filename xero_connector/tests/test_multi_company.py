@@ -212,7 +212,7 @@ class TestMultiCompany(XeroTestCase):
 			self.assertEqual({r.company for r in rows}, {company}, name)
 
 	def test_a_user_limited_to_one_company_sees_and_does_nothing_of_the_other(self):
-		from xero_connector.tests.test_sync_log_permissions import limit_to
+		from xero_connector.tests.fixtures import limit_to
 		from xero_connector.xero_connector.features import customer_panel, readiness
 		from xero_connector.xero_connector.jobs import resend_logs
 		from xero_connector.xero_connector.report.xero_reconciliation import xero_reconciliation

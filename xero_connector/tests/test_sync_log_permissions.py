@@ -5,24 +5,10 @@ to the list, the REST API, the form and the payload preview."""
 import frappe
 
 from xero_connector.constants import SYNC_LOG
-from xero_connector.tests.fixtures import COMPANY, ITEM, XeroTestCase, ensure, make_user, sync_logs
+from xero_connector.tests.fixtures import COMPANY, ITEM, XeroTestCase, ensure, limit_to, make_user, sync_logs
 from xero_connector.xero_connector.features.preview import sync_log_payload
 
 OTHER_COMPANY = "Xero Other Ltd"
-
-
-def limit_to(user: str, company: str) -> None:
-	frappe.db.delete("User Permission", {"user": user, "allow": "Company"})
-	frappe.get_doc(
-		{
-			"doctype": "User Permission",
-			"user": user,
-			"allow": "Company",
-			"for_value": company,
-			"apply_to_all_doctypes": 1,
-		}
-	).insert(ignore_permissions=True)
-	frappe.clear_cache(user=user)
 
 
 class TestSyncLogPermissions(XeroTestCase):

@@ -60,6 +60,8 @@ ACTIVITIES: dict[str, Priority] = {
 	"payment_pull": Priority.HIGH,
 	"reference": Priority.HIGH,  # accounts, tax rates, currencies: a push cannot be mapped without them
 	"quotation": Priority.HIGH,  # a submitted Quotation, like an invoice
+	"attachment": Priority.LOW,  # the invoice's PDF, after the invoice itself is in Xero
+	"online_invoice": Priority.LOW,  # the Sales Invoice form's link to Xero's online invoice
 	"preview": Priority.LOW,  # the payload preview of a Sales Invoice
 	"backfill": Priority.LOW,
 	"readiness": Priority.LOW,

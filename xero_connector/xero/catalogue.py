@@ -168,8 +168,9 @@ VALIDATION_ENTRIES: tuple[CatalogueEntry, ...] = (
 		"contact_archived",
 		PERMANENT,
 		"The matched Xero contact is archived (often after two contacts were merged in Xero).",
-		"Restore the contact in Xero, or point the customer at the surviving contact (clear the "
-		"stored Xero ContactID or fix the billing account code), then resend.",
+		"Restore the contact in Xero, or point the customer at the surviving contact (Use Merged "
+		"Contact on the Xero Sync Log row, or delete the customer's Xero Contact Link or fix its "
+		"billing account code), then resend.",
 		r"contact .*has been archived|contact .*is archived|status 'ARCHIVED' is not valid for contacts|"
 		r"matched an archived contact",
 		"The contact with the specified contact details has been archived. "
@@ -244,7 +245,8 @@ VALIDATION_ENTRIES: tuple[CatalogueEntry, ...] = (
 		"contact_not_found",
 		PERMANENT,
 		"The stored Xero ContactID does not match any contact in this organisation.",
-		"Clear the Xero ContactID on the Customer so the contact is matched again by account number or name.",
+		"Delete the customer's Xero Contact Link (listed on the Customer) so the contact is matched again "
+		"by account number or name.",
 		r"contact with the specified contact details could not be found|contact .*(not found|could not be found)",
 		"The contact with the specified contact details could not be found.",
 	),

@@ -2,7 +2,8 @@
 
 The connector reads and writes contacts, invoices, credit notes (with their
 allocations) and payments, and reads settings (accounts, tax rates, currencies,
-items, organisation). Xero offers two vocabularies:
+items, organisation), and attaches the invoice's PDF (``accounting.attachments``, the same
+in both vocabularies; issue 17). Xero offers two vocabularies:
 
 - broad scopes (apps created before 2 March 2026; usable until September 2027):
   ``accounting.transactions`` covers invoices, credit notes and payments;
@@ -28,6 +29,7 @@ BROAD_SCOPES = (
 	"accounting.transactions",
 	"accounting.contacts",
 	"accounting.settings.read",
+	"accounting.attachments",
 )
 
 GRANULAR_SCOPES = (
@@ -36,6 +38,7 @@ GRANULAR_SCOPES = (
 	"accounting.payments",
 	"accounting.contacts",
 	"accounting.settings.read",
+	"accounting.attachments",
 )
 
 

@@ -55,7 +55,20 @@ def get_custom_fields() -> dict[str, list[dict]]:
 				"insert_after": "xero_status",
 				**SYNC_FIELD,
 			},
-			{"fieldname": "xero_column_break", "fieldtype": "Column Break", "insert_after": "xero_link"},
+			{
+				# Xero's online invoice page, for the customer (features/invoice_pdf.online_invoice_link)
+				"fieldname": "xero_online_invoice_url",
+				"fieldtype": "Data",
+				"options": "URL",
+				"label": "Xero Online Invoice",
+				"insert_after": "xero_link",
+				**SYNC_FIELD,
+			},
+			{
+				"fieldname": "xero_column_break",
+				"fieldtype": "Column Break",
+				"insert_after": "xero_online_invoice_url",
+			},
 			{
 				"fieldname": "xero_amount_due",
 				"fieldtype": "Currency",

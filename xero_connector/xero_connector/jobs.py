@@ -21,6 +21,7 @@ from frappe import _
 from frappe.utils import now_datetime
 
 from xero_connector.constants import (
+	JOB_ATTACH,
 	JOB_PULL,
 	JOB_PULL_IDS,
 	JOB_PUSH,
@@ -30,6 +31,7 @@ from xero_connector.constants import (
 	JOB_UPDATE,
 	JOB_VOID,
 	OP_ALLOCATE,
+	OP_ATTACH,
 	OP_PULL,
 	OP_PUSH,
 	OP_UPDATE,
@@ -58,8 +60,15 @@ ACTIVITY = {
 	OP_VOID: "void",
 	OP_ALLOCATE: "allocate",
 	OP_PULL: "payment_pull",
+	OP_ATTACH: "attachment",
 }
-JOB_IDS = {OP_PUSH: JOB_PUSH, OP_UPDATE: JOB_UPDATE, OP_VOID: JOB_VOID, OP_ALLOCATE: JOB_PUSH}
+JOB_IDS = {
+	OP_PUSH: JOB_PUSH,
+	OP_UPDATE: JOB_UPDATE,
+	OP_VOID: JOB_VOID,
+	OP_ALLOCATE: JOB_PUSH,
+	OP_ATTACH: JOB_ATTACH,
+}
 
 
 # -- queueing -------------------------------------------------------------------------------------
@@ -216,12 +225,26 @@ def sync_invoice(name: str, operation: str = OP_PUSH, queued_log: str | None = N
 
 	with RedisLock(lease_seconds=JOB_TIMEOUT).hold(document_lock(name), timeout=JOB_TIMEOUT / 2):
 		run_engine(
-			lambda engine: engine.allocate([name]) if operation == OP_ALLOCATE else engine.push([name]),
+			lambda engine: _STEPS.get(operation, _push)(engine, name),
 			connection=registry.for_document("Sales Invoice", name),
 			name=name,
 			operation=operation,
 			queued=queued_log,
 		)
+
+
+def _push(engine, name: str):
+	return engine.push([name])
+
+
+def _attach_pdf(engine, name: str):
+	from xero_connector.xero_connector.features import invoice_pdf
+
+	return invoice_pdf.attach(engine.host, engine.port, name)
+
+
+# what a job of each operation does (any other: the engine makes Xero match the invoice)
+_STEPS = {OP_ALLOCATE: lambda engine, name: engine.allocate([name]), OP_ATTACH: _attach_pdf}
 
 
 def push_round(connection: str | None = None) -> dict:
@@ -384,6 +407,8 @@ def run_engine(
 			record_failure(host, document, operation, exc)
 	finally:
 		host.finish_queued()
+		for document in dict.fromkeys(host.new_versions):  # the invoice's PDF in Xero, next
+			enqueue_sync(document, OP_ATTACH, company=host.company)
 		frappe.db.commit()
 
 

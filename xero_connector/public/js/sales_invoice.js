@@ -38,6 +38,10 @@ function xero_panel(frm, info) {
 			html += ` &middot; <a href="${encodeURI(info.xero_link)}" target="_blank" rel="noopener">${__("Open in Xero")}</a>`;
 		}
 		xero_line(frm, html, colour);
+		// Xero's online invoice, for the customer: no online page for a draft, a void or a credit note
+		if (["SUBMITTED", "AUTHORISED", "PAID"].includes(status) && frm.doc.xero_document_type === "Invoice") {
+			frm.add_custom_button(__("Online Invoice Link"), () => online_invoice_link(frm), __("Xero"));
+		}
 	} else {
 		const last = (info.logs || [])[0];
 		if (last && last.status === "Failed") {
@@ -72,6 +76,38 @@ function xero_panel(frm, info) {
 			__("Xero")
 		);
 	}
+}
+
+// Xero's link to the invoice's online page (read from Xero once, then kept on the invoice),
+// to share with the customer.
+function online_invoice_link(frm) {
+	frappe
+		.call({
+			method: "xero_connector.xero_connector.features.invoice_pdf.online_invoice_link",
+			args: { name: frm.doc.name },
+			freeze: true,
+		})
+		.then((r) => {
+			const url = (r.message || {}).url;
+			if (!url) return;
+			const dialog = new frappe.ui.Dialog({
+				title: __("Xero Online Invoice"),
+				fields: [
+					{ fieldname: "url", fieldtype: "Data", label: __("Link for the customer"), read_only: 1, default: url },
+					{
+						fieldname: "open",
+						fieldtype: "HTML",
+						options: `<a href="${encodeURI(url)}" target="_blank" rel="noopener">${__("Open the online invoice")}</a>`,
+					},
+				],
+				primary_action_label: __("Copy Link"),
+				primary_action() {
+					frappe.utils.copy_to_clipboard(url);
+					dialog.hide();
+				},
+			});
+			dialog.show();
+		});
 }
 
 // Organisation guard (issue 6): a red banner while the Xero connection points at another organisation.

@@ -68,6 +68,7 @@ class FrappeHost:
 		self._mappings: Mappings | None = None
 		self._reference = None
 		self.logs_written: list[str] = []
+		self.new_versions: list[str] = []  # invoices Xero accepted anew whose PDF goes next (issue 17)
 		self.client = None  # set by sync_session.open_engine: each row notes the calls made for it
 		self._calls_counted = 0
 
@@ -153,7 +154,13 @@ class FrappeHost:
 		return SyncState.from_dict(json.loads(raw))
 
 	def save_state(self, name: str, state: SyncState | None) -> None:
+		before = self.get_state(name) if self.connection.get("attach_pdf") else None
 		frappe.db.set_value(SALES_INVOICE, name, state_fields(state, self.connection), update_modified=False)
+		if self.connection.get("attach_pdf"):
+			from xero_connector.xero_connector.features.invoice_pdf import is_new_version
+
+			if is_new_version(self.connection, before, state):
+				self.new_versions.append(name)  # jobs.run_engine queues their PDFs
 		# an open Sales Invoice form refreshes its Xero panel (public/js/sales_invoice.js)
 		frappe.publish_realtime(
 			"xero_sync_update", {"name": name}, doctype=SALES_INVOICE, docname=name, after_commit=True
@@ -263,6 +270,7 @@ def state_fields(state: SyncState | None, connection) -> dict:
 			"xero_fully_paid_on": None,
 			"xero_last_synced": None,
 			"xero_link": None,
+			"xero_online_invoice_url": None,
 			"xero_sync_state": None,
 		}
 	from xero_connector.xero_connector.connection.client import document_url

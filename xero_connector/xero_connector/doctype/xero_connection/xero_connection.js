@@ -20,6 +20,8 @@ frappe.ui.form.on("Xero Connection", {
 				filters: { status: "ACTIVE", can_apply_to_revenue: 1, company: frm.doc.company },
 			}));
 		}
+		// the invoice's PDF in Xero: a print format of Sales Invoice
+		frm.set_query("pdf_print_format", () => ({ filters: { doc_type: "Sales Invoice", disabled: 0 } }));
 		// Payment Entries from Xero (issue 6): only the company's bank and cash ledgers
 		frm.set_query("account", "xero_bank_accounts", () => ({
 			filters: { account_type: ["in", ["Bank", "Cash"]], is_group: 0, company: frm.doc.company },
@@ -99,9 +101,24 @@ function fetch_reference(frm) {
 		});
 }
 
+// An organisation belongs to one company: the picker names the company holding each one
+// another company holds (choosing it is refused, naming that company).
 function choose_organisation(frm, { only_if_several = false } = {}) {
-	frappe.db.get_value("Xero App", frm.doc.xero_app, "granted_tenants").then((r) => {
+	Promise.all([
+		frappe.db.get_value("Xero App", frm.doc.xero_app, "granted_tenants"),
+		frappe.db.get_list("Xero Connection", {
+			fields: ["company", "tenant_id"],
+			filters: { tenant_id: ["is", "set"], name: ["!=", frm.doc.name] },
+			limit: 0,
+		}),
+	]).then(([r, held]) => {
 		const tenants = JSON.parse((r.message || {}).granted_tenants || "[]");
+		const holder = Object.fromEntries(held.map((c) => [c.tenant_id.toLowerCase(), c.company]));
+		const label = (t) => {
+			const company = holder[t.tenantId.toLowerCase()];
+			return company ? __("{0} (held by {1})", [t.tenantName, company]) : t.tenantName;
+		};
+		const free = tenants.filter((t) => !holder[t.tenantId.toLowerCase()]);
 		if (only_if_several && tenants.length < 2) return;
 		if (!tenants.length) {
 			frappe.msgprint(__("Xero App {0} has no organisations granted yet: click Connect to Xero.", [
@@ -117,8 +134,8 @@ function choose_organisation(frm, { only_if_several = false } = {}) {
 					fieldtype: "Select",
 					label: __("Organisation"),
 					reqd: 1,
-					options: tenants.map((t) => ({ value: t.tenantId, label: t.tenantName })),
-					default: frm.doc.tenant_id || tenants[0].tenantId,
+					options: tenants.map((t) => ({ value: t.tenantId, label: label(t) })),
+					default: frm.doc.tenant_id || (free[0] || tenants[0]).tenantId,
 				},
 			],
 			primary_action_label: __("Use this organisation"),

@@ -13,6 +13,28 @@ frappe.ui.form.on("Xero Sync Log", {
 				})
 			);
 		}
+		// Xero refused the invoice because its customer's contact is archived: if it was merged
+		// in Xero, link the customer to the contact it was merged into and send again
+		if (can_resend && (frm.doc.__onload || {}).contact_archived) {
+			frm.add_custom_button(__("Use Merged Contact"), () =>
+				frappe
+					.call({
+						method: "xero_connector.xero_connector.features.merged_contact.use_merged_contact",
+						args: { log: frm.doc.name },
+						freeze: true,
+					})
+					.then((r) => {
+						const done = r.message || {};
+						frappe.show_alert({
+							message: __("Customer linked to Xero contact {0}; sent again", [
+								frappe.utils.escape_html(done.contact_name || done.contact_id),
+							]),
+							indicator: "green",
+						});
+						frm.reload_doc();
+					})
+			);
+		}
 		if (frm.doc.status === "Failed" && frm.doc.cause) {
 			frm.dashboard.set_headline(
 				`<b>${__("Cause")}:</b> ${frappe.utils.escape_html(frm.doc.cause)}` +

@@ -29,6 +29,13 @@ class XeroSyncLog(Document):
 			if self.get(field):
 				self.set(field, redact_text(self.get(field)))
 
+	def onload(self):
+		"""The form's Use Merged Contact button: for Xero's refusal of an archived contact."""
+		from xero_connector.xero_connector.features.merged_contact import offers_merged_contact
+
+		if offers_merged_contact(self):
+			self.set_onload("contact_archived", 1)
+
 	@frappe.whitelist()
 	def resend(self):
 		"""The form's Resend button."""
