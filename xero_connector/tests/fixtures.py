@@ -693,6 +693,60 @@ def limit_to(user: str, company: str) -> None:
 	frappe.clear_cache(user=user)
 
 
+WORKFLOW = "Xero Test Invoice Approval"
+
+
+def make_workflow(submit_role: str = "System Manager", approve_role: str = "System Manager"):
+	"""An active approval workflow on Sales Invoice: Draft, then Submit (by ``submit_role``) into
+	"Awaiting Approval" (submitted), then Approve (by ``approve_role``) into "Approved"."""
+	for state in ("Draft", "Awaiting Approval", "Approved"):
+		ensure("Workflow State", state, {"workflow_state_name": state})
+	for action in ("Submit", "Approve"):
+		ensure("Workflow Action Master", action, {"workflow_action_name": action})
+	remove_workflow()
+	frappe.get_doc(
+		{
+			"doctype": "Workflow",
+			"workflow_name": WORKFLOW,
+			"document_type": "Sales Invoice",
+			"is_active": 1,
+			"workflow_state_field": "workflow_state",
+			"send_email_alert": 0,
+			"states": [
+				{"state": "Draft", "doc_status": "0", "allow_edit": submit_role},
+				{"state": "Awaiting Approval", "doc_status": "1", "allow_edit": approve_role},
+				{"state": "Approved", "doc_status": "1", "allow_edit": approve_role},
+			],
+			"transitions": [
+				{
+					"state": "Draft",
+					"action": "Submit",
+					"next_state": "Awaiting Approval",
+					"allowed": submit_role,
+					"allow_self_approval": 1,
+				},
+				{
+					"state": "Awaiting Approval",
+					"action": "Approve",
+					"next_state": "Approved",
+					"allowed": approve_role,
+					"allow_self_approval": 1,
+				},
+			],
+		}
+	).insert(ignore_permissions=True)
+
+
+def remove_workflow():
+	"""Delete the test workflow, and Frappe's cached answer to "which workflow has Sales
+	Invoice" (deleting a Workflow leaves it: every later invoice of the run would still go
+	through the workflow's checks)."""
+	if frappe.db.exists("Workflow", WORKFLOW):
+		frappe.delete_doc("Workflow", WORKFLOW, ignore_permissions=True, force=True)
+	frappe.cache.hdel("workflow", "Sales Invoice")
+	frappe.clear_cache(doctype="Sales Invoice")
+
+
 def connection():
 	"""The test company's connection (connection/registry.py)."""
 	from xero_connector.xero_connector.connection import registry

@@ -53,6 +53,7 @@ def prepare(sandbox_url: str, client_id: str, client_secret: str) -> dict:
 	sandbox = SimpleNamespace(url=sandbox_url, client_id=client_id, client_secret=client_secret)
 	fixtures.configure_settings(sandbox)
 	forget_connection()
+	drop_workflow()  # a kept site's earlier run may have stopped inside the workflow test
 	# as a production site is set: no Python traceback in the answers people get (the
 	# over-HTTP tests check that the app's own answers carry none either)
 	frappe.db.set_single_value("System Settings", "allow_error_traceback", 0)
@@ -151,6 +152,43 @@ def make_invoice_b() -> dict:
 	return {"name": si.name}
 
 
+def set_trigger(trigger: str) -> dict:
+	"""The test company's Send Invoices setting (On Submit, Manual, ...)."""
+	_require_throwaway()
+	fixtures.set_defaults(sync_trigger=trigger)
+	frappe.db.commit()
+	return {"sync_trigger": trigger}
+
+
+def use_workflow() -> dict:
+	"""An approval workflow on Sales Invoice (an Accounts User submits into "Awaiting
+	Approval", an Accounts Manager approves), and the test company sending "On Workflow
+	State" when an invoice is Approved."""
+	_require_throwaway()
+	frappe.set_user("Administrator")
+	fixtures.make_workflow(submit_role="Accounts User", approve_role="Accounts Manager")
+	connection = fixtures.connection_doc()
+	connection.sync_trigger = "On Workflow State"
+	connection.set("send_on_workflow_states", [{"workflow_state": "Approved"}])
+	connection.save(ignore_permissions=True)
+	frappe.db.commit()
+	return {"workflow": fixtures.WORKFLOW}
+
+
+def drop_workflow() -> dict:
+	"""No workflow on Sales Invoice, and the test company sending On Submit again."""
+	_require_throwaway()
+	frappe.set_user("Administrator")
+	fixtures.remove_workflow()
+	connection = fixtures.connection_doc() if frappe.db.exists("Xero Connection", fixtures.COMPANY) else None
+	if connection and (connection.sync_trigger != "On Submit" or connection.send_on_workflow_states):
+		connection.sync_trigger = "On Submit"
+		connection.set("send_on_workflow_states", [])
+		connection.save(ignore_permissions=True)
+	frappe.db.commit()
+	return {}
+
+
 def connection_of(company: str) -> dict | None:
 	"""A company's Xero Connection as stored (None when it has none)."""
 	fields = ["name", "company", "xero_app", "tenant_id", "organisation_name", "connection_status"]
@@ -168,6 +206,8 @@ def make_customer(name: str, billing_code: str | None = None) -> dict:
 
 def invoice(name: str) -> dict:
 	fields = ["name", "docstatus", "xero_invoice_id", "xero_status", "xero_amount_due", "xero_link"]
+	if frappe.get_meta("Sales Invoice").has_field("workflow_state"):
+		fields.append("workflow_state")
 	values = frappe.db.get_value("Sales Invoice", name, fields, as_dict=True) or {}
 	values["logs"] = frappe.get_all(
 		SYNC_LOG,

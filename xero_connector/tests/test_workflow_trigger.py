@@ -7,59 +7,14 @@ import frappe
 from frappe.model.workflow import apply_workflow
 
 from xero_connector.tests import fixtures
-from xero_connector.tests.fixtures import XeroTestCase, captured_jobs, make_invoice, sync_logs
-
-WORKFLOW = "Xero Test Invoice Approval"
-ROLE = "System Manager"
-
-
-def make_workflow():
-	for state in ("Draft", "Awaiting Approval", "Approved"):
-		fixtures.ensure("Workflow State", state, {"workflow_state_name": state})
-	for action in ("Submit", "Approve"):
-		fixtures.ensure("Workflow Action Master", action, {"workflow_action_name": action})
-	remove_workflow()
-	frappe.get_doc(
-		{
-			"doctype": "Workflow",
-			"workflow_name": WORKFLOW,
-			"document_type": "Sales Invoice",
-			"is_active": 1,
-			"workflow_state_field": "workflow_state",
-			"send_email_alert": 0,
-			"states": [
-				{"state": "Draft", "doc_status": "0", "allow_edit": ROLE},
-				{"state": "Awaiting Approval", "doc_status": "1", "allow_edit": ROLE},
-				{"state": "Approved", "doc_status": "1", "allow_edit": ROLE},
-			],
-			"transitions": [
-				{
-					"state": "Draft",
-					"action": "Submit",
-					"next_state": "Awaiting Approval",
-					"allowed": ROLE,
-					"allow_self_approval": 1,
-				},
-				{
-					"state": "Awaiting Approval",
-					"action": "Approve",
-					"next_state": "Approved",
-					"allowed": ROLE,
-					"allow_self_approval": 1,
-				},
-			],
-		}
-	).insert(ignore_permissions=True)
-
-
-def remove_workflow():
-	"""Delete the test workflow, and Frappe's cached answer to "which workflow has Sales
-	Invoice" (deleting a Workflow leaves it: every later invoice of the run would still go
-	through the workflow's checks)."""
-	if frappe.db.exists("Workflow", WORKFLOW):
-		frappe.delete_doc("Workflow", WORKFLOW, ignore_permissions=True, force=True)
-	frappe.cache.hdel("workflow", "Sales Invoice")
-	frappe.clear_cache(doctype="Sales Invoice")
+from xero_connector.tests.fixtures import (
+	XeroTestCase,
+	captured_jobs,
+	make_invoice,
+	make_workflow,
+	remove_workflow,
+	sync_logs,
+)
 
 
 class TestWorkflowTrigger(XeroTestCase):
