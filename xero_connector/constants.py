@@ -54,11 +54,29 @@ TRIGGER_ON_WORKFLOW_STATE = "On Workflow State"  # sent when its workflow reache
 ACTIVE = "ACTIVE"
 
 # Rate-to-Account / Tax mapping: label shown to the user -> doctype linked
-ACCOUNT_MAPPING_DOCTYPES = {"Item": "Item", "Item Group": "Item Group", "Income Account": "Account"}
+# the buying side (issue 16): its own types, mapped to Xero's expense and asset accounts and to
+# tax types that apply to expenses (the same item or GST account is OUTPUT2 on sales, INPUT2 on bills)
+BUYING_ACCOUNT_MAPPING_TYPES = {
+	"Item (Buying)": "Item",
+	"Item Group (Buying)": "Item Group",
+	"Expense Account": "Account",
+}
+ACCOUNT_MAPPING_DOCTYPES = {
+	"Item": "Item",
+	"Item Group": "Item Group",
+	"Income Account": "Account",
+	**BUYING_ACCOUNT_MAPPING_TYPES,
+}
+BUYING_TAX_MAPPING_TYPES = {
+	"Item Tax Template (Buying)": "Item Tax Template",
+	"Purchase Taxes and Charges Template": "Purchase Taxes and Charges Template",
+	"Tax Account (Buying)": "Account",
+}
 TAX_MAPPING_DOCTYPES = {
 	"Item Tax Template": "Item Tax Template",
 	"Sales Taxes and Charges Template": "Sales Taxes and Charges Template",
 	"Tax Account": "Account",
+	**BUYING_TAX_MAPPING_TYPES,
 }
 
 # Custom fields on Sales Invoice that the sync writes (read-only for users)
@@ -112,3 +130,5 @@ WEBHOOK_METHOD = "xero_connector.xero_connector.webhook.receive"
 
 XERO_INVOICE_URL = "https://go.xero.com/AccountsReceivable/View.aspx?InvoiceID={id}"
 XERO_CREDIT_NOTE_URL = "https://go.xero.com/AccountsReceivable/ViewCreditNote.aspx?creditNoteID={id}"
+XERO_BILL_URL = "https://go.xero.com/AccountsPayable/View.aspx?InvoiceID={id}"
+XERO_SUPPLIER_CREDIT_NOTE_URL = "https://go.xero.com/AccountsPayable/ViewCreditNote.aspx?creditNoteID={id}"

@@ -51,10 +51,13 @@ doc_events = {
 		"on_update_after_submit": "xero_connector.xero_connector.events.on_update_after_submit",
 	},
 }
+# issue 16: a Purchase Invoice is a Xero bill, through the same events
+doc_events["Purchase Invoice"] = dict(doc_events["Sales Invoice"])
 
 # Xero Sync Log rows in the Sales Invoice's Connections
 override_doctype_dashboards = {
 	"Sales Invoice": "xero_connector.xero_connector.events.sales_invoice_dashboard",
+	"Purchase Invoice": "xero_connector.xero_connector.events.sales_invoice_dashboard",
 }
 
 scheduler_events = {

@@ -178,6 +178,15 @@ class Desk:
 			time.sleep(0.3)
 		self.click(self.button(label, timeout))
 
+	def tab(self, label: str):
+		"""Open a form's tab (its fields are not shown, nor can be filled, until it is)."""
+		self.click(
+			self.wait_xpath(
+				f"//ul[contains(@class,'form-tabs')]//a[contains(@class,'nav-link')][normalize-space(.)={xpath_literal(label)}]"
+			)
+		)
+		time.sleep(0.3)
+
 	def fill(self, fieldname: str, value: str, scope: str = ""):
 		"""Type into a form field as a person does (and leave it)."""
 		field = self.wait_css(f"{scope} .frappe-control[data-fieldname='{fieldname}'] input")

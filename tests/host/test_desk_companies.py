@@ -104,7 +104,9 @@ def test_second_company_connects_its_own_organisation_from_its_form(desk, site, 
 
 	# the second company's defaults, then its invoice goes to its organisation only
 	desk.go(f"xero-connection/{quote(site.company_b)}")
+	desk.tab("Mapping")
 	desk.pick("default_account_code", "200 - XTB")
+	desk.tab("Connection")
 	checkbox = desk.wait_css(".frappe-control[data-fieldname='enabled'] input[type=checkbox]")
 	if not checkbox.is_selected():
 		desk.click(checkbox)

@@ -222,6 +222,8 @@ class SyncEngine:
 			if doc is None:
 				self.recorder.record(Outcome(name, "push", "Failed", f"Sales Invoice {name} not found"))
 			else:
+				# each row of the Sync Log names its document's doctype (a bill: Purchase Invoice)
+				self.recorder.doctypes.setdefault(name, doc.get("doctype") or "Sales Invoice")
 				docs.append(doc)
 		return docs
 

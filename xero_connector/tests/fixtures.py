@@ -81,6 +81,8 @@ DEFAULT_LINKS = {
 	"rounding_account_code": "Xero Account",
 	"default_tax_type": "Xero Tax Rate",
 	"zero_tax_type": "Xero Tax Rate",
+	"default_purchase_account_code": "Xero Account",
+	"default_purchase_tax_type": "Xero Tax Rate",
 }
 
 

@@ -390,3 +390,28 @@ class TestQueueDown(XeroTestCase):
 			jobs.run()
 		si.reload()
 		self.assertEqual(si.xero_status, "AUTHORISED")
+
+	def test_the_sweep_closes_a_pull_whose_connection_was_deleted_and_goes_on(self):
+		"""A payment pull queued for a company whose Xero Connection was deleted since: the sweep
+		closes its row (there is nothing to pull) instead of failing on it, and the rows after
+		it are still sent."""
+		from xero_connector.xero_connector.sync import ledger
+		from xero_connector.xero_connector.tasks import requeue_stuck
+
+		orphan = ledger.queue("Xero Gone Ltd", "pull", "Xero Connection", company=fixtures.COMPANY)
+		with captured_jobs():
+			si = make_invoice()
+		row = sync_logs(si.name, operation="push")[-1]
+		old = frappe.utils.add_to_date(None, hours=-2)
+		for name in (orphan, row.name):
+			frappe.db.set_value(SYNC_LOG, name, "modified", old, update_modified=False)
+		frappe.db.commit()
+		with captured_jobs() as jobs:
+			requeued = requeue_stuck()
+			jobs.run()
+		self.assertNotIn(orphan, requeued)
+		self.assertIn(row.name, requeued)
+		closed = frappe.db.get_value(SYNC_LOG, orphan, ["status", "cause"], as_dict=True)
+		self.assertEqual(closed.status, "Skipped")
+		self.assertIn("no longer exists", closed.cause)
+		self.assertEqual(frappe.db.get_value("Sales Invoice", si.name, "xero_status"), "AUTHORISED")

@@ -12,103 +12,9 @@ SYNC_FIELD = {"read_only": 1, "no_copy": 1, "allow_on_submit": 1, "print_hide": 
 def get_custom_fields() -> dict[str, list[dict]]:
 	"""Custom field definitions by doctype, in the shape create_custom_fields expects."""
 	return {
-		"Sales Invoice": [
-			{"fieldname": "xero_tab", "fieldtype": "Tab Break", "label": "Xero", "insert_after": "remarks"},
-			{
-				"fieldname": "xero_sync_status",
-				"fieldtype": "Select",
-				"options": "\nQueued\nSynced\nFailed\nSkipped",
-				"label": "Xero Sync Status",
-				"insert_after": "xero_tab",
-				"in_standard_filter": 1,
-				**SYNC_FIELD,
-			},
-			{
-				"fieldname": "xero_invoice_id",
-				"fieldtype": "Data",
-				"label": "Xero ID",
-				"insert_after": "xero_sync_status",
-				"description": "Xero InvoiceID, or CreditNoteID for a return",
-				"search_index": 1,
-				**SYNC_FIELD,
-			},
-			{
-				"fieldname": "xero_document_type",
-				"fieldtype": "Data",
-				"label": "Xero Document Type",
-				"insert_after": "xero_invoice_id",
-				**SYNC_FIELD,
-			},
-			{
-				"fieldname": "xero_status",
-				"fieldtype": "Data",
-				"label": "Xero Status",
-				"insert_after": "xero_document_type",
-				"in_standard_filter": 1,
-				**SYNC_FIELD,
-			},
-			{
-				"fieldname": "xero_link",
-				"fieldtype": "Data",
-				"options": "URL",
-				"label": "Open in Xero",
-				"insert_after": "xero_status",
-				**SYNC_FIELD,
-			},
-			{
-				# Xero's online invoice page, for the customer (features/invoice_pdf.online_invoice_link)
-				"fieldname": "xero_online_invoice_url",
-				"fieldtype": "Data",
-				"options": "URL",
-				"label": "Xero Online Invoice",
-				"insert_after": "xero_link",
-				**SYNC_FIELD,
-			},
-			{
-				"fieldname": "xero_column_break",
-				"fieldtype": "Column Break",
-				"insert_after": "xero_online_invoice_url",
-			},
-			{
-				"fieldname": "xero_amount_due",
-				"fieldtype": "Currency",
-				"options": "currency",
-				"label": "Xero Amount Due",
-				"insert_after": "xero_column_break",
-				**SYNC_FIELD,
-			},
-			{
-				"fieldname": "xero_amount_paid",
-				"fieldtype": "Currency",
-				"options": "currency",
-				"label": "Xero Amount Paid",
-				"insert_after": "xero_amount_due",
-				**SYNC_FIELD,
-			},
-			{
-				"fieldname": "xero_fully_paid_on",
-				"fieldtype": "Date",
-				"label": "Fully Paid in Xero On",
-				"insert_after": "xero_amount_paid",
-				**SYNC_FIELD,
-			},
-			{
-				"fieldname": "xero_last_synced",
-				"fieldtype": "Datetime",
-				"label": "Last Synced with Xero",
-				"insert_after": "xero_fully_paid_on",
-				**SYNC_FIELD,
-			},
-			{
-				"fieldname": "xero_sync_state",
-				"fieldtype": "Code",
-				"options": "JSON",
-				"label": "Xero Sync State",
-				"insert_after": "xero_last_synced",
-				"hidden": 1,
-				**SYNC_FIELD,
-			},
-		],
+		"Sales Invoice": invoice_fields(online_invoice=True),
+		# issue 16: a Purchase Invoice is a Xero bill (no online invoice page)
+		"Purchase Invoice": invoice_fields(online_invoice=False),
 		"Customer": [
 			{
 				"fieldname": "xero_section",
@@ -153,6 +59,25 @@ def get_custom_fields() -> dict[str, list[dict]]:
 				"insert_after": "xero_invoices_section",
 			},
 		],
+		# issue 16: a Supplier is matched to its Xero contact by this code, as a Customer is
+		"Supplier": [
+			{
+				"fieldname": "xero_section",
+				"fieldtype": "Section Break",
+				"label": "Xero",
+				"insert_after": "accounts",
+				"collapsible": 0,
+			},
+			{
+				"fieldname": "xero_account_number",
+				"fieldtype": "Data",
+				"label": "Xero Account Code",
+				"insert_after": "xero_section",
+				"description": "Matched exactly to the Account Number of the supplier's contact in Xero",
+				"in_standard_filter": 1,
+				"no_copy": 1,
+			},
+		],
 		# issue 6: Quotations sent as Xero Quotes (quotations.py)
 		"Quotation": [
 			{
@@ -192,6 +117,114 @@ def get_custom_fields() -> dict[str, list[dict]]:
 			},
 		],
 	}
+
+
+def invoice_fields(online_invoice: bool) -> list[dict]:
+	"""The Xero tab of a Sales Invoice or Purchase Invoice: what Xero holds of the document,
+	written by the sync only (events.APP_WRITTEN_FIELDS)."""
+	fields = [
+		{"fieldname": "xero_tab", "fieldtype": "Tab Break", "label": "Xero", "insert_after": "remarks"},
+		{
+			"fieldname": "xero_sync_status",
+			"fieldtype": "Select",
+			"options": "\nQueued\nSynced\nFailed\nSkipped",
+			"label": "Xero Sync Status",
+			"insert_after": "xero_tab",
+			"in_standard_filter": 1,
+			**SYNC_FIELD,
+		},
+		{
+			"fieldname": "xero_invoice_id",
+			"fieldtype": "Data",
+			"label": "Xero ID",
+			"insert_after": "xero_sync_status",
+			"description": "Xero InvoiceID, or CreditNoteID for a return",
+			"search_index": 1,
+			**SYNC_FIELD,
+		},
+		{
+			"fieldname": "xero_document_type",
+			"fieldtype": "Data",
+			"label": "Xero Document Type",
+			"insert_after": "xero_invoice_id",
+			**SYNC_FIELD,
+		},
+		{
+			"fieldname": "xero_status",
+			"fieldtype": "Data",
+			"label": "Xero Status",
+			"insert_after": "xero_document_type",
+			"in_standard_filter": 1,
+			**SYNC_FIELD,
+		},
+		{
+			"fieldname": "xero_link",
+			"fieldtype": "Data",
+			"options": "URL",
+			"label": "Open in Xero",
+			"insert_after": "xero_status",
+			**SYNC_FIELD,
+		},
+		{
+			# Xero's online invoice page, for the customer (features/invoice_pdf.online_invoice_link)
+			"fieldname": "xero_online_invoice_url",
+			"fieldtype": "Data",
+			"options": "URL",
+			"label": "Xero Online Invoice",
+			"insert_after": "xero_link",
+			**SYNC_FIELD,
+		},
+		{
+			"fieldname": "xero_column_break",
+			"fieldtype": "Column Break",
+			"insert_after": "xero_online_invoice_url",
+		},
+		{
+			"fieldname": "xero_amount_due",
+			"fieldtype": "Currency",
+			"options": "currency",
+			"label": "Xero Amount Due",
+			"insert_after": "xero_column_break",
+			**SYNC_FIELD,
+		},
+		{
+			"fieldname": "xero_amount_paid",
+			"fieldtype": "Currency",
+			"options": "currency",
+			"label": "Xero Amount Paid",
+			"insert_after": "xero_amount_due",
+			**SYNC_FIELD,
+		},
+		{
+			"fieldname": "xero_fully_paid_on",
+			"fieldtype": "Date",
+			"label": "Fully Paid in Xero On",
+			"insert_after": "xero_amount_paid",
+			**SYNC_FIELD,
+		},
+		{
+			"fieldname": "xero_last_synced",
+			"fieldtype": "Datetime",
+			"label": "Last Synced with Xero",
+			"insert_after": "xero_fully_paid_on",
+			**SYNC_FIELD,
+		},
+		{
+			"fieldname": "xero_sync_state",
+			"fieldtype": "Code",
+			"options": "JSON",
+			"label": "Xero Sync State",
+			"insert_after": "xero_last_synced",
+			"hidden": 1,
+			**SYNC_FIELD,
+		},
+	]
+	if not online_invoice:
+		fields = [f for f in fields if f["fieldname"] != "xero_online_invoice_url"]
+		for f in fields:
+			if f.get("insert_after") == "xero_online_invoice_url":
+				f["insert_after"] = "xero_link"
+	return fields
 
 
 # Fields earlier versions added and this one no longer has: removed on migrate and on

@@ -1,4 +1,6 @@
-"""Sales Invoice document events (hooks.doc_events) and its dashboard override.
+"""Sales Invoice and Purchase Invoice document events (hooks.doc_events) and their dashboard
+override. A Purchase Invoice is a Xero bill (issue 16), sent when its company's connection has
+"Send Purchase Invoices as Xero Bills" on; the same events, rules and ledger serve both.
 
 Nothing here calls Xero: submitting, cancelling and amending stay fast and work
 when Xero is down. Each event does a local check and queues a job that runs
@@ -31,10 +33,16 @@ from xero_connector.xero_connector.connection import registry
 from xero_connector.xero_connector.jobs import enqueue_sync
 from xero_connector.xero_connector.sync import ledger
 
+PURCHASE_INVOICE = "Purchase Invoice"
+
 
 def connection_of(doc):
-	"""The connection that sends ``doc``'s company's documents (None: the company has none)."""
-	return registry.for_company(doc.get("company"))
+	"""The connection that sends ``doc``'s company's documents (None: the company has none,
+	or, for a Purchase Invoice, its connection does not send bills)."""
+	connection = registry.for_company(doc.get("company"))
+	if connection and doc.doctype == PURCHASE_INVOICE and not connection.get("send_purchase_invoices"):
+		return None
+	return connection
 
 
 def sends_on_submit(connection, doc=None) -> bool:
@@ -42,6 +50,8 @@ def sends_on_submit(connection, doc=None) -> bool:
 	in rounds), or sends on workflow states and the document is submitted into one of them."""
 	if not (connection and connection.enabled) or connection.sync_trigger == TRIGGER_MANUAL:
 		return False
+	if doc is not None and doc.doctype == PURCHASE_INVOICE:
+		return True  # bills go on submit (rounds and workflow states are the sales side's)
 	if connection.sync_trigger == TRIGGER_ON_WORKFLOW_STATE:
 		return doc is not None and reached_a_sending_state(connection, doc)
 	return True
@@ -60,7 +70,7 @@ def before_insert(doc, method=None):
 	"""doc_events before_insert: a new Sales Invoice has never been in Xero. The desk's
 	Amend copies no_copy fields, so an amendment would otherwise carry the cancelled
 	original's Xero ID and state."""
-	for field in (*SALES_INVOICE_SYNC_FIELDS, "xero_sync_state"):
+	for field in APP_WRITTEN_FIELDS[doc.doctype]:
 		if doc.get(field):
 			doc.set(field, None)
 	for field in ("xero_amount_due", "xero_amount_paid"):
@@ -72,7 +82,8 @@ def before_insert(doc, method=None):
 # Update After Submit keeps what is stored, so nobody can point an invoice at another
 # Xero document (cancel and update act on the stored ID) or fake a payment status.
 APP_WRITTEN_FIELDS = {
-	"Sales Invoice": (*SALES_INVOICE_SYNC_FIELDS, "xero_sync_state"),
+	"Sales Invoice": (*SALES_INVOICE_SYNC_FIELDS, "xero_sync_state", "xero_online_invoice_url"),
+	PURCHASE_INVOICE: (*SALES_INVOICE_SYNC_FIELDS, "xero_sync_state"),
 	"Quotation": ("xero_quote_id", "xero_quote_status"),
 }
 
@@ -122,7 +133,7 @@ def send(doc, s) -> None:
 		message = problems_message(problems)
 		if s.block_submit_on_preflight:
 			frappe.throw(message, PreflightFailed, title=_("Xero would reject this invoice"))
-		ledger.record_preflight(doc.name, problems)
+		ledger.record_preflight(doc.name, problems, doc.doctype)
 		doc.set("xero_sync_status", SYNC_FAILED)  # as the ledger wrote it (before_submit set Queued)
 		frappe.msgprint(message, title=_("Not sent to Xero"), indicator="orange")
 		return
@@ -132,7 +143,8 @@ def send(doc, s) -> None:
 		OP_PUSH,
 		company=doc.company,
 		status_written=bool(doc.flags.xero_status_queued),
-		wait_for_round=s.sync_trigger == TRIGGER_IN_ROUNDS,
+		wait_for_round=s.sync_trigger == TRIGGER_IN_ROUNDS and doc.doctype != PURCHASE_INVOICE,
+		doctype=doc.doctype,
 	)
 
 
@@ -177,8 +189,8 @@ def on_cancel(doc, method=None):
 		if doc.get("xero_invoice_id"):
 			_not_voided(doc, s)
 		return
-	if doc.get("xero_invoice_id") or (s.sync_trigger != TRIGGER_MANUAL and _has_log(doc.name)):
-		enqueue_sync(doc.name, OP_VOID, company=doc.company)
+	if doc.get("xero_invoice_id") or (s.sync_trigger != TRIGGER_MANUAL and _has_log(doc)):
+		enqueue_sync(doc.name, OP_VOID, company=doc.company, doctype=doc.doctype)
 
 
 def _not_voided(doc, connection) -> None:
@@ -191,7 +203,7 @@ def _not_voided(doc, connection) -> None:
 			"{0} was cancelled in ERPNext, but its Xero document was not voided: the Xero connection of company {1} is disabled."
 		).format(doc.name, doc.company)
 	fix = _("Void the invoice in Xero yourself, or enable the company's Xero Connection and Resend this row.")
-	ledger.record_not_voided(doc.name, cause, fix)
+	ledger.record_not_voided(doc.name, cause, fix, doc.doctype)
 	frappe.msgprint(f"{cause} {fix}", title=_("Not voided in Xero"), indicator="orange")
 
 
@@ -211,24 +223,27 @@ def on_update_after_submit(doc, method=None):
 			send(doc, s)
 		return
 	if any(doc.has_value_changed(field) for field in FIELDS_SYNCED_AFTER_SUBMIT):
-		enqueue_sync(doc.name, OP_UPDATE, company=doc.company)
+		enqueue_sync(doc.name, OP_UPDATE, company=doc.company, doctype=doc.doctype)
 
 
 # -- pre-flight ---------------------------------------------------------------------------------
 
 
 def preflight_problems(name: str, doc) -> list:
-	"""Every reason Xero would refuse this document (a Sales Invoice or its as_dict),
-	found locally (no Xero call).
+	"""Every reason Xero would refuse this document (a Sales or Purchase Invoice, or its
+	as_dict), found locally (no Xero call).
 
 	Called by on_submit and by api.send_to_xero."""
 	from xero_connector.engine.preflight import preflight
+	from xero_connector.engine.preflight_bill import preflight_bill
+	from xero_connector.engine.rules import is_purchase
 	from xero_connector.xero_connector.sync.host import FrappeHost
 	from xero_connector.xero_connector.sync.masters import plain
 
 	data = plain(doc.as_dict() if isinstance(doc, Document) else doc)  # JSON-safe values
-	host = FrappeHost.for_company(data.get("company"), commit=False)
-	return list(preflight(data, host.mapping_context(data)))
+	host = FrappeHost.for_company(data.get("company"), commit=False, doctype=data.get("doctype"))
+	check = preflight_bill if is_purchase(data) else preflight
+	return list(check(data, host.mapping_context(data)))
 
 
 def problems_message(problems: list) -> str:
@@ -264,8 +279,8 @@ def _state(doc):
 	return SyncState.from_dict(json.loads(raw))
 
 
-def _has_log(name: str) -> bool:
-	return bool(frappe.db.exists(SYNC_LOG, {"reference_doctype": "Sales Invoice", "reference_name": name}))
+def _has_log(doc) -> bool:
+	return bool(frappe.db.exists(SYNC_LOG, {"reference_doctype": doc.doctype, "reference_name": doc.name}))
 
 
 # -- dashboard ------------------------------------------------------------------------------------

@@ -46,6 +46,7 @@ from xero_connector.xero_connector.connection import registry
 from xero_connector.xero_connector.connection.settings_state import write_state
 from xero_connector.xero_connector.permissions import require_manager
 from xero_connector.xero_connector.sync import ledger
+from xero_connector.xero_connector.sync.ledger import SALES_INVOICE
 
 SYNC_METHOD = "xero_connector.xero_connector.jobs.sync_invoice"
 PULL_METHOD = "xero_connector.xero_connector.jobs.pull_payments"
@@ -81,8 +82,10 @@ def enqueue_sync(
 	company: str | None = None,
 	status_written: bool = False,
 	wait_for_round: bool = False,
+	doctype: str = SALES_INVOICE,
 ) -> str:
-	"""Queue the sync of one Sales Invoice after the current transaction commits.
+	"""Queue the sync of one Sales Invoice (or ``doctype`` Purchase Invoice, a bill) after the
+	current transaction commits.
 
 	A Queued Xero Sync Log row is written in the same transaction (so a submit that
 	rolls back leaves none), and the job id de-duplicates: a second submit/resend
@@ -91,16 +94,11 @@ def enqueue_sync(
 	``wait_for_round``: only the Queued row; the next push round sends it (Send Invoices
 	"In Rounds", :func:`push_round`). ``company``: the invoice's (the submit has it; read
 	from the invoice when not given). Returns the log row's name."""
-	log = ledger.queue(name, operation, company=company, status_written=status_written)
+	log = ledger.queue(name, operation, doctype, company=company, status_written=status_written)
 	if wait_for_round:
 		return log
-	_enqueue(
-		SYNC_METHOD,
-		job_id(name, operation),
-		name=name,
-		operation=operation,
-		queued_log=log,
-	)
+	extra = {"doctype": doctype} if doctype != SALES_INVOICE else {}
+	_enqueue(SYNC_METHOD, job_id(name, operation), name=name, operation=operation, queued_log=log, **extra)
 	return log
 
 
@@ -200,12 +198,12 @@ def resend_logs(names: list[str]) -> dict:
 			connection = registry.named(row.reference_name)
 			pulls[connection.name] = connection
 			continue
-		if row.reference_doctype != "Sales Invoice" or not frappe.db.exists(
-			"Sales Invoice", row.reference_name
+		if row.reference_doctype not in ledger.INVOICE_DOCTYPES or not frappe.db.exists(
+			row.reference_doctype, row.reference_name
 		):
 			continue
 		operation = {"delete": OP_VOID, "contact": OP_PUSH}.get(row.operation, row.operation)
-		enqueue_sync(row.reference_name, operation)
+		enqueue_sync(row.reference_name, operation, doctype=row.reference_doctype)
 		queued += 1
 	for connection in pulls.values():
 		enqueue_pull(connection)
@@ -216,20 +214,24 @@ def resend_logs(names: list[str]) -> dict:
 # -- jobs -----------------------------------------------------------------------------------------
 
 
-def sync_invoice(name: str, operation: str = OP_PUSH, queued_log: str | None = None):
+def sync_invoice(
+	name: str, operation: str = OP_PUSH, queued_log: str | None = None, doctype: str = SALES_INVOICE
+):
 	"""RQ job: make Xero match one Sales Invoice (create, update, void or delete it;
-	for a return, the credit note and its allocation). The engine decides from the
-	document's docstatus; ``operation`` only names the log row to complete."""
+	for a return, the credit note and its allocation), or one Purchase Invoice (``doctype``:
+	a bill, a supplier credit note). The engine decides from the document's docstatus;
+	``operation`` only names the log row to complete."""
 	from xero_connector.xero_connector.connection.redis_backends import RedisLock
 	from xero_connector.xero_connector.connection.sync_session import document_lock
 
 	with RedisLock(lease_seconds=JOB_TIMEOUT).hold(document_lock(name), timeout=JOB_TIMEOUT / 2):
 		run_engine(
 			lambda engine: _STEPS.get(operation, _push)(engine, name),
-			connection=registry.for_document("Sales Invoice", name),
+			connection=registry.for_document(doctype, name),
 			name=name,
 			operation=operation,
 			queued=queued_log,
+			doctype=doctype,
 		)
 
 
@@ -371,7 +373,13 @@ def record_pull(host, report) -> None:
 
 
 def run_engine(
-	step, *, connection, name: str | list[str], operation: str, queued: str | dict[str, str] | None
+	step,
+	*,
+	connection,
+	name: str | list[str],
+	operation: str,
+	queued: str | dict[str, str] | None,
+	doctype: str = SALES_INVOICE,
 ):
 	"""Open the engine for ``connection`` (sync_session.open_engine: organisation guard,
 	limiter, budget) and run ``step(engine)``; record anything the engine could not (an
@@ -393,6 +401,7 @@ def run_engine(
 		queued_log=None if by_document else queued,
 		queued_logs=by_document,
 		job_id=_current_job_id(),
+		doctype=doctype,
 	)
 	try:
 		with open_engine(host, ACTIVITY.get(operation, "push")) as (engine, _client):
@@ -408,7 +417,7 @@ def run_engine(
 	finally:
 		host.finish_queued()
 		for document in dict.fromkeys(host.new_versions):  # the invoice's PDF in Xero, next
-			enqueue_sync(document, OP_ATTACH, company=host.company)
+			enqueue_sync(document, OP_ATTACH, company=host.company, doctype=host.doctype)
 		frappe.db.commit()
 
 
@@ -425,7 +434,7 @@ def record_failure(host, name: str, operation: str, exc: BaseException) -> None:
 	if isinstance(exc, XeroError):
 		status = outcome_for_error(name, operation, exc).status
 	entry = LogEntry(
-		reference_doctype=host.connection.doctype if operation == OP_PULL else "Sales Invoice",
+		reference_doctype=host.connection.doctype if operation == OP_PULL else host.doctype,
 		reference_name=name,
 		operation=operation,
 		status=status,

@@ -26,6 +26,7 @@ from xero_connector.constants import (
 	SYNC_LOG,
 	TRIGGER_IN_ROUNDS,
 )
+from xero_connector.exceptions import XeroNotConnected
 from xero_connector.xero_connector.connection import registry
 from xero_connector.xero_connector.connection.notices import notify_reauthorisation
 from xero_connector.xero_connector.connection.settings_state import write_state
@@ -98,15 +99,23 @@ def requeue_stuck():
 		if row.operation == OP_PUSH and _in_rounds(row):
 			continue  # a first push waits for its round (push_round_if_due), not a job of its own
 		if row.operation == OP_PULL:
-			enqueue_pull(registry.named(row.reference_name), queued=row.name)
-		elif row.reference_doctype == "Sales Invoice":
-			if not frappe.db.exists("Sales Invoice", row.reference_name):
+			try:
+				connection = registry.named(row.reference_name)
+			except XeroNotConnected:
+				# the company's connection was deleted: nothing is left to pull for it
+				ledger.close_queued(row.name, f"The Xero Connection {row.reference_name} no longer exists.")
+				continue
+			enqueue_pull(connection, queued=row.name)
+		elif row.reference_doctype in ledger.INVOICE_DOCTYPES:
+			if not frappe.db.exists(row.reference_doctype, row.reference_name):
 				# the invoice was deleted (a draft's row): nothing left to send
-				ledger.close_queued(row.name, "The Sales Invoice no longer exists: nothing to send.")
+				ledger.close_queued(
+					row.name, f"The {row.reference_doctype} no longer exists: nothing to send."
+				)
 				continue
 			if is_job_enqueued(job_id(row.reference_name, row.operation)):
 				continue
-			enqueue_sync(row.reference_name, row.operation)
+			enqueue_sync(row.reference_name, row.operation, doctype=row.reference_doctype)
 		else:
 			continue
 		# touch the row so that it is not picked again before its new job had a chance
@@ -268,12 +277,12 @@ def retry_rate_limited() -> list[str]:
 	rows = frappe.get_all(
 		SYNC_LOG,
 		filters={
-			"reference_doctype": "Sales Invoice",
+			"reference_doctype": ("in", ledger.INVOICE_DOCTYPES),
 			"status": STATUS_QUEUED,
 			"error_kind": "rate_limited",
 			"modified": ("<", cutoff),
 		},
-		fields=["name", "reference_name", "operation", "tenant_id"],
+		fields=["name", "reference_doctype", "reference_name", "operation", "tenant_id"],
 		order_by="modified asc",
 		limit=500,
 	)
@@ -285,7 +294,7 @@ def retry_rate_limited() -> list[str]:
 			continue  # the organisation's day is over: requeue_stuck and the backfill resume it
 		if is_job_enqueued(job_id(row.reference_name, row.operation)):
 			continue
-		enqueue_sync(row.reference_name, row.operation)
+		enqueue_sync(row.reference_name, row.operation, doctype=row.reference_doctype)
 		ledger.touch(row.name)
 		queued.append(row.reference_name)
 	return queued

@@ -18,7 +18,13 @@ import frappe
 from frappe import _
 from frappe.utils import now_datetime
 
-from xero_connector.constants import NEEDS_REAUTH, XERO_CREDIT_NOTE_URL, XERO_INVOICE_URL
+from xero_connector.constants import (
+	NEEDS_REAUTH,
+	XERO_BILL_URL,
+	XERO_CREDIT_NOTE_URL,
+	XERO_INVOICE_URL,
+	XERO_SUPPLIER_CREDIT_NOTE_URL,
+)
 from xero_connector.exceptions import XeroNotConfigured, XeroNotConnected
 from xero_connector.xero import Endpoints, Limits, OAuthClient, RateLimiter, TokenManager, XeroClient
 from xero_connector.xero.budget import DEFAULT_TIER
@@ -45,13 +51,16 @@ def endpoints(app) -> Endpoints:
 	return Endpoints()
 
 
-def document_url(kind: str, xero_id: str | None, app) -> str | None:
-	"""Where "Open in Xero" goes for an invoice or credit note: Xero's own page, or the
-	sandbox's page at that document when the app's "Use Xero Sandbox" is on."""
+def document_url(kind: str, xero_id: str | None, app, buying: bool = False) -> str | None:
+	"""Where "Open in Xero" goes for an invoice or credit note (``buying``: a bill or supplier
+	credit note): Xero's own page, or the sandbox's page at that document when the app's "Use
+	Xero Sandbox" is on."""
 	if not xero_id:
 		return None
 	if app.use_sandbox and app.sandbox_url:
 		return f"{app.sandbox_url.rstrip('/')}/#{xero_id}"
+	if buying:
+		return (XERO_SUPPLIER_CREDIT_NOTE_URL if kind == "credit_note" else XERO_BILL_URL).format(id=xero_id)
 	return (XERO_CREDIT_NOTE_URL if kind == "credit_note" else XERO_INVOICE_URL).format(id=xero_id)
 
 

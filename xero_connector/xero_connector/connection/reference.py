@@ -55,7 +55,9 @@ def code_of(doctype: str, name: str | None) -> str | None:
 	return frappe.db.get_value(doctype, name, CODE_FIELD[doctype]) or None
 
 
-def _row(doctype: str, company: str | None, name: str, fields: list[str]) -> tuple[dict | None, str | None]:
+def company_row(
+	doctype: str, company: str | None, name: str, fields: list[str]
+) -> tuple[dict | None, str | None]:
 	"""The row ``name`` of ``company``'s organisation, or why there is none to use."""
 	kind = _(KIND[doctype])
 	if not frappe.db.count(doctype, {"company": company}):
@@ -79,7 +81,7 @@ def account_problem(company: str | None, name: str | None) -> str | None:
 	when it is usable."""
 	if not name:
 		return None
-	row, problem = _row(XERO_ACCOUNT, company, name, ["status", "account_class", "account_type"])
+	row, problem = company_row(XERO_ACCOUNT, company, name, ["status", "account_class", "account_type"])
 	if problem:
 		return problem
 	if row.status != ACTIVE:
@@ -99,7 +101,7 @@ def rounding_account_problem(company: str | None, name: str | None) -> str | Non
 	which Xero accepts on lines (engine/rules.line_account_refusal decides)."""
 	if not name:
 		return None
-	row, problem = _row(
+	row, problem = company_row(
 		XERO_ACCOUNT,
 		company,
 		name,
@@ -131,7 +133,7 @@ def tax_type_problem(company: str | None, name: str | None) -> str | None:
 	when it is usable."""
 	if not name:
 		return None
-	row, problem = _row(XERO_TAX_RATE, company, name, ["status", "can_apply_to_revenue"])
+	row, problem = company_row(XERO_TAX_RATE, company, name, ["status", "can_apply_to_revenue"])
 	if problem:
 		return problem
 	if row.status != ACTIVE:
@@ -200,6 +202,8 @@ def store(
 					"status": rate.get("Status"),
 					"effective_rate": float(rate.get("EffectiveRate") or 0),
 					"can_apply_to_revenue": 1 if rate.get("CanApplyToRevenue") else 0,
+					"can_apply_to_expenses": 1 if rate.get("CanApplyToExpenses") else 0,
+					"can_apply_to_assets": 1 if rate.get("CanApplyToAssets") else 0,
 					"xero_data": _dumps(rate),
 				},
 			)

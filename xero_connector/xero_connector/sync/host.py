@@ -40,6 +40,8 @@ from xero_connector.xero_connector.sync.masters import as_plain_dict, masters_of
 
 SALES_INVOICE = "Sales Invoice"
 DOCUMENT_TYPES = {"invoice": "Invoice", "credit_note": "Credit Note"}
+# a Purchase Invoice's Xero document (issue 16)
+BUYING_DOCUMENT_TYPES = {"invoice": "Bill", "credit_note": "Supplier Credit Note"}
 
 
 class FrappeHost:
@@ -55,8 +57,11 @@ class FrappeHost:
 		queued_log: str | None = None,
 		queued_logs: dict[str, str] | None = None,
 		job_id: str | None = None,
+		doctype: str = SALES_INVOICE,
 	):
 		self.connection = connection
+		# the documents this host serves: Sales Invoices, or (issue 16) Purchase Invoices, bills
+		self.doctype = doctype
 		self.company = connection.company
 		self.site_id = frappe.local.site
 		self.tenant_id = connection.tenant_id or ""
@@ -79,16 +84,16 @@ class FrappeHost:
 		return cls(registry.require(company), **kwargs)
 
 	@classmethod
-	def for_invoice(cls, name: str, **kwargs) -> FrappeHost:
-		"""The host for the connection of the Sales Invoice's company."""
-		return cls.for_company(frappe.db.get_value(SALES_INVOICE, name, "company"), **kwargs)
+	def for_invoice(cls, name: str, doctype: str = SALES_INVOICE, **kwargs) -> FrappeHost:
+		"""The host for the connection of the invoice's company."""
+		return cls.for_company(frappe.db.get_value(doctype, name, "company"), doctype=doctype, **kwargs)
 
 	# -- documents ------------------------------------------------------------------------------
 
 	def load_invoice(self, name: str) -> dict | None:
-		if not frappe.db.exists(SALES_INVOICE, name):
+		if not frappe.db.exists(self.doctype, name):
 			return None
-		return as_plain_dict(frappe.get_doc(SALES_INVOICE, name))
+		return as_plain_dict(frappe.get_doc(self.doctype, name))
 
 	def mapping_context(self, doc: dict) -> MappingContext:
 		return MappingContext(
@@ -110,6 +115,13 @@ class FrappeHost:
 				tax_by_item_tax_template=taxes.get("Item Tax Template", {}),
 				tax_by_sales_taxes_template=taxes.get("Sales Taxes and Charges Template", {}),
 				tax_by_tax_account=taxes.get("Tax Account", {}),
+				# the buying side (bills, issue 16)
+				expense_account_by_item=accounts.get("Item (Buying)", {}),
+				expense_account_by_item_group=accounts.get("Item Group (Buying)", {}),
+				account_by_expense_account=accounts.get("Expense Account", {}),
+				purchase_tax_by_item_tax_template=taxes.get("Item Tax Template (Buying)", {}),
+				tax_by_purchase_taxes_template=taxes.get("Purchase Taxes and Charges Template", {}),
+				purchase_tax_by_tax_account=taxes.get("Tax Account (Buying)", {}),
 				tracking_by_field=tracking["tracking_by_field"],
 				tracking_options=tracking["tracking_options"],
 			)
@@ -131,6 +143,10 @@ class FrappeHost:
 			billing_code_field=s.billing_code_field or "xero_account_number",
 			invoice_status=s.invoice_status or "AUTHORISED",
 			company_currency=company_currency or s.base_currency or "NZD",
+			default_purchase_account_code=codes.get(s.get("default_purchase_account_code")) or None,
+			default_purchase_tax_type=codes.get(s.get("default_purchase_tax_type")) or None,
+			supplier_code_field=s.get("supplier_code_field") or "xero_account_number",
+			bill_status=s.get("bill_status") or "AUTHORISED",
 		)
 
 	def reference(self):
@@ -143,19 +159,22 @@ class FrappeHost:
 	def masters(self, doc: dict) -> Masters:
 		"""Only the master records this document uses, and only the fields the engine reads
 		(this runs inside every submit, so it stays small)."""
+		if doc.get("doctype") == "Purchase Invoice":
+			return masters_of(doc, self.connection.get("supplier_code_field"))
 		return masters_of(doc, self.connection.billing_code_field)
 
 	# -- sync state -----------------------------------------------------------------------------
 
 	def get_state(self, name: str) -> SyncState | None:
-		raw = frappe.db.get_value(SALES_INVOICE, name, "xero_sync_state")
+		raw = frappe.db.get_value(self.doctype, name, "xero_sync_state")
 		if not raw:
 			return None
 		return SyncState.from_dict(json.loads(raw))
 
 	def save_state(self, name: str, state: SyncState | None) -> None:
 		before = self.get_state(name) if self.connection.get("attach_pdf") else None
-		frappe.db.set_value(SALES_INVOICE, name, state_fields(state, self.connection), update_modified=False)
+		values = state_fields(state, self.connection, buying=self.doctype != SALES_INVOICE)
+		frappe.db.set_value(self.doctype, name, values, update_modified=False)
 		if self.connection.get("attach_pdf"):
 			from xero_connector.xero_connector.features.invoice_pdf import is_new_version
 
@@ -163,7 +182,7 @@ class FrappeHost:
 				self.new_versions.append(name)  # jobs.run_engine queues their PDFs
 		# an open Sales Invoice form refreshes its Xero panel (public/js/sales_invoice.js)
 		frappe.publish_realtime(
-			"xero_sync_update", {"name": name}, doctype=SALES_INVOICE, docname=name, after_commit=True
+			"xero_sync_update", {"name": name}, doctype=self.doctype, docname=name, after_commit=True
 		)
 		self._commit()
 
@@ -177,7 +196,7 @@ class FrappeHost:
 			self._commit()
 
 	def find_by_xero_id(self, xero_id: str) -> str | None:
-		return frappe.db.get_value(SALES_INVOICE, {"xero_invoice_id": xero_id}, "name")
+		return frappe.db.get_value(self.doctype, {"xero_invoice_id": xero_id}, "name")
 
 	# -- sync log -------------------------------------------------------------------------------
 
@@ -257,11 +276,12 @@ class FrappeHost:
 			frappe.db.commit()
 
 
-def state_fields(state: SyncState | None, connection) -> dict:
-	"""The Sales Invoice custom field values for ``state`` (all empty for None); the
-	"Open in Xero" link goes to the connection's Xero (or sandbox)."""
+def state_fields(state: SyncState | None, connection, buying: bool = False) -> dict:
+	"""The invoice's custom field values for ``state`` (all empty for None); the "Open in Xero"
+	link goes to the connection's Xero (or sandbox). ``buying``: a Purchase Invoice's (a bill,
+	which has no online invoice)."""
 	if state is None:
-		return {
+		empty = {
 			"xero_invoice_id": None,
 			"xero_document_type": None,
 			"xero_status": None,
@@ -273,12 +293,16 @@ def state_fields(state: SyncState | None, connection) -> dict:
 			"xero_online_invoice_url": None,
 			"xero_sync_state": None,
 		}
+		if buying:
+			del empty["xero_online_invoice_url"]
+		return empty
 	from xero_connector.xero_connector.connection.client import document_url
 
-	url = document_url(state.kind, state.xero_id, registry.app_of(connection))
+	url = document_url(state.kind, state.xero_id, registry.app_of(connection), buying=buying)
+	types = BUYING_DOCUMENT_TYPES if buying else DOCUMENT_TYPES
 	return {
 		"xero_invoice_id": state.xero_id,
-		"xero_document_type": DOCUMENT_TYPES.get(state.kind or "", state.kind),
+		"xero_document_type": types.get(state.kind or "", state.kind),
 		"xero_status": state.xero_status,
 		"xero_amount_due": state.amount_due or 0,
 		"xero_amount_paid": state.amount_paid or 0,

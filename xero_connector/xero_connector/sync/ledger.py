@@ -36,6 +36,9 @@ from xero_connector.constants import (
 )
 
 SALES_INVOICE = "Sales Invoice"
+PURCHASE_INVOICE = "Purchase Invoice"
+# the documents whose xero_sync_status follows their newest row (list filter, number cards)
+INVOICE_DOCTYPES = (SALES_INVOICE, PURCHASE_INVOICE)
 ERROR_KINDS = ("transient", "permanent", "needs_reauthorisation", "rate_limited", "preflight")
 # Which log operations a queued job of each kind turns into (see record)
 JOB_OPERATIONS = {
@@ -111,8 +114,8 @@ def queue(
 	frappe.publish_realtime(
 		"list_update", {"doctype": SYNC_LOG, "name": doc.name, "user": frappe.session.user}, after_commit=True
 	)
-	if reference_doctype == SALES_INVOICE and not status_written:
-		set_invoice_status(name, operation, STATUS_QUEUED)
+	if reference_doctype in INVOICE_DOCTYPES and not status_written:
+		set_invoice_status(name, operation, STATUS_QUEUED, reference_doctype)
 	return doc.name
 
 
@@ -135,19 +138,24 @@ def record(values: dict, *, queued: str | None = None) -> tuple[str, bool]:
 	doc.flags.ignore_permissions = True
 	doc.flags.ignore_links = True  # the ledger records what happened, deleted documents too
 	doc.save() if completes else doc.insert()
-	if values.get("reference_doctype") in (None, "", SALES_INVOICE):
-		set_invoice_status(values["reference_name"], values["operation"], values["status"])
+	if values.get("reference_doctype") in (None, "", *INVOICE_DOCTYPES):
+		set_invoice_status(
+			values["reference_name"],
+			values["operation"],
+			values["status"],
+			values.get("reference_doctype") or SALES_INVOICE,
+		)
 	return doc.name, completes
 
 
-def record_not_voided(name: str, cause: str, resolution: str) -> str:
-	"""One Failed void row for a cancelled Sales Invoice whose Xero document this site will
+def record_not_voided(name: str, cause: str, resolution: str, doctype: str = SALES_INVOICE) -> str:
+	"""One Failed void row for a cancelled invoice whose Xero document this site will
 	not void (its company's connection is missing or disabled): the Xero copy stays as it
 	was, and the row says so, with the way to void it. Called by events.on_cancel."""
 	attempt = frappe.db.count(SYNC_LOG, {"reference_name": name, "operation": OP_VOID}) + 1
 	log, _ = record(
 		{
-			"reference_doctype": SALES_INVOICE,
+			"reference_doctype": doctype,
 			"reference_name": name,
 			"operation": OP_VOID,
 			"status": STATUS_FAILED,
@@ -161,14 +169,14 @@ def record_not_voided(name: str, cause: str, resolution: str) -> str:
 	return log
 
 
-def record_preflight(name: str, problems: list) -> str:
-	"""One Failed push row listing the pre-flight problems of Sales Invoice ``name``
+def record_preflight(name: str, problems: list, doctype: str = SALES_INVOICE) -> str:
+	"""One Failed push row listing the pre-flight problems of invoice ``name``
 	(part of the submit's transaction). Called by events.before_submit and
 	api.check_invoice."""
 	attempt = frappe.db.count(SYNC_LOG, {"reference_name": name, "operation": OP_PUSH}) + 1
 	log, _ = record(
 		{
-			"reference_doctype": SALES_INVOICE,
+			"reference_doctype": doctype,
 			"reference_name": name,
 			"operation": OP_PUSH,
 			"status": STATUS_FAILED,
@@ -199,9 +207,9 @@ def touch(log: str) -> None:
 	frappe.db.set_value(SYNC_LOG, log, "modified", frappe.utils.now_datetime(), update_modified=False)
 
 
-def set_invoice_status(name: str, operation: str, status: str) -> None:
-	"""Keep Sales Invoice.xero_sync_status (list filter, number cards) in step with
-	the newest log row of an invoice operation."""
+def set_invoice_status(name: str, operation: str, status: str, doctype: str = SALES_INVOICE) -> None:
+	"""Keep the invoice's xero_sync_status (list filter, number cards) in step with the newest
+	log row of an invoice operation."""
 	# no existence check: an UPDATE of a missing name changes nothing (one query less per submit)
 	if operation not in INVOICE_OPERATIONS or not name:
 		return
@@ -212,8 +220,8 @@ def set_invoice_status(name: str, operation: str, status: str) -> None:
 	elif status == STATUS_QUEUED:
 		value = SYNC_QUEUED
 	else:
-		value = SYNC_SYNCED if frappe.db.get_value(SALES_INVOICE, name, "xero_invoice_id") else SYNC_SKIPPED
-	frappe.db.set_value(SALES_INVOICE, name, "xero_sync_status", value, update_modified=False)
+		value = SYNC_SYNCED if frappe.db.get_value(doctype, name, "xero_invoice_id") else SYNC_SKIPPED
+	frappe.db.set_value(doctype, name, "xero_sync_status", value, update_modified=False)
 
 
 def entry_values(entry) -> dict:

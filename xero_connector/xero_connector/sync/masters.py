@@ -38,8 +38,9 @@ def plain(value):
 	return plain(json_handler(value))
 
 
-def masters_of(doc: dict, billing_code_field: str | None) -> Masters:
-	"""Only the master records ``doc`` uses, and only the fields the engine reads."""
+def masters_of(doc: dict, code_field: str | None) -> Masters:
+	"""Only the master records ``doc`` (a Sales or Purchase Invoice) uses, and only the fields
+	the engine reads; ``code_field``: the party's field matched to Xero's AccountNumber."""
 	items, groups, accounts, item_taxes = {}, {}, {}, {}
 	for row in doc.get("items") or []:
 		code = row.get("item_code")
@@ -51,15 +52,28 @@ def masters_of(doc: dict, billing_code_field: str | None) -> Masters:
 					_add(item_taxes, "Item Tax Template", tax_row.get("item_tax_template"))
 				_add_group_chain(groups, item.get("item_group"))
 		_add_group_chain(groups, row.get("item_group"))
-		_add_account(accounts, row.get("income_account"))
+		_add_account(accounts, row.get("income_account") or row.get("expense_account"))
 		_add(item_taxes, "Item Tax Template", row.get("item_tax_template"))
 	for row in doc.get("taxes") or []:
 		_add_account(accounts, row.get("account_head"))
-	_add_account(accounts, doc.get("debit_to"))
+	_add_account(accounts, doc.get("debit_to") or doc.get("credit_to"))
+	if doc.get("doctype") == "Purchase Invoice":  # a bill (issue 16): the supplier's side
+		templates, suppliers = {}, {}
+		_add(templates, "Purchase Taxes and Charges Template", doc.get("taxes_and_charges"))
+		_add_party(suppliers, "Supplier", doc.get("supplier"), "supplier_name", code_field)
+		return Masters(
+			items=items,
+			item_groups=groups,
+			suppliers=suppliers,
+			accounts=accounts,
+			item_tax_templates=item_taxes,
+			purchase_taxes_templates=templates,
+			company=_company(doc.get("company")),
+		)
 	templates = {}
 	_add(templates, "Sales Taxes and Charges Template", doc.get("taxes_and_charges"))
 	customers = {}
-	_add_customer(customers, doc.get("customer"), billing_code_field)
+	_add_party(customers, "Customer", doc.get("customer"), "customer_name", code_field)
 	return Masters(
 		items=items,
 		item_groups=groups,
@@ -83,15 +97,15 @@ def _add(target: dict, doctype: str, name: str | None) -> None:
 			frappe.clear_last_message()
 
 
-def _add_customer(target: dict, name: str | None, billing_code_field: str | None) -> None:
-	"""The Customer fields the engine reads (contacts.customer_key, mapping): its name and
-	the field holding the Xero billing account code (its ContactID is the host's
-	get_contact_id, per organisation)."""
+def _add_party(target: dict, doctype: str, name: str | None, name_field: str, code_field: str | None) -> None:
+	"""The Customer's or Supplier's fields the engine reads (contacts.customer_key,
+	buying.supplier_key, mapping): its name and the field holding its Xero account code (its
+	ContactID is the host's get_contact_id, per organisation)."""
 	if not name or name in target:
 		return
-	fields = dict.fromkeys(("customer_name", billing_code_field or "xero_account_number"))
-	values = frappe.get_cached_value("Customer", name, list(fields), as_dict=True)
-	if values:
+	fields = dict.fromkeys((name_field, code_field or "xero_account_number"))
+	values = frappe.get_cached_value(doctype, name, [f for f in fields if f != "name"], as_dict=True)
+	if values is not None:
 		target[name] = plain({"name": name, **values})
 
 

@@ -20,6 +20,19 @@ frappe.ui.form.on("Xero Connection", {
 				filters: { status: "ACTIVE", can_apply_to_revenue: 1, company: frm.doc.company },
 			}));
 		}
+		// the buying side (bills): expense and asset accounts, tax types for expenses
+		frm.set_query("default_purchase_account_code", () => ({
+			filters: {
+				status: "ACTIVE",
+				account_class: ["in", ["EXPENSE", "ASSET"]],
+				account_type: ["!=", "BANK"],
+				system_account: ["in", ["", null]],
+				company: frm.doc.company,
+			},
+		}));
+		frm.set_query("default_purchase_tax_type", () => ({
+			filters: { status: "ACTIVE", can_apply_to_expenses: 1, company: frm.doc.company },
+		}));
 		// the invoice's PDF in Xero: a print format of Sales Invoice
 		frm.set_query("pdf_print_format", () => ({ filters: { doc_type: "Sales Invoice", disabled: 0 } }));
 		// Payment Entries from Xero (issue 6): only the company's bank and cash ledgers
@@ -29,13 +42,18 @@ frappe.ui.form.on("Xero Connection", {
 	},
 
 	onload(frm) {
-		frappe.model.with_doctype("Customer", () => {
-			const fields = frappe
-				.get_meta("Customer")
-				.fields.filter((df) => ["Data", "Int"].includes(df.fieldtype))
-				.map((df) => df.fieldname);
-			frm.set_df_property("billing_code_field", "options", ["name", ...fields]);
-		});
+		for (const [party, field] of [
+			["Customer", "billing_code_field"],
+			["Supplier", "supplier_code_field"],
+		]) {
+			frappe.model.with_doctype(party, () => {
+				const fields = frappe
+					.get_meta(party)
+					.fields.filter((df) => ["Data", "Int"].includes(df.fieldtype))
+					.map((df) => df.fieldname);
+				frm.set_df_property(field, "options", ["name", ...fields]);
+			});
+		}
 	},
 
 	refresh(frm) {

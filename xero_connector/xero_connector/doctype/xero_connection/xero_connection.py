@@ -12,6 +12,10 @@ from xero_connector.xero_connector.connection.reference import (
 	rounding_account_problem,
 	tax_type_problem,
 )
+from xero_connector.xero_connector.connection.reference_buying import (
+	purchase_account_problem,
+	purchase_tax_type_problem,
+)
 from xero_connector.xero_connector.doctype.xero_app.xero_app import keep_app_values
 
 
@@ -42,15 +46,16 @@ class XeroConnection(Document):
 			refuse_held_organisation(self.name, self.tenant_id, self.organisation_name)
 
 	def validate_billing_code_field(self):
-		fieldname = self.billing_code_field or "xero_account_number"
-		if not frappe.get_meta("Customer").has_field(fieldname) and fieldname != "name":
-			frappe.throw(
-				_(
-					"Customer has no field {0}: pick the Customer field that holds the billing account code."
-				).format(frappe.bold(fieldname)),
-				MappingInvalid,
-			)
-		self.billing_code_field = fieldname
+		for party, field in (("Customer", "billing_code_field"), ("Supplier", "supplier_code_field")):
+			fieldname = self.get(field) or "xero_account_number"
+			if not frappe.get_meta(party).has_field(fieldname) and fieldname != "name":
+				frappe.throw(
+					_(
+						"{0} has no field {1}: pick the {0} field that holds the account code of its Xero contact."
+					).format(_(party), frappe.bold(fieldname)),
+					MappingInvalid,
+				)
+			self.set(field, fieldname)
 
 	def validate_defaults(self):
 		problems = [
@@ -58,6 +63,14 @@ class XeroConnection(Document):
 			(_("Default Tax Type"), tax_type_problem(self.company, self.default_tax_type)),
 			(_("Tax Type for Untaxed Invoices"), tax_type_problem(self.company, self.zero_tax_type)),
 			(_("Rounding Account"), rounding_account_problem(self.company, self.rounding_account_code)),
+			(
+				_("Default Purchase Account"),
+				purchase_account_problem(self.company, self.default_purchase_account_code),
+			),
+			(
+				_("Default Purchase Tax Type"),
+				purchase_tax_type_problem(self.company, self.default_purchase_tax_type),
+			),
 		]
 		for label, problem in problems:
 			if problem:

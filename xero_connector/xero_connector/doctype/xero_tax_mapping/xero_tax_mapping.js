@@ -5,7 +5,12 @@ const TAX_MAPPING_DOCTYPES = {
 	"Item Tax Template": "Item Tax Template",
 	"Sales Taxes and Charges Template": "Sales Taxes and Charges Template",
 	"Tax Account": "Account",
+	// the buying side (bills): tax types that apply to expenses (INPUT2)
+	"Item Tax Template (Buying)": "Item Tax Template",
+	"Purchase Taxes and Charges Template": "Purchase Taxes and Charges Template",
+	"Tax Account (Buying)": "Account",
 };
+const BUYING_TYPES = ["Item Tax Template (Buying)", "Purchase Taxes and Charges Template", "Tax Account (Buying)"];
 
 frappe.ui.form.on("Xero Tax Mapping", {
 	setup(frm) {
@@ -13,13 +18,13 @@ frappe.ui.form.on("Xero Tax Mapping", {
 		frm.set_query("xero_tax_type", () => ({
 			filters: {
 				status: "ACTIVE",
-				can_apply_to_revenue: 1,
+				...(BUYING_TYPES.includes(frm.doc.mapping_type) ? { can_apply_to_expenses: 1 } : { can_apply_to_revenue: 1 }),
 				company: frm.doc.company || "",
 				...(frm.doc.for_one_rate ? { effective_rate: flt(frm.doc.rate) } : {}),
 			},
 		}));
 		frm.set_query("reference_name", () =>
-			frm.doc.mapping_type === "Tax Account"
+			["Tax Account", "Tax Account (Buying)"].includes(frm.doc.mapping_type)
 				? {
 						filters: {
 							account_type: ["in", ["Tax", "Chargeable"]],

@@ -6,16 +6,23 @@ from decimal import Decimal
 import frappe
 from frappe import _
 
-from xero_connector.constants import TAX_MAPPING, TAX_MAPPING_DOCTYPES, XERO_TAX_RATE
+from xero_connector.constants import (
+	BUYING_TAX_MAPPING_TYPES,
+	TAX_MAPPING,
+	TAX_MAPPING_DOCTYPES,
+	XERO_TAX_RATE,
+)
 from xero_connector.engine.context import RatedTaxType
 from xero_connector.engine.tax_mapping import percent, same_rate
 from xero_connector.exceptions import MappingInvalid
 from xero_connector.xero_connector.connection.reference import tax_type_problem
+from xero_connector.xero_connector.connection.reference_buying import purchase_tax_type_problem
 from xero_connector.xero_connector.features.mapping_document import XeroMappingDocument, mapping_rows
 
 
 class XeroTaxMapping(XeroMappingDocument):
-	"""Which tax rate of the company's Xero organisation a sales line of that company carries.
+	"""Which tax rate of the company's Xero organisation a sales line (or, for the buying types,
+	a bill line) of that company carries.
 
 	Resolution (engine): Item Tax Template -> Sales Taxes and Charges Template ->
 	tax account head -> the connection's default, the first with a row for the line's
@@ -39,7 +46,7 @@ class XeroTaxMapping(XeroMappingDocument):
 			self.check_rate()
 
 	def check_reference(self):
-		if self.mapping_type != "Tax Account":
+		if self.mapping_type not in ("Tax Account", "Tax Account (Buying)"):
 			return
 		account = frappe.db.get_value(
 			"Account", self.reference_name, ["account_type", "root_type"], as_dict=True
@@ -95,6 +102,8 @@ class XeroTaxMapping(XeroMappingDocument):
 			)
 
 	def code_problem(self, code):
+		if self.mapping_type in BUYING_TAX_MAPPING_TYPES:
+			return purchase_tax_type_problem(self.company, code)
 		return tax_type_problem(self.company, code)
 
 
