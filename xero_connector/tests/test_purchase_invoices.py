@@ -144,3 +144,38 @@ class TestPurchaseInvoices(XeroTestCase):
 			self.assertEqual(jobs.calls, [])
 		self.assertEqual(sync_logs(pi.name), [])
 		self.assertFalse(frappe.db.get_value("Purchase Invoice", pi.name, "xero_sync_status"))
+
+	def pay_bill(self, pi, amount: Decimal):
+		client = fixtures.xero_client()
+		bank = next(a for a in client.accounts() if a.get("Type") == "BANK")
+		(paid,) = client.create_payments(
+			[
+				{
+					"Invoice": {"InvoiceID": pi.xero_invoice_id},
+					"Account": {"Code": bank["Code"]},
+					"Amount": amount,
+					"Date": frappe.utils.today(),
+				}
+			],
+			idempotency_key=f"test-pay-{pi.name}-{amount}",
+		)
+		self.assertTrue(paid.ok, paid.messages)
+
+	def test_the_payment_pull_brings_a_bills_payments_back_and_cancel_is_then_refused(self):
+		from xero_connector.exceptions import XeroHasPayments
+		from xero_connector.xero_connector.tasks import pull_payments_if_due
+
+		pi = self.submit_and_sync_bill()
+		self.pay_bill(pi, Decimal("40.00"))
+		fixtures.set_values("last_payment_pull", None)
+		with captured_jobs() as jobs:
+			self.assertTrue(pull_payments_if_due())
+			jobs.run()
+		pi.reload()
+		self.assertEqual(Decimal(str(pi.xero_amount_paid)), Decimal("40.00"))
+		self.assertEqual(Decimal(str(pi.xero_amount_due)), self.payable(pi) - Decimal("40.00"))
+		self.assertEqual(pi.xero_status, "AUTHORISED")
+		with captured_jobs() as jobs, self.assertRaises(XeroHasPayments):
+			pi.cancel()
+		self.assertEqual(jobs.calls, [])
+		self.assertEqual(frappe.db.get_value("Purchase Invoice", pi.name, "docstatus"), 1)

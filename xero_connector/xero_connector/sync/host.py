@@ -36,6 +36,7 @@ from xero_connector.xero_connector.doctype.xero_tracking_mapping.xero_tracking_m
 	get_tracking_mappings,
 )
 from xero_connector.xero_connector.sync import contact_links, ledger
+from xero_connector.xero_connector.sync.ledger import INVOICE_DOCTYPES
 from xero_connector.xero_connector.sync.masters import as_plain_dict, masters_of
 
 SALES_INVOICE = "Sales Invoice"
@@ -62,6 +63,7 @@ class FrappeHost:
 		self.connection = connection
 		# the documents this host serves: Sales Invoices, or (issue 16) Purchase Invoices, bills
 		self.doctype = doctype
+		self._doctypes: dict[str, str] = {}  # documents the pull found of the other invoice doctype
 		self.company = connection.company
 		self.site_id = frappe.local.site
 		self.tenant_id = connection.tenant_id or ""
@@ -91,9 +93,15 @@ class FrappeHost:
 	# -- documents ------------------------------------------------------------------------------
 
 	def load_invoice(self, name: str) -> dict | None:
-		if not frappe.db.exists(self.doctype, name):
+		doctype = self.doctype_of(name)
+		if not frappe.db.exists(doctype, name):
 			return None
-		return as_plain_dict(frappe.get_doc(self.doctype, name))
+		return as_plain_dict(frappe.get_doc(doctype, name))
+
+	def doctype_of(self, name: str) -> str:
+		"""The doctype of invoice ``name``: the host's, or what :meth:`find_by_xero_id` found it
+		to be (a payment pull meets invoices and bills alike)."""
+		return self._doctypes.get(name, self.doctype)
 
 	def mapping_context(self, doc: dict) -> MappingContext:
 		return MappingContext(
@@ -166,23 +174,25 @@ class FrappeHost:
 	# -- sync state -----------------------------------------------------------------------------
 
 	def get_state(self, name: str) -> SyncState | None:
-		raw = frappe.db.get_value(self.doctype, name, "xero_sync_state")
+		raw = frappe.db.get_value(self.doctype_of(name), name, "xero_sync_state")
 		if not raw:
 			return None
 		return SyncState.from_dict(json.loads(raw))
 
 	def save_state(self, name: str, state: SyncState | None) -> None:
-		before = self.get_state(name) if self.connection.get("attach_pdf") else None
-		values = state_fields(state, self.connection, buying=self.doctype != SALES_INVOICE)
-		frappe.db.set_value(self.doctype, name, values, update_modified=False)
-		if self.connection.get("attach_pdf"):
+		doctype = self.doctype_of(name)
+		pdfs = self.connection.get("attach_pdf") and doctype == SALES_INVOICE  # a bill has no print to attach
+		before = self.get_state(name) if pdfs else None
+		values = state_fields(state, self.connection, buying=doctype != SALES_INVOICE)
+		frappe.db.set_value(doctype, name, values, update_modified=False)
+		if pdfs:
 			from xero_connector.xero_connector.features.invoice_pdf import is_new_version
 
 			if is_new_version(self.connection, before, state):
 				self.new_versions.append(name)  # jobs.run_engine queues their PDFs
 		# an open Sales Invoice form refreshes its Xero panel (public/js/sales_invoice.js)
 		frappe.publish_realtime(
-			"xero_sync_update", {"name": name}, doctype=self.doctype, docname=name, after_commit=True
+			"xero_sync_update", {"name": name}, doctype=doctype, docname=name, after_commit=True
 		)
 		self._commit()
 
@@ -196,7 +206,13 @@ class FrappeHost:
 			self._commit()
 
 	def find_by_xero_id(self, xero_id: str) -> str | None:
-		return frappe.db.get_value(self.doctype, {"xero_invoice_id": xero_id}, "name")
+		for doctype in dict.fromkeys((self.doctype, *INVOICE_DOCTYPES)):
+			name = frappe.db.get_value(doctype, {"xero_invoice_id": xero_id}, "name")
+			if name:
+				if doctype != self.doctype:
+					self._doctypes[name] = doctype
+				return name
+		return None
 
 	# -- sync log -------------------------------------------------------------------------------
 
