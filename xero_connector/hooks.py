@@ -22,6 +22,7 @@ before_tests = "xero_connector.tests.fixtures.before_tests"
 # Desk: Xero status and the Send / Resend button on the Sales Invoice form
 doctype_js = {
 	"Sales Invoice": "public/js/sales_invoice.js",
+	"Purchase Invoice": "public/js/sales_invoice.js",  # issue 16: a bill's Xero line, the same file
 	"Customer": "public/js/customer.js",  # issue 6: Xero on the Customer
 	# the mapping forms' shared ERPNext Record handling
 	"Xero Account Mapping": "public/js/mapping_form.js",

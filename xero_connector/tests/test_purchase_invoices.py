@@ -179,3 +179,26 @@ class TestPurchaseInvoices(XeroTestCase):
 			pi.cancel()
 		self.assertEqual(jobs.calls, [])
 		self.assertEqual(frappe.db.get_value("Purchase Invoice", pi.name, "docstatus"), 1)
+
+	def test_the_bills_xero_line_and_resend_button(self):
+		from xero_connector.xero_connector import api
+
+		pi = self.submit_and_sync_bill()
+		line = api.invoice_status(pi.name, "Purchase Invoice")
+		self.assertEqual((line["xero_status"], line["xero_invoice_id"]), ("AUTHORISED", pi.xero_invoice_id))
+		self.assertEqual([row.operation for row in line["logs"]], ["push"])
+		self.assertTrue(line["can_send"])
+		with captured_jobs() as jobs:
+			queued = api.send_to_xero(pi.name, "Purchase Invoice")["log"]
+			jobs.run()
+		self.assertEqual(
+			frappe.db.get_value("Xero Sync Log", queued, "reference_doctype"), "Purchase Invoice"
+		)
+		bills = [
+			i
+			for i in self.sandbox.organisation().invoices.values()
+			if i.get("InvoiceNumber") == pi.bill_no and i.get("Status") != "DELETED"
+		]
+		self.assertEqual(len(bills), 1, "sent again, still one bill")
+		with self.assertRaises(frappe.PermissionError):
+			api.invoice_status(pi.name, "Journal Entry")

@@ -127,23 +127,38 @@ def pull_payments_now(connection: str):
 
 
 @frappe.whitelist(methods=["POST"])
-def send_to_xero(name: str) -> dict:
-	"""Send / Resend to Xero button on a submitted Sales Invoice."""
+def send_to_xero(name: str, doctype: str = "Sales Invoice") -> dict:
+	"""Send / Resend to Xero button on a submitted Sales Invoice (or Purchase Invoice: a bill)."""
 	require_manager()
-	from xero_connector.xero_connector.events import preflight_problems, problems_message
+	from xero_connector.xero_connector.events import connection_of, preflight_problems, problems_message
 	from xero_connector.xero_connector.jobs import enqueue_sync
 	from xero_connector.xero_connector.sync import ledger
 
-	doc = frappe.get_doc("Sales Invoice", name)
+	doc = frappe.get_doc(_invoice_doctype(doctype), name)
 	doc.check_permission("read")
 	if doc.docstatus != 1:
-		frappe.throw(_("Only submitted Sales Invoices are sent to Xero."))
+		frappe.throw(_("Only submitted {0}s are sent to Xero.").format(_(doc.doctype)))
+	if connection_of(doc) is None:
+		frappe.throw(
+			_("Company {0} does not send {1}s to Xero (its Xero Connection).").format(
+				frappe.bold(doc.company), _(doc.doctype)
+			)
+		)
 	problems = preflight_problems(doc.name, doc.as_dict())
 	if problems:
-		ledger.record_preflight(doc.name, problems)
+		ledger.record_preflight(doc.name, problems, doc.doctype)
 		frappe.db.commit()
 		frappe.throw(problems_message(problems), PreflightFailed, title=_("Not sent to Xero"))
-	return {"log": enqueue_sync(doc.name, OP_PUSH)}
+	return {"log": enqueue_sync(doc.name, OP_PUSH, company=doc.company, doctype=doc.doctype)}
+
+
+def _invoice_doctype(doctype: str | None) -> str:
+	"""The invoice doctypes the Xero line and buttons serve; anything else is refused."""
+	from xero_connector.xero_connector.sync.ledger import INVOICE_DOCTYPES
+
+	if doctype not in INVOICE_DOCTYPES:
+		frappe.throw(_("Xero shows Sales Invoices and Purchase Invoices only."), frappe.PermissionError)
+	return doctype
 
 
 @frappe.whitelist(methods=["GET"])
@@ -162,21 +177,23 @@ def day_budget(connection: str) -> dict:
 
 
 @frappe.whitelist()
-def invoice_status(name: str) -> dict:
-	"""The Xero panel on the Sales Invoice form: status, amounts, link, last log rows
-	(anyone who may read the invoice)."""
-	doc = frappe.get_doc("Sales Invoice", name)
+def invoice_status(name: str, doctype: str = "Sales Invoice") -> dict:
+	"""The Xero panel on the Sales Invoice (or Purchase Invoice) form: status, amounts, link,
+	last log rows (anyone who may read the invoice)."""
+	doc = frappe.get_doc(_invoice_doctype(doctype), name)
 	doc.check_permission("read")
 	logs = []
 	if frappe.has_permission(SYNC_LOG, "read"):
 		logs = frappe.get_all(
 			SYNC_LOG,
-			filters={"reference_doctype": "Sales Invoice", "reference_name": name},
+			filters={"reference_doctype": doc.doctype, "reference_name": name},
 			fields=["name", "operation", "status", "cause", "resolution", "modified"],
 			order_by="creation desc",
 			limit=5,
 		)
-	settings = registry.for_company(doc.company)
+	from xero_connector.xero_connector.events import connection_of
+
+	settings = connection_of(doc)
 	if settings is None:
 		return {"enabled": False, "connected": False, "can_send": False, "logs": logs}
 	return {
@@ -190,7 +207,9 @@ def invoice_status(name: str) -> dict:
 		"xero_link": doc.get("xero_link"),
 		"logs": logs,
 		# Send Invoices "In Rounds": when the waiting push goes (tasks.next_push_round)
-		"next_round": _next_round(settings) if settings.sync_trigger == TRIGGER_IN_ROUNDS else None,
+		"next_round": _next_round(settings)
+		if settings.sync_trigger == TRIGGER_IN_ROUNDS and doc.doctype == "Sales Invoice"
+		else None,
 	}
 
 

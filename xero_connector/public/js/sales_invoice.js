@@ -1,7 +1,23 @@
-// Xero on the Sales Invoice form: status, amount due, link, and Send / Resend to Xero.
-// Loaded through hooks.doctype_js.
+// Xero on the Sales Invoice and Purchase Invoice forms (a bill, issue 16): status, amount due,
+// link, and Send / Resend to Xero. Loaded through hooks.doctype_js for both doctypes: the
+// handlers are registered once, for both, whichever form loads it first.
 
-frappe.ui.form.on("Sales Invoice", {
+frappe.provide("xero_connector.invoice_form");
+// (in a function of its own: the file is evaluated once per doctype that loads it)
+(() => {
+const XERO_INVOICE_DOCTYPES = ["Sales Invoice", "Purchase Invoice"];
+
+function on_xero_invoices(handlers, doctypes = XERO_INVOICE_DOCTYPES) {
+	for (const doctype of doctypes) frappe.ui.form.on(doctype, handlers);
+}
+
+if (!xero_connector.invoice_form.registered) {
+	xero_connector.invoice_form.registered = true;
+	register_xero_invoice_forms();
+}
+
+function register_xero_invoice_forms() {
+on_xero_invoices({
 	onload(frm) {
 		// host.save_state publishes this when a job changed the invoice's Xero fields
 		frappe.realtime.on("xero_sync_update", (data) => {
@@ -13,7 +29,7 @@ frappe.ui.form.on("Sales Invoice", {
 		frappe
 			.call({
 				method: "xero_connector.xero_connector.api.invoice_status",
-				args: { name: frm.doc.name },
+				args: { name: frm.doc.name, doctype: frm.doc.doctype },
 			})
 			.then((r) => xero_panel(frm, r.message || {}));
 	},
@@ -39,7 +55,11 @@ function xero_panel(frm, info) {
 		}
 		xero_line(frm, html, colour);
 		// Xero's online invoice, for the customer: no online page for a draft, a void or a credit note
-		if (["SUBMITTED", "AUTHORISED", "PAID"].includes(status) && frm.doc.xero_document_type === "Invoice") {
+		if (
+			frm.doc.doctype === "Sales Invoice" &&
+			["SUBMITTED", "AUTHORISED", "PAID"].includes(status) &&
+			frm.doc.xero_document_type === "Invoice"
+		) {
 			frm.add_custom_button(__("Online Invoice Link"), () => online_invoice_link(frm), __("Xero"));
 		}
 	} else {
@@ -66,7 +86,7 @@ function xero_panel(frm, info) {
 				frappe
 					.call({
 						method: "xero_connector.xero_connector.api.send_to_xero",
-						args: { name: frm.doc.name },
+						args: { name: frm.doc.name, doctype: frm.doc.doctype },
 						freeze: true,
 					})
 					.then(() => {
@@ -111,7 +131,7 @@ function online_invoice_link(frm) {
 }
 
 // Organisation guard (issue 6): a red banner while the Xero connection points at another organisation.
-frappe.ui.form.on("Sales Invoice", {
+on_xero_invoices({
 	refresh(frm) {
 		if (frm.is_new()) return;
 		frappe
@@ -128,7 +148,7 @@ frappe.ui.form.on("Sales Invoice", {
 
 // Payload preview (issue 6): the Xero JSON this invoice would be sent as, and what changed
 // since the last successful sync (anyone who may read the invoice).
-frappe.ui.form.on("Sales Invoice", {
+on_xero_invoices({
 	refresh(frm) {
 		if (frm.is_new() || frm.doc.docstatus === 0) return;
 		frm.add_custom_button(__("Xero payload"), () =>
@@ -141,4 +161,6 @@ frappe.ui.form.on("Sales Invoice", {
 				.then((r) => frappe.msgprint({ title: __("Xero payload"), message: r.message.html, wide: true })),
 			__("Xero"));
 	},
-});
+}, ["Sales Invoice"]);
+}
+})();
