@@ -120,6 +120,40 @@ def site(sandbox) -> Site:
 	return found
 
 
+@pytest.fixture(scope="module")
+def desk(site, screenshots):
+	"""A person at the desk (tests/host/desk.py), one browser per test file."""
+	from tests.host.desk import Desk
+
+	person = Desk(site.desk_url, screenshots, site.version)
+	yield person
+	person.quit()
+
+
+@pytest.fixture(scope="module")
+def xero(sandbox):
+	"""The sandbox's Accounting API for the demo organisation, as Xero's own web app."""
+	from xero_connector.sandbox.testing import SandboxHttp
+
+	api = SandboxHttp(sandbox)
+	yield api
+	api.close()
+
+
+@pytest.fixture(autouse=True)
+def no_console_errors(request):
+	"""Every test at the desk: the browser console holds no error when it ends (and a failed
+	test leaves a screenshot of where it stopped)."""
+	yield
+	if "desk" in request.fixturenames:
+		person = request.getfixturevalue("desk")
+		report = getattr(request.node, "rep_call", None)
+		if report is not None and report.failed:
+			person.screenshot(f"failed-{request.node.name}")
+		errors = person.console_errors()
+		assert not errors, "JavaScript errors in the browser console:\n" + "\n".join(errors)
+
+
 @pytest.fixture(scope="session")
 def connected(site, sandbox):
 	"""The test company connected already (the browser tests connect through Xero's pages)

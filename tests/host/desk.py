@@ -178,11 +178,22 @@ class Desk:
 			time.sleep(0.3)
 		self.click(self.button(label, timeout))
 
+	def xero_line(self, timeout: float = 90) -> str:
+		"""The Xero line of a Sales or Purchase Invoice form once Xero's status is shown."""
+		phrase = "contains(normalize-space(.), 'Amount due in Xero')"
+		element = self.wait_xpath(
+			"//div[contains(@class,'form-message') or contains(@class,'form-dashboard')]"
+			f"//*[{phrase}][not(./*[{phrase}])]",
+			timeout,
+		)
+		return element.text
+
 	def tab(self, label: str):
 		"""Open a form's tab (its fields are not shown, nor can be filled, until it is)."""
 		self.click(
 			self.wait_xpath(
-				f"//ul[contains(@class,'form-tabs')]//a[contains(@class,'nav-link')][normalize-space(.)={xpath_literal(label)}]"
+				# an <a> in Frappe 15, a <button> in Frappe 16
+				f"//ul[contains(@class,'form-tabs')]//*[contains(@class,'nav-link')][normalize-space(.)={xpath_literal(label)}]"
 			)
 		)
 		time.sleep(0.3)

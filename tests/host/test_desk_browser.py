@@ -15,8 +15,6 @@ import time
 from datetime import date
 from urllib.parse import quote
 
-import pytest
-
 from tests.host.desk import Desk
 
 DEMO_ORG = "Demo Company (NZ)"
@@ -33,37 +31,6 @@ def xero_row(code: str) -> str:
 
 INVOICE_TOTAL = "230.00"  # fixtures.make_invoice: 2 x 100 + GST 15%
 PUSHED: list[str] = []  # this run's invoices that reached Xero (the report must show them)
-
-
-@pytest.fixture(scope="module")
-def desk(site, screenshots):
-	person = Desk(site.desk_url, screenshots, site.version)
-	yield person
-	person.quit()
-
-
-@pytest.fixture(scope="module")
-def xero(sandbox):
-	"""The sandbox's Accounting API for the demo organisation, as Xero's own web app."""
-	from xero_connector.sandbox.testing import SandboxHttp
-
-	api = SandboxHttp(sandbox)
-	yield api
-	api.close()
-
-
-@pytest.fixture(autouse=True)
-def no_console_errors(request):
-	"""Every test: the browser console holds no error when it ends (and a failed test
-	leaves a screenshot of where it stopped)."""
-	yield
-	if "desk" in request.fixturenames:
-		person = request.getfixturevalue("desk")
-		report = getattr(request.node, "rep_call", None)
-		if report is not None and report.failed:
-			person.screenshot(f"failed-{request.node.name}")
-		errors = person.console_errors()
-		assert not errors, "JavaScript errors in the browser console:\n" + "\n".join(errors)
 
 
 def as_user(desk: Desk, site, kind: str):
@@ -100,16 +67,6 @@ def xero_dropdown_items(desk: Desk) -> list[str]:
 	labels = [a.get_attribute("textContent").strip() for a in items]
 	desk.click(desk.button("Xero"))  # close it again
 	return [label for label in labels if label]
-
-
-def xero_panel(desk: Desk, timeout: float = 90) -> str:
-	"""The Xero line on the Sales Invoice form once Xero's status is shown."""
-	phrase = "contains(normalize-space(.), 'Amount due in Xero')"
-	element = desk.wait_xpath(
-		f"//div[contains(@class,'form-message') or contains(@class,'form-dashboard')]//*[{phrase}][not(./*[{phrase}])]",
-		timeout,
-	)
-	return element.text
 
 
 def connection_route(site) -> str:
@@ -253,7 +210,7 @@ def test_accounts_user_submits_and_sees_xero_status_on_the_form(desk, site, xero
 	# the user opens the invoice again (the form's own refresh on the job's realtime event
 	# is not relied on here: see the issue note)
 	desk.go(f"sales-invoice/{name}")
-	panel = xero_panel(desk)
+	panel = desk.xero_line()
 	assert "AUTHORISED" in panel and INVOICE_TOTAL in panel, panel
 	link = desk.wait_xpath(
 		"//div[contains(@class,'form-message') or contains(@class,'form-dashboard')]//a[normalize-space(.)='Open in Xero']"
@@ -326,7 +283,7 @@ def test_refused_invoice_shows_xeros_message_cause_and_fix_and_resend_sends_it(d
 	desk.alert("Queued for Xero")
 	assert site.execute("wait_for_log", name=name, status="Success"), "Resend did not reach Xero afresh"
 	desk.go(f"sales-invoice/{name}")  # opened again once the worker has sent it
-	panel = xero_panel(desk)
+	panel = desk.xero_line()
 	assert "AUTHORISED" in panel, panel
 	desk.screenshot("09-resent")
 	assert len(xero_invoices(xero, name)) == 1, "the invoice is not in Xero exactly once"

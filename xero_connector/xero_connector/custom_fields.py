@@ -16,22 +16,7 @@ def get_custom_fields() -> dict[str, list[dict]]:
 		# issue 16: a Purchase Invoice is a Xero bill (no online invoice page)
 		"Purchase Invoice": invoice_fields(online_invoice=False),
 		"Customer": [
-			{
-				"fieldname": "xero_section",
-				"fieldtype": "Section Break",
-				"label": "Xero",
-				"insert_after": "accounts",
-				"collapsible": 0,
-			},
-			{
-				"fieldname": "xero_account_number",
-				"fieldtype": "Data",
-				"label": "Billing Account Code",
-				"insert_after": "xero_section",
-				"description": "Matched exactly to the Account Number of the customer's contact in Xero",
-				"in_standard_filter": 1,
-				"no_copy": 1,
-			},
+			*party_code_fields("Billing Account Code", "customer"),
 			{
 				"fieldname": "xero_column_break",
 				"fieldtype": "Column Break",
@@ -60,24 +45,7 @@ def get_custom_fields() -> dict[str, list[dict]]:
 			},
 		],
 		# issue 16: a Supplier is matched to its Xero contact by this code, as a Customer is
-		"Supplier": [
-			{
-				"fieldname": "xero_section",
-				"fieldtype": "Section Break",
-				"label": "Xero",
-				"insert_after": "accounts",
-				"collapsible": 0,
-			},
-			{
-				"fieldname": "xero_account_number",
-				"fieldtype": "Data",
-				"label": "Xero Account Code",
-				"insert_after": "xero_section",
-				"description": "Matched exactly to the Account Number of the supplier's contact in Xero",
-				"in_standard_filter": 1,
-				"no_copy": 1,
-			},
-		],
+		"Supplier": party_code_fields("Xero Account Code", "supplier"),
 		# issue 6: Quotations sent as Xero Quotes (quotations.py)
 		"Quotation": [
 			{
@@ -117,6 +85,28 @@ def get_custom_fields() -> dict[str, list[dict]]:
 			},
 		],
 	}
+
+
+def party_code_fields(label: str, party: str) -> list[dict]:
+	"""A Xero section on the Customer or Supplier, with the code matched to its Xero contact."""
+	return [
+		{
+			"fieldname": "xero_section",
+			"fieldtype": "Section Break",
+			"label": "Xero",
+			"insert_after": "accounts",
+			"collapsible": 0,
+		},
+		{
+			"fieldname": "xero_account_number",
+			"fieldtype": "Data",
+			"label": label,
+			"insert_after": "xero_section",
+			"description": f"Matched exactly to the Account Number of the {party}'s contact in Xero",
+			"in_standard_filter": 1,
+			"no_copy": 1,
+		},
+	]
 
 
 def invoice_fields(online_invoice: bool) -> list[dict]:
