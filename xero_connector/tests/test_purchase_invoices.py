@@ -202,3 +202,56 @@ class TestPurchaseInvoices(XeroTestCase):
 		self.assertEqual(len(bills), 1, "sent again, still one bill")
 		with self.assertRaises(frappe.PermissionError):
 			api.invoice_status(pi.name, "Journal Entry")
+
+	def test_a_bills_payment_in_xero_becomes_a_payment_entry_of_type_pay_once(self):
+		from xero_connector.tests.fixtures import ABBR, COMPANY, ensure
+		from xero_connector.xero_connector.tasks import pull_payments_if_due
+
+		bank = f"Xero Bank - {ABBR}"
+		ensure(
+			"Account",
+			bank,
+			{
+				"account_name": "Xero Bank",
+				"company": COMPANY,
+				"parent_account": f"Bank Accounts - {ABBR}",
+				"account_type": "Bank",
+				"account_currency": "NZD",
+			},
+		)
+		connection = fixtures.connection_doc()
+		connection.create_payment_entries = 1
+		connection.set("xero_bank_accounts", [{"xero_account_code": "090", "account": bank}])
+		connection.save(ignore_permissions=True)
+		frappe.db.commit()
+		try:
+			pi = self.submit_and_sync_bill()
+			self.pay_bill(pi, Decimal("40.00"))
+			for _run in range(2):  # the second pull finds the payment entered already
+				fixtures.set_values("last_payment_pull", None)
+				with captured_jobs() as jobs:
+					self.assertTrue(pull_payments_if_due())
+					jobs.run()
+			entries = frappe.get_all(
+				"Payment Entry",
+				filters={"party": SUPPLIER, "xero_payment_id": ("is", "set"), "docstatus": 1},
+				fields=["name", "payment_type", "paid_from", "paid_amount", "party_type"],
+			)
+			mine = [
+				e
+				for e in entries
+				if frappe.db.exists("Payment Entry Reference", {"parent": e.name, "reference_name": pi.name})
+			]
+			self.assertEqual(len(mine), 1, entries)
+			(entry,) = mine
+			self.assertEqual(
+				(entry.payment_type, entry.party_type, entry.paid_from, Decimal(str(entry.paid_amount))),
+				("Pay", "Supplier", bank, Decimal("40.00")),
+			)
+			pi.reload()
+			self.assertEqual(Decimal(str(pi.outstanding_amount)), self.payable(pi) - Decimal("40.00"))
+			rows = sync_logs(pi.name, operation="pull")
+			self.assertTrue(any(entry.name in (r.xero_messages or "") for r in rows), rows)
+		finally:
+			fixtures.set_values("create_payment_entries", 0)
+			frappe.db.commit()

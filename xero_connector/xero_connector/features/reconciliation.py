@@ -163,10 +163,12 @@ def link(name: str) -> dict:
 	frappe.has_permission(SALES_INVOICE, "write", name, throw=True)
 	try:
 		with RedisLock(lease_seconds=LINK_LEASE_SECONDS).hold(document_lock(name), timeout=LINK_WAIT_SECONDS):
-			# a fresh transaction: what a push job committed while we waited for the lock is
-			# seen, and MariaDB's snapshot isolation (11.6+, Frappe 16's) does not refuse our
-			# write of a row the job changed after this request first read it (error 1020)
-			frappe.db.rollback()
+			# a fresh transaction (when this one wrote nothing yet, as in a request): what a push
+			# job committed while we waited for the lock is seen, and MariaDB's snapshot
+			# isolation (11.6+, Frappe 16's) does not refuse our write of a row the job changed
+			# after this request first read it (error 1020)
+			if not frappe.db.transaction_writes:
+				frappe.db.rollback()
 			linked = _link(name)
 			frappe.db.commit()
 			return linked

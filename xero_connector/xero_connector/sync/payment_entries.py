@@ -3,8 +3,9 @@
 
 After the payment pull, ``GET /Payments`` since the Payments watermark; the core
 (:mod:`xero_connector.engine.payments`) turns each payment into an intent and this
-module makes it real: a submitted Payment Entry against the Sales Invoice (part
-payments and foreign currency included: ``source_exchange_rate`` from Xero's rate,
+module makes it real: a submitted Payment Entry against the Sales Invoice, or (issue 16) of
+type Pay against the Purchase Invoice of a bill's payment (part payments and foreign currency
+included: ``source_exchange_rate`` from Xero's rate,
 ERPNext posts the exchange gain or loss to the company's account), keyed on the
 Payment Entry's unique ``xero_payment_id`` so a payment is never entered twice; a
 payment deleted in Xero cancels its entry. Each entry made, cancelled or refused
@@ -35,6 +36,7 @@ from xero_connector.xero_connector.connection import registry
 
 PAYMENT_ENTRY = "Payment Entry"
 SALES_INVOICE = "Sales Invoice"
+PURCHASE_INVOICE = "Purchase Invoice"
 
 
 @dataclass
@@ -140,7 +142,7 @@ def _create(intent: PaymentIntent, report: PaymentEntryReport, host) -> None:
 	if existing:
 		report.already.append(intent.payment_id)
 		return
-	invoice = frappe.get_doc(SALES_INVOICE, intent.invoice)
+	invoice = frappe.get_doc(invoice_doctype(intent), intent.invoice)
 	if invoice.docstatus != 1:
 		raise frappe.ValidationError(_("{0} is not submitted in ERPNext").format(invoice.name))
 	if intent.currency and intent.currency != invoice.currency:
@@ -160,27 +162,50 @@ def _create(intent: PaymentIntent, report: PaymentEntryReport, host) -> None:
 	_log(host, intent, "Success", _("Payment Entry {0} created and submitted").format(entry.name))
 
 
+def invoice_doctype(intent: PaymentIntent) -> str:
+	"""The ERPNext invoice a Xero payment is on: a bill's payment (type Pay) is a Purchase
+	Invoice's."""
+	return PURCHASE_INVOICE if intent.payment_type == "Pay" else SALES_INVOICE
+
+
 def build_payment_entry(invoice, intent: PaymentIntent):
-	"""The Payment Entry for one Xero payment (ERPNext's own builder, then Xero's facts)."""
+	"""The Payment Entry for one Xero payment (ERPNext's own builder, then Xero's facts). A
+	customer's payment goes from the receivable to the bank (Receive); a bill's from the bank
+	to the payable (Pay). The party's side is in the invoice's currency at Xero's rate; the
+	bank's side is Xero's BankAmount when the bank's currency differs."""
 	from erpnext.accounts.doctype.payment_entry.payment_entry import get_payment_entry
 	from erpnext.accounts.utils import get_account_currency
 
-	entry = get_payment_entry(SALES_INVOICE, invoice.name, party_amount=flt(intent.amount))
+	entry = get_payment_entry(invoice.doctype, invoice.name, party_amount=flt(intent.amount))
 	posting_date = intent.date or today()
 	entry.posting_date = posting_date
 	entry.reference_date = posting_date
 	entry.reference_no = intent.reference or intent.payment_id
 	entry.mode_of_payment = intent.mode_of_payment
-	entry.paid_to = intent.account
-	entry.paid_to_account_currency = get_account_currency(intent.account)
-	entry.paid_amount = flt(intent.amount)
-	entry.source_exchange_rate = flt(intent.exchange_rate) or 1
-	if entry.paid_to_account_currency == entry.paid_from_account_currency:
-		entry.received_amount = entry.paid_amount
-		entry.target_exchange_rate = entry.source_exchange_rate
+	rate = flt(intent.exchange_rate) or 1
+	bank_currency = get_account_currency(intent.account)
+	if intent.payment_type == "Pay":
+		entry.paid_from = intent.account
+		entry.paid_from_account_currency = bank_currency
+		entry.received_amount = flt(intent.amount)  # to the supplier, in the bill's currency
+		entry.target_exchange_rate = rate
+		if entry.paid_from_account_currency == entry.paid_to_account_currency:
+			entry.paid_amount = entry.received_amount
+			entry.source_exchange_rate = rate
+		else:
+			entry.paid_amount = flt(intent.bank_amount)
+			entry.source_exchange_rate = 1 if bank_currency == invoice.company_currency else 0
 	else:
-		entry.received_amount = flt(intent.bank_amount)
-		entry.target_exchange_rate = 1 if entry.paid_to_account_currency == invoice.company_currency else 0
+		entry.paid_to = intent.account
+		entry.paid_to_account_currency = bank_currency
+		entry.paid_amount = flt(intent.amount)  # from the customer, in the invoice's currency
+		entry.source_exchange_rate = rate
+		if entry.paid_to_account_currency == entry.paid_from_account_currency:
+			entry.received_amount = entry.paid_amount
+			entry.target_exchange_rate = rate
+		else:
+			entry.received_amount = flt(intent.bank_amount)
+			entry.target_exchange_rate = 1 if bank_currency == invoice.company_currency else 0
 	for row in entry.references:
 		row.allocated_amount = flt(intent.amount) if row.reference_name == invoice.name else 0
 	entry.xero_payment_id = intent.payment_id
@@ -211,7 +236,7 @@ def _log(host, intent: PaymentIntent, status: str, text: str | None) -> None:
 	if not intent.invoice:
 		return
 	entry = LogEntry(
-		reference_doctype=SALES_INVOICE,
+		reference_doctype=invoice_doctype(intent),
 		reference_name=intent.invoice,
 		operation="pull",
 		status=status,
