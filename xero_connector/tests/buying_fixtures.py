@@ -14,6 +14,15 @@ SUPPLIER_CODE = "XSUP01"
 BUYING_PRICE_LIST = "Xero Test Buying"
 PURCHASE_TAX_TEMPLATE = f"NZ GST 15% Purchases - {ABBR}"
 EXPENSE_ACCOUNT = f"Cost of Goods Sold - {ABBR}"
+# GST 15 % added to a purchase, as the template and each Purchase Invoice carry it
+GST_ROW = {
+	"category": "Total",
+	"add_deduct_tax": "Add",
+	"charge_type": "On Net Total",
+	"account_head": GST_ACCOUNT,
+	"rate": 15,
+	"description": "GST 15%",
+}
 
 
 def make_buying_masters() -> None:
@@ -30,16 +39,7 @@ def make_buying_masters() -> None:
 		{
 			"title": "NZ GST 15% Purchases",
 			"company": COMPANY,
-			"taxes": [
-				{
-					"category": "Total",
-					"add_deduct_tax": "Add",
-					"charge_type": "On Net Total",
-					"account_head": GST_ACCOUNT,
-					"rate": 15,
-					"description": "GST 15%",
-				}
-			],
+			"taxes": [GST_ROW],
 		},
 	)
 	make_supplier(SUPPLIER, SUPPLIER_CODE)
@@ -98,18 +98,7 @@ def make_purchase_invoice(
 		)
 	if taxes:
 		pi.taxes_and_charges = PURCHASE_TAX_TEMPLATE
-		pi.append(
-			"taxes",
-			{
-				"category": "Total",
-				"add_deduct_tax": "Add",
-				"charge_type": "On Net Total",
-				"account_head": GST_ACCOUNT,
-				"rate": 15,
-				"description": "GST 15%",
-				"cost_center": f"Main - {ABBR}",
-			},
-		)
+		pi.append("taxes", {**GST_ROW, "cost_center": f"Main - {ABBR}"})
 	pi.update(values)
 	pi.insert()
 	if submit:
