@@ -22,7 +22,9 @@ before_tests = "xero_connector.tests.fixtures.before_tests"
 # Desk: Xero status and the Send / Resend button on the Sales Invoice form
 doctype_js = {
 	"Sales Invoice": "public/js/sales_invoice.js",
-	"Purchase Invoice": "public/js/sales_invoice.js",  # issue 16: a bill's Xero line, the same file
+	# issue 16: a bill's and a purchase order's Xero line, the same file
+	"Purchase Invoice": "public/js/sales_invoice.js",
+	"Purchase Order": "public/js/sales_invoice.js",
 	"Customer": "public/js/customer.js",  # issue 6: Xero on the Customer
 	# the mapping forms' shared ERPNext Record handling
 	"Xero Account Mapping": "public/js/mapping_form.js",
@@ -54,11 +56,22 @@ doc_events = {
 }
 # issue 16: a Purchase Invoice is a Xero bill, through the same events
 doc_events["Purchase Invoice"] = dict(doc_events["Sales Invoice"])
+# issue 16: a Purchase Order is a Xero purchase order: updated on any change once in Xero
+doc_events["Purchase Order"] = {
+	"validate": "xero_connector.xero_connector.events.keep_app_written_fields",
+	"before_update_after_submit": "xero_connector.xero_connector.events.keep_app_written_fields",
+	"before_insert": "xero_connector.xero_connector.events.before_insert",
+	"before_submit": "xero_connector.xero_connector.events.before_submit",
+	"on_submit": "xero_connector.xero_connector.events.on_submit",
+	"on_cancel": "xero_connector.xero_connector.events.on_cancel",
+	"on_change": "xero_connector.xero_connector.events.purchase_order_changed",
+}
 
 # Xero Sync Log rows in the Sales Invoice's Connections
 override_doctype_dashboards = {
 	"Sales Invoice": "xero_connector.xero_connector.events.sales_invoice_dashboard",
 	"Purchase Invoice": "xero_connector.xero_connector.events.sales_invoice_dashboard",
+	"Purchase Order": "xero_connector.xero_connector.events.sales_invoice_dashboard",
 }
 
 scheduler_events = {

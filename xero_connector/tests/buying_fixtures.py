@@ -117,3 +117,50 @@ def make_purchase_return(name: str, qty: float = -1):
 	ret.insert()
 	ret.submit()
 	return ret
+
+
+def make_purchase_order(
+	items: list[tuple[str, float, float]] | None = None,
+	supplier: str = SUPPLIER,
+	taxes: bool = True,
+	submit: bool = True,
+	**values,
+):
+	"""A Purchase Order of the test company, due in two weeks, submitted unless ``submit`` is False."""
+	due = add_days(today(), 14)
+	po = frappe.new_doc("Purchase Order")
+	po.update(
+		{
+			"company": COMPANY,
+			"supplier": supplier,
+			"currency": "NZD",
+			"conversion_rate": 1,
+			"buying_price_list": BUYING_PRICE_LIST,
+			"price_list_currency": "NZD",
+			"plc_conversion_rate": 1,
+			"transaction_date": today(),
+			"schedule_date": due,
+		}
+	)
+	for code, qty, rate in items or [(ITEM, 4, 25)]:
+		po.append(
+			"items",
+			{
+				"item_code": code,
+				"qty": qty,
+				"rate": rate,
+				"uom": "Nos",
+				"conversion_factor": 1,
+				"schedule_date": due,
+				"expense_account": EXPENSE_ACCOUNT,
+				"cost_center": f"Main - {ABBR}",
+			},
+		)
+	if taxes:
+		po.taxes_and_charges = PURCHASE_TAX_TEMPLATE
+		po.append("taxes", {**GST_ROW, "cost_center": f"Main - {ABBR}"})
+	po.update(values)
+	po.insert()
+	if submit:
+		po.submit()
+	return po

@@ -157,7 +157,10 @@ def _invoice_doctype(doctype: str | None) -> str:
 	from xero_connector.xero_connector.sync.ledger import INVOICE_DOCTYPES
 
 	if doctype not in INVOICE_DOCTYPES:
-		frappe.throw(_("Xero shows Sales Invoices and Purchase Invoices only."), frappe.PermissionError)
+		frappe.throw(
+			_("Xero shows Sales Invoices, Purchase Invoices and Purchase Orders only."),
+			frappe.PermissionError,
+		)
 	return doctype
 
 

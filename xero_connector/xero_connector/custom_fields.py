@@ -6,6 +6,8 @@ is idempotent: it updates fields that exist), removed by uninstall.before_uninst
 
 from __future__ import annotations
 
+import itertools
+
 SYNC_FIELD = {"read_only": 1, "no_copy": 1, "allow_on_submit": 1, "print_hide": 1}
 
 
@@ -15,6 +17,8 @@ def get_custom_fields() -> dict[str, list[dict]]:
 		"Sales Invoice": invoice_fields(online_invoice=True),
 		# issue 16: a Purchase Invoice is a Xero bill (no online invoice page)
 		"Purchase Invoice": invoice_fields(online_invoice=False),
+		# issue 16: a Purchase Order is a Xero purchase order (no amounts due or paid)
+		"Purchase Order": [*order_fields(), *purchase_order_choice()],
 		"Customer": [
 			*party_code_fields("Billing Account Code", "customer"),
 			{
@@ -45,7 +49,16 @@ def get_custom_fields() -> dict[str, list[dict]]:
 			},
 		],
 		# issue 16: a Supplier is matched to its Xero contact by this code, as a Customer is
-		"Supplier": party_code_fields("Xero Account Code", "supplier"),
+		"Supplier": [
+			*party_code_fields("Xero Account Code", "supplier"),
+			{
+				"fieldname": "xero_send_purchase_orders",
+				"fieldtype": "Check",
+				"label": "Send Purchase Orders to Xero",
+				"insert_after": "xero_account_number",
+				"description": "Where the company sends only chosen Purchase Orders: this supplier's are chosen (each order can still be changed before it is submitted).",
+			},
+		],
 		# issue 6: Quotations sent as Xero Quotes (quotations.py)
 		"Quotation": [
 			{
@@ -215,6 +228,42 @@ def invoice_fields(online_invoice: bool) -> list[dict]:
 			if f.get("insert_after") == "xero_online_invoice_url":
 				f["insert_after"] = "xero_link"
 	return fields
+
+
+ORDER_FIELDS_LEFT_OUT = (
+	"xero_online_invoice_url",
+	"xero_amount_due",
+	"xero_amount_paid",
+	"xero_fully_paid_on",
+)
+
+
+def order_fields() -> list[dict]:
+	"""The Xero tab of a Purchase Order: an invoice's, less what an order has not (amounts due
+	and paid, an online invoice), each field after the one before it."""
+	fields = [f for f in invoice_fields(online_invoice=False) if f["fieldname"] not in ORDER_FIELDS_LEFT_OUT]
+	fields[0]["insert_after"] = "is_old_subcontracting_flow"  # the tab before Connections
+	for before, field in itertools.pairwise(fields):
+		field["insert_after"] = before["fieldname"]
+	return fields
+
+
+def purchase_order_choice() -> list[dict]:
+	"""Whether this Purchase Order goes to Xero, where the company sends chosen ones only (the
+	"tracked" orders); from the supplier's choice, changeable until submitted."""
+	return [
+		{
+			"fieldname": "xero_send",
+			"fieldtype": "Check",
+			"label": "Send to Xero",
+			"insert_after": "supplier",
+			"fetch_from": "supplier.xero_send_purchase_orders",
+			"fetch_if_empty": 1,
+			"no_copy": 0,
+			"print_hide": 1,
+			"description": "Where the company sends only chosen Purchase Orders to Xero, this one is sent on submit.",
+		}
+	]
 
 
 # Fields earlier versions added and this one no longer has: removed on migrate and on

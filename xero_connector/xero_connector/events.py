@@ -30,17 +30,21 @@ from xero_connector.constants import (
 from xero_connector.engine.rules import void_blocked_by
 from xero_connector.exceptions import PreflightFailed, XeroHasPayments
 from xero_connector.xero_connector.connection import registry
+from xero_connector.xero_connector.custom_fields import ORDER_FIELDS_LEFT_OUT
 from xero_connector.xero_connector.jobs import enqueue_sync
 from xero_connector.xero_connector.sync import ledger
 
 PURCHASE_INVOICE = "Purchase Invoice"
+PURCHASE_ORDER = "Purchase Order"
+# the connection's setting that sends each buying doctype (sales invoices always go)
+SENDS = {PURCHASE_INVOICE: "send_purchase_invoices", PURCHASE_ORDER: "send_purchase_orders"}
 
 
 def connection_of(doc):
 	"""The connection that sends ``doc``'s company's documents (None: the company has none,
-	or, for a Purchase Invoice, its connection does not send bills)."""
+	or, for a Purchase Invoice or Order, its connection does not send them)."""
 	connection = registry.for_company(doc.get("company"))
-	if connection and doc.doctype == PURCHASE_INVOICE and not connection.get("send_purchase_invoices"):
+	if connection and doc.doctype in SENDS and not connection.get(SENDS[doc.doctype]):
 		return None
 	return connection
 
@@ -50,8 +54,10 @@ def sends_on_submit(connection, doc=None) -> bool:
 	in rounds), or sends on workflow states and the document is submitted into one of them."""
 	if not (connection and connection.enabled) or connection.sync_trigger == TRIGGER_MANUAL:
 		return False
-	if doc is not None and doc.doctype == PURCHASE_INVOICE:
-		return True  # bills go on submit (rounds and workflow states are the sales side's)
+	if doc is not None and doc.doctype == PURCHASE_ORDER and connection.get("only_chosen_purchase_orders"):
+		return bool(doc.get("xero_send"))  # only the orders chosen (the "tracked" ones)
+	if doc is not None and doc.doctype in SENDS:
+		return True  # bills and orders go on submit (rounds and workflow states are the sales side's)
 	if connection.sync_trigger == TRIGGER_ON_WORKFLOW_STATE:
 		return doc is not None and reached_a_sending_state(connection, doc)
 	return True
@@ -73,8 +79,9 @@ def before_insert(doc, method=None):
 	for field in APP_WRITTEN_FIELDS[doc.doctype]:
 		if doc.get(field):
 			doc.set(field, None)
-	for field in ("xero_amount_due", "xero_amount_paid"):
-		doc.set(field, 0)
+	if doc.doctype != PURCHASE_ORDER:
+		for field in ("xero_amount_due", "xero_amount_paid"):
+			doc.set(field, 0)
 
 
 # What only the app writes (through frappe.db.set_value, which runs no document event):
@@ -84,6 +91,10 @@ def before_insert(doc, method=None):
 APP_WRITTEN_FIELDS = {
 	"Sales Invoice": (*SALES_INVOICE_SYNC_FIELDS, "xero_sync_state", "xero_online_invoice_url"),
 	PURCHASE_INVOICE: (*SALES_INVOICE_SYNC_FIELDS, "xero_sync_state"),
+	PURCHASE_ORDER: (
+		*(f for f in SALES_INVOICE_SYNC_FIELDS if f not in ORDER_FIELDS_LEFT_OUT),
+		"xero_sync_state",
+	),
 	"Quotation": ("xero_quote_id", "xero_quote_status"),
 }
 
@@ -226,6 +237,19 @@ def on_update_after_submit(doc, method=None):
 		enqueue_sync(doc.name, OP_UPDATE, company=doc.company, doctype=doc.doctype)
 
 
+def purchase_order_changed(doc, method=None):
+	"""doc_events Purchase Order on_change (also after ERPNext's Close, Complete and Update
+	Items, which write through db_set): queue an update of its Xero purchase order when it is
+	in Xero; the engine sends what changed, and BILLED once the order is Closed or Completed."""
+	if doc.docstatus != 1 or not doc.get("xero_invoice_id"):
+		return
+	s = connection_of(doc)
+	if not s or not s.enabled:
+		return
+	if doc.has_value_changed("status") or doc.has_value_changed("modified"):
+		enqueue_sync(doc.name, OP_UPDATE, company=doc.company, doctype=doc.doctype)
+
+
 # -- pre-flight ---------------------------------------------------------------------------------
 
 
@@ -236,13 +260,18 @@ def preflight_problems(name: str, doc) -> list:
 	Called by on_submit and by api.send_to_xero."""
 	from xero_connector.engine.preflight import preflight
 	from xero_connector.engine.preflight_bill import preflight_bill
-	from xero_connector.engine.rules import is_purchase
+	from xero_connector.engine.preflight_purchase_order import preflight_purchase_order
+	from xero_connector.engine.rules import is_purchase, is_purchase_order
 	from xero_connector.xero_connector.sync.host import FrappeHost
 	from xero_connector.xero_connector.sync.masters import plain
 
 	data = plain(doc.as_dict() if isinstance(doc, Document) else doc)  # JSON-safe values
 	host = FrappeHost.for_company(data.get("company"), commit=False, doctype=data.get("doctype"))
-	check = preflight_bill if is_purchase(data) else preflight
+	check = preflight
+	if is_purchase(data):
+		check = preflight_bill
+	elif is_purchase_order(data):
+		check = preflight_purchase_order
 	return list(check(data, host.mapping_context(data)))
 
 

@@ -1,11 +1,11 @@
-// Xero on the Sales Invoice and Purchase Invoice forms (a bill, issue 16): status, amount due,
+// Xero on the Sales Invoice, Purchase Invoice (a bill) and Purchase Order forms (issue 16): status, amount due,
 // link, and Send / Resend to Xero. Loaded through hooks.doctype_js for both doctypes: the
 // handlers are registered once, for both, whichever form loads it first.
 
 frappe.provide("xero_connector.invoice_form");
 // (in a function of its own: the file is evaluated once per doctype that loads it)
 (() => {
-const XERO_INVOICE_DOCTYPES = ["Sales Invoice", "Purchase Invoice"];
+const XERO_INVOICE_DOCTYPES = ["Sales Invoice", "Purchase Invoice", "Purchase Order"];
 
 function on_xero_invoices(handlers, doctypes = XERO_INVOICE_DOCTYPES) {
 	for (const doctype of doctypes) frappe.ui.form.on(doctype, handlers);
@@ -49,7 +49,10 @@ function xero_panel(frm, info) {
 		const colour = { PAID: "green", AUTHORISED: "blue", VOIDED: "gray", DELETED: "gray", DRAFT: "orange" }[status] || "blue";
 		const due = format_currency(info.xero_amount_due || 0, frm.doc.currency);
 		let html = `${__("Xero")}: <span class="indicator-pill ${colour}">${__(status)}</span> `;
-		if (!["VOIDED", "DELETED"].includes(status)) html += ` ${__("Amount due in Xero")}: <b>${due}</b>`;
+		// (a purchase order has nothing due)
+		if (!["VOIDED", "DELETED"].includes(status) && frm.doc.doctype !== "Purchase Order") {
+			html += ` ${__("Amount due in Xero")}: <b>${due}</b>`;
+		}
 		if (info.xero_link) {
 			html += ` &middot; <a href="${encodeURI(info.xero_link)}" target="_blank" rel="noopener">${__("Open in Xero")}</a>`;
 		}

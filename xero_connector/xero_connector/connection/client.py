@@ -23,6 +23,7 @@ from xero_connector.constants import (
 	XERO_BILL_URL,
 	XERO_CREDIT_NOTE_URL,
 	XERO_INVOICE_URL,
+	XERO_PURCHASE_ORDER_URL,
 	XERO_SUPPLIER_CREDIT_NOTE_URL,
 )
 from xero_connector.exceptions import XeroNotConfigured, XeroNotConnected
@@ -59,6 +60,8 @@ def document_url(kind: str, xero_id: str | None, app, buying: bool = False) -> s
 		return None
 	if app.use_sandbox and app.sandbox_url:
 		return f"{app.sandbox_url.rstrip('/')}/#{xero_id}"
+	if kind == "purchase_order":
+		return XERO_PURCHASE_ORDER_URL.format(id=xero_id)
 	if buying:
 		return (XERO_SUPPLIER_CREDIT_NOTE_URL if kind == "credit_note" else XERO_BILL_URL).format(id=xero_id)
 	return (XERO_CREDIT_NOTE_URL if kind == "credit_note" else XERO_INVOICE_URL).format(id=xero_id)

@@ -28,6 +28,7 @@ from xero_connector.exceptions import WrongConnection
 from xero_connector.xero_connector.connection import registry
 from xero_connector.xero_connector.connection.reference import codes_by_name, has_reference, xero_reference
 from xero_connector.xero_connector.connection.settings_state import write_state
+from xero_connector.xero_connector.custom_fields import ORDER_FIELDS_LEFT_OUT
 from xero_connector.xero_connector.doctype.xero_account_mapping.xero_account_mapping import (
 	get_account_mappings,
 )
@@ -42,7 +43,12 @@ from xero_connector.xero_connector.sync.masters import as_plain_dict, masters_of
 SALES_INVOICE = "Sales Invoice"
 DOCUMENT_TYPES = {"invoice": "Invoice", "credit_note": "Credit Note"}
 # a Purchase Invoice's Xero document (issue 16)
-BUYING_DOCUMENT_TYPES = {"invoice": "Bill", "credit_note": "Supplier Credit Note"}
+BUYING_DOCUMENT_TYPES = {
+	"invoice": "Bill",
+	"credit_note": "Supplier Credit Note",
+	"purchase_order": "Purchase Order",
+}
+PURCHASE_ORDER = "Purchase Order"
 
 
 class FrappeHost:
@@ -167,7 +173,7 @@ class FrappeHost:
 	def masters(self, doc: dict) -> Masters:
 		"""Only the master records this document uses, and only the fields the engine reads
 		(this runs inside every submit, so it stays small)."""
-		if doc.get("doctype") == "Purchase Invoice":
+		if doc.get("doctype") in ("Purchase Invoice", "Purchase Order"):
 			return masters_of(doc, self.connection.get("supplier_code_field"))
 		return masters_of(doc, self.connection.billing_code_field)
 
@@ -184,6 +190,8 @@ class FrappeHost:
 		pdfs = self.connection.get("attach_pdf") and doctype == SALES_INVOICE  # a bill has no print to attach
 		before = self.get_state(name) if pdfs else None
 		values = state_fields(state, self.connection, buying=doctype != SALES_INVOICE)
+		if doctype == PURCHASE_ORDER:  # an order has no amounts due or paid
+			values = {k: v for k, v in values.items() if k not in ORDER_FIELDS_LEFT_OUT}
 		frappe.db.set_value(doctype, name, values, update_modified=False)
 		if pdfs:
 			from xero_connector.xero_connector.features.invoice_pdf import is_new_version

@@ -37,8 +37,10 @@ from xero_connector.constants import (
 
 SALES_INVOICE = "Sales Invoice"
 PURCHASE_INVOICE = "Purchase Invoice"
-# the documents whose xero_sync_status follows their newest row (list filter, number cards)
-INVOICE_DOCTYPES = (SALES_INVOICE, PURCHASE_INVOICE)
+PURCHASE_ORDER = "Purchase Order"
+# the documents the sync sends (jobs, resend, the sweep) and whose xero_sync_status follows their
+# newest row (list filter, number cards): invoices, and on the buying side bills and orders
+INVOICE_DOCTYPES = (SALES_INVOICE, PURCHASE_INVOICE, PURCHASE_ORDER)
 ERROR_KINDS = ("transient", "permanent", "needs_reauthorisation", "rate_limited", "preflight")
 # Which log operations a queued job of each kind turns into (see record)
 JOB_OPERATIONS = {

@@ -57,7 +57,7 @@ def masters_of(doc: dict, code_field: str | None) -> Masters:
 	for row in doc.get("taxes") or []:
 		_add_account(accounts, row.get("account_head"))
 	_add_account(accounts, doc.get("debit_to") or doc.get("credit_to"))
-	if doc.get("doctype") == "Purchase Invoice":  # a bill (issue 16): the supplier's side
+	if doc.get("doctype") in ("Purchase Invoice", "Purchase Order"):  # the supplier's side (issue 16)
 		templates, suppliers = {}, {}
 		_add(templates, "Purchase Taxes and Charges Template", doc.get("taxes_and_charges"))
 		_add_party(suppliers, "Supplier", doc.get("supplier"), "supplier_name", code_field)
