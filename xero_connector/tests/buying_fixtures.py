@@ -55,6 +55,20 @@ def make_supplier(name: str, code: str | None = None):
 	return doc
 
 
+def buying_line(code: str, qty: float, rate: float, **extra) -> dict:
+	"""An item row of a Purchase Invoice or Order, booked to the test expense account."""
+	return {
+		"item_code": code,
+		"qty": qty,
+		"rate": rate,
+		"uom": "Nos",
+		"conversion_factor": 1,
+		"expense_account": EXPENSE_ACCOUNT,
+		"cost_center": f"Main - {ABBR}",
+		**extra,
+	}
+
+
 def make_purchase_invoice(
 	items: list[tuple[str, float, float]] | None = None,
 	supplier: str = SUPPLIER,
@@ -84,18 +98,7 @@ def make_purchase_invoice(
 		}
 	)
 	for code, qty, rate in items or [(ITEM, 2, 50)]:
-		pi.append(
-			"items",
-			{
-				"item_code": code,
-				"qty": qty,
-				"rate": rate,
-				"uom": "Nos",
-				"conversion_factor": 1,
-				"expense_account": EXPENSE_ACCOUNT,
-				"cost_center": f"Main - {ABBR}",
-			},
-		)
+		pi.append("items", buying_line(code, qty, rate))
 	if taxes:
 		pi.taxes_and_charges = PURCHASE_TAX_TEMPLATE
 		pi.append("taxes", {**GST_ROW, "cost_center": f"Main - {ABBR}"})
@@ -143,19 +146,7 @@ def make_purchase_order(
 		}
 	)
 	for code, qty, rate in items or [(ITEM, 4, 25)]:
-		po.append(
-			"items",
-			{
-				"item_code": code,
-				"qty": qty,
-				"rate": rate,
-				"uom": "Nos",
-				"conversion_factor": 1,
-				"schedule_date": due,
-				"expense_account": EXPENSE_ACCOUNT,
-				"cost_center": f"Main - {ABBR}",
-			},
-		)
+		po.append("items", buying_line(code, qty, rate, schedule_date=due))
 	if taxes:
 		po.taxes_and_charges = PURCHASE_TAX_TEMPLATE
 		po.append("taxes", {**GST_ROW, "cost_center": f"Main - {ABBR}"})
